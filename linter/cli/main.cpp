@@ -1,0 +1,259 @@
+// edgeguard command line: scan, rules, explain, version.
+// Exit status (DESIGN §4): 0 nothing at or above --fail-on; 1 findings at or above it;
+// 2 the tool could not do its job (usage, policy files, inputs that failed to parse).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "linter/engine/Session.h"
+#include "linter/report/Reporter.h"
+
+#ifndef EDGEGUARD_VERSION
+#define EDGEGUARD_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using namespace eg;
+namespace fs = std::filesystem;
+
+bool useColour(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* noColour = std::getenv("NO_COLOR");
+  if (noColour && *noColour) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string(term) == "dumb") return false;
+  return isatty(STDOUT_FILENO);
+}
+
+// Writes `text` to `path` through a temporary file and a rename, so readers never see half a report.
+bool writeFileAtomically(const fs::path& path, const std::string& text, std::string& error) {
+  fs::path tmp = path;
+  tmp += ".edgeguard-tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      error = "cannot write " + path.string();
+      return false;
+    }
+    out << text;
+    if (!out.flush()) {
+      error = "cannot write " + path.string();
+      return false;
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    error = "cannot write " + path.string() + ": " + ec.message();
+    fs::remove(tmp, ec);
+    return false;
+  }
+  return true;
+}
+
+void printPolicyErrors(const std::vector<Error>& errors) {
+  for (const Error& e : errors) {
+    std::cerr << e.path;
+    if (e.line) std::cerr << ':' << e.line << ':' << e.column;
+    std::cerr << ": error " << e.code << ' ' << e.message << '\n';
+  }
+}
+
+struct ScanArgs {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;
+  std::string failOn = "low";
+  std::vector<std::string> policyDirs;
+  std::vector<std::string> vars;
+  std::vector<std::string> varFiles;
+  bool showUnknown = false;
+  unsigned jobs = 0;
+  uint64_t maxFileSize = 16ull << 20;
+  std::string colour = "auto";
+};
+
+int runScan(const ScanArgs& args) {
+  ScanOptions options;
+  for (const auto& p : args.paths) options.paths.emplace_back(p);
+  for (const auto& p : args.policyDirs) options.policyDirs.emplace_back(p);
+  for (const auto& v : args.vars) {
+    auto eq = v.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "edgeguard: --var expects NAME=VALUE, got '" << v << "'\n";
+      return 2;
+    }
+    options.frontEnd.terraformVars[v.substr(0, eq)] = v.substr(eq + 1);
+  }
+  for (const auto& f : args.varFiles) options.frontEnd.terraformVarFiles.emplace_back(f);
+  options.showUnknown = args.showUnknown;
+  options.jobs = args.jobs;
+  options.limits.maxFileBytes = args.maxFileSize;
+
+  Session session(options);
+  std::vector<Error> policyErrors;
+  if (!session.loadPolicies(policyErrors)) {
+    // A broken policy file is a configuration error: refuse to give a verdict without it.
+    printPolicyErrors(policyErrors);
+    return 2;
+  }
+  ScanResult result = session.scan();
+
+  auto reporter = makeReporter(args.format);
+  std::ostringstream buffer;
+  Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
+                EDGEGUARD_VERSION, args.output.empty() && useColour(args.colour)};
+  reporter->write(report, buffer);
+  if (args.output.empty() || args.output == "-") {
+    std::cout << buffer.str() << std::flush;
+  } else {
+    std::string error;
+    if (!writeFileAtomically(args.output, buffer.str(), error)) {
+      std::cerr << "edgeguard: " << error << '\n';
+      return 2;
+    }
+  }
+  if (!result.errors.empty()) return 2;
+  if (args.failOn == "none") return 0;
+  Severity threshold = parseSeverity(args.failOn).value_or(Severity::Low);
+  for (const Finding& f : result.findings) {
+    if (!f.suppressed && !f.unknown && f.severity >= threshold) return 1;
+  }
+  return 0;
+}
+
+std::vector<std::shared_ptr<policy::Policy>> loadCatalog(const std::vector<std::string>& dirs,
+                                                          ScanOptions& options, std::unique_ptr<Session>& session,
+                                                          bool& ok) {
+  for (const auto& d : dirs) options.policyDirs.emplace_back(d);
+  session = std::make_unique<Session>(options);
+  std::vector<Error> errors;
+  ok = session->loadPolicies(errors);
+  if (!ok) printPolicyErrors(errors);
+  return session->catalog().policies();
+}
+
+int runRules(const std::vector<std::string>& dirs, const std::string& format) {
+  ScanOptions options;
+  std::unique_ptr<Session> session;
+  bool ok = true;
+  auto policies = loadCatalog(dirs, options, session, ok);
+  if (!ok) return 2;
+  if (format == "json") {
+    std::cout << "[";
+    for (size_t i = 0; i < policies.size(); ++i) {
+      const auto& p = *policies[i];
+      Value v = Value::object();
+      v.set("id", p.id);
+      v.set("name", p.name);
+      v.set("severity", std::string(toString(p.severity)));
+      v.set("title", p.title);
+      v.set("defender", p.defender);
+      Array kinds;
+      for (const auto& k : p.kinds) kinds.emplace_back(k);
+      v.set("kinds", Value(std::move(kinds)));
+      std::cout << (i ? ",\n " : "\n ") << v.toJson();
+    }
+    std::cout << "\n]\n";
+    return 0;
+  }
+  for (const auto& p : policies) {
+    std::printf("%-6s %-7s %-38s %s\n", p->id.c_str(), std::string(toString(p->severity)).c_str(),
+                p->name.c_str(), p->title.c_str());
+  }
+  return 0;
+}
+
+int runExplain(const std::string& id, const std::vector<std::string>& dirs) {
+  ScanOptions options;
+  std::unique_ptr<Session> session;
+  bool ok = true;
+  loadCatalog(dirs, options, session, ok);
+  if (!ok) return 2;
+  const policy::Policy* p = session->catalog().find(id);
+  if (!p) {
+    std::cerr << "edgeguard: no rule '" << id << "' (see `edgeguard rules`)\n";
+    return 2;
+  }
+  std::cout << p->id << " " << p->name << " (" << toString(p->severity) << ")\n" << p->title << "\n\n";
+  if (!p->defender.empty()) std::cout << "Defender for IoT recommendation: " << p->defender << "\n\n";
+  std::cout << "Applies to: ";
+  for (size_t i = 0; i < p->kinds.size(); ++i) std::cout << (i ? ", " : "") << p->kinds[i];
+  std::cout << "\n\nWhat it does\n" << p->description << "\nWhy it matters\n" << p->rationale << '\n';
+  if (!p->parameters.asObject().empty()) {
+    std::cout << "Parameters\n";
+    for (const Member& m : p->parameters.asObject()) std::cout << "  " << m.key << " = " << m.value.toJson() << '\n';
+    std::cout << '\n';
+  }
+  for (const auto& [format, text] : p->remediation) std::cout << "How to fix (" << format << ")\n" << text << '\n';
+  if (!p->references.empty()) {
+    std::cout << "References\n";
+    for (const auto& r : p->references) std::cout << "  " << r << '\n';
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"edgeguard: a security linter for Azure IoT infrastructure as code"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", EDGEGUARD_VERSION);
+
+  ScanArgs scan;
+  CLI::App* scanCmd = app.add_subcommand("scan", "Scan files and directories (default: .)");
+  scanCmd->add_option("paths", scan.paths, "Files or directories to scan");
+  scanCmd->add_option("--format,-f", scan.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  scanCmd->add_option("--output,-o", scan.output, "Write the report to FILE instead of standard output");
+  scanCmd->add_option("--fail-on", scan.failOn, "Lowest severity that makes the exit status 1")
+      ->check(CLI::IsMember({"high", "medium", "low", "none"}));
+  scanCmd->add_option("--policy-dir", scan.policyDirs, "Directory of additional policy files");
+  scanCmd->add_option("--var", scan.vars, "Terraform variable NAME=VALUE");
+  scanCmd->add_option("--var-file", scan.varFiles, "Terraform .tfvars file")->check(CLI::ExistingFile);
+  scanCmd->add_flag("--show-unknown", scan.showUnknown, "Also report checks that depend on unresolvable values");
+  scanCmd->add_option("--jobs,-j", scan.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
+  scanCmd->add_option("--max-file-size", scan.maxFileSize, "Skip (and report) files larger than this many bytes");
+  scanCmd->add_option("--color", scan.colour, "Colour output: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+
+  std::vector<std::string> rulesDirs;
+  std::string rulesFormat = "text";
+  CLI::App* rulesCmd = app.add_subcommand("rules", "List the rules");
+  rulesCmd->add_option("--policy-dir", rulesDirs, "Directory of additional policy files");
+  rulesCmd->add_option("--format,-f", rulesFormat, "Output format")->check(CLI::IsMember({"text", "json"}));
+
+  std::string explainId;
+  std::vector<std::string> explainDirs;
+  CLI::App* explainCmd = app.add_subcommand("explain", "Show a rule's documentation");
+  explainCmd->add_option("rule", explainId, "Rule id or name (EG005, ip-filter-default-allow)")->required();
+  explainCmd->add_option("--policy-dir", explainDirs, "Directory of additional policy files");
+
+  CLI::App* versionCmd = app.add_subcommand("version", "Print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (*scanCmd) return runScan(scan);
+    if (*rulesCmd) return runRules(rulesDirs, rulesFormat);
+    if (*explainCmd) return runExplain(explainId, explainDirs);
+    if (*versionCmd) {
+      std::cout << "edgeguard " << EDGEGUARD_VERSION << '\n';
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "edgeguard: internal error: " << e.what() << '\n';
+    return 2;
+  }
+  return 2;
+}

@@ -1,0 +1,183 @@
+#include "linter/core/SourceFile.h"
+
+#include <algorithm>
+#include <fstream>
+#include <system_error>
+
+namespace eg {
+
+LineIndex::LineIndex(std::string_view text) : textSize_(static_cast<uint32_t>(text.size())) {
+  starts_.push_back(0);
+  for (uint32_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      starts_.push_back(i + 1);
+    } else if (c == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n')) {
+      starts_.push_back(i + 1);  // a lone CR ends a line too
+    }
+  }
+}
+
+uint32_t LineIndex::lineOf(uint32_t offset) const {
+  if (starts_.empty()) return 0;
+  auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+  return static_cast<uint32_t>((it - starts_.begin()) - 1);
+}
+
+uint32_t LineIndex::lineEnd(uint32_t line, std::string_view text) const {
+  uint32_t end = line + 1 < starts_.size() ? starts_[line + 1] : static_cast<uint32_t>(text.size());
+  uint32_t begin = lineStart(line);
+  while (end > begin && (text[end - 1] == '\n' || text[end - 1] == '\r')) --end;
+  return end;
+}
+
+static bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+LineCol LineIndex::position(uint32_t offset, std::string_view text) const {
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text.size()));
+  uint32_t line = lineOf(offset);
+  uint32_t col = 1;
+  for (uint32_t i = lineStart(line); i < offset; ++i) {
+    if (!isContinuation(static_cast<unsigned char>(text[i]))) ++col;
+  }
+  return {line + 1, col};
+}
+
+uint32_t LineIndex::offsetOf(LineCol lc, std::string_view text) const {
+  if (lc.line == 0) return 0;
+  uint32_t line = std::min<uint32_t>(lc.line - 1, lineCount() - 1);
+  uint32_t i = lineStart(line), end = lineEnd(line, text);
+  for (uint32_t col = 1; col < lc.column && i < end; ++col) {
+    ++i;
+    while (i < end && isContinuation(static_cast<unsigned char>(text[i]))) ++i;
+  }
+  return i;
+}
+
+SourceFile::SourceFile(FileId id, std::string path, std::string text)
+    : id_(id), path_(std::move(path)), text_(std::move(text)), lines_(text_) {}
+
+std::string_view SourceFile::slice(ByteRange r) const {
+  uint32_t b = std::min<uint32_t>(r.begin, static_cast<uint32_t>(text_.size()));
+  uint32_t e = std::min<uint32_t>(std::max(r.end, b), static_cast<uint32_t>(text_.size()));
+  return std::string_view(text_).substr(b, e - b);
+}
+
+std::string_view SourceFile::lineText(uint32_t line) const {
+  uint32_t b = lines_.lineStart(line);
+  uint32_t e = lines_.lineEnd(line, text_);
+  return std::string_view(text_).substr(b, e - b);
+}
+
+bool isValidUtf8(std::string_view s, size_t* badOffset) {
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) { ++i; continue; }
+    size_t len; uint32_t cp;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else { if (badOffset) *badOffset = i; return false; }
+    if (i + len > n) { if (badOffset) *badOffset = i; return false; }
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if (!isContinuation(cc)) { if (badOffset) *badOffset = i; return false; }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { if (badOffset) *badOffset = i; return false; }
+    i += len;
+  }
+  return true;
+}
+
+std::string displayPath(const std::filesystem::path& p) {
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(p, ec);
+  if (ec) return p.generic_string();
+  abs = abs.lexically_normal();
+  std::filesystem::path cwd = std::filesystem::current_path(ec);
+  if (!ec) {
+    auto rel = abs.lexically_relative(cwd);
+    if (!rel.empty() && *rel.begin() != "..") return rel.generic_string();
+  }
+  return abs.generic_string();
+}
+
+const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError* error) {
+  std::error_code ec;
+  std::filesystem::path canon = std::filesystem::weakly_canonical(path, ec);
+  std::string key = (ec ? path : canon).generic_string();
+  if (const SourceFile* f = find(path)) return f;
+  std::string shown = displayPath(path);
+  auto fail = [&](std::string msg) -> const SourceFile* {
+    if (error) *error = LoadError{shown, std::move(msg)};
+    return nullptr;
+  };
+  if (std::filesystem::is_directory(path, ec)) return fail("is a directory");
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) return fail("cannot read file: " + ec.message());
+  if (size > limits_.maxFileBytes) {
+    return fail("file is " + std::to_string(size) + " bytes, over the limit of " +
+                std::to_string(limits_.maxFileBytes) + " bytes (set --max-file-size to raise it); not scanned");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot open file for reading");
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+    text.replace(0, 3, "   ");  // keep offsets stable: blank the BOM instead of removing it
+  }
+  if (text.size() >= 2 && (((unsigned char)text[0] == 0xFF && (unsigned char)text[1] == 0xFE) ||
+                           ((unsigned char)text[0] == 0xFE && (unsigned char)text[1] == 0xFF))) {
+    return fail("file is UTF-16 encoded; only UTF-8 is supported");
+  }
+  if (text.find('\0') != std::string::npos) return fail("binary file (contains NUL bytes); not scanned");
+  size_t bad = 0;
+  if (!isValidUtf8(text, &bad)) {
+    SourceFile tmp(0, shown, text.substr(0, bad));
+    LineCol lc = tmp.position(static_cast<uint32_t>(bad));
+    return fail("invalid UTF-8 at line " + std::to_string(lc.line) + ", column " + std::to_string(lc.column));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    if (keys_[i] == key) return files_[i].get();
+  }
+  FileId id = static_cast<FileId>(files_.size());
+  files_.push_back(std::make_unique<SourceFile>(id, shown, std::move(text)));
+  keys_.push_back(key);
+  return files_.back().get();
+}
+
+const SourceFile* SourceStore::add(std::string shown, std::string text) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FileId id = static_cast<FileId>(files_.size());
+  files_.push_back(std::make_unique<SourceFile>(id, std::move(shown), std::move(text)));
+  keys_.emplace_back();
+  return files_.back().get();
+}
+
+const SourceFile* SourceStore::get(FileId id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return id < files_.size() ? files_[id].get() : nullptr;
+}
+
+const SourceFile* SourceStore::find(const std::filesystem::path& path) const {
+  std::error_code ec;
+  std::filesystem::path canon = std::filesystem::weakly_canonical(path, ec);
+  std::string key = (ec ? path : canon).generic_string();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    if (!keys_[i].empty() && keys_[i] == key) return files_[i].get();
+  }
+  return nullptr;
+}
+
+size_t SourceStore::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return files_.size();
+}
+
+}  // namespace eg

@@ -1,0 +1,114 @@
+// SourceFile: one input file's text, its display path and a LineIndex.
+// The core stores byte ranges only; line/column are derived here on demand (reporters)
+// or in the LSP layer (UTF-16). SourceStore owns every file read during a session and
+// applies the input limits (size, binary, encoding) so no front-end has to.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace eg {
+
+using FileId = uint32_t;
+inline constexpr FileId kNoFile = UINT32_MAX;
+
+// Half-open byte range [begin, end) into a SourceFile's text.
+struct ByteRange {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  bool empty() const { return begin == end; }
+  uint32_t size() const { return end - begin; }
+  friend bool operator==(ByteRange, ByteRange) = default;
+};
+
+// 1-based line and column. Columns count Unicode code points (not bytes), which is what
+// a reader counts in an editor; the LSP layer converts to UTF-16 separately.
+struct LineCol {
+  uint32_t line = 1;
+  uint32_t column = 1;
+};
+
+class LineIndex {
+ public:
+  LineIndex() = default;
+  explicit LineIndex(std::string_view text);
+  // 0-based line number containing byte offset `offset` (clamped to the text).
+  uint32_t lineOf(uint32_t offset) const;
+  // Byte offset where 0-based `line` starts.
+  uint32_t lineStart(uint32_t line) const { return line < starts_.size() ? starts_[line] : textSize_; }
+  // Byte offset one past the last content byte of 0-based `line` (before "\n" or "\r\n").
+  uint32_t lineEnd(uint32_t line, std::string_view text) const;
+  uint32_t lineCount() const { return static_cast<uint32_t>(starts_.size()); }
+  LineCol position(uint32_t offset, std::string_view text) const;
+  // Inverse of position() for 1-based line/column (column in code points); clamps.
+  uint32_t offsetOf(LineCol lc, std::string_view text) const;
+
+ private:
+  std::vector<uint32_t> starts_;
+  uint32_t textSize_ = 0;
+};
+
+class SourceFile {
+ public:
+  SourceFile(FileId id, std::string path, std::string text);
+  FileId id() const { return id_; }
+  // Display path: relative to the working directory when inside it, '/' separators.
+  const std::string& path() const { return path_; }
+  const std::string& text() const { return text_; }
+  std::string_view slice(ByteRange r) const;
+  const LineIndex& lines() const { return lines_; }
+  LineCol position(uint32_t offset) const { return lines_.position(offset, text_); }
+  // The text of the 0-based line without its terminator.
+  std::string_view lineText(uint32_t line) const;
+
+ private:
+  FileId id_;
+  std::string path_;
+  std::string text_;
+  LineIndex lines_;
+};
+
+struct LoadLimits {
+  uint64_t maxFileBytes = 16ull << 20;  // 16 MiB
+};
+
+// Why a file could not be loaded as text; message is user-facing.
+struct LoadError {
+  std::string path;
+  std::string message;
+};
+
+// Owns all source files of a session. Thread-safe: front-ends may load files
+// (modules, tfvars) from worker threads. Pointers stay valid for the store's lifetime.
+class SourceStore {
+ public:
+  explicit SourceStore(LoadLimits limits = {}) : limits_(limits) {}
+  // Reads `path` from disk. Rejects files over the size limit, binary files (NUL bytes),
+  // and invalid UTF-8; strips a UTF-8 BOM. Returns the already-loaded file when called twice.
+  const SourceFile* load(const std::filesystem::path& path, LoadError* error);
+  // Adds in-memory text (editor buffers, tests). Replaces nothing: always a new file.
+  const SourceFile* add(std::string displayPath, std::string text);
+  const SourceFile* get(FileId id) const;
+  const SourceFile* find(const std::filesystem::path& path) const;
+  size_t size() const;
+  const LoadLimits& limits() const { return limits_; }
+
+ private:
+  LoadLimits limits_;
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<SourceFile>> files_;
+  std::vector<std::string> keys_;  // canonical path per file (or "" for in-memory)
+};
+
+// Path shown to users: relative to the current directory when below it, with '/' separators.
+std::string displayPath(const std::filesystem::path& p);
+// Checks that `text` is valid UTF-8; on failure sets *badOffset to the first bad byte.
+bool isValidUtf8(std::string_view text, size_t* badOffset);
+
+}  // namespace eg

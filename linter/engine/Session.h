@@ -1,0 +1,67 @@
+// Session: one scan. Documents in (paths from the command line, or buffers from an editor)
+// -> front-ends -> ResourceGraph -> policy evaluation -> findings out, with suppressions
+// and fingerprints applied. Knows nothing of output formats or LSP.
+//
+// Threading: scan() loads independent units (a Terraform module, a JSON file) on up to
+// `jobs` threads and evaluates policies in parallel over the finished, read-only graph.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "linter/core/Finding.h"
+#include "linter/core/SourceFile.h"
+#include "linter/graph/ResourceGraph.h"
+#include "linter/policy/Policy.h"
+#include "parsers/FrontEnd.h"
+
+namespace eg {
+
+struct ScanOptions {
+  std::vector<std::filesystem::path> paths;              // files or directories; empty = "."
+  std::vector<std::filesystem::path> policyDirs;         // --policy-dir
+  FrontEndOptions frontEnd;
+  LoadLimits limits;
+  bool showUnknown = false;
+  unsigned jobs = 0;  // 0 = hardware concurrency
+};
+
+struct ScanResult {
+  std::vector<Finding> findings;  // sorted by file, position, rule; includes suppressed ones
+  std::vector<Error> errors;      // inputs, policies or configuration that could not be processed
+  size_t files = 0;               // input files read
+  size_t resources = 0;           // resources in the graph
+};
+
+class Session {
+ public:
+  explicit Session(ScanOptions options);
+  ~Session();
+
+  // Loads the built-in pack and --policy-dir policies. False when any policy file is invalid
+  // (its errors are returned); the scan may still run with the valid ones.
+  bool loadPolicies(std::vector<Error>& errors);
+  const policy::PolicyCatalog& catalog() const { return catalog_; }
+
+  ScanResult scan();
+
+  const SourceStore& sources() const { return store_; }
+  const ResourceGraph& graph() const { return graph_; }
+
+ private:
+  std::vector<std::filesystem::path> discover(std::vector<Error>& errors);
+  void evaluate(ScanResult& result);
+
+  ScanOptions options_;
+  SourceStore store_;
+  ResourceGraph graph_;
+  policy::PolicyCatalog catalog_;
+  std::vector<std::unique_ptr<FrontEnd>> frontEnds_;
+};
+
+// FNV-1a 64-bit as 16 lowercase hex digits; used for fingerprints (never for security).
+std::string fingerprint(std::string_view text);
+
+}  // namespace eg

@@ -1,0 +1,76 @@
+#include "linter/graph/ResourceGraph.h"
+
+#include <unordered_set>
+
+namespace eg {
+
+ResourceId ResourceGraph::add(Resource r) {
+  r.id = static_cast<ResourceId>(resources_.size());
+  resources_.push_back(std::move(r));
+  return resources_.back().id;
+}
+
+void ResourceGraph::addEdge(ResourceId from, ResourceId to, std::string kind) {
+  for (size_t i : out_[from]) {
+    const Edge& e = edges_[i];
+    if (e.to == to && e.kind == kind) return;  // edges are a set
+  }
+  edges_.push_back(Edge{from, to, std::move(kind)});
+  out_[from].push_back(edges_.size() - 1);
+  in_[to].push_back(edges_.size() - 1);
+}
+
+std::vector<ResourceId> ResourceGraph::ofKind(std::string_view kind) const {
+  std::vector<ResourceId> out;
+  for (const Resource& r : resources_) {
+    if (equalsIgnoreCase(r.kind, kind)) out.push_back(r.id);
+  }
+  return out;
+}
+
+std::vector<const Edge*> ResourceGraph::outgoing(ResourceId id, std::string_view kind) const {
+  std::vector<const Edge*> out;
+  auto it = out_.find(id);
+  if (it == out_.end()) return out;
+  for (size_t i : it->second) {
+    if (kind.empty() || edges_[i].kind == kind) out.push_back(&edges_[i]);
+  }
+  return out;
+}
+
+std::vector<const Edge*> ResourceGraph::incoming(ResourceId id, std::string_view kind) const {
+  std::vector<const Edge*> out;
+  auto it = in_.find(id);
+  if (it == in_.end()) return out;
+  for (size_t i : it->second) {
+    if (kind.empty() || edges_[i].kind == kind) out.push_back(&edges_[i]);
+  }
+  return out;
+}
+
+int64_t ResourceGraph::findByName(std::string_view name) const {
+  for (const Resource& r : resources_) {
+    if (r.address == name) return r.id;
+    for (const std::string& a : r.aliases) if (a == name) return r.id;
+  }
+  return -1;
+}
+
+void ResourceGraph::linkReferences() {
+  std::unordered_map<std::string, std::vector<ResourceId>> byName;
+  for (const Resource& r : resources_) {
+    byName[r.address].push_back(r.id);
+    for (const std::string& a : r.aliases) byName[a].push_back(r.id);
+  }
+  for (const Resource& r : resources_) {
+    for (const std::string& ref : r.references) {
+      auto it = byName.find(ref);
+      if (it == byName.end()) continue;
+      for (ResourceId to : it->second) {
+        if (to != r.id) addEdge(r.id, to, "reference");
+      }
+    }
+  }
+}
+
+}  // namespace eg

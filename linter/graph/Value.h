@@ -1,0 +1,113 @@
+// Value: the attribute model shared by every front-end and the policy engine.
+// JSON-like (null/bool/number/string/array/object) plus `unknown` for anything that cannot
+// be resolved statically (a variable without default, listKeys(), a ${VAR} placeholder).
+// Every value carries its provenance: where its text is, and where its key is.
+// Object member order is source order; lookups are ASCII case-insensitive because ARM
+// property names are case-insensitive.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "linter/core/SourceFile.h"
+
+namespace eg {
+
+struct Provenance {
+  FileId file = kNoFile;
+  ByteRange value;  // the text that produced the value
+  ByteRange key;    // the key/attribute name, when the value is a member (else empty)
+  bool valid() const { return file != kNoFile; }
+};
+
+class Value;
+struct Member;
+using Array = std::vector<Value>;
+using Object = std::vector<Member>;
+
+struct Unknown {
+  std::string reason;  // "var.tls has no value", "listKeys() is evaluated at deployment"
+};
+
+class Value {
+ public:
+  enum class Type : uint8_t { Null, Bool, Number, String, Array, Object, Unknown };
+
+  Value() = default;
+  Value(std::nullptr_t) {}
+  Value(bool b) : data_(b) {}
+  Value(double d) : data_(d) {}
+  Value(int i) : data_(static_cast<double>(i)) {}
+  Value(int64_t i) : data_(static_cast<double>(i)) {}
+  Value(std::string s) : data_(std::move(s)) {}
+  Value(std::string_view s) : data_(std::string(s)) {}
+  Value(const char* s) : data_(std::string(s)) {}
+  Value(Array a);
+  Value(Object o);
+  Value(Unknown u) : data_(std::move(u)) {}
+
+  static Value unknown(std::string reason) { return Value(Unknown{std::move(reason)}); }
+  static Value array() { return Value(Array{}); }
+  static Value object() { return Value(Object{}); }
+
+  Type type() const { return static_cast<Type>(data_.index()); }
+  bool isNull() const { return type() == Type::Null; }
+  bool isBool() const { return type() == Type::Bool; }
+  bool isNumber() const { return type() == Type::Number; }
+  bool isString() const { return type() == Type::String; }
+  bool isArray() const { return type() == Type::Array; }
+  bool isObject() const { return type() == Type::Object; }
+  bool isUnknown() const { return type() == Type::Unknown; }
+  // True when this value or anything inside it is unknown.
+  bool containsUnknown() const;
+
+  bool asBool() const { return std::get<bool>(data_); }
+  double asNumber() const { return std::get<double>(data_); }
+  const std::string& asString() const { return std::get<std::string>(data_); }
+  const Array& asArray() const { return std::get<Array>(data_); }
+  Array& asArray() { return std::get<Array>(data_); }
+  const Object& asObject() const { return std::get<Object>(data_); }
+  Object& asObject() { return std::get<Object>(data_); }
+  const std::string& unknownReason() const { return std::get<Unknown>(data_).reason; }
+
+  // Object member lookup (ASCII case-insensitive). nullptr when absent or not an object.
+  const Value* get(std::string_view key) const;
+  Value* get(std::string_view key);
+  // Sets (replacing a case-insensitive match) and returns the stored value.
+  Value& set(std::string_view key, Value v);
+  bool erase(std::string_view key);
+  // Dotted path lookup without wildcards: "properties.networkRuleSets.defaultAction",
+  // "ipRules[0].ipMask". nullptr when any step is absent.
+  const Value* at(std::string_view dottedPath) const;
+
+  // Deep merge: objects merge member-wise (other wins), everything else is replaced.
+  void mergeFrom(const Value& other);
+
+  // Compact JSON-ish rendering for messages and goldens. Unknown prints as <unknown: reason>.
+  std::string toJson() const;
+  // Scalar as a message string: strings unquoted, numbers without trailing ".0".
+  std::string toDisplay() const;
+
+  static std::string_view typeName(Type t);
+
+  Provenance prov;
+
+ private:
+  std::variant<std::nullptr_t, bool, double, std::string, Array, Object, Unknown> data_;
+};
+
+struct Member {
+  std::string key;
+  Value value;  // value.prov.key is the key's range
+};
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b);
+std::string toLowerAscii(std::string_view s);
+// Structural equality (strings compared case-sensitively; provenance ignored).
+bool operator==(const Value& a, const Value& b);
+
+}  // namespace eg

@@ -1,0 +1,73 @@
+// The compiled form of a policy's logic: conditions, for_each, aggregate and message
+// cases. Built once by PolicyLoader (paths parsed, regexes compiled, parameters
+// substituted), evaluated read-only by Evaluator, so one compiled policy can be shared
+// by several threads. Private to linter/policy.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "linter/policy/Operators.h"
+#include "linter/policy/PathExpr.h"
+#include "linter/policy/Policy.h"
+#include "linter/policy/Template.h"
+
+namespace eg::policy {
+
+enum class Quantifier { Any, All, None };
+enum class Direction { Out, In, Any };
+
+// count_gt / count_ge / count_lt / count_le / count_eq
+struct CountTest {
+  enum class Cmp { Gt, Ge, Lt, Le, Eq } cmp = Cmp::Gt;
+  size_t n = 0;
+  bool holds(size_t count) const;
+};
+
+struct Condition {
+  enum class Kind { All, Any, Not, Leaf, Related, First, KindIs } kind = Kind::All;
+  std::vector<Condition> children;  // All / Any; Not has one; First: [where, satisfies]
+
+  // Leaf
+  PathExpr path;
+  Quantifier quantifier = Quantifier::Any;
+  Op op = Op::Equals;
+  Operand operand;
+
+  // Related: resources of `relatedKind` reached over edges of kind `via` ("" = any);
+  // children[0] (optional) is the condition they must satisfy.
+  std::string relatedKind;
+  std::string via;
+  Direction direction = Direction::Out;
+  std::optional<CountTest> count;  // instead of the quantifier
+
+  // First: `path` (with [*]) lists candidates; children[0] selects, children[1] decides.
+
+  // KindIs: the subject resource's kind is one of these (ASCII case-insensitive).
+  std::vector<std::string> kinds;
+};
+
+struct Aggregate {
+  enum class Mode { Count, Outlier } mode = Mode::Count;
+  PathExpr groupPath;                 // group_by as a path...
+  std::optional<Template> groupTemplate;  // ...or as a template over the resource
+  CountTest having;                   // Mode::Count
+  PathExpr compare;                   // Mode::Outlier
+};
+
+struct MessageCase {
+  std::optional<Condition> when;  // none: always
+  Template text;
+};
+
+struct CheckNode {
+  std::optional<Condition> where;
+  std::vector<PathExpr> forEach;     // elements of all paths, in order
+  std::optional<Condition> violation;
+  std::optional<Aggregate> aggregate;
+  std::vector<MessageCase> messages;  // first case whose `when` holds
+};
+
+}  // namespace eg::policy

@@ -1,0 +1,591 @@
+// evaluate(): runs one compiled policy over a ResourceGraph with three-valued (Kleene)
+// logic. Besides a truth value, every condition returns a *witness* — the value that
+// decided it — which becomes the finding's location, its `{{value}}` and its detailKey.
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "linter/policy/CheckNode.h"
+#include "linter/policy/Policy.h"
+
+namespace eg::policy {
+
+namespace {
+
+struct Witness {
+  const Value* value = nullptr;  // the deciding value; nullptr when missing or not a value
+  Provenance prov;               // used when value is nullptr (template group keys)
+  std::string path;              // concrete attribute path, e.g. "properties.ipFilterRules[2].action"
+  bool foreign = false;          // belongs to a related resource: never the subject's location
+};
+
+struct Outcome {
+  Truth truth = Truth::False;
+  Witness witness;
+};
+
+// What a condition is evaluated against.
+struct Scope {
+  const Resource* subject = nullptr;   // $resource
+  const Value* item = nullptr;         // $item (for_each element)
+  std::string_view itemPath;
+  const Value* current = nullptr;      // unprefixed paths
+  std::string_view currentPath;
+  const Resource* currentResource = nullptr;  // whose attributes `current` is in (joins start here)
+  bool foreign = false;
+};
+
+Truth notTruth(Truth t) {
+  if (t == Truth::Unknown) return t;
+  return t == Truth::True ? Truth::False : Truth::True;
+}
+
+// A path as written, anchored at `basePath` ("properties.ipRules[*].ipMask").
+std::string describe(const PathExpr& p, std::string_view basePath) {
+  std::string out(basePath);
+  for (const PathStep& s : p.steps) {
+    if (s.kind == PathStep::Kind::Wildcard) out += "[*]";
+    else out = joinPath(out, s);
+  }
+  return out;
+}
+
+const Value* firstUnknown(const Value& v) {
+  if (v.isUnknown()) return &v;
+  if (v.isArray()) {
+    for (const Value& e : v.asArray()) {
+      if (const Value* u = firstUnknown(e)) return u;
+    }
+  } else if (v.isObject()) {
+    for (const Member& m : v.asObject()) {
+      if (const Value* u = firstUnknown(m.value)) return u;
+    }
+  }
+  return nullptr;
+}
+
+// Canonical text of a value for grouping: object members sorted, strings optionally folded.
+void canonical(const Value& v, bool foldCase, std::string& out) {
+  switch (v.type()) {
+    case Value::Type::String: out += Value(foldCase ? toLowerAscii(v.asString()) : v.asString()).toJson(); break;
+    case Value::Type::Array:
+      out += '[';
+      for (const Value& e : v.asArray()) {
+        canonical(e, foldCase, out);
+        out += ',';
+      }
+      out += ']';
+      break;
+    case Value::Type::Object: {
+      std::vector<const Member*> members;
+      for (const Member& m : v.asObject()) members.push_back(&m);
+      std::sort(members.begin(), members.end(), [](const Member* a, const Member* b) {
+        return toLowerAscii(a->key) < toLowerAscii(b->key);
+      });
+      out += '{';
+      for (const Member* m : members) {
+        out += Value(toLowerAscii(m->key)).toJson();
+        out += ':';
+        canonical(m->value, foldCase, out);
+        out += ',';
+      }
+      out += '}';
+      break;
+    }
+    default: out += v.toJson();
+  }
+}
+
+class Evaluator {
+ public:
+  Evaluator(const Policy& p, const CheckNode& c, const ResourceGraph& g, const EvalOptions& o)
+      : policy_(p), check_(c), graph_(g), options_(o) {}
+
+  std::vector<Finding> run() {
+    std::vector<const Resource*> members;
+    for (const Resource& r : graph_.resources()) {
+      if (!applies(r)) continue;
+      Scope root = rootScope(r);
+      if (check_.where) {
+        Outcome w = eval(*check_.where, root);
+        if (w.truth == Truth::False) continue;
+        if (w.truth == Truth::Unknown) {
+          emitUnknown(r, w.witness, w.witness.path);
+          continue;
+        }
+      }
+      if (check_.aggregate) {
+        members.push_back(&r);
+      } else if (check_.forEach.empty()) {
+        decide(r, root, eval(*check_.violation, root), std::nullopt);
+      } else {
+        forEachElement(r, root);
+      }
+    }
+    if (check_.aggregate) aggregate(members);
+    return std::move(findings_);
+  }
+
+ private:
+  bool applies(const Resource& r) const {
+    bool kind = std::any_of(policy_.kinds.begin(), policy_.kinds.end(),
+                            [&](const std::string& k) { return equalsIgnoreCase(k, r.kind); });
+    bool format = policy_.formats.empty() ||
+                  std::any_of(policy_.formats.begin(), policy_.formats.end(),
+                              [&](const std::string& f) { return equalsIgnoreCase(f, r.format); });
+    return kind && format;
+  }
+
+  static Scope rootScope(const Resource& r) {
+    Scope s;
+    s.subject = &r;
+    s.current = &r.attributes;
+    s.currentResource = &r;
+    return s;
+  }
+
+  void forEachElement(const Resource& r, const Scope& root) {
+    std::vector<PathMatch> elements;
+    for (const PathExpr& p : check_.forEach) resolvePath(p, *base(p, root), basePath(p, root), elements);
+    for (const PathMatch& m : elements) {
+      if (m.unknown) {
+        emitUnknown(r, Witness{m.value, {}, m.path, false}, m.path);
+        continue;
+      }
+      if (!m.value) continue;  // `x[*].y` where an element has no y: nothing to check
+      Scope s = root;
+      s.item = s.current = m.value;
+      s.itemPath = s.currentPath = m.path;
+      decide(r, s, eval(*check_.violation, s), m.path);
+    }
+  }
+
+  // ---- conditions -------------------------------------------------------------------------
+
+  static const Value* base(const PathExpr& p, const Scope& s) {
+    switch (p.root) {
+      case PathRoot::Resource: return &s.subject->attributes;
+      case PathRoot::Item: return s.item;
+      case PathRoot::Current: break;
+    }
+    return s.current;
+  }
+
+  static std::string_view basePath(const PathExpr& p, const Scope& s) {
+    switch (p.root) {
+      case PathRoot::Resource: return {};
+      case PathRoot::Item: return s.itemPath;
+      case PathRoot::Current: break;
+    }
+    return s.currentPath;
+  }
+
+  static bool foreign(const PathExpr& p, const Scope& s) { return p.root == PathRoot::Current && s.foreign; }
+
+  // The witness of a wildcard path that matched nothing: the collection itself if it
+  // exists (an empty list), else nothing (the resource header).
+  static Witness emptyWitness(const PathExpr& p, const Scope& s) {
+    Witness w;
+    w.path = describe(p, basePath(p, s));
+    w.foreign = foreign(p, s);
+    PathExpr prefix = p;
+    auto wc = std::find_if(prefix.steps.begin(), prefix.steps.end(),
+                           [](const PathStep& st) { return st.kind == PathStep::Kind::Wildcard; });
+    prefix.steps.erase(wc, prefix.steps.end());
+    std::vector<PathMatch> m;
+    resolvePath(prefix, *base(p, s), basePath(p, s), m);
+    if (m.size() == 1 && m[0].value) {
+      w.value = m[0].value;
+      w.path = m[0].path;
+    }
+    return w;
+  }
+
+  Outcome eval(const Condition& c, const Scope& s) {
+    switch (c.kind) {
+      case Condition::Kind::All: return all(c, s);
+      case Condition::Kind::Any: return any(c, s);
+      case Condition::Kind::Not: {
+        Outcome o = eval(c.children[0], s);
+        o.truth = notTruth(o.truth);
+        return o;
+      }
+      case Condition::Kind::Leaf: return leaf(c, s);
+      case Condition::Kind::Related: return related(c, s);
+      case Condition::Kind::First: return first(c, s);
+      case Condition::Kind::KindIs: {
+        Outcome o;
+        bool match = std::any_of(c.kinds.begin(), c.kinds.end(),
+                                 [&](const std::string& k) { return equalsIgnoreCase(k, s.subject->kind); });
+        o.truth = match ? Truth::True : Truth::False;
+        return o;
+      }
+    }
+    return {};
+  }
+
+  Outcome all(const Condition& c, const Scope& s) {
+    std::optional<Outcome> unknown;
+    std::optional<Outcome> best;  // witness when true: the last child that points at a value
+    for (const Condition& child : c.children) {
+      Outcome o = eval(child, s);
+      if (o.truth == Truth::False) return o;
+      if (o.truth == Truth::Unknown) {
+        if (!unknown) unknown = std::move(o);
+        continue;
+      }
+      if (!best || (o.witness.value && !o.witness.foreign) || !(best->witness.value && !best->witness.foreign)) best = std::move(o);
+    }
+    if (unknown) return *unknown;
+    return *best;
+  }
+
+  Outcome any(const Condition& c, const Scope& s) {
+    std::optional<Outcome> unknown;
+    Outcome last;
+    for (const Condition& child : c.children) {
+      Outcome o = eval(child, s);
+      if (o.truth == Truth::True) return o;
+      if (o.truth == Truth::Unknown) {
+        if (!unknown) unknown = std::move(o);
+        continue;
+      }
+      last = std::move(o);
+    }
+    if (unknown) return *unknown;
+    return last;
+  }
+
+  Outcome leaf(const Condition& c, const Scope& s) {
+    const Value* b = base(c.path, s);
+    if (!b) return Outcome{Truth::False, Witness{nullptr, {}, c.path.text, false}};
+    std::vector<PathMatch> matches;
+    resolvePath(c.path, *b, basePath(c.path, s), matches);
+    bool isForeign = foreign(c.path, s);
+    auto truthOf = [&](const PathMatch& m) {
+      return m.unknown ? Truth::Unknown : applyOp(c.op, c.operand, m.value);
+    };
+    auto witnessOf = [&](const PathMatch& m) {
+      // A missing value nested in an unknown container is reported as that container.
+      return Witness{m.value, {}, m.path, isForeign};
+    };
+    if (matches.empty()) {
+      // Only wildcard paths match nothing: any -> false, all/none -> true (vacuously).
+      Truth t = c.quantifier == Quantifier::Any ? Truth::False : Truth::True;
+      return Outcome{t, emptyWitness(c.path, s)};
+    }
+    // Kleene fold: `any` looks for a true element, `all` for a false one, `none` for a true one.
+    const Truth decisive = c.quantifier == Quantifier::All ? Truth::False : Truth::True;
+    const PathMatch* unknown = nullptr;
+    for (const PathMatch& m : matches) {
+      Truth t = truthOf(m);
+      if (t == decisive) {
+        Truth result = c.quantifier == Quantifier::None ? Truth::False : t;
+        return Outcome{result, witnessOf(m)};
+      }
+      if (t == Truth::Unknown && !unknown) unknown = &m;
+    }
+    if (unknown) return Outcome{Truth::Unknown, witnessOf(*unknown)};
+    Truth result = c.quantifier == Quantifier::Any ? Truth::False : Truth::True;
+    return Outcome{result, witnessOf(matches.back())};
+  }
+
+  Outcome first(const Condition& c, const Scope& s) {
+    const Value* b = base(c.path, s);
+    std::vector<PathMatch> matches;
+    if (b) resolvePath(c.path, *b, basePath(c.path, s), matches);
+    for (const PathMatch& m : matches) {
+      if (m.unknown) return Outcome{Truth::Unknown, Witness{m.value, {}, m.path, foreign(c.path, s)}};
+      if (!m.value) continue;
+      Scope e = s;
+      e.current = m.value;
+      e.currentPath = m.path;
+      e.foreign = foreign(c.path, s);
+      Outcome selected = eval(c.children[0], e);
+      if (selected.truth == Truth::False) continue;
+      // Unknown selection: we cannot tell whether this element is the first one.
+      if (selected.truth == Truth::Unknown) return selected;
+      return eval(c.children[1], e);
+    }
+    return Outcome{Truth::False, emptyWitness(c.path, s)};
+  }
+
+  Outcome related(const Condition& c, const Scope& s) {
+    ResourceId from = s.currentResource->id;
+    std::vector<ResourceId> ids;
+    auto add = [&](ResourceId id) {
+      if (id == from || std::find(ids.begin(), ids.end(), id) != ids.end()) return;
+      if (equalsIgnoreCase(graph_.resource(id).kind, c.relatedKind)) ids.push_back(id);
+    };
+    if (c.direction != Direction::In) {
+      for (const Edge* e : graph_.outgoing(from, c.via)) add(e->to);
+    }
+    if (c.direction != Direction::Out) {
+      for (const Edge* e : graph_.incoming(from, c.via)) add(e->from);
+    }
+    size_t yes = 0, no = 0, unknown = 0;
+    Witness unknownWitness;
+    for (ResourceId id : ids) {
+      const Resource& r = graph_.resource(id);
+      Truth t = Truth::True;
+      if (!c.children.empty()) {
+        Scope rs = s;
+        rs.current = &r.attributes;
+        rs.currentPath = {};
+        rs.currentResource = &r;
+        rs.foreign = true;
+        Outcome o = eval(c.children[0], rs);
+        t = o.truth;
+        if (t == Truth::Unknown && unknown == 0) {
+          unknownWitness = o.witness;
+          unknownWitness.foreign = true;
+        }
+      }
+      (t == Truth::True ? yes : t == Truth::False ? no : unknown)++;
+    }
+    Truth result;
+    if (c.count) {
+      // The unknown ones may or may not count: decided only if every possibility agrees.
+      bool lo = c.count->holds(yes);
+      result = lo ? Truth::True : Truth::False;
+      for (size_t k = 1; k <= unknown; ++k) {
+        if (c.count->holds(yes + k) != lo) result = Truth::Unknown;
+      }
+    } else if (c.quantifier == Quantifier::Any) {
+      result = yes ? Truth::True : unknown ? Truth::Unknown : Truth::False;
+    } else if (c.quantifier == Quantifier::All) {
+      result = no ? Truth::False : unknown ? Truth::Unknown : Truth::True;
+    } else {
+      result = yes ? Truth::False : unknown ? Truth::Unknown : Truth::True;
+    }
+    if (result == Truth::Unknown) return Outcome{result, unknownWitness};
+    return Outcome{result, Witness{nullptr, {}, {}, false}};
+  }
+
+  // ---- findings ---------------------------------------------------------------------------
+
+  Finding newFinding(const Resource& r) const {
+    Finding f;
+    f.rule = policy_.id;
+    f.name = policy_.name;
+    f.severity = policy_.severity;
+    f.resource = r.address;
+    f.kind = r.kind;
+    f.anchor = Location{r.file, r.header};
+    f.location = f.anchor;
+    return f;
+  }
+
+  static Location locationOf(const Witness& w, const Location& anchor) {
+    if (!w.foreign && w.value && w.value->prov.valid()) return Location{w.value->prov.file, w.value->prov.value};
+    if (!w.foreign && !w.value && w.prov.valid()) return Location{w.prov.file, w.prov.value};
+    // A missing attribute (or no single deciding value) points at the resource's header.
+    return anchor;
+  }
+
+  std::string message(const Resource& r, const Scope& s, const Witness& w, const GroupInfo* group) {
+    RenderContext ctx;
+    ctx.params = &policy_.parameters;
+    ctx.resource = &r;
+    ctx.item = s.item;
+    ctx.itemPath = s.itemPath;
+    ctx.value = w.foreign ? nullptr : w.value;
+    ctx.group = group;
+    for (const MessageCase& mc : check_.messages) {
+      if (mc.when && eval(*mc.when, s).truth != Truth::True) continue;
+      return render(mc.text, ctx);
+    }
+    return policy_.title;
+  }
+
+  void decide(const Resource& r, const Scope& s, const Outcome& o, const std::optional<std::string>& itemPath) {
+    if (o.truth == Truth::False) return;
+    std::string detail = itemPath ? *itemPath : o.witness.path;
+    if (o.truth == Truth::Unknown) {
+      emitUnknown(r, o.witness, detail);
+      return;
+    }
+    Finding f = newFinding(r);
+    f.location = locationOf(o.witness, f.anchor);
+    f.detailKey = std::move(detail);
+    f.message = message(r, s, o.witness, nullptr);
+    findings_.push_back(std::move(f));
+  }
+
+  void emitUnknown(const Resource& r, const Witness& w, const std::string& detail, std::string why = {}) {
+    if (!options_.includeUnknown) return;
+    Finding f = newFinding(r);
+    f.unknown = true;
+    f.location = locationOf(w, f.anchor);
+    f.detailKey = detail;
+    if (why.empty()) {
+      const Value* u = w.value ? firstUnknown(*w.value) : nullptr;
+      std::string path = w.path.empty() ? "a value" : "'" + w.path + "'";
+      why = path + " is not known before deployment" +
+            (u && !u->unknownReason().empty() ? " (" + u->unknownReason() + ")" : "");
+    }
+    f.message = policy_.title + " — could not be decided for '" + r.address + "': " + why;
+    findings_.push_back(std::move(f));
+  }
+
+  // ---- aggregates -------------------------------------------------------------------------
+
+  struct Member {
+    const Resource* r = nullptr;
+    bool keyUnknown = false, cmpUnknown = false;
+    std::string key, cmp;  // canonical texts
+    Witness keyWitness, cmpWitness;
+  };
+
+  // Resolves a single-valued path on a resource: the match and whether it is unknown.
+  static std::pair<PathMatch, bool> single(const PathExpr& p, const Resource& r) {
+    std::vector<PathMatch> m;
+    resolvePath(p, r.attributes, {}, m);
+    PathMatch pm = m.empty() ? PathMatch{nullptr, describe(p, {}), false} : m[0];
+    bool unknown = pm.unknown || (pm.value && pm.value->containsUnknown());
+    return {pm, unknown};
+  }
+
+  void aggregate(const std::vector<const Resource*>& resources) {
+    const Aggregate& a = *check_.aggregate;
+    std::vector<Member> members;
+    for (const Resource* r : resources) {
+      Member m;
+      m.r = r;
+      if (a.groupTemplate) {
+        RenderContext ctx;
+        ctx.params = &policy_.parameters;
+        ctx.resource = r;
+        RenderInfo info;
+        m.key = render(*a.groupTemplate, ctx, &info);
+        if (info.missing && !info.unknown) continue;  // no key: not part of any group
+        m.keyUnknown = info.unknown;
+        m.keyWitness.prov = info.firstProvenance;
+        m.keyWitness.path = "group_by";
+      } else {
+        auto [pm, unknown] = single(a.groupPath, *r);
+        if (!unknown && (!pm.value || pm.value->isNull())) continue;
+        m.keyUnknown = unknown;
+        m.keyWitness = Witness{pm.value, {}, pm.path, false};
+        if (!unknown) canonical(*pm.value, true, m.key);
+      }
+      if (a.mode == Aggregate::Mode::Outlier) {
+        auto [pm, unknown] = single(a.compare, *r);
+        m.cmpUnknown = unknown;
+        m.cmpWitness = Witness{pm.value, {}, pm.path, false};
+        if (!unknown) {
+          if (pm.value) canonical(*pm.value, false, m.cmp);
+          else m.cmp = "<absent>";  // a member without the setting differs from one with it
+        }
+      }
+      members.push_back(std::move(m));
+    }
+
+    std::unordered_map<std::string, std::vector<size_t>> groups;  // key -> members, in graph order
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (!members[i].keyUnknown) groups[members[i].key].push_back(i);
+    }
+    for (size_t i = 0; i < members.size(); ++i) {
+      const Member& m = members[i];
+      if (m.keyUnknown) {
+        // It may belong to any group (or form one with another unknown member).
+        emitUnknown(*m.r, m.keyWitness, describeKey(a), "its group key is not known before deployment");
+        continue;
+      }
+      const std::vector<size_t>& g = groups[m.key];
+      if (a.mode == Aggregate::Mode::Count) {
+        if (a.having.holds(g.size())) emitGroupFinding(members, i, g, g.size(), m.keyWitness, describeKey(a));
+      } else {
+        outlier(members, g, i);
+      }
+    }
+  }
+
+  std::string describeKey(const Aggregate& a) const { return a.groupTemplate ? std::string("group_by") : a.groupPath.text; }
+
+  // A finding on members[self]; `others` (which may include self) become related locations.
+  void emitGroupFinding(const std::vector<Member>& members, size_t self, const std::vector<size_t>& others,
+                        size_t groupSize, const Witness& w, const std::string& detail) {
+    const Member& m = members[self];
+    bool count = check_.aggregate->mode == Aggregate::Mode::Count;
+    Finding f = newFinding(*m.r);
+    f.location = locationOf(w, f.anchor);
+    f.detailKey = detail;
+    GroupInfo info;
+    info.size = groupSize;
+    for (size_t j : others) {
+      if (j == self) continue;
+      const Member& o = members[j];
+      if (!info.others.empty()) info.others += ", ";
+      info.others += o.r->address;
+      Location anchor{o.r->file, o.r->header};
+      f.related.push_back(RelatedLocation{locationOf(count ? o.keyWitness : o.cmpWitness, anchor),
+                                          count ? "same group: " + o.r->address : "majority: " + o.r->address});
+    }
+    f.message = message(*m.r, rootScope(*m.r), w, &info);
+    findings_.push_back(std::move(f));
+  }
+
+  // Majority rule: the strictly most frequent compare value of the group wins, provided the
+  // group's unknown members could not overturn it; members differing from it are findings.
+  // Ties (or unknowns that could change the winner) leave the group undecided: its members
+  // become unknown findings.
+  void outlier(const std::vector<Member>& members, const std::vector<size_t>& group, size_t self) {
+    const Member& m = members[self];
+    const std::string& compare = check_.aggregate->compare.text;
+    std::map<std::string, size_t> tally;
+    size_t unknown = 0;
+    for (size_t j : group) {
+      if (members[j].cmpUnknown) ++unknown;
+      else ++tally[members[j].cmp];
+    }
+    if (m.cmpUnknown) {
+      if (group.size() > 1) emitUnknown(*m.r, m.cmpWitness, compare);
+      return;
+    }
+    if (tally.size() <= 1 && unknown == 0) return;  // a consistent group
+    size_t best = 0, second = 0;
+    std::string majority;
+    for (const auto& [value, n] : tally) {
+      if (n > best) {
+        second = best;
+        best = n;
+        majority = value;
+      } else if (n > second) {
+        second = n;
+      }
+    }
+    if (best <= second + unknown) {
+      emitUnknown(*m.r, m.cmpWitness, compare, "its group has no majority value of '" + compare + "' to compare with");
+      return;
+    }
+    if (m.cmp == majority) return;
+    std::vector<size_t> same;
+    for (size_t j : group) {
+      if (!members[j].cmpUnknown && members[j].cmp == majority) same.push_back(j);
+    }
+    emitGroupFinding(members, self, same, group.size(), m.cmpWitness, compare);
+  }
+
+  const Policy& policy_;
+  const CheckNode& check_;
+  const ResourceGraph& graph_;
+  const EvalOptions& options_;
+  std::vector<Finding> findings_;
+};
+
+}  // namespace
+
+std::vector<Finding> evaluate(const Policy& policy, const ResourceGraph& graph, const EvalOptions& options) {
+  if (!policy.check) throw EvaluationError(policy.id + ": policy has no compiled check");
+  try {
+    return Evaluator(policy, *policy.check, graph, options).run();
+  } catch (const EvaluationError& e) {
+    throw EvaluationError(policy.id + ": " + e.what());
+  } catch (const std::exception& e) {
+    // Never let a library exception escape as something the engine does not expect.
+    throw EvaluationError(policy.id + ": internal error: " + e.what());
+  }
+}
+
+}  // namespace eg::policy

@@ -1,0 +1,297 @@
+// Semantics of each leaf operator (see policies/README.md, "Operators").
+#include "linter/policy/Operators.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "linter/policy/Policy.h"
+
+namespace eg::policy {
+
+namespace {
+
+struct OpName {
+  Op op;
+  std::string_view name;
+};
+
+constexpr OpName kOps[] = {
+    {Op::Equals, "equals"},          {Op::NotEquals, "not_equals"},
+    {Op::In, "in"},                  {Op::NotIn, "not_in"},
+    {Op::Exists, "exists"},          {Op::Absent, "absent"},
+    {Op::Matches, "matches"},        {Op::NotMatches, "not_matches"},
+    {Op::Gt, "gt"},                  {Op::Ge, "ge"},
+    {Op::Lt, "lt"},                  {Op::Le, "le"},
+    {Op::VersionLt, "version_lt"},   {Op::VersionLe, "version_le"},
+    {Op::VersionGt, "version_gt"},   {Op::VersionGe, "version_ge"},
+    {Op::IsTrue, "is_true"},         {Op::IsFalse, "is_false"},
+    {Op::CidrPrefixBelow, "cidr_prefix_below"},
+    {Op::CidrContains, "cidr_contains"},
+    {Op::CidrWithin, "cidr_within"},
+    {Op::ContainsAny, "contains_any"},
+    {Op::LengthGt, "length_gt"},     {Op::LengthLt, "length_lt"},
+    {Op::LengthEq, "length_eq"},
+};
+
+Truth fromBool(bool b) { return b ? Truth::True : Truth::False; }
+
+Truth negate(Truth t) {
+  if (t == Truth::Unknown) return t;
+  return t == Truth::True ? Truth::False : Truth::True;
+}
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool containsIgnoreCase(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return false;
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    if (equalsIgnoreCase(hay.substr(i, needle.size()), needle)) return true;
+  }
+  return false;
+}
+
+Truth inList(const Value& v, const Operand& o) {
+  if (v.containsUnknown()) return Truth::Unknown;
+  for (const Value& e : o.list) {
+    if (looselyEquals(v, e, o.caseSensitive)) return Truth::True;
+  }
+  return Truth::False;
+}
+
+Truth containsAny(const Value& v, const Operand& o) {
+  if (v.isString()) {
+    for (const Value& e : o.list) {
+      if (!e.isString() && !e.isNumber()) continue;
+      std::string needle = e.toDisplay();
+      bool hit = o.caseSensitive ? v.asString().find(needle) != std::string::npos
+                                 : containsIgnoreCase(v.asString(), needle);
+      if (hit) return Truth::True;
+    }
+    return Truth::False;
+  }
+  if (!v.isArray()) return Truth::False;
+  bool unknown = false;
+  for (const Value& elem : v.asArray()) {
+    if (elem.containsUnknown()) {
+      unknown = true;
+      continue;
+    }
+    for (const Value& e : o.list) {
+      if (looselyEquals(elem, e, o.caseSensitive)) return Truth::True;
+    }
+  }
+  return unknown ? Truth::Unknown : Truth::False;
+}
+
+std::optional<size_t> lengthOf(const Value& v) {
+  if (v.isString()) return v.asString().size();
+  if (v.isArray()) return v.asArray().size();
+  if (v.isObject()) return v.asObject().size();
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Op> parseOp(std::string_view name) {
+  for (const OpName& o : kOps) {
+    if (o.name == name) return o.op;
+  }
+  return std::nullopt;
+}
+
+std::string_view opName(Op op) {
+  for (const OpName& o : kOps) {
+    if (o.op == op) return o.name;
+  }
+  return "?";
+}
+
+const std::vector<std::string_view>& opNames() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> n;
+    for (const OpName& o : kOps) n.push_back(o.name);
+    return n;
+  }();
+  return names;
+}
+
+std::optional<std::vector<long>> parseVersion(std::string_view s) {
+  s = trimmed(s);
+  // Accept a letter prefix ("v1.2", "TLS1_2") but require digits right after it.
+  while (!s.empty() && ((s.front() >= 'a' && s.front() <= 'z') || (s.front() >= 'A' && s.front() <= 'Z'))) {
+    s.remove_prefix(1);
+  }
+  if (s.empty()) return std::nullopt;
+  std::vector<long> parts;
+  while (true) {
+    size_t end = 0;
+    while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
+    if (end == 0 || end > 9) return std::nullopt;
+    long n = 0;
+    std::from_chars(s.data(), s.data() + end, n);
+    parts.push_back(n);
+    s.remove_prefix(end);
+    if (s.empty()) break;
+    if (s.front() != '.' && s.front() != '_') return std::nullopt;
+    s.remove_prefix(1);
+  }
+  return parts;
+}
+
+int compareVersions(const std::vector<long>& a, const std::vector<long>& b) {
+  size_t n = std::max(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    long x = i < a.size() ? a[i] : 0, y = i < b.size() ? b[i] : 0;
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+std::optional<double> numberOf(const Value& v) {
+  if (v.isNumber()) return v.asNumber();
+  if (!v.isString()) return std::nullopt;
+  std::string_view s = trimmed(v.asString());
+  if (s.empty()) return std::nullopt;
+  if (s.front() == '+') s.remove_prefix(1);
+  double d = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return d;
+}
+
+std::optional<bool> boolOf(const Value& v) {
+  if (v.isBool()) return v.asBool();
+  if (!v.isString()) return std::nullopt;
+  std::string_view s = trimmed(v.asString());
+  if (equalsIgnoreCase(s, "true")) return true;
+  if (equalsIgnoreCase(s, "false")) return false;
+  return std::nullopt;
+}
+
+bool looselyEquals(const Value& v, const Value& operand, bool caseSensitive) {
+  switch (operand.type()) {
+    case Value::Type::String:
+      if (v.isString()) {
+        return caseSensitive ? v.asString() == operand.asString() : equalsIgnoreCase(v.asString(), operand.asString());
+      }
+      if (v.isNumber()) {
+        auto n = numberOf(operand);
+        return n && *n == v.asNumber();
+      }
+      if (v.isBool()) {
+        auto b = boolOf(operand);
+        return b && *b == v.asBool();
+      }
+      return false;
+    case Value::Type::Number: {
+      auto n = numberOf(v);
+      return n && *n == operand.asNumber();
+    }
+    case Value::Type::Bool: {
+      auto b = boolOf(v);
+      return b && *b == operand.asBool();
+    }
+    case Value::Type::Null: return v.isNull();
+    default: return v == operand;
+  }
+}
+
+Truth applyOp(Op op, const Operand& o, const Value* v) {
+  // Presence operators: `exists` = the member is there (even null); `absent` = missing or null.
+  if (op == Op::Exists) return fromBool((v != nullptr) == o.flag);
+  if (op == Op::Absent) return fromBool((v == nullptr || v->isNull()) == o.flag);
+  // Negated operators are the exact negation of their positive form, also on missing values.
+  if (op == Op::NotEquals) return negate(applyOp(Op::Equals, o, v));
+  if (op == Op::NotIn) return negate(applyOp(Op::In, o, v));
+  if (op == Op::NotMatches) return negate(applyOp(Op::Matches, o, v));
+  // Every other operator needs a value to compare: missing is simply false, and so is null
+  // except for `equals: null` / `in: [null]`.
+  if (!v) return Truth::False;
+  if (v->isNull() && op != Op::Equals && op != Op::In) return Truth::False;
+  if (v->isUnknown()) return Truth::Unknown;
+
+  switch (op) {
+    case Op::Equals:
+      if (v->containsUnknown()) return Truth::Unknown;
+      return fromBool(looselyEquals(*v, o.value, o.caseSensitive));
+    case Op::In: return inList(*v, o);
+    case Op::Matches: {
+      if (!v->isString() && !v->isNumber() && !v->isBool()) return Truth::False;
+      std::string s = v->isBool() ? (v->asBool() ? "true" : "false") : v->toDisplay();
+      // libstdc++'s backtracking matcher recurses once per character and crashes on long
+      // inputs (a 100 kB value overflows the stack), so refuse them instead of crashing.
+      if (s.size() > kMaxRegexInput) {
+        throw EvaluationError("value of " + std::to_string(s.size()) + " characters is too long for matches (limit " +
+                              std::to_string(kMaxRegexInput) + ")");
+      }
+      try {
+        return fromBool(std::regex_search(s, *o.regex));
+      } catch (const std::regex_error& e) {
+        // libstdc++ reports runaway backtracking as error_complexity / error_stack.
+        throw EvaluationError(std::string("regular expression failed on a value of ") +
+                              std::to_string(s.size()) + " characters: " + e.what());
+      }
+    }
+    case Op::Gt: case Op::Ge: case Op::Lt: case Op::Le: {
+      auto n = numberOf(*v);
+      if (!n) return Truth::False;
+      switch (op) {
+        case Op::Gt: return fromBool(*n > o.number);
+        case Op::Ge: return fromBool(*n >= o.number);
+        case Op::Lt: return fromBool(*n < o.number);
+        default: return fromBool(*n <= o.number);
+      }
+    }
+    case Op::VersionLt: case Op::VersionLe: case Op::VersionGt: case Op::VersionGe: {
+      if (!v->isString() && !v->isNumber()) return Truth::False;
+      auto ver = parseVersion(v->toDisplay());
+      if (!ver) return Truth::False;
+      int c = compareVersions(*ver, o.version);
+      switch (op) {
+        case Op::VersionLt: return fromBool(c < 0);
+        case Op::VersionLe: return fromBool(c <= 0);
+        case Op::VersionGt: return fromBool(c > 0);
+        default: return fromBool(c >= 0);
+      }
+    }
+    case Op::IsTrue: case Op::IsFalse: {
+      auto b = boolOf(*v);
+      if (!b) return o.flag ? Truth::False : Truth::True;
+      bool holds = (op == Op::IsTrue) ? *b : !*b;
+      return fromBool(holds == o.flag);
+    }
+    case Op::CidrPrefixBelow: {
+      if (!v->isString()) return Truth::False;
+      auto c = parseCidr(v->asString());
+      if (!c) return Truth::False;
+      int limit = c->v6 ? o.ipv6Below : o.ipv4Below;
+      return fromBool(limit >= 0 && c->prefix < limit);
+    }
+    case Op::CidrContains: case Op::CidrWithin: {
+      if (!v->isString()) return Truth::False;
+      auto c = parseCidr(v->asString());
+      if (!c) return Truth::False;
+      for (const Cidr& r : o.cidrs) {
+        if (op == Op::CidrContains ? cidrContains(*c, r) : cidrContains(r, *c)) return Truth::True;
+      }
+      return Truth::False;
+    }
+    case Op::ContainsAny: return containsAny(*v, o);
+    case Op::LengthGt: case Op::LengthLt: case Op::LengthEq: {
+      auto n = lengthOf(*v);
+      if (!n) return Truth::False;
+      double len = static_cast<double>(*n);
+      if (op == Op::LengthGt) return fromBool(len > o.number);
+      if (op == Op::LengthLt) return fromBool(len < o.number);
+      return fromBool(len == o.number);
+    }
+    default: break;
+  }
+  return Truth::False;
+}
+
+}  // namespace eg::policy

@@ -1,0 +1,79 @@
+// Policy model, catalog and evaluator.
+//
+// A policy is data: one YAML file (see policies/README.md for the language and
+// policies/schema.json for editors). PolicyCatalog loads and validates policy files
+// (built-in ones embedded in the binary, user ones from --policy-dir), rejecting any
+// error with file:line:column. evaluate() runs one policy over a ResourceGraph with
+// three-valued logic (pass / fail / unknown) and returns its findings.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "linter/core/Finding.h"
+#include "linter/graph/ResourceGraph.h"
+#include "linter/graph/Value.h"
+
+namespace eg::policy {
+
+struct CheckNode;  // compiled check tree; defined in the evaluator
+
+struct Policy {
+  std::string id;        // "EG005"
+  std::string name;      // "ip-filter-default-allow"
+  Severity severity = Severity::Medium;
+  std::string title;
+  std::string defender;  // the Defender for IoT recommendation it implements ("" if none)
+  std::string description;
+  std::string rationale;
+  std::map<std::string, std::string> remediation;  // format -> text
+  std::vector<std::string> references;
+  std::vector<std::string> kinds;    // resource kinds it applies to
+  std::vector<std::string> formats;  // formats it applies to (fixtures are required for each)
+  Value parameters = Value::object();
+  std::string message;  // template
+  std::string sourcePath;  // "policies/EG005-ip-filter-default-allow.yaml" or user path
+  bool builtin = false;
+  std::shared_ptr<const CheckNode> check;  // opaque, built by the loader
+  std::shared_ptr<const void> compiled;    // loader-private extra state
+};
+
+class PolicyCatalog {
+ public:
+  PolicyCatalog();
+  ~PolicyCatalog();
+  // Loads the built-in pack (embeddedPolicies()). Returns false and appends errors on failure.
+  bool loadBuiltins(std::vector<Error>& errors);
+  // Loads every *.yaml / *.yml in a directory (not recursive).
+  bool loadDirectory(const std::filesystem::path& dir, std::vector<Error>& errors);
+  // Loads one policy from text; `path` is used in error messages.
+  bool loadText(std::string_view text, const std::string& path, bool builtin, std::vector<Error>& errors);
+  // Overrides a parameter (from configuration). False when the policy or parameter is unknown.
+  bool setParameter(std::string_view policy, std::string_view name, Value value);
+
+  const std::vector<std::shared_ptr<Policy>>& policies() const { return policies_; }
+  const Policy* find(std::string_view idOrName) const;
+
+ private:
+  std::vector<std::shared_ptr<Policy>> policies_;
+};
+
+struct EvalOptions {
+  bool includeUnknown = false;  // also return findings whose verdict is unknown (Finding::unknown)
+};
+
+struct EvaluationError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Evaluates one policy over the graph. Sets on each finding: rule, name, severity, message,
+// location, anchor, resource, kind, detailKey, unknown, related. Fingerprints and
+// suppressions are the engine's job. Throws EvaluationError on an internal failure.
+std::vector<Finding> evaluate(const Policy& policy, const ResourceGraph& graph, const EvalOptions& options);
+
+}  // namespace eg::policy

@@ -1,0 +1,100 @@
+// PolicyCatalog: the set of loaded policies (built-in pack + user directories), with
+// catalog-wide checks (unique ids and names) and parameter overrides.
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "linter/core/Embedded.h"
+#include "linter/policy/Policy.h"
+#include "linter/policy/PolicyLoader.h"
+
+namespace eg::policy {
+
+PolicyCatalog::PolicyCatalog() = default;
+PolicyCatalog::~PolicyCatalog() = default;
+
+bool PolicyCatalog::loadBuiltins(std::vector<Error>& errors) {
+  bool ok = true;
+  for (const EmbeddedFile& f : embeddedPolicies()) {
+    ok &= loadText(f.text, "policies/" + std::string(f.path), true, errors);
+  }
+  return ok;
+}
+
+bool PolicyCatalog::loadDirectory(const std::filesystem::path& dir, std::vector<Error>& errors) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string ext = entry.path().extension().string();
+    if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(entry.path());
+  }
+  if (ec) {
+    Error e;
+    e.path = displayPath(dir);
+    e.message = "cannot read policy directory: " + ec.message();
+    e.code = kPolicyErrorCode;
+    errors.push_back(std::move(e));
+    return false;
+  }
+  std::sort(files.begin(), files.end());  // deterministic order regardless of the file system
+  bool ok = true;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      Error e;
+      e.path = displayPath(file);
+      e.message = "cannot read policy file";
+      e.code = kPolicyErrorCode;
+      errors.push_back(std::move(e));
+      ok = false;
+      continue;
+    }
+    ok &= loadText(text.str(), displayPath(file), false, errors);
+  }
+  return ok;
+}
+
+bool PolicyCatalog::loadText(std::string_view text, const std::string& path, bool builtin, std::vector<Error>& errors) {
+  std::shared_ptr<Policy> p = loadPolicy(text, path, builtin, errors);
+  if (!p) return false;
+  for (const auto& other : policies_) {
+    const char* clash = equalsIgnoreCase(other->id, p->id) ? "id" : other->name == p->name ? "name" : nullptr;
+    if (!clash) continue;
+    PolicyOrigin at = originOf(*p);
+    Error e;
+    e.path = path;
+    e.line = at.line;
+    e.column = at.column;
+    e.message = std::string("policy ") + clash + " '" + (clash[0] == 'i' ? p->id : p->name) +
+                "' is already used by " + other->sourcePath;
+    e.code = kPolicyErrorCode;
+    errors.push_back(std::move(e));
+    return false;
+  }
+  policies_.push_back(std::move(p));
+  return true;
+}
+
+bool PolicyCatalog::setParameter(std::string_view policy, std::string_view name, Value value) {
+  const Policy* found = find(policy);
+  if (!found || !found->parameters.get(name)) return false;
+  for (auto& p : policies_) {
+    if (p.get() != found) continue;
+    Value params = p->parameters;
+    params.set(name, std::move(value));
+    std::string error;
+    return recompilePolicy(*p, params, &error);
+  }
+  return false;
+}
+
+const Policy* PolicyCatalog::find(std::string_view idOrName) const {
+  for (const auto& p : policies_) {
+    if (equalsIgnoreCase(p->id, idOrName) || equalsIgnoreCase(p->name, idOrName)) return p.get();
+  }
+  return nullptr;
+}
+
+}  // namespace eg::policy

@@ -1,0 +1,734 @@
+// YAML -> Policy: validates every key, type and operand of a policy file and compiles its
+// logic into a CheckNode (paths parsed, regexes compiled, CIDRs parsed, parameters
+// substituted into operands). The language is documented in policies/README.md; keep the
+// two, and policies/schema.json, in sync.
+#include "linter/policy/PolicyLoader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cmath>
+#include <regex>
+
+#include "linter/policy/CheckNode.h"
+
+namespace eg::policy {
+
+namespace {
+
+constexpr std::string_view kFormats[] = {"terraform", "bicep", "arm", "edge", "aziot"};
+constexpr std::string_view kTopKeys[] = {"id", "name", "severity", "title", "defender", "description",
+                                         "rationale", "remediation", "references", "applies_to",
+                                         "parameters", "where", "for_each", "violation", "aggregate", "message"};
+constexpr std::string_view kCountKeys[] = {"count_gt", "count_ge", "count_lt", "count_le", "count_eq"};
+constexpr size_t kMaxRegexLength = 4096;
+
+// State kept with a loaded policy so setParameter can recompile it.
+struct LoaderState {
+  YAML::Node root;
+  PolicyOrigin origin;
+};
+
+struct LoadFailure {
+  YAML::Mark mark;
+  std::string message;
+};
+
+template <size_t N>
+bool oneOf(std::string_view s, const std::string_view (&set)[N]) {
+  for (std::string_view x : set) {
+    if (x == s) return true;
+  }
+  return false;
+}
+
+template <typename Range>
+std::string joined(const Range& r) {
+  std::string out;
+  for (std::string_view x : r) {
+    if (!out.empty()) out += ", ";
+    out += x;
+  }
+  return out;
+}
+
+std::string_view typeOf(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Null: return "null";
+    default: return "a scalar";
+  }
+}
+
+// Plain (unquoted) scalars follow the YAML 1.2 core schema; quoted ones are strings.
+bool isQuoted(const YAML::Node& n) { return n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str"; }
+
+Value plainScalar(const std::string& s) {
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Value(nullptr);
+  if (s == "true" || s == "True" || s == "TRUE") return Value(true);
+  if (s == "false" || s == "False" || s == "FALSE") return Value(false);
+  std::string_view t = s;
+  if (t.front() == '+') t.remove_prefix(1);
+  bool numeric = !t.empty();
+  for (char c : t) {
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == 'e' || c == 'E' || c == '+')) numeric = false;
+  }
+  if (numeric) {
+    double d = 0;
+    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+    if (ec == std::errc() && ptr == t.data() + t.size() && std::isfinite(d)) return Value(d);
+  }
+  return Value(s);
+}
+
+class Compiler {
+ public:
+  explicit Compiler(Value params) : params_(std::move(params)) {}
+
+  [[noreturn]] void fail(const YAML::Node& n, std::string message) const { throw LoadFailure{n.Mark(), std::move(message)}; }
+
+  void visit(const YAML::Node& n, int depth) {
+    if (depth > kMaxYamlDepth) fail(n, "policy nested deeper than " + std::to_string(kMaxYamlDepth) + " levels");
+    if (++nodes_ > kMaxYamlNodes) {
+      fail(n, "policy too large: more than " + std::to_string(kMaxYamlNodes) + " YAML nodes (are aliases expanding it?)");
+    }
+  }
+
+  // A mapping's entries, checked for scalar keys, duplicates and allowed names.
+  struct Fields {
+    YAML::Node self;
+    std::vector<std::pair<std::string, YAML::Node>> entries;
+    std::vector<YAML::Node> keys;
+    const YAML::Node* find(std::string_view key) const {
+      for (const auto& [k, v] : entries) {
+        if (k == key) return &v;
+      }
+      return nullptr;
+    }
+  };
+
+  template <typename Allowed>
+  Fields fields(const YAML::Node& n, int depth, std::string_view what, const Allowed& allowed) {
+    visit(n, depth);
+    if (!n.IsMap()) fail(n, std::string(what) + " must be a mapping, not " + std::string(typeOf(n)));
+    Fields f;
+    f.self = n;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      visit(it->first, depth + 1);
+      if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
+      std::string key = it->first.Scalar();
+      if (f.find(key)) fail(it->first, "duplicate key '" + key + "'");
+      bool ok = false;
+      for (std::string_view a : allowed) {
+        if (a == key) ok = true;
+      }
+      if (!ok) fail(it->first, "unknown key '" + key + "' in " + std::string(what) + "; expected one of: " + joined(allowed));
+      f.entries.emplace_back(key, it->second);
+      f.keys.push_back(it->first);
+    }
+    return f;
+  }
+
+  const YAML::Node& require(const Fields& f, std::string_view key, std::string_view what) const {
+    const YAML::Node* n = f.find(key);
+    if (!n) fail(f.self, std::string(what) + " needs '" + std::string(key) + "'");
+    return *n;
+  }
+
+  std::string string(const YAML::Node& n, int depth, std::string_view what) {
+    visit(n, depth);
+    if (!n.IsScalar()) fail(n, std::string(what) + " must be a string, not " + std::string(typeOf(n)));
+    return n.Scalar();
+  }
+
+  std::string nonEmpty(const YAML::Node& n, int depth, std::string_view what) {
+    std::string s = string(n, depth, what);
+    if (s.find_first_not_of(" \t\r\n") == std::string::npos) fail(n, std::string(what) + " must not be empty");
+    return s;
+  }
+
+  bool boolean(const YAML::Node& n, int depth, std::string_view what) {
+    visit(n, depth);
+    Value v = n.IsScalar() && !isQuoted(n) ? plainScalar(n.Scalar()) : Value(nullptr);
+    if (!v.isBool()) fail(n, std::string(what) + " must be true or false");
+    return v.asBool();
+  }
+
+  std::vector<std::string> strings(const YAML::Node& n, int depth, std::string_view what, bool allowScalar) {
+    visit(n, depth);
+    std::vector<std::string> out;
+    if (allowScalar && n.IsScalar()) {
+      out.push_back(n.Scalar());
+      return out;
+    }
+    if (!n.IsSequence()) fail(n, std::string(what) + " must be a list of strings, not " + std::string(typeOf(n)));
+    for (const YAML::Node& e : n) out.push_back(string(e, depth + 1, std::string(what) + " entries"));
+    return out;
+  }
+
+  // Any YAML value as a Value (parameters, operands).
+  Value toValue(const YAML::Node& n, int depth, bool substitute) {
+    visit(n, depth);
+    switch (n.Type()) {
+      case YAML::NodeType::Scalar: {
+        const std::string& s = n.Scalar();
+        if (substitute && s.find("{{") != std::string::npos) return substituted(n);
+        return isQuoted(n) ? Value(s) : plainScalar(s);
+      }
+      case YAML::NodeType::Sequence: {
+        Array a;
+        for (const YAML::Node& e : n) a.push_back(toValue(e, depth + 1, substitute));
+        return Value(std::move(a));
+      }
+      case YAML::NodeType::Map: {
+        Value o = Value::object();
+        for (auto it = n.begin(); it != n.end(); ++it) {
+          visit(it->first, depth + 1);
+          if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
+          o.set(it->first.Scalar(), toValue(it->second, depth + 1, substitute));
+        }
+        return o;
+      }
+      default: return Value(nullptr);
+    }
+  }
+
+  // "{{params.x}}" -> the parameter's typed value; "a-{{params.x}}" -> the rendered string.
+  Value substituted(const YAML::Node& n) {
+    TemplateScope scope;
+    scope.params = &params_;
+    scope.paramsOnly = true;
+    std::string err;
+    auto t = parseTemplate(n.Scalar(), scope, &err);
+    if (!t) fail(n, err);
+    RenderContext ctx;
+    ctx.params = &params_;
+    auto v = resolveSingle(*t, ctx);
+    return v ? *v : Value(nullptr);
+  }
+
+  Template messageTemplate(const YAML::Node& n, int depth) {
+    std::string text = nonEmpty(n, depth, "message");
+    TemplateScope scope;
+    scope.params = &params_;
+    scope.allowItem = hasForEach_;
+    scope.allowGroup = hasAggregate_;
+    std::string err;
+    auto t = parseTemplate(text, scope, &err);
+    if (!t) fail(n, err);
+    return std::move(*t);
+  }
+
+  PathExpr path(const YAML::Node& n, int depth, std::string_view what, bool needWildcard) {
+    std::string text = string(n, depth, what);
+    std::string err;
+    auto p = parsePath(text, &err);
+    if (!p) fail(n, err);
+    if (p->root == PathRoot::Item && !allowItem_) fail(n, "$item. is only available under for_each (in violation: and message:)");
+    if (needWildcard && !p->hasWildcard()) fail(n, std::string(what) + " '" + text + "' must contain [*]");
+    return std::move(*p);
+  }
+
+  size_t count(const YAML::Node& n, int depth, std::string_view what) {
+    visit(n, depth);
+    Value v = n.IsScalar() ? toValue(n, depth, true) : Value(nullptr);
+    auto d = numberOf(v);
+    if (!v.isNumber() || !d || *d < 0 || *d != std::floor(*d) || *d > 1e9) {
+      fail(n, std::string(what) + " must be a non-negative integer");
+    }
+    return static_cast<size_t>(*d);
+  }
+
+  std::optional<CountTest> countTest(const Fields& f, int depth) {
+    std::optional<CountTest> out;
+    static constexpr CountTest::Cmp cmps[] = {CountTest::Cmp::Gt, CountTest::Cmp::Ge, CountTest::Cmp::Lt,
+                                              CountTest::Cmp::Le, CountTest::Cmp::Eq};
+    for (size_t i = 0; i < std::size(kCountKeys); ++i) {
+      const YAML::Node* n = f.find(kCountKeys[i]);
+      if (!n) continue;
+      if (out) fail(*n, "use one count_* comparison");
+      out = CountTest{cmps[i], count(*n, depth + 1, kCountKeys[i])};
+    }
+    return out;
+  }
+
+  Quantifier quantifier(const YAML::Node& n, int depth) {
+    std::string q = string(n, depth, "quantifier");
+    if (q == "any") return Quantifier::Any;
+    if (q == "all") return Quantifier::All;
+    if (q == "none") return Quantifier::None;
+    fail(n, "quantifier must be any, all or none");
+  }
+
+  Condition condition(const YAML::Node& n, int depth) {
+    visit(n, depth);
+    if (!n.IsMap()) fail(n, "a condition must be a mapping (all:, any:, not:, attribute:, related: or first:), not " + std::string(typeOf(n)));
+    static constexpr std::string_view kinds[] = {"all", "any", "not", "attribute", "related", "first", "kind"};
+    if (n.size() == 0) fail(n, "empty condition");
+    std::string_view kind;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
+      const std::string& k = it->first.Scalar();
+      for (std::string_view known : kinds) {
+        if (k != known) continue;
+        if (!kind.empty()) {
+          fail(it->first, "a condition has exactly one of all/any/not/attribute/related/first/kind; found '" +
+                              std::string(kind) + "' and '" + k + "'");
+        }
+        kind = known;
+      }
+    }
+    if (kind.empty()) {
+      // Name the likely mistake: an operator without attribute:, or a typo.
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        if (parseOp(it->first.Scalar())) fail(n, "operator '" + it->first.Scalar() + "' needs 'attribute:'");
+      }
+      fail(n.begin()->first, "unknown condition '" + n.begin()->first.Scalar() + "'; expected one of: " + joined(kinds));
+    }
+    if (kind == "all" || kind == "any") return junction(n, depth, kind);
+    if (kind == "not") {
+      static constexpr std::string_view allowed[] = {"not"};
+      Fields f = fields(n, depth, "not", allowed);
+      Condition c;
+      c.kind = Condition::Kind::Not;
+      c.children.push_back(condition(f.entries[0].second, depth + 1));
+      return c;
+    }
+    if (kind == "attribute") return leaf(n, depth);
+    if (kind == "related") return related(n, depth);
+    if (kind == "kind") return kindIs(n, depth);
+    return first(n, depth);
+  }
+
+  // kind: X or kind: [X, Y] — the resource under evaluation is of one of these kinds, for
+  // policies whose semantics differ between the kinds they apply to.
+  Condition kindIs(const YAML::Node& n, int depth) {
+    static constexpr std::string_view allowed[] = {"kind"};
+    Fields f = fields(n, depth, "kind", allowed);
+    const YAML::Node& v = f.entries[0].second;
+    visit(v, depth + 1);
+    Condition c;
+    c.kind = Condition::Kind::KindIs;
+    if (v.IsScalar()) {
+      c.kinds.push_back(nonEmpty(v, depth + 1, "kind"));
+    } else if (v.IsSequence() && v.size() > 0) {
+      for (const YAML::Node& e : v) c.kinds.push_back(nonEmpty(e, depth + 2, "kind"));
+    } else {
+      fail(v, "kind: needs a resource kind or a non-empty list of kinds");
+    }
+    return c;
+  }
+
+  Condition junction(const YAML::Node& n, int depth, std::string_view kind) {
+    std::string_view allowed[] = {kind};
+    Fields f = fields(n, depth, kind, allowed);
+    const YAML::Node& list = f.entries[0].second;
+    visit(list, depth + 1);
+    if (!list.IsSequence() || list.size() == 0) fail(list, std::string(kind) + ": needs a non-empty list of conditions");
+    Condition c;
+    c.kind = kind == "all" ? Condition::Kind::All : Condition::Kind::Any;
+    for (const YAML::Node& e : list) c.children.push_back(condition(e, depth + 2));
+    return c;
+  }
+
+  Condition leaf(const YAML::Node& n, int depth) {
+    std::vector<std::string_view> allowed = {"attribute", "quantifier", "case_sensitive"};
+    for (std::string_view op : opNames()) allowed.push_back(op);
+    Fields f = fields(n, depth, "condition", allowed);
+    Condition c;
+    c.kind = Condition::Kind::Leaf;
+    c.path = path(require(f, "attribute", "condition"), depth + 1, "attribute", false);
+    if (const YAML::Node* q = f.find("quantifier")) {
+      c.quantifier = quantifier(*q, depth + 1);
+      if (!c.path.hasWildcard()) fail(*q, "quantifier needs a path with [*]");
+    }
+    if (const YAML::Node* cs = f.find("case_sensitive")) c.operand.caseSensitive = boolean(*cs, depth + 1, "case_sensitive");
+    const YAML::Node* opNode = nullptr;
+    for (size_t i = 0; i < f.entries.size(); ++i) {
+      auto op = parseOp(f.entries[i].first);
+      if (!op) continue;
+      if (opNode) fail(f.keys[i], "one operator per condition; combine several with all:");
+      opNode = &f.entries[i].second;
+      c.op = *op;
+    }
+    if (!opNode) fail(n, "condition on '" + c.path.text + "' needs an operator; expected one of: " + joined(opNames()));
+    operand(c.op, *opNode, depth + 1, c.operand);
+    return c;
+  }
+
+  void operand(Op op, const YAML::Node& n, int depth, Operand& o) {
+    std::string name(opName(op));
+    Value v = toValue(n, depth, true);
+    switch (op) {
+      case Op::Equals: case Op::NotEquals:
+        if (v.isArray() || v.isObject()) fail(n, name + " needs a scalar; use in: for a list");
+        o.value = std::move(v);
+        return;
+      case Op::In: case Op::NotIn: case Op::ContainsAny:
+        if (!v.isArray()) fail(n, name + " needs a list, not " + std::string(Value::typeName(v.type())));
+        for (const Value& e : v.asArray()) {
+          if (e.isArray() || e.isObject()) fail(n, name + " needs a list of scalars");
+        }
+        o.list = v.asArray();
+        return;
+      case Op::Exists: case Op::Absent: case Op::IsTrue: case Op::IsFalse:
+        if (!v.isBool()) fail(n, name + " must be true or false");
+        o.flag = v.asBool();
+        return;
+      case Op::Matches: case Op::NotMatches: {
+        if (!v.isString()) fail(n, name + " needs a regular expression string");
+        if (v.asString().size() > kMaxRegexLength) fail(n, "regular expression longer than " + std::to_string(kMaxRegexLength) + " characters");
+        auto flags = std::regex::ECMAScript | std::regex::optimize;
+        if (!o.caseSensitive) flags |= std::regex::icase;
+        try {
+          o.regex.emplace(v.asString(), flags);
+        } catch (const std::regex_error& e) {
+          fail(n, "invalid regular expression '" + v.asString() + "': " + e.what());
+        }
+        return;
+      }
+      case Op::Gt: case Op::Ge: case Op::Lt: case Op::Le: {
+        auto d = numberOf(v);
+        if (!d || v.isBool()) fail(n, name + " needs a number");
+        o.number = *d;
+        return;
+      }
+      case Op::LengthGt: case Op::LengthLt: case Op::LengthEq:
+        o.number = static_cast<double>(count(n, depth, name));
+        return;
+      case Op::VersionLt: case Op::VersionLe: case Op::VersionGt: case Op::VersionGe: {
+        // Use the scalar as written: a plain 1.10 must not become the number 1.1.
+        std::string text = (n.IsScalar() && n.Scalar().find("{{") == std::string::npos) ? n.Scalar() : v.toDisplay();
+        auto ver = (v.isString() || v.isNumber()) ? parseVersion(text) : std::nullopt;
+        if (!ver) fail(n, name + " needs a version such as \"1.2\"");
+        o.version = std::move(*ver);
+        return;
+      }
+      case Op::CidrPrefixBelow: {
+        if (!v.isObject()) fail(n, "cidr_prefix_below needs {ipv4: N, ipv6: M}");
+        for (const Member& m : v.asObject()) {
+          bool v4 = m.key == "ipv4";
+          if (!v4 && m.key != "ipv6") fail(n, "unknown key '" + m.key + "' in cidr_prefix_below; expected ipv4, ipv6");
+          auto d = numberOf(m.value);
+          int max = v4 ? 32 : 128;
+          if (!d || m.value.isBool() || *d < 0 || *d > max || *d != std::floor(*d)) {
+            fail(n, "cidr_prefix_below." + m.key + " must be an integer from 0 to " + std::to_string(max));
+          }
+          (v4 ? o.ipv4Below : o.ipv6Below) = static_cast<int>(*d);
+        }
+        if (o.ipv4Below < 0 && o.ipv6Below < 0) fail(n, "cidr_prefix_below needs ipv4:, ipv6: or both");
+        return;
+      }
+      case Op::CidrContains: case Op::CidrWithin: {
+        Array list = v.isArray() ? v.asArray() : Array{v};
+        if (list.empty()) fail(n, name + " needs a CIDR range or a list of them");
+        for (const Value& e : list) {
+          auto c = e.isString() ? parseCidr(e.asString()) : std::nullopt;
+          if (!c) fail(n, "invalid CIDR range '" + e.toDisplay() + "' for " + name);
+          o.cidrs.push_back(*c);
+        }
+        return;
+      }
+    }
+  }
+
+  Condition related(const YAML::Node& n, int depth) {
+    static constexpr std::string_view outer[] = {"related"};
+    Fields top = fields(n, depth, "related condition", outer);
+    static constexpr std::string_view allowed[] = {"kind", "via", "direction", "where", "quantifier",
+                                                   "count_gt", "count_ge", "count_lt", "count_le", "count_eq"};
+    Fields f = fields(top.entries[0].second, depth + 1, "related", allowed);
+    Condition c;
+    c.kind = Condition::Kind::Related;
+    c.relatedKind = nonEmpty(require(f, "kind", "related"), depth + 2, "related.kind");
+    if (const YAML::Node* via = f.find("via")) c.via = nonEmpty(*via, depth + 2, "related.via");
+    if (const YAML::Node* d = f.find("direction")) {
+      std::string s = string(*d, depth + 2, "direction");
+      if (s == "out") c.direction = Direction::Out;
+      else if (s == "in") c.direction = Direction::In;
+      else if (s == "any") c.direction = Direction::Any;
+      else fail(*d, "direction must be out, in or any");
+    }
+    if (const YAML::Node* q = f.find("quantifier")) c.quantifier = quantifier(*q, depth + 2);
+    c.count = countTest(f, depth + 2);
+    if (c.count && f.find("quantifier")) fail(*f.find("quantifier"), "use either quantifier: or a count_* comparison");
+    if (const YAML::Node* w = f.find("where")) c.children.push_back(condition(*w, depth + 2));
+    return c;
+  }
+
+  Condition first(const YAML::Node& n, int depth) {
+    static constexpr std::string_view outer[] = {"first"};
+    Fields top = fields(n, depth, "first condition", outer);
+    static constexpr std::string_view allowed[] = {"of", "where", "satisfies"};
+    Fields f = fields(top.entries[0].second, depth + 1, "first", allowed);
+    Condition c;
+    c.kind = Condition::Kind::First;
+    c.path = path(require(f, "of", "first"), depth + 2, "first.of", true);
+    c.children.push_back(condition(require(f, "where", "first"), depth + 2));
+    c.children.push_back(condition(require(f, "satisfies", "first"), depth + 2));
+    return c;
+  }
+
+  void compile(const Fields& top, Policy& p, CheckNode& check) {
+    hasForEach_ = top.find("for_each") != nullptr;
+    hasAggregate_ = top.find("aggregate") != nullptr;
+    const YAML::Node* violation = top.find("violation");
+    if (!violation && !hasAggregate_) fail(top.self, "a policy needs 'violation:' or 'aggregate:'");
+    if (violation && hasAggregate_) fail(*top.find("aggregate"), "use either 'violation:' or 'aggregate:', not both");
+    if (hasForEach_ && hasAggregate_) fail(*top.find("for_each"), "for_each cannot be combined with aggregate:");
+
+    if (const YAML::Node* w = top.find("where")) check.where = condition(*w, 1);
+    if (const YAML::Node* fe = top.find("for_each")) {
+      visit(*fe, 1);
+      std::vector<YAML::Node> items;
+      if (fe->IsSequence()) {
+        for (const YAML::Node& e : *fe) items.push_back(e);
+        if (items.empty()) fail(*fe, "for_each needs a path or a non-empty list of paths");
+      } else {
+        items.push_back(*fe);
+      }
+      for (const YAML::Node& e : items) check.forEach.push_back(path(e, 2, "for_each", true));
+    }
+    allowItem_ = hasForEach_;
+    if (violation) check.violation = condition(*violation, 1);
+    if (const YAML::Node* a = top.find("aggregate")) check.aggregate = aggregate(*a);
+
+    const YAML::Node& msg = require(top, "message", "a policy");
+    visit(msg, 1);
+    if (msg.IsSequence()) {
+      static constexpr std::string_view allowed[] = {"when", "text"};
+      for (const YAML::Node& e : msg) {
+        if (!check.messages.empty() && !check.messages.back().when) fail(e, "unreachable message case after one without 'when'");
+        Fields f = fields(e, 2, "message case", allowed);
+        MessageCase mc;
+        if (const YAML::Node* w = f.find("when")) mc.when = condition(*w, 3);
+        mc.text = messageTemplate(require(f, "text", "a message case"), 3);
+        check.messages.push_back(std::move(mc));
+      }
+      if (check.messages.empty() || check.messages.back().when) {
+        fail(msg, "the last message case must have no 'when' (it is the fallback)");
+      }
+    } else {
+      check.messages.push_back(MessageCase{std::nullopt, messageTemplate(msg, 1)});
+    }
+    // Policy::message is the (fallback) text as written, for `edgeguard explain`.
+    p.message = msg.IsScalar() ? msg.Scalar() : msg[msg.size() - 1]["text"].Scalar();
+  }
+
+  Aggregate aggregate(const YAML::Node& n) {
+    static constexpr std::string_view allowed[] = {"group_by", "having", "compare", "outlier"};
+    Fields f = fields(n, 1, "aggregate", allowed);
+    Aggregate a;
+    const YAML::Node& g = require(f, "group_by", "aggregate");
+    std::string gtext = nonEmpty(g, 2, "group_by");
+    if (hasTemplate(gtext)) {
+      TemplateScope scope;
+      scope.params = &params_;
+      std::string err;
+      auto t = parseTemplate(gtext, scope, &err);
+      if (!t) fail(g, err);
+      a.groupTemplate = std::move(*t);
+    } else {
+      a.groupPath = path(g, 2, "group_by", false);
+      if (a.groupPath.hasWildcard()) fail(g, "group_by must name one value (no [*])");
+    }
+    const YAML::Node* having = f.find("having");
+    const YAML::Node* compare = f.find("compare");
+    if (having && compare) fail(*compare, "use either having: (count) or compare:/outlier:, not both");
+    if (having) {
+      static constexpr std::string_view hk[] = {"count_gt", "count_ge", "count_lt", "count_le", "count_eq"};
+      Fields hf = fields(*having, 2, "having", hk);
+      auto t = countTest(hf, 3);
+      if (!t) fail(*having, "having needs a count_* comparison");
+      a.mode = Aggregate::Mode::Count;
+      a.having = *t;
+    } else if (compare) {
+      a.mode = Aggregate::Mode::Outlier;
+      a.compare = path(*compare, 2, "compare", false);
+      if (a.compare.hasWildcard()) fail(*compare, "compare must name one value (no [*])");
+      const YAML::Node& o = require(f, "outlier", "aggregate with compare:");
+      if (string(o, 2, "outlier") != "majority") fail(o, "outlier must be 'majority'");
+    } else {
+      fail(n, "aggregate needs having: {count_gt: N} or compare: + outlier: majority");
+    }
+    if (!compare && f.find("outlier")) fail(*f.find("outlier"), "outlier: needs compare:");
+    return a;
+  }
+
+  const Value& params() const { return params_; }
+
+ private:
+  Value params_;
+  size_t nodes_ = 0;
+  bool allowItem_ = false;
+  bool hasForEach_ = false;
+  bool hasAggregate_ = false;
+};
+
+bool matchesRegex(const std::string& s, const char* re) { return std::regex_match(s, std::regex(re)); }
+
+std::string basename(const std::string& path) {
+  size_t slash = path.find_last_of("/\\");
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Reads the metadata fields into `p` and returns the parameters' defaults.
+void readMetadata(Compiler& c, const Compiler::Fields& top, Policy& p, bool builtin, PolicyOrigin& origin) {
+  const YAML::Node& idNode = c.require(top, "id", "a policy");
+  origin = PolicyOrigin{static_cast<uint32_t>(idNode.Mark().line + 1), static_cast<uint32_t>(idNode.Mark().column + 1)};
+  p.id = c.string(idNode, 1, "id");
+  if (builtin ? !matchesRegex(p.id, "EG[0-9]{3}") : !matchesRegex(p.id, "[A-Z][A-Z0-9_-]*[0-9]+")) {
+    c.fail(idNode, builtin ? "built-in policy ids look like EG005" : "policy ids are upper case and end in digits, like ACME-TLS-001");
+  }
+  const YAML::Node& nameNode = c.require(top, "name", "a policy");
+  p.name = c.string(nameNode, 1, "name");
+  if (!matchesRegex(p.name, "[a-z][a-z0-9]*(-[a-z0-9]+)*")) c.fail(nameNode, "name must be kebab-case, like ip-filter-default-allow");
+  if (builtin && basename(p.sourcePath) != p.id + "-" + p.name + ".yaml") {
+    c.fail(idNode, "built-in policy file must be named " + p.id + "-" + p.name + ".yaml");
+  }
+  const YAML::Node& sev = c.require(top, "severity", "a policy");
+  auto s = parseSeverity(c.string(sev, 1, "severity"));
+  if (!s) c.fail(sev, "severity must be high, medium or low");
+  p.severity = *s;
+  const YAML::Node& title = c.require(top, "title", "a policy");
+  p.title = c.nonEmpty(title, 1, "title");
+  if (p.title.find('\n') != std::string::npos) c.fail(title, "title must be one line");
+  if (const YAML::Node* d = top.find("defender")) p.defender = c.nonEmpty(*d, 1, "defender");
+  p.description = c.nonEmpty(c.require(top, "description", "a policy"), 1, "description");
+  p.rationale = c.nonEmpty(c.require(top, "rationale", "a policy"), 1, "rationale");
+
+  const YAML::Node& rem = c.require(top, "remediation", "a policy");
+  Compiler::Fields rf = c.fields(rem, 1, "remediation", kFormats);
+  if (rf.entries.empty()) c.fail(rem, "remediation needs at least one of: " + joined(kFormats));
+  for (const auto& [k, v] : rf.entries) p.remediation[k] = c.nonEmpty(v, 2, "remediation." + k);
+
+  if (const YAML::Node* refs = top.find("references")) {
+    p.references = c.strings(*refs, 1, "references", false);
+    size_t i = 0;
+    for (const YAML::Node& r : *refs) {
+      if (!p.references[i++].starts_with("https://")) c.fail(r, "references must be https:// URLs");
+    }
+  }
+
+  static constexpr std::string_view appliesKeys[] = {"kinds", "formats"};
+  const YAML::Node& applies = c.require(top, "applies_to", "a policy");
+  Compiler::Fields af = c.fields(applies, 1, "applies_to", appliesKeys);
+  const YAML::Node& kinds = c.require(af, "kinds", "applies_to");
+  p.kinds = c.strings(kinds, 2, "applies_to.kinds", true);
+  if (p.kinds.empty()) c.fail(kinds, "applies_to.kinds must not be empty");
+  if (const YAML::Node* formats = af.find("formats")) {
+    p.formats = c.strings(*formats, 2, "applies_to.formats", false);
+    size_t i = 0;
+    for (const YAML::Node& f : *formats) {
+      if (!oneOf(p.formats[i++], kFormats)) c.fail(f, "unknown format; expected one of: " + joined(kFormats));
+    }
+  }
+}
+
+Value readParameters(Compiler& c, const Compiler::Fields& top) {
+  const YAML::Node* n = top.find("parameters");
+  if (!n) return Value::object();
+  c.visit(*n, 1);
+  if (!n->IsMap()) c.fail(*n, "parameters must be a mapping of name: default");
+  for (auto it = n->begin(); it != n->end(); ++it) {
+    if (!it->first.IsScalar() || !matchesRegex(it->first.Scalar(), "[a-z_][a-z0-9_]*")) {
+      c.fail(it->first, "parameter names are snake_case identifiers");
+    }
+  }
+  Value v = c.toValue(*n, 1, false);
+  if (v.asObject().size() != n->size()) c.fail(*n, "duplicate parameter name");
+  return v;
+}
+
+Compiler::Fields topFields(Compiler& c, const YAML::Node& root) {
+  if (!root.IsMap()) c.fail(root, "a policy file must be a YAML mapping, not " + std::string(typeOf(root)));
+  return c.fields(root, 0, "a policy", kTopKeys);
+}
+
+Error loadError(const std::string& path, const YAML::Mark& mark, std::string message) {
+  Error e;
+  e.path = path;
+  e.line = mark.line >= 0 ? static_cast<uint32_t>(mark.line + 1) : 0;
+  e.column = mark.line >= 0 ? static_cast<uint32_t>(mark.column + 1) : 0;
+  e.message = std::move(message);
+  e.code = kPolicyErrorCode;
+  return e;
+}
+
+}  // namespace
+
+std::shared_ptr<Policy> loadPolicy(std::string_view text, const std::string& path, bool builtin,
+                                   std::vector<Error>& errors) {
+  auto p = std::make_shared<Policy>();
+  p->sourcePath = path;
+  p->builtin = builtin;
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    if (docs.size() != 1) {
+      YAML::Mark at = docs.size() > 1 ? docs[1].Mark() : YAML::Mark();
+      errors.push_back(loadError(path, at, docs.empty() ? "empty policy file" : "a policy file holds one YAML document"));
+      return nullptr;
+    }
+    const YAML::Node& root = docs[0];
+    // Metadata first with an empty parameter set; then the logic with the real defaults.
+    Compiler meta{Value::object()};
+    Compiler::Fields top = topFields(meta, root);
+    auto state = std::make_shared<LoaderState>();
+    state->root = root;
+    readMetadata(meta, top, *p, builtin, state->origin);
+    p->parameters = readParameters(meta, top);
+    Compiler logic{p->parameters};
+    auto check = std::make_shared<CheckNode>();
+    logic.compile(topFields(logic, root), *p, *check);
+    p->check = std::move(check);
+    p->compiled = std::move(state);
+    return p;
+  } catch (const LoadFailure& f) {
+    errors.push_back(loadError(path, f.mark, f.message));
+  } catch (const YAML::Exception& e) {
+    // ParserException and DeepRecursion carry the position; e.msg is the bare message.
+    errors.push_back(loadError(path, e.mark, "invalid YAML: " + e.msg));
+  }
+  return nullptr;
+}
+
+bool recompilePolicy(Policy& policy, const Value& parameters, std::string* error) {
+  auto state = std::static_pointer_cast<const LoaderState>(policy.compiled);
+  if (!state) {
+    *error = "policy was not loaded from YAML";
+    return false;
+  }
+  try {
+    Compiler logic{parameters};
+    auto check = std::make_shared<CheckNode>();
+    Policy scratch = policy;
+    logic.compile(topFields(logic, state->root), scratch, *check);
+    policy.parameters = parameters;
+    policy.check = std::move(check);
+    return true;
+  } catch (const LoadFailure& f) {
+    *error = f.message;
+  } catch (const YAML::Exception& e) {
+    *error = e.msg;
+  }
+  return false;
+}
+
+PolicyOrigin originOf(const Policy& policy) {
+  auto state = std::static_pointer_cast<const LoaderState>(policy.compiled);
+  return state ? state->origin : PolicyOrigin{};
+}
+
+bool CountTest::holds(size_t count) const {
+  switch (cmp) {
+    case Cmp::Gt: return count > n;
+    case Cmp::Ge: return count >= n;
+    case Cmp::Lt: return count < n;
+    case Cmp::Le: return count <= n;
+    case Cmp::Eq: return count == n;
+  }
+  return false;
+}
+
+}  // namespace eg::policy

@@ -1,0 +1,36 @@
+// Turns one policy file's YAML text into a validated, compiled Policy. Every problem is a
+// load error with the file's 1-based line and column (code EG904). Private to linter/policy;
+// PolicyCatalog is its client.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "linter/core/Finding.h"
+#include "linter/policy/Policy.h"
+
+namespace eg::policy {
+
+inline constexpr const char* kPolicyErrorCode = "EG904";
+// Bounds on the YAML walk: yaml-cpp shares aliased nodes, so a small file with nested
+// aliases ("billion laughs") would otherwise expand into billions of visits.
+inline constexpr int kMaxYamlDepth = 64;
+inline constexpr size_t kMaxYamlNodes = 100000;
+
+// Loads and compiles one policy. On failure returns nullptr and appends one error.
+std::shared_ptr<Policy> loadPolicy(std::string_view text, const std::string& path, bool builtin,
+                                   std::vector<Error>& errors);
+
+// Recompiles `policy` with new parameter values (same names). Returns false and leaves the
+// policy unchanged when the new values do not compile (e.g. a string where a number is needed).
+bool recompilePolicy(Policy& policy, const Value& parameters, std::string* error);
+
+// Where the policy's `id:` was written (for catalog-level errors such as duplicate ids).
+struct PolicyOrigin {
+  uint32_t line = 0, column = 0;
+};
+PolicyOrigin originOf(const Policy& policy);
+
+}  // namespace eg::policy

@@ -1,0 +1,115 @@
+// Text reporter in the style of compilers:
+//   path:line:col: severity EG005 [name] message
+//      12 |     default_action = "Allow"
+//         |                      ^~~~~~~
+// then a one-line summary. Suppressed findings are counted, not shown.
+#include <algorithm>
+
+#include "linter/report/Reporter.h"
+
+namespace eg {
+namespace {
+
+struct Style {
+  bool on;
+  const char* operator()(const char* code) const { return on ? code : ""; }
+};
+constexpr const char* kReset = "\x1b[0m";
+constexpr const char* kBold = "\x1b[1m";
+constexpr const char* kRed = "\x1b[1;31m";
+constexpr const char* kYellow = "\x1b[33m";
+constexpr const char* kCyan = "\x1b[36m";
+constexpr const char* kGreen = "\x1b[32m";
+constexpr const char* kDim = "\x1b[2m";
+
+bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Prints the source line and an underline below the part of it the range covers.
+void printFrame(std::ostream& out, const SourceFile& file, ByteRange range, Style st, const char* colour) {
+  uint32_t line = file.lines().lineOf(range.begin);
+  std::string_view text = file.lineText(line);
+  uint32_t lineStart = file.lines().lineStart(line);
+  uint32_t from = range.begin - lineStart;
+  uint32_t to = std::min<uint32_t>(range.end > range.begin ? range.end - lineStart : from + 1,
+                                   static_cast<uint32_t>(text.size()));
+  if (from > text.size()) from = static_cast<uint32_t>(text.size());
+  std::string number = std::to_string(line + 1);
+  std::string gutter(number.size(), ' ');
+  out << st(kDim) << "  " << number << " | " << st(kReset) << text << '\n';
+  out << st(kDim) << "  " << gutter << " | " << st(kReset);
+  std::string pad;
+  for (uint32_t i = 0; i < from; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\t') pad += '\t';
+    else if (!isContinuation(c)) pad += ' ';
+  }
+  std::string marks = "^";
+  for (uint32_t i = from + 1; i < to; ++i) {
+    if (!isContinuation(static_cast<unsigned char>(text[i]))) marks += '~';
+  }
+  out << pad << st(colour) << marks << st(kReset) << '\n';
+}
+
+const char* severityColour(const Finding& f) {
+  if (f.unknown) return kDim;
+  switch (f.severity) {
+    case Severity::High: return kRed;
+    case Severity::Medium: return kYellow;
+    case Severity::Low: return kCyan;
+  }
+  return kCyan;
+}
+
+std::string plural(size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+class TextReporter : public Reporter {
+ public:
+  void write(const Report& report, std::ostream& out) override {
+    Style st{report.color};
+    for (const Error& e : report.errors) {
+      ResolvedRange r = resolve(report.sources, e);
+      out << st(kBold) << r.path;
+      if (r.line) out << ':' << r.line << ':' << r.column;
+      out << ':' << st(kReset) << ' ' << st(kRed) << "error" << st(kReset) << ' ' << e.code << ' ' << e.message
+          << '\n';
+      if (const SourceFile* f = report.sources.get(e.file)) printFrame(out, *f, e.range, st, kRed);
+    }
+    for (const Finding& f : report.findings) {
+      if (f.suppressed) continue;
+      ResolvedRange r = resolve(report.sources, f.location);
+      const char* colour = severityColour(f);
+      out << st(kBold) << r.path << ':' << r.line << ':' << r.column << ':' << st(kReset) << ' ' << st(colour)
+          << (f.unknown ? "unknown" : toString(f.severity)) << st(kReset) << ' ' << st(kBold) << f.rule
+          << st(kReset) << " [" << f.name << "] " << f.message << '\n';
+      if (const SourceFile* file = report.sources.get(f.location.file); file && !file->text().empty()) {
+        printFrame(out, *file, f.location.range, st, colour);
+      }
+      for (const RelatedLocation& rl : f.related) {
+        ResolvedRange rr = resolve(report.sources, rl.location);
+        out << "  " << st(kDim) << "note: " << rr.path << ':' << rr.line << ':' << rr.column << ": " << rl.message
+            << st(kReset) << '\n';
+      }
+    }
+    ReportCounts c = countFindings(report.findings);
+    std::string scanned = plural(report.files, "file") + ", " + plural(report.resources, "resource");
+    if (c.active() == 0 && report.errors.empty()) {
+      out << st(kGreen) << "No findings" << st(kReset) << " in " << scanned;
+    } else {
+      out << st(kBold) << plural(c.active(), "finding") << st(kReset) << " (" << c.high << " high, " << c.medium
+          << " medium, " << c.low << " low)";
+      if (!report.errors.empty()) out << ", " << st(kRed) << plural(report.errors.size(), "error") << st(kReset);
+      out << " in " << scanned;
+    }
+    if (c.suppressed) out << "; " << c.suppressed << " suppressed";
+    if (c.unknown) out << "; " << c.unknown << " unknown";
+    out << ".\n";
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> makeTextReporter() { return std::make_unique<TextReporter>(); }
+
+}  // namespace eg

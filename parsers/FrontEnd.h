@@ -1,0 +1,52 @@
+// FrontEnd: the interface every input format implements. A front-end turns source files
+// into normalized Resources (ARM shape or IoTEdge/* kinds) and Errors; nothing it parses
+// with (tree-sitter nodes, JSON DOMs, TOML tables) leaves parsers/.
+//
+// Files are grouped into independent units (Terraform: one directory = one module;
+// JSON formats: one file each). Units are loaded in parallel, each with its own
+// LoadContext, so loadUnit must not touch shared mutable state except the SourceStore
+// (which is thread-safe).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "linter/core/Finding.h"
+#include "linter/core/SourceFile.h"
+#include "linter/graph/ResourceGraph.h"
+
+namespace eg {
+
+// Options that reach front-ends (from the CLI and .edgeguard.yaml).
+struct FrontEndOptions {
+  std::map<std::string, std::string> terraformVars;        // --var k=v (value is HCL text or a bare string)
+  std::vector<std::filesystem::path> terraformVarFiles;    // --var-file
+};
+
+struct LoadContext {
+  SourceStore& store;
+  const FrontEndOptions& options;
+  std::vector<Resource> resources;  // appended by loadUnit; ids are assigned when merged
+  std::vector<Error> errors;
+};
+
+class FrontEnd {
+ public:
+  virtual ~FrontEnd() = default;
+  virtual std::string_view format() const = 0;  // "terraform", "bicep", "arm", "edge", "aziot"
+  // Whether a file found while walking a directory (or named on the command line) is this
+  // front-end's input. `head` is the first bytes of the file when available (may be empty).
+  virtual bool accepts(const std::filesystem::path& path, std::string_view head) const = 0;
+  // Files with equal unit keys are loaded together.
+  virtual std::string unitKey(const std::filesystem::path& path) const { return path.generic_string(); }
+  virtual void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) = 0;
+};
+
+// Every built-in front-end, in the order they are asked to accept a file.
+std::vector<std::unique_ptr<FrontEnd>> makeFrontEnds();
+
+}  // namespace eg

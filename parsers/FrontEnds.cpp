@@ -1,0 +1,12 @@
+#include "parsers/FrontEnd.h"
+#include "parsers/terraform/TerraformFrontEnd.h"
+
+namespace eg {
+
+std::vector<std::unique_ptr<FrontEnd>> makeFrontEnds() {
+  std::vector<std::unique_ptr<FrontEnd>> out;
+  out.push_back(std::make_unique<terraform::TerraformFrontEnd>());
+  return out;
+}
+
+}  // namespace eg

@@ -1,0 +1,472 @@
+// Terraform built-in functions that can be evaluated statically. Anything else, or any call
+// with an unknown or ill-typed argument, is Unknown with a reason: a linter must never fail
+// on a configuration Terraform itself would accept.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <regex>
+#include <unordered_map>
+
+#include "parsers/json/JsonReader.h"
+#include "parsers/terraform/TerraformModule.h"
+
+namespace eg::terraform {
+
+bool toTfString(const Value& v, std::string& out) {
+  switch (v.type()) {
+    case Value::Type::String: out = v.asString(); return true;
+    case Value::Type::Bool: out = v.asBool() ? "true" : "false"; return true;
+    case Value::Type::Number: out = v.toDisplay(); return true;
+    default: return false;
+  }
+}
+
+namespace {
+
+using Args = std::vector<Value>;
+
+Value unknownFn(std::string_view name, std::string why) {
+  return Value::unknown(std::string(name) + "(): " + why);
+}
+
+bool num(const Value& v, double& d) {
+  if (v.isNumber()) { d = v.asNumber(); return true; }
+  if (v.isString()) {
+    char* end = nullptr;
+    d = std::strtod(v.asString().c_str(), &end);
+    return !v.asString().empty() && end && *end == '\0';
+  }
+  return false;
+}
+
+// A collection's elements: arrays as-is, objects by value.
+bool elements(const Value& v, std::vector<const Value*>& out) {
+  if (v.isArray()) { for (const Value& e : v.asArray()) out.push_back(&e); return true; }
+  if (v.isObject()) { for (const Member& m : v.asObject()) out.push_back(&m.value); return true; }
+  return false;
+}
+
+std::string caseMap(std::string s, int mode) {
+  bool start = true;
+  for (char& c : s) {
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (mode == 0 && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    else if (mode == 1 && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    else if (mode == 2 && start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    start = !letter && !(c >= '0' && c <= '9');
+  }
+  return s;
+}
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+std::string jsonEncode(const Value& v) { return v.toJson(); }
+
+bool formatOne(std::string_view fmt, const Args& args, size_t argBase, std::string& out, std::string& err) {
+  size_t argi = argBase;
+  for (size_t i = 0; i < fmt.size(); ++i) {
+    char c = fmt[i];
+    if (c != '%') { out += c; continue; }
+    if (++i >= fmt.size()) { err = "format string ends with '%'"; return false; }
+    if (fmt[i] == '%') { out += '%'; continue; }
+    std::string spec = "%";
+    while (i < fmt.size() && std::string_view("#+- 0123456789.").find(fmt[i]) != std::string_view::npos) spec += fmt[i++];
+    if (i >= fmt.size()) { err = "incomplete format verb"; return false; }
+    char verb = fmt[i];
+    if (argi >= args.size()) { err = "not enough arguments for the format string"; return false; }
+    const Value& a = args[argi++];
+    std::string s;
+    char buf[128];
+    switch (verb) {
+      case 's': case 'v':
+        if (!toTfString(a, s)) { if (verb == 'v') s = jsonEncode(a); else { err = "%s needs a primitive"; return false; } }
+        out += s;
+        break;
+      case 'q': if (!toTfString(a, s)) { err = "%q needs a string"; return false; } out += Value(s).toJson(); break;
+      case 't': if (!a.isBool()) { err = "%t needs a bool"; return false; } out += a.asBool() ? "true" : "false"; break;
+      case 'd': { double d; if (!num(a, d)) { err = "%d needs a number"; return false; }
+        std::snprintf(buf, sizeof buf, (spec + "lld").c_str(), static_cast<long long>(d)); out += buf; break; }
+      case 'f': case 'e': case 'g': { double d; if (!num(a, d)) { err = "%f needs a number"; return false; }
+        std::snprintf(buf, sizeof buf, (spec + verb).c_str(), d); out += buf; break; }
+      case 'x': case 'X': case 'o': case 'b': { double d; if (!num(a, d) || verb == 'b') { err = "unsupported verb"; return false; }
+        std::snprintf(buf, sizeof buf, (spec + "ll" + verb).c_str(), static_cast<long long>(d)); out += buf; break; }
+      default: err = std::string("unsupported format verb %") + verb; return false;
+    }
+  }
+  return true;
+}
+
+bool parseIpv4(std::string_view s, uint32_t& ip) {
+  ip = 0;
+  int parts = 0;
+  size_t i = 0;
+  while (parts < 4) {
+    size_t b = i;
+    uint32_t v = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') { v = v * 10 + static_cast<uint32_t>(s[i] - '0'); ++i; if (v > 255) return false; }
+    if (i == b) return false;
+    ip = (ip << 8) | v;
+    ++parts;
+    if (parts < 4) { if (i >= s.size() || s[i] != '.') return false; ++i; }
+  }
+  return i == s.size();
+}
+
+std::string ipv4Text(uint32_t ip) {
+  return std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 255) + "." + std::to_string((ip >> 8) & 255) + "." +
+         std::to_string(ip & 255);
+}
+
+bool parseCidr4(std::string_view s, uint32_t& net, int& bits) {
+  size_t slash = s.find('/');
+  if (slash == std::string_view::npos) return false;
+  if (!parseIpv4(s.substr(0, slash), net)) return false;
+  std::string b(s.substr(slash + 1));
+  char* end = nullptr;
+  long v = std::strtol(b.c_str(), &end, 10);
+  if (b.empty() || *end || v < 0 || v > 32) return false;
+  bits = static_cast<int>(v);
+  uint32_t mask = bits == 0 ? 0 : (0xFFFFFFFFu << (32 - bits));
+  net &= mask;
+  return true;
+}
+
+Value fn(std::string_view name, Args& a) {
+  auto str = [&](size_t i, std::string& out) { return i < a.size() && toTfString(a[i], out); };
+  std::string s0, s1, s2;
+  if (name == "lower" || name == "upper" || name == "title") {
+    if (!str(0, s0)) return unknownFn(name, "needs a string");
+    return Value(caseMap(std::move(s0), name == "lower" ? 0 : name == "upper" ? 1 : 2));
+  }
+  if (name == "trimspace" || name == "chomp") {
+    if (!str(0, s0)) return unknownFn(name, "needs a string");
+    size_t e = s0.size();
+    if (name == "chomp") { while (e > 0 && (s0[e - 1] == '\n' || s0[e - 1] == '\r')) --e; return Value(s0.substr(0, e)); }
+    size_t b = 0;
+    while (b < e && isSpace(s0[b])) ++b;
+    while (e > b && isSpace(s0[e - 1])) --e;
+    return Value(s0.substr(b, e - b));
+  }
+  if (name == "trim") {
+    if (!str(0, s0) || !str(1, s1)) return unknownFn(name, "needs two strings");
+    size_t b = s0.find_first_not_of(s1), e = s0.find_last_not_of(s1);
+    return Value(b == std::string::npos ? std::string() : s0.substr(b, e - b + 1));
+  }
+  if (name == "trimprefix" || name == "trimsuffix") {
+    if (!str(0, s0) || !str(1, s1)) return unknownFn(name, "needs two strings");
+    if (name == "trimprefix" && s0.compare(0, s1.size(), s1) == 0) return Value(s0.substr(s1.size()));
+    if (name == "trimsuffix" && s0.size() >= s1.size() && s0.compare(s0.size() - s1.size(), s1.size(), s1) == 0)
+      return Value(s0.substr(0, s0.size() - s1.size()));
+    return Value(s0);
+  }
+  if (name == "startswith" || name == "endswith") {
+    if (!str(0, s0) || !str(1, s1)) return unknownFn(name, "needs two strings");
+    if (name == "startswith") return Value(s0.compare(0, s1.size(), s1) == 0);
+    return Value(s0.size() >= s1.size() && s0.compare(s0.size() - s1.size(), s1.size(), s1) == 0);
+  }
+  if (name == "format") {
+    if (!str(0, s0)) return unknownFn(name, "needs a format string");
+    std::string out, err;
+    if (!formatOne(s0, a, 1, out, err)) return unknownFn(name, err);
+    return Value(std::move(out));
+  }
+  if (name == "formatlist") {
+    if (!str(0, s0)) return unknownFn(name, "needs a format string");
+    size_t n = SIZE_MAX;
+    for (size_t i = 1; i < a.size(); ++i) if (a[i].isArray()) n = std::min(n, a[i].asArray().size());
+    if (n == SIZE_MAX) n = 1;
+    Value out = Value::array();
+    for (size_t k = 0; k < n; ++k) {
+      Args row{a[0]};
+      for (size_t i = 1; i < a.size(); ++i) row.push_back(a[i].isArray() ? a[i].asArray()[k] : a[i]);
+      std::string line, err;
+      if (!formatOne(s0, row, 1, line, err)) return unknownFn(name, err);
+      out.asArray().push_back(Value(std::move(line)));
+    }
+    return out;
+  }
+  if (name == "join") {
+    if (!str(0, s0)) return unknownFn(name, "needs a separator");
+    std::string out;
+    bool first = true;
+    for (size_t i = 1; i < a.size(); ++i) {
+      if (!a[i].isArray()) return unknownFn(name, "needs lists");
+      for (const Value& e : a[i].asArray()) {
+        std::string s;
+        if (!toTfString(e, s)) return unknownFn(name, "list elements must be strings");
+        if (!first) out += s0;
+        out += s;
+        first = false;
+      }
+    }
+    return Value(std::move(out));
+  }
+  if (name == "split") {
+    if (!str(0, s0) || !str(1, s1)) return unknownFn(name, "needs two strings");
+    Value out = Value::array();
+    if (s1.empty()) return out;
+    if (s0.empty()) { for (char c : s1) out.asArray().push_back(Value(std::string(1, c))); return out; }
+    size_t b = 0;
+    while (true) {
+      size_t e = s1.find(s0, b);
+      out.asArray().push_back(Value(s1.substr(b, e == std::string::npos ? std::string::npos : e - b)));
+      if (e == std::string::npos) break;
+      b = e + s0.size();
+    }
+    return out;
+  }
+  if (name == "replace") {
+    if (!str(0, s0) || !str(1, s1) || !str(2, s2)) return unknownFn(name, "needs three strings");
+    if (s1.size() >= 2 && s1.front() == '/' && s1.back() == '/') {
+      try {
+        std::regex re(s1.substr(1, s1.size() - 2));
+        std::string rep;
+        // Terraform uses $1 for groups, as std::regex does.
+        return Value(std::regex_replace(s0, re, s2));
+      } catch (const std::regex_error&) {
+        return unknownFn(name, "unsupported regular expression");
+      }
+    }
+    if (s1.empty()) return Value(s0);
+    std::string out;
+    size_t b = 0;
+    while (true) {
+      size_t e = s0.find(s1, b);
+      if (e == std::string::npos) { out.append(s0, b, std::string::npos); break; }
+      out.append(s0, b, e - b);
+      out += s2;
+      b = e + s1.size();
+    }
+    return Value(std::move(out));
+  }
+  if (name == "substr") {
+    double off, len;
+    if (!str(0, s0) || a.size() < 3 || !num(a[1], off) || !num(a[2], len)) return unknownFn(name, "bad arguments");
+    // Byte-based; Terraform counts characters, which only differs for non-ASCII text.
+    long n = static_cast<long>(s0.size());
+    long o = static_cast<long>(off);
+    if (o < 0) o += n;
+    if (o < 0 || o > n) return unknownFn(name, "offset out of range");
+    long l = static_cast<long>(len);
+    if (l < 0 || o + l > n) l = n - o;
+    return Value(s0.substr(static_cast<size_t>(o), static_cast<size_t>(l)));
+  }
+  if (name == "concat") {
+    Value out = Value::array();
+    for (Value& v : a) {
+      if (!v.isArray()) return unknownFn(name, "needs lists");
+      for (Value& e : v.asArray()) out.asArray().push_back(std::move(e));
+    }
+    return out;
+  }
+  if (name == "merge") {
+    Value out = Value::object();
+    for (Value& v : a) {
+      if (v.isNull()) continue;
+      if (!v.isObject()) return unknownFn(name, "needs objects");
+      for (Member& m : v.asObject()) out.set(m.key, std::move(m.value));
+    }
+    return out;
+  }
+  if (name == "lookup") {
+    if (a.size() < 2 || !a[0].isObject() || !toTfString(a[1], s1)) return unknownFn(name, "bad arguments");
+    if (const Value* v = a[0].get(s1)) return *v;
+    if (a.size() >= 3) return a[2];
+    return unknownFn(name, "key '" + s1 + "' not found");
+  }
+  if (name == "coalesce") {
+    for (Value& v : a) {
+      if (v.isNull() || (v.isString() && v.asString().empty())) continue;
+      return v;
+    }
+    return unknownFn(name, "all arguments are null or empty");
+  }
+  if (name == "coalescelist") {
+    for (Value& v : a) if (v.isArray() && !v.asArray().empty()) return v;
+    return Value::array();
+  }
+  if (name == "contains") {
+    if (a.size() != 2) return unknownFn(name, "needs two arguments");
+    std::vector<const Value*> els;
+    if (!elements(a[0], els)) return unknownFn(name, "needs a collection");
+    for (const Value* e : els) if (*e == a[1]) return Value(true);
+    return Value(false);
+  }
+  if (name == "length") {
+    if (a.size() != 1) return unknownFn(name, "needs one argument");
+    if (a[0].isArray()) return Value(static_cast<double>(a[0].asArray().size()));
+    if (a[0].isObject()) return Value(static_cast<double>(a[0].asObject().size()));
+    if (a[0].isString()) {
+      size_t n = 0;
+      for (char c : a[0].asString()) if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+      return Value(static_cast<double>(n));
+    }
+    return unknownFn(name, "needs a collection or string");
+  }
+  if (name == "keys" || name == "values") {
+    if (a.size() != 1 || !a[0].isObject()) return unknownFn(name, "needs a map");
+    // Terraform returns map keys in lexical order.
+    std::vector<const Member*> ms;
+    for (const Member& m : a[0].asObject()) ms.push_back(&m);
+    std::sort(ms.begin(), ms.end(), [](const Member* x, const Member* y) { return x->key < y->key; });
+    Value out = Value::array();
+    for (const Member* m : ms) out.asArray().push_back(name == "keys" ? Value(m->key) : m->value);
+    return out;
+  }
+  if (name == "element") {
+    double i;
+    if (a.size() != 2 || !a[0].isArray() || !num(a[1], i)) return unknownFn(name, "bad arguments");
+    const Array& arr = a[0].asArray();
+    if (arr.empty()) return unknownFn(name, "empty list");
+    return arr[static_cast<size_t>(std::max(0.0, i)) % arr.size()];
+  }
+  if (name == "flatten") {
+    if (a.size() != 1 || !a[0].isArray()) return unknownFn(name, "needs a list");
+    Value out = Value::array();
+    std::function<void(const Value&)> rec = [&](const Value& v) {
+      for (const Value& e : v.asArray()) { if (e.isArray()) rec(e); else out.asArray().push_back(e); }
+    };
+    rec(a[0]);
+    return out;
+  }
+  if (name == "distinct" || name == "toset") {
+    if (a.size() != 1 || !a[0].isArray()) return unknownFn(name, "needs a list");
+    Value out = Value::array();
+    for (const Value& e : a[0].asArray()) {
+      bool seen = false;
+      for (const Value& o : out.asArray()) if (o == e) { seen = true; break; }
+      if (!seen) out.asArray().push_back(e);
+    }
+    if (name == "toset") {
+      // Sets of strings iterate in lexical order in Terraform.
+      bool allStrings = std::all_of(out.asArray().begin(), out.asArray().end(), [](const Value& v) { return v.isString(); });
+      if (allStrings) std::sort(out.asArray().begin(), out.asArray().end(), [](const Value& x, const Value& y) { return x.asString() < y.asString(); });
+    }
+    return out;
+  }
+  if (name == "reverse") {
+    if (a.size() != 1 || !a[0].isArray()) return unknownFn(name, "needs a list");
+    Value out = a[0];
+    std::reverse(out.asArray().begin(), out.asArray().end());
+    return out;
+  }
+  if (name == "tostring") {
+    if (a.size() == 1 && a[0].isNull()) return Value(nullptr);
+    if (!str(0, s0)) return unknownFn(name, "needs a primitive");
+    return Value(std::move(s0));
+  }
+  if (name == "tonumber") {
+    double d;
+    if (a.size() == 1 && a[0].isNull()) return Value(nullptr);
+    if (a.size() != 1 || !num(a[0], d)) return unknownFn(name, "not a number");
+    return Value(d);
+  }
+  if (name == "tobool") {
+    if (a.size() == 1 && a[0].isNull()) return Value(nullptr);
+    if (a.size() == 1 && a[0].isBool()) return a[0];
+    if (a.size() == 1 && a[0].isString() && (a[0].asString() == "true" || a[0].asString() == "false"))
+      return Value(a[0].asString() == "true");
+    return unknownFn(name, "not a bool");
+  }
+  if (name == "tolist") {
+    if (a.size() == 1 && a[0].isArray()) return a[0];
+    return unknownFn(name, "needs a list or set");
+  }
+  if (name == "tomap") {
+    if (a.size() == 1 && a[0].isObject()) return a[0];
+    return unknownFn(name, "needs an object");
+  }
+  if (name == "jsonencode") {
+    if (a.size() != 1) return unknownFn(name, "needs one argument");
+    return Value(jsonEncode(a[0]));
+  }
+  if (name == "jsondecode") {
+    if (!str(0, s0)) return unknownFn(name, "needs a string");
+    Value out;
+    json::JsonError err;
+    json::JsonOptions opts;
+    opts.allowComments = false;
+    if (!json::parseJsonText(s0, kNoFile, 0, out, err, opts)) return unknownFn(name, "invalid JSON: " + err.message);
+    return out;
+  }
+  if (name == "min" || name == "max" || name == "abs" || name == "floor" || name == "ceil") {
+    std::vector<double> ns;
+    for (Value& v : a) { double d; if (!num(v, d)) return unknownFn(name, "needs numbers"); ns.push_back(d); }
+    if (ns.empty()) return unknownFn(name, "needs numbers");
+    if (name == "min") return Value(*std::min_element(ns.begin(), ns.end()));
+    if (name == "max") return Value(*std::max_element(ns.begin(), ns.end()));
+    if (name == "abs") return Value(std::fabs(ns[0]));
+    if (name == "floor") return Value(std::floor(ns[0]));
+    return Value(std::ceil(ns[0]));
+  }
+  if (name == "zipmap") {
+    if (a.size() != 2 || !a[0].isArray() || !a[1].isArray() || a[0].asArray().size() != a[1].asArray().size())
+      return unknownFn(name, "needs two lists of equal length");
+    Value out = Value::object();
+    for (size_t i = 0; i < a[0].asArray().size(); ++i) {
+      std::string k;
+      if (!toTfString(a[0].asArray()[i], k)) return unknownFn(name, "keys must be strings");
+      out.set(k, a[1].asArray()[i]);
+    }
+    return out;
+  }
+  if (name == "compact") {
+    if (a.size() != 1 || !a[0].isArray()) return unknownFn(name, "needs a list");
+    Value out = Value::array();
+    for (const Value& e : a[0].asArray()) if (!e.isNull() && !(e.isString() && e.asString().empty())) out.asArray().push_back(e);
+    return out;
+  }
+  if (name == "one") {
+    if (a.size() != 1 || !a[0].isArray() || a[0].asArray().size() > 1) return unknownFn(name, "needs a list of at most one element");
+    return a[0].asArray().empty() ? Value(nullptr) : a[0].asArray()[0];
+  }
+  if (name == "cidrsubnet") {
+    double nb, nn;
+    uint32_t net;
+    int bits;
+    if (!str(0, s0) || a.size() != 3 || !num(a[1], nb) || !num(a[2], nn)) return unknownFn(name, "bad arguments");
+    if (!parseCidr4(s0, net, bits)) return unknownFn(name, "only IPv4 prefixes are evaluated");
+    int newBits = bits + static_cast<int>(nb);
+    if (newBits > 32 || nn < 0 || (nb < 32 && nn >= std::ldexp(1.0, static_cast<int>(nb)))) return unknownFn(name, "prefix out of range");
+    uint32_t sub = net | (newBits == 32 && nb == 0 ? 0 : (static_cast<uint32_t>(nn) << (32 - newBits)));
+    return Value(ipv4Text(sub) + "/" + std::to_string(newBits));
+  }
+  if (name == "cidrhost") {
+    double hn;
+    uint32_t net;
+    int bits;
+    if (!str(0, s0) || a.size() != 2 || !num(a[1], hn)) return unknownFn(name, "bad arguments");
+    if (!parseCidr4(s0, net, bits)) return unknownFn(name, "only IPv4 prefixes are evaluated");
+    double size = std::ldexp(1.0, 32 - bits);
+    if (hn < 0) hn += size;
+    if (hn < 0 || hn >= size) return unknownFn(name, "host number out of range");
+    return Value(ipv4Text(net + static_cast<uint32_t>(hn)));
+  }
+  if (name == "file" || name == "templatefile" || name == "filebase64" || name == "fileexists" || name == "timestamp" ||
+      name == "uuid" || name == "bcrypt")
+    return Value::unknown(std::string(name) + "() is not evaluated statically");
+  return Value::unknown(std::string(name) + "() is not evaluated statically");
+}
+
+}  // namespace
+
+Value callFunction(std::string_view name, std::vector<Value>& args) {
+  // coalesce may skip unknowns only after a known value; every other function needs all
+  // arguments known.
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!args[i].containsUnknown()) continue;
+    if (name == "coalesce") {
+      bool earlierKnown = false;
+      for (size_t k = 0; k < i; ++k) if (!args[k].isNull() && !(args[k].isString() && args[k].asString().empty())) earlierKnown = true;
+      if (earlierKnown) break;
+    }
+    if (args[i].isUnknown()) return Value::unknown(args[i].unknownReason());
+    return Value::unknown(std::string(name) + "(): an argument contains an unknown value");
+  }
+  Value r = fn(name, args);
+  r.prov = Provenance{};
+  return r;
+}
+
+}  // namespace eg::terraform

@@ -1,0 +1,456 @@
+// Converts tree-sitter HCL trees and Terraform JSON documents into the Block tree of
+// HclSyntax.h, and turns syntax errors into EG901 errors with a readable message.
+#include "parsers/terraform/HclSyntax.h"
+
+#include <chrono>
+#include <cstring>
+#include <functional>
+#include <unordered_map>
+
+#include "parsers/json/JsonReader.h"
+
+extern "C" const TSLanguage* tree_sitter_hcl();
+
+namespace eg::terraform {
+
+const TSLanguage* hclLanguage() { return tree_sitter_hcl(); }
+
+std::string_view nodeType(TSNode n) { return ts_node_type(n); }
+
+std::vector<TSNode> childrenOf(TSNode n, bool namedOnly) {
+  std::vector<TSNode> out;
+  if (ts_node_is_null(n)) return out;
+  TSTreeCursor c = ts_tree_cursor_new(n);
+  if (ts_tree_cursor_goto_first_child(&c)) {
+    do {
+      TSNode k = ts_tree_cursor_current_node(&c);
+      if (!namedOnly || ts_node_is_named(k)) out.push_back(k);
+    } while (ts_tree_cursor_goto_next_sibling(&c));
+  }
+  ts_tree_cursor_delete(&c);
+  return out;
+}
+
+ByteRange Expr::range() const {
+  if (json) return json->prov.value;
+  if (!src) return {};
+  return src->range(node);
+}
+
+const Attribute* Block::attr(std::string_view name) const {
+  for (const Attribute& a : attributes) if (a.name == name) return &a;
+  return nullptr;
+}
+
+const Block* Block::block(std::string_view t) const {
+  for (const Block& b : blocks) if (b.type == t) return &b;
+  return nullptr;
+}
+
+ParsedFile::~ParsedFile() {
+  for (TSTree* t : trees_) ts_tree_delete(t);
+}
+
+namespace {
+
+struct ParseBudget {
+  std::chrono::steady_clock::time_point deadline;
+  bool expired = false;
+};
+
+bool progressCallback(TSParseState* state) {
+  auto* budget = static_cast<ParseBudget*>(state->payload);
+  if (std::chrono::steady_clock::now() > budget->deadline) {
+    budget->expired = true;
+    return true;  // cancel
+  }
+  return false;
+}
+
+TSTree* parseHcl(std::string_view text, double seconds, bool* timedOut) {
+  TSParser* parser = ts_parser_new();
+  ts_parser_set_language(parser, hclLanguage());
+  ParseBudget budget{std::chrono::steady_clock::now() +
+                         std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6)),
+                     false};
+  TSParseOptions options{};
+  options.payload = &budget;
+  options.progress_callback = progressCallback;
+  TSInput input{};
+  struct Payload { std::string_view text; } payload{text};
+  input.payload = &payload;
+  input.encoding = TSInputEncodingUTF8;
+  input.read = [](void* p, uint32_t byte, TSPoint, uint32_t* bytesRead) -> const char* {
+    auto* pl = static_cast<Payload*>(p);
+    if (byte >= pl->text.size()) { *bytesRead = 0; return ""; }
+    *bytesRead = static_cast<uint32_t>(pl->text.size() - byte);
+    return pl->text.data() + byte;
+  };
+  TSTree* tree = ts_parser_parse_with_options(parser, nullptr, input, options);
+  ts_parser_delete(parser);
+  *timedOut = budget.expired;
+  return tree;
+}
+
+// Text between a string_lit's quote tokens (template_literal drops edge spaces).
+std::string_view stringLitContent(TSNode n, std::string_view text) {
+  uint32_t b = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  uint32_t cnt = ts_node_child_count(n);
+  if (cnt >= 2) {
+    b = ts_node_end_byte(ts_node_child(n, 0));
+    e = ts_node_start_byte(ts_node_child(n, cnt - 1));
+  }
+  return text.substr(b, e - b);
+}
+
+std::string_view trimRight(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::string describeToken(std::string_view t) {
+  if (t.empty()) return "end of file";
+  if (t.size() > 24) t = t.substr(0, 24);
+  size_t nl = t.find('\n');
+  if (nl != std::string_view::npos) t = t.substr(0, nl);
+  return "'" + std::string(t) + "'";
+}
+
+// Turns the first ERROR/MISSING nodes into user-facing errors. Iterative walk (no recursion)
+// so deeply nested input cannot overflow the stack.
+void collectSyntaxErrors(TSTree* tree, const SourceFile& file, std::vector<Error>& errors, uint32_t maxErrors) {
+  TSNode root = ts_tree_root_node(tree);
+  if (!ts_node_has_error(root)) return;
+  std::string_view text = file.text();
+  uint32_t count = 0;
+  TSTreeCursor cur = ts_tree_cursor_new(root);
+  bool descend = true;
+  while (count < maxErrors) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    bool isErr = ts_node_is_error(n) || ts_node_is_missing(n);
+    if (isErr) {
+      Error e;
+      e.path = file.path();
+      e.file = file.id();
+      e.code = "EG901";
+      uint32_t b = ts_node_start_byte(n), en = ts_node_end_byte(n);
+      if (ts_node_is_missing(n)) {
+        std::string what = ts_node_type(n);
+        TSNode prev = ts_node_prev_sibling(n);
+        if (what == "=" && !ts_node_is_null(prev) && nodeType(prev) == "identifier")
+          e.message = "missing '=' after attribute name '" + std::string(text.substr(ts_node_start_byte(prev), ts_node_end_byte(prev) - ts_node_start_byte(prev))) + "'";
+        else if (what == "quoted_template_end") {
+          e.message = "unterminated string (missing closing '\"')";
+          TSNode parent = ts_node_parent(n);  // point at the opening quote
+          if (!ts_node_is_null(parent)) b = ts_node_start_byte(parent);
+        }
+        else if (what == "block_end" || what == "object_end")
+          e.message = "missing '}'";
+        else if (what == "tuple_end")
+          e.message = "missing ']'";
+        else if (what == "block_start" || what == "object_start")
+          e.message = "missing '{'";
+        else if (what == "identifier")
+          e.message = "missing a name";
+        else
+          e.message = "missing '" + what + "'";
+        e.range = ByteRange{b, b};
+      } else {
+        // `name value` inside a body: an attribute whose '=' is missing.
+        bool done = false;
+        std::vector<TSNode> kids = childrenOf(n);
+        for (size_t i = 0; i + 1 < kids.size() && !done; ++i) {
+          TSNode id = kids[i], next = kids[i + 1];
+          if (nodeType(id) != "identifier") continue;
+          std::string_view prevType = i == 0 ? std::string_view("block_start") : nodeType(kids[i - 1]);
+          bool atStatement = prevType == "block_start" || prevType == "attribute" || prevType == "block";
+          std::string_view nt = nodeType(next);
+          if (!atStatement || nt == "=" || nt == "string_lit" || nt == "identifier" || nt == "block_start" || nt == "{") continue;
+          uint32_t ib = ts_node_start_byte(id), ie = ts_node_end_byte(id);
+          e.message = "missing '=' after attribute name '" + std::string(text.substr(ib, ie - ib)) + "'";
+          e.range = ByteRange{ts_node_start_byte(next), std::max(ts_node_end_byte(next), ts_node_start_byte(next))};
+          done = true;
+        }
+        if (done) {
+          errors.push_back(std::move(e));
+          ++count;
+          descend = false;
+          goto advance;
+        }
+        {
+        // The first leaf inside the ERROR node is what the parser could not place.
+        TSNode leaf = n;
+        while (ts_node_child_count(leaf) > 0) leaf = ts_node_child(leaf, 0);
+        uint32_t lb = ts_node_start_byte(leaf), le = ts_node_end_byte(leaf);
+        std::string_view tok = text.substr(lb, le - lb);
+        std::string_view errText = text.substr(b, en - b);
+        std::string lt = ts_node_type(leaf);
+        if (lt == "quoted_template_start" && errText.find('"', 1) == std::string_view::npos)
+          e.message = "unterminated string";
+        else if (lt == "heredoc_identifier" || lt == "heredoc_start")
+          e.message = "unterminated heredoc";
+        else if (tok == "/*" || errText.substr(0, 2) == "/*")
+          e.message = "unterminated comment";
+        else if (lt == "identifier" && trimRight(errText).size() > tok.size() && trimRight(errText).back() == '=') {
+          // `name =` followed by a newline or '}': the value is missing.
+          uint32_t eq = b + static_cast<uint32_t>(trimRight(errText).size()) - 1;
+          e.message = "expected a value after '=' for attribute '" + std::string(tok) + "'";
+          lb = eq;
+          le = eq + 1;
+        }
+        else
+          e.message = "unexpected " + describeToken(tok.empty() ? errText : tok);
+        e.range = ByteRange{lb, le > lb ? le : std::min<uint32_t>(lb + 1, static_cast<uint32_t>(text.size()))};
+        if (e.range.end < e.range.begin) e.range.end = e.range.begin;
+        }
+      }
+      errors.push_back(std::move(e));
+      ++count;
+      descend = false;  // one message per error node
+    }
+    if (descend && ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&cur)) continue;
+  advance:
+    descend = true;
+    bool moved = false;
+    while (!moved) {
+      if (ts_tree_cursor_goto_next_sibling(&cur)) { moved = true; break; }
+      if (!ts_tree_cursor_goto_parent(&cur)) break;
+    }
+    if (!moved) break;
+  }
+  ts_tree_cursor_delete(&cur);
+}
+
+}  // namespace
+
+struct HclConverter {
+  ParsedFile& pf;
+  const ExprSource* src;
+  std::vector<Error>& errors;
+  const ParseLimits& limits;
+  std::string_view text;
+  bool depthReported = false;
+
+  ByteRange range(TSNode n) const { return src->range(n); }
+  std::string_view slice(TSNode n) const { return src->slice(n); }
+
+  void body(TSNode bodyNode, Block& out, uint32_t depth) {
+    if (depth > limits.maxDepth) {
+      if (!depthReported) {
+        Error e{pf.file->path(), pf.file->id(), range(bodyNode), 0, 0,
+                "blocks are nested deeper than " + std::to_string(limits.maxDepth) + " levels", "EG901"};
+        errors.push_back(std::move(e));
+        depthReported = true;
+      }
+      return;
+    }
+    for (TSNode c : childrenOf(bodyNode, true)) {
+      if (ts_node_is_error(c)) continue;
+      std::string_view t = nodeType(c);
+      if (t == "attribute") attribute(c, out);
+      // A top-level block with a syntax error inside is incomplete: evaluating it would give
+      // findings about attributes that are only missing because they did not parse. The file's
+      // syntax error is already reported; the other blocks are still scanned.
+      else if (t == "block" && !(depth == 0 && ts_node_has_error(c))) block(c, out, depth);
+    }
+  }
+
+  void attribute(TSNode n, Block& out) {
+    TSNode id{}, ex{};
+    bool haveId = false, haveEx = false;
+    for (TSNode c : childrenOf(n, true)) {
+      std::string_view t = nodeType(c);
+      if (t == "identifier" && !haveId) { id = c; haveId = true; }
+      else if (t == "expression") { ex = c; haveEx = true; }
+    }
+    if (!haveId || !haveEx || ts_node_has_error(ex)) return;
+    Attribute a;
+    a.name = std::string(slice(id));
+    a.nameRange = range(id);
+    a.expr = Expr{src, ex, nullptr};
+    // A duplicate attribute is an error in Terraform; keep the last one (what a reader expects).
+    for (Attribute& old : out.attributes) {
+      if (old.name == a.name) { old = std::move(a); return; }
+    }
+    out.attributes.push_back(std::move(a));
+  }
+
+  void block(TSNode n, Block& parent, uint32_t depth) {
+    Block b;
+    b.file = pf.file->id();
+    b.range = range(n);
+    TSNode bodyNode{};
+    bool haveBody = false, haveType = false;
+    uint32_t openEnd = 0;
+    for (TSNode c : childrenOf(n)) {
+      std::string_view t = nodeType(c);
+      if (t == "identifier") {
+        if (!haveType) { b.type = std::string(slice(c)); b.typeRange = range(c); haveType = true; }
+        else b.labels.emplace_back(slice(c));
+      } else if (t == "string_lit") {
+        b.labels.emplace_back(stringLitContent(c, src->text));
+      } else if (t == "block_start") {
+        openEnd = ts_node_end_byte(c);
+      } else if (t == "body") {
+        bodyNode = c;
+        haveBody = true;
+      }
+    }
+    // Header: the first line of the block, ending at '{' when the brace is on that line.
+    uint32_t start = ts_node_start_byte(n);
+    size_t nl = src->text.find('\n', start);
+    uint32_t lineEnd = nl == std::string_view::npos ? ts_node_end_byte(n) : static_cast<uint32_t>(nl);
+    if (lineEnd > start && src->text[lineEnd - 1] == '\r') --lineEnd;
+    uint32_t hEnd = (openEnd != 0 && openEnd <= lineEnd) ? openEnd : lineEnd;
+    b.header = ByteRange{start, hEnd};
+    if (haveBody) body(bodyNode, b, depth + 1);
+    parent.blocks.push_back(std::move(b));
+  }
+};
+
+struct JsonConverter {
+  ParsedFile& pf;
+  std::vector<Error>& errors;
+
+  static ByteRange headerOf(const Value& v) { return v.prov.key.empty() ? v.prov.value : ByteRange{v.prov.key.begin, v.prov.value.begin + (v.prov.value.size() ? 1 : 0)}; }
+
+  Block makeBlock(std::string type, std::vector<std::string> labels, const Value& v, const Value& keyed) {
+    Block b;
+    b.type = std::move(type);
+    b.labels = std::move(labels);
+    b.file = pf.file->id();
+    b.range = v.prov.value;
+    b.header = headerOf(keyed);
+    b.typeRange = keyed.prov.key;
+    if (v.isObject()) {
+      for (const Member& m : v.asObject()) {
+        if (m.key == "//") continue;  // Terraform JSON comment property
+        if (b.type == "terraform" && m.key == "required_providers" && m.value.isObject()) {
+          b.blocks.push_back(makeBlock("required_providers", {}, m.value, m.value));
+          continue;
+        }
+        Attribute a;
+        a.name = m.key;
+        a.nameRange = m.value.prov.key;
+        a.expr = Expr{pf.sources_.front().get(), TSNode{}, &m.value};
+        b.attributes.push_back(std::move(a));
+      }
+    }
+    return b;
+  }
+
+  // `{ "name": {body} }` or `{ "name": [{body}, ...] }`
+  void forEachBody(const Value& v, const std::function<void(const Value&)>& fn) {
+    if (v.isArray()) { for (const Value& e : v.asArray()) fn(e); }
+    else fn(v);
+  }
+
+  void convert(const Value& root) {
+    if (!root.isObject()) {
+      errors.push_back(Error{pf.file->path(), pf.file->id(), root.prov.value, 0, 0,
+                             "a Terraform JSON file must contain an object", "EG901"});
+      return;
+    }
+    bool tfvars = pf.file->path().find(".tfvars") != std::string::npos;
+    for (const Member& top : root.asObject()) {
+      const Value& v = top.value;
+      if (tfvars) {
+        Attribute a{top.key, v.prov.key, Expr{pf.sources_.front().get(), TSNode{}, &v}};
+        pf.body.attributes.push_back(std::move(a));
+        continue;
+      }
+      const std::string& k = top.key;
+      if (k == "resource" || k == "data") {
+        if (!v.isObject()) continue;
+        for (const Member& type : v.asObject()) {
+          if (!type.value.isObject()) continue;
+          for (const Member& name : type.value.asObject()) {
+            forEachBody(name.value, [&](const Value& body) {
+              pf.body.blocks.push_back(makeBlock(k, {type.key, name.key}, body, name.value));
+            });
+          }
+        }
+      } else if (k == "module" || k == "variable" || k == "output" || k == "provider") {
+        if (!v.isObject()) continue;
+        for (const Member& name : v.asObject()) {
+          forEachBody(name.value, [&](const Value& body) {
+            pf.body.blocks.push_back(makeBlock(k, {name.key}, body, name.value));
+          });
+        }
+      } else if (k == "locals" || k == "terraform") {
+        forEachBody(v, [&](const Value& body) { pf.body.blocks.push_back(makeBlock(k, {}, body, v)); });
+      }
+    }
+  }
+};
+
+std::unique_ptr<ParsedFile> ParsedFile::parse(const SourceFile& file, std::vector<Error>& errors,
+                                              const ParseLimits& limits) {
+  auto pf = std::make_unique<ParsedFile>();
+  pf->file = &file;
+  pf->body.file = file.id();
+  pf->body.range = ByteRange{0, static_cast<uint32_t>(file.text().size())};
+  auto src = std::make_unique<ExprSource>();
+  src->text = file.text();
+  src->file = file.id();
+  pf->sources_.push_back(std::move(src));
+
+  const std::string& path = file.path();
+  bool isJson = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  if (isJson) {
+    pf->json = true;
+    pf->jsonRoot_ = std::make_unique<Value>();
+    json::JsonError err;
+    if (!json::parseJson(file, *pf->jsonRoot_, err)) {
+      errors.push_back(Error{path, file.id(), ByteRange{err.offset, err.offset}, 0, 0, err.message, "EG901"});
+      return pf;
+    }
+    JsonConverter conv{*pf, errors};
+    conv.convert(*pf->jsonRoot_);
+    return pf;
+  }
+
+  bool timedOut = false;
+  TSTree* tree = parseHcl(file.text(), limits.timeBudgetSeconds, &timedOut);
+  if (!tree) {
+    std::string msg = timedOut ? "parsing took longer than " + std::to_string(static_cast<int>(limits.timeBudgetSeconds)) +
+                                     " s and was cancelled; is this really a Terraform file?"
+                               : "the file could not be parsed";
+    errors.push_back(Error{path, file.id(), ByteRange{0, 0}, 0, 0, msg, "EG901"});
+    return pf;
+  }
+  pf->trees_.push_back(tree);
+  collectSyntaxErrors(tree, file, errors, limits.maxErrorsPerFile);
+  TSNode root = ts_tree_root_node(tree);
+  HclConverter conv{*pf, pf->sources_.front().get(), errors, limits, file.text()};
+  for (TSNode c : childrenOf(root, true))
+    if (nodeType(c) == "body") conv.body(c, pf->body, 0);
+  return pf;
+}
+
+Expr ParsedFile::parseExpression(std::string text, FileId fileId, int64_t delta) {
+  // Parse as the attribute `x=<text>` so the grammar's entry point accepts it.
+  auto owned = std::make_unique<std::string>("x=" + text);
+  bool timedOut = false;
+  TSTree* tree = parseHcl(*owned, 1.0, &timedOut);
+  if (!tree) return {};
+  trees_.push_back(tree);
+  TSNode root = ts_tree_root_node(tree);
+  if (ts_node_has_error(root)) return {};
+  auto src = std::make_unique<ExprSource>();
+  src->text = *owned;
+  src->file = fileId;
+  src->delta = delta - 2;
+  texts_.push_back(std::move(owned));
+  const ExprSource* s = src.get();
+  sources_.push_back(std::move(src));
+  TSNode body = ts_node_named_child(root, 0);
+  if (ts_node_is_null(body) || nodeType(body) != "body") return {};
+  TSNode attr = ts_node_named_child(body, 0);
+  if (ts_node_is_null(attr) || nodeType(attr) != "attribute") return {};
+  for (TSNode c : childrenOf(attr, true))
+    if (nodeType(c) == "expression") return Expr{s, c, nullptr};
+  return {};
+}
+
+}  // namespace eg::terraform

@@ -1,0 +1,105 @@
+// HclSyntax: one Terraform file (.tf/.tfvars through tree-sitter HCL, .tf.json/.tfvars.json
+// through JsonReader) as a light block/attribute tree. Expressions stay unevaluated: an Expr
+// is a handle to a tree-sitter node or a JSON value, evaluated later by Evaluator.
+// A ParsedFile owns its tree-sitter tree and JSON document; Blocks/Exprs point into them, so a
+// ParsedFile must outlive everything taken from it (TerraformUnit keeps them in unique_ptrs).
+// Not thread-safe per file; distinct files may be parsed concurrently.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tree_sitter/api.h>
+
+#include "linter/core/Finding.h"
+#include "linter/core/SourceFile.h"
+#include "linter/graph/Value.h"
+
+namespace eg::terraform {
+
+// Where an expression's text lives. `delta` maps offsets in `text` to offsets in the file
+// (non-zero for templates embedded in .tf.json strings, which are parsed from a copy).
+struct ExprSource {
+  std::string_view text;
+  FileId file = kNoFile;
+  int64_t delta = 0;
+  ByteRange range(TSNode n) const {
+    return ByteRange{static_cast<uint32_t>(ts_node_start_byte(n) + delta), static_cast<uint32_t>(ts_node_end_byte(n) + delta)};
+  }
+  std::string_view slice(TSNode n) const {
+    return text.substr(ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+  }
+};
+
+struct Expr {
+  const ExprSource* src = nullptr;
+  TSNode node{};              // an HCL `expression` node (when json == nullptr)
+  const Value* json = nullptr; // a .tf.json value
+  bool valid() const { return src != nullptr; }
+  ByteRange range() const;
+};
+
+struct Attribute {
+  std::string name;
+  ByteRange nameRange;
+  Expr expr;
+};
+
+struct Block {
+  std::string type;
+  std::vector<std::string> labels;
+  FileId file = kNoFile;
+  ByteRange range;      // whole block
+  ByteRange header;     // first line of the block (up to and including '{' when on that line)
+  ByteRange typeRange;  // the block type keyword
+  std::vector<Attribute> attributes;
+  std::vector<Block> blocks;
+  const Attribute* attr(std::string_view name) const;
+  const Block* block(std::string_view type) const;
+};
+
+struct ParseLimits {
+  double timeBudgetSeconds = 5.0;
+  uint32_t maxErrorsPerFile = 5;
+  uint32_t maxDepth = 256;  // block/expression nesting handled by the converter and evaluator
+};
+
+class ParsedFile {
+ public:
+  ParsedFile() = default;
+  ~ParsedFile();
+  ParsedFile(const ParsedFile&) = delete;
+  ParsedFile& operator=(const ParsedFile&) = delete;
+
+  const SourceFile* file = nullptr;
+  Block body;  // type "" ; top-level attributes (tfvars) and blocks
+  bool json = false;
+
+  // Parses `file` by its name (.json suffix = JSON syntax). Appends EG901 errors for syntax
+  // errors; whatever parsed cleanly outside error nodes is still in `body`.
+  static std::unique_ptr<ParsedFile> parse(const SourceFile& file, std::vector<Error>& errors,
+                                           const ParseLimits& limits = {});
+  // Parses a string as one HCL expression (used for --var values and .tf.json templates).
+  // Returns an invalid Expr when it does not parse. `delta` maps offsets back to `fileId`.
+  Expr parseExpression(std::string text, FileId fileId, int64_t delta);
+
+ private:
+  std::vector<TSTree*> trees_;
+  std::vector<std::unique_ptr<std::string>> texts_;
+  std::vector<std::unique_ptr<ExprSource>> sources_;
+  std::unique_ptr<Value> jsonRoot_;
+  friend struct HclConverter;
+  friend struct JsonConverter;
+};
+
+// Node helpers shared with the evaluator.
+std::string_view nodeType(TSNode n);
+// The children of `n` in order (named ones only when `namedOnly`), read with a tree cursor:
+// ts_node_child(n, i) walks from the first child, so index loops over it are quadratic.
+std::vector<TSNode> childrenOf(TSNode n, bool namedOnly = false);
+// The HCL language (tree-sitter entry point).
+const TSLanguage* hclLanguage();
+
+}  // namespace eg::terraform

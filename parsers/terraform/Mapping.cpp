@@ -1,0 +1,271 @@
+// Loads the YAML mapping tables and applies them to evaluated Terraform bodies.
+#include "parsers/terraform/Mapping.h"
+
+#include <stdexcept>
+
+#include <yaml-cpp/yaml.h>
+
+#include "linter/core/Embedded.h"
+
+namespace eg::terraform {
+namespace {
+
+FieldRule parseRule(const std::string& from, const YAML::Node& n) {
+  FieldRule r;
+  r.from = from;
+  if (n.IsScalar()) {
+    r.to = n.as<std::string>();
+    return r;
+  }
+  r.to = n["to"] ? n["to"].as<std::string>() : std::string();
+  if (n["block"]) {
+    std::string b = n["block"].as<std::string>();
+    if (b == "single") r.shape = FieldRule::Shape::Single;
+    else if (b == "list") r.shape = FieldRule::Shape::List;
+    else throw std::runtime_error("block must be 'single' or 'list' (" + from + ")");
+  }
+  if (n["transform"]) r.transform = n["transform"].as<std::string>();
+  if (r.transform != "" && r.transform != "negate" && r.transform != "enabled_disabled" &&
+      r.transform != "disabled_enabled" && r.transform != "keys_object")
+    throw std::runtime_error("unknown transform '" + r.transform + "' (" + from + ")");
+  if (n["values"]) for (auto it : n["values"]) r.values[it.first.as<std::string>()] = it.second.as<std::string>();
+  if (n["fields"]) for (auto it : n["fields"]) r.fields.push_back(parseRule(it.first.as<std::string>(), it.second));
+  if (n["group_by"]) r.groupBy = n["group_by"].as<std::string>();
+  if (n["cases"]) for (auto it : n["cases"]) r.cases[it.first.as<std::string>()] = it.second.as<std::string>();
+  if (n["flags"]) for (auto it : n["flags"]) r.flags.emplace_back(it.first.as<std::string>(), it.second.as<std::string>());
+  if (r.to.empty()) throw std::runtime_error("rule for '" + from + "' has no 'to'");
+  return r;
+}
+
+Value yamlToValue(const YAML::Node& n) {
+  if (n.IsScalar()) {
+    const std::string& s = n.Scalar();
+    if (n.Tag() == "!") return Value(s);  // quoted
+    if (s == "true") return Value(true);
+    if (s == "false") return Value(false);
+    return Value(s);
+  }
+  return Value(n.as<std::string>());
+}
+
+TypeMapping parseTable(const std::string& path, const YAML::Node& doc) {
+  TypeMapping m;
+  m.sourcePath = path;
+  m.type = doc["type"].as<std::string>();
+  m.kind = doc["kind"].as<std::string>();
+  if (doc["aliases"]) for (auto a : doc["aliases"]) m.aliasFrom.push_back(a.as<std::string>());
+  if (doc["fields"]) for (auto it : doc["fields"]) m.fields.push_back(parseRule(it.first.as<std::string>(), it.second));
+  if (doc["defaults"]) {
+    for (auto d : doc["defaults"]) {
+      DefaultRule r;
+      r.whenAbsent = d["when_absent"].as<std::string>();
+      r.to = d["to"].as<std::string>();
+      r.value = yamlToValue(d["value"]);
+      if (d["provider"]) r.provider = d["provider"].as<std::string>();
+      if (d["since"]) {
+        r.since = parseVersion(d["since"].as<std::string>());
+        if (!r.since) throw std::runtime_error("bad version in 'since'");
+      }
+      m.defaults.push_back(std::move(r));
+    }
+  }
+  if (doc["merge_into"]) {
+    auto mi = doc["merge_into"];
+    MergeRule r;
+    r.referenceAttribute = mi["reference"].as<std::string>();
+    r.targetType = mi["target_type"].as<std::string>();
+    r.path = mi["path"].as<std::string>();
+    r.standaloneKind = mi["standalone_kind"] ? mi["standalone_kind"].as<std::string>() : m.kind;
+    m.mergeInto = r;
+  }
+  return m;
+}
+
+Value transformValue(const FieldRule& r, const Value& v) {
+  if (v.isUnknown()) return v;
+  Value out = v;
+  if (!r.values.empty() && v.isString()) {
+    auto it = r.values.find(v.asString());
+    if (it != r.values.end()) out = Value(it->second);
+  }
+  if ((r.transform == "negate" || r.transform == "enabled_disabled" || r.transform == "disabled_enabled") && v.isBool()) {
+    bool b = v.asBool();
+    if (r.transform == "negate") out = Value(!b);
+    else if (r.transform == "enabled_disabled") out = Value(std::string(b ? "Enabled" : "Disabled"));
+    else out = Value(std::string(b ? "Disabled" : "Enabled"));
+  } else if (r.transform == "keys_object" && v.isArray()) {
+    out = Value::object();
+    for (const Value& e : v.asArray()) {
+      if (!e.isString()) continue;
+      Value empty = Value::object();
+      empty.prov = e.prov;
+      out.set(e.asString(), std::move(empty));
+    }
+  }
+  out.prov = v.prov;
+  return out;
+}
+
+void applyRules(const std::vector<FieldRule>& rules, const Value& src, Value& dst);
+
+Value mapElement(const FieldRule& r, const Value& el) {
+  Value obj = Value::object();
+  obj.prov = el.prov;
+  if (el.isUnknown()) return el;
+  applyRules(r.fields, el, obj);
+  return obj;
+}
+
+void applyRule(const FieldRule& r, const Value& src, Value& dst) {
+  if (!r.flags.empty()) {
+    std::string joined;
+    const Value* first = nullptr;
+    bool any = false;
+    for (const auto& [attr, word] : r.flags) {
+      const Value* v = src.get(attr);
+      if (!v) continue;
+      if (!first) first = v;
+      any = true;
+      if (v->isUnknown()) { Value u = *v; setPath(dst, r.to, std::move(u)); return; }
+      if (v->isBool() && v->asBool()) { if (!joined.empty()) joined += ", "; joined += word; }
+    }
+    if (!any) return;
+    Value out(joined);
+    out.prov = first->prov;
+    setPath(dst, r.to, std::move(out));
+    return;
+  }
+  const Value* v = src.get(r.from);
+  if (!v) return;
+  switch (r.shape) {
+    case FieldRule::Shape::Value:
+      setPath(dst, r.to, transformValue(r, *v));
+      return;
+    case FieldRule::Shape::Single: {
+      const Value* el = v;
+      if (v->isArray()) {
+        if (v->asArray().empty()) return;
+        el = &v->asArray().front();
+      }
+      if (el->isNull()) return;
+      setPath(dst, r.to, mapElement(r, *el));
+      return;
+    }
+    case FieldRule::Shape::List: {
+      if (v->isUnknown() || v->isNull()) {
+        if (v->isUnknown()) setPath(dst, r.to, *v);
+        return;
+      }
+      std::vector<const Value*> els;
+      if (v->isArray()) for (const Value& e : v->asArray()) els.push_back(&e);
+      else els.push_back(v);
+      if (r.groupBy.empty()) {
+        Value arr = Value::array();
+        arr.prov = v->prov;
+        for (const Value* e : els) arr.asArray().push_back(mapElement(r, *e));
+        setPath(dst, r.to, std::move(arr));
+        return;
+      }
+      for (const Value* e : els) {
+        const Value* key = e->get(r.groupBy);
+        std::string sub = "unknown";
+        if (key && key->isString()) {
+          auto it = r.cases.find(key->asString());
+          if (it == r.cases.end()) continue;
+          sub = it->second;
+        } else {
+          continue;
+        }
+        std::string path = r.to + "." + sub;
+        const Value* existing = dst.at(path);
+        Value arr = existing && existing->isArray() ? *existing : Value::array();
+        if (!arr.prov.valid()) arr.prov = v->prov;
+        arr.asArray().push_back(mapElement(r, *e));
+        setPath(dst, path, std::move(arr));
+      }
+      return;
+    }
+  }
+}
+
+void applyRules(const std::vector<FieldRule>& rules, const Value& src, Value& dst) {
+  if (!src.isObject()) return;
+  for (const FieldRule& r : rules) applyRule(r, src, dst);
+}
+
+}  // namespace
+
+Value& setPath(Value& obj, std::string_view dotted, Value v) {
+  Value* cur = &obj;
+  while (true) {
+    size_t dot = dotted.find('.');
+    if (dot == std::string_view::npos) return cur->set(dotted, std::move(v));
+    std::string_view step = dotted.substr(0, dot);
+    Value* next = cur->get(step);
+    if (!next || !next->isObject()) {
+      Value o = Value::object();
+      // An intermediate object inherits the location of what created it, so a finding on
+      // `properties.networkRuleSets` still has somewhere to point.
+      o.prov = v.prov;
+      next = &cur->set(step, std::move(o));
+    }
+    cur = next;
+    dotted = dotted.substr(dot + 1);
+  }
+}
+
+MappingTables MappingTables::fromTexts(const std::vector<std::pair<std::string, std::string>>& files) {
+  MappingTables t;
+  for (const auto& [path, text] : files) {
+    // A file holds one or more tables as YAML documents.
+    std::vector<YAML::Node> docs;
+    try {
+      docs = YAML::LoadAll(text);
+    } catch (const std::exception& e) {
+      t.errors_.push_back(path + ": " + e.what());
+      continue;
+    }
+    for (const YAML::Node& doc : docs) {
+      if (!doc || doc.IsNull()) continue;
+      try {
+        TypeMapping m = parseTable(path, doc);
+        std::string type = m.type;
+        t.byType_[type] = std::move(m);
+      } catch (const std::exception& e) {
+        t.errors_.push_back(path + ": " + e.what());
+      }
+    }
+  }
+  return t;
+}
+
+const MappingTables& MappingTables::builtin() {
+  static const MappingTables tables = [] {
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const EmbeddedFile& f : embeddedTerraformMappings()) files.emplace_back(std::string(f.path), std::string(f.text));
+    return fromTexts(files);
+  }();
+  return tables;
+}
+
+const TypeMapping* MappingTables::find(std::string_view type) const {
+  auto it = byType_.find(type);
+  return it == byType_.end() ? nullptr : &it->second;
+}
+
+Value applyMapping(const TypeMapping& m, const Value& raw, const Provenance& header,
+                   const std::optional<Version>& azurermLowerBound) {
+  Value out = Value::object();
+  out.prov = raw.prov;
+  applyRules(m.fields, raw, out);
+  for (const DefaultRule& d : m.defaults) {
+    if (raw.get(d.whenAbsent)) continue;
+    if (d.since && !(azurermLowerBound && *azurermLowerBound >= *d.since)) continue;
+    Value v = d.value;
+    v.prov = Provenance{header.file, header.value, {}};
+    setPath(out, d.to, std::move(v));
+  }
+  return out;
+}
+
+}  // namespace eg::terraform

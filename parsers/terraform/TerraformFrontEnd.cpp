@@ -1,0 +1,278 @@
+// TerraformFrontEnd: file selection and unit keys, plus the emission half of TerraformUnit
+// (evaluated bodies -> Resources through the mapping tables, azapi bodies, merges).
+#include "parsers/terraform/TerraformFrontEnd.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "parsers/json/JsonReader.h"
+#include "parsers/terraform/Mapping.h"
+#include "parsers/terraform/TerraformModule.h"
+
+namespace eg::terraform {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool endsWith(std::string_view s, std::string_view suf) {
+  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
+}
+
+bool isVarFile(std::string_view name) { return endsWith(name, ".tfvars") || endsWith(name, ".tfvars.json"); }
+
+// "Microsoft.Devices/IotHubs@2023-06-30" -> "Microsoft.Devices/IotHubs"
+std::string kindOfAzapiType(const std::string& t) {
+  size_t at = t.find('@');
+  return at == std::string::npos ? t : t.substr(0, at);
+}
+
+}  // namespace
+
+bool TerraformFrontEnd::accepts(const fs::path& path, std::string_view) const {
+  std::string name = path.filename().string();
+  return endsWith(name, ".tf") || endsWith(name, ".tf.json") || isVarFile(name);
+}
+
+std::string TerraformFrontEnd::unitKey(const fs::path& path) const {
+  return "terraform:" + path.parent_path().generic_string();
+}
+
+void TerraformFrontEnd::loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) {
+  TerraformUnit u(ctx);
+  u.run(unit);
+}
+
+void TerraformUnit::computePin(ModuleInstance& m) {
+  for (const ParsedFile* pf : m.def->files) {
+    for (const Block& t : pf->body.blocks) {
+      if (t.type != "terraform") continue;
+      for (const Block& rp : t.blocks) {
+        if (rp.type != "required_providers") continue;
+        const Attribute* az = rp.attr("azurerm");
+        if (!az) continue;
+        Evaluator ev(*this, m);
+        Value v = ev.eval(az->expr);
+        const Value* ver = v.isObject() ? v.get("version") : (v.isString() ? &v : nullptr);  // 0.12-style string
+        if (!ver || !ver->isString()) continue;
+        auto lb = constraintLowerBound(ver->asString());
+        if (lb && (!m.azurermLowerBound || *lb > *m.azurermLowerBound)) m.azurermLowerBound = lb;
+      }
+    }
+  }
+}
+
+void TerraformUnit::run(const std::vector<const SourceFile*>& unitFiles) {
+  firstResource_ = ctx_.resources.size();
+  std::vector<const SourceFile*> files(unitFiles);
+  std::sort(files.begin(), files.end(), [](const SourceFile* a, const SourceFile* b) { return a->path() < b->path(); });
+  auto def = std::make_unique<ModuleDef>();
+  std::string dir;
+  if (!files.empty()) dir = fs::path(files.front()->path()).parent_path().generic_string();
+  def->dir = dir;
+  for (const SourceFile* f : files) {
+    std::string name = fs::path(f->path()).filename().string();
+    if (isVarFile(name)) {
+      parse(*f);  // syntax errors are reported even for var files Terraform would not auto-load
+      continue;
+    }
+    def->index(*parse(*f));
+  }
+  ModuleDef* d = def.get();
+  defs_.push_back(std::move(def));
+  if (!dir.empty()) defsByDir_.emplace(dir, d);
+  root_ = std::make_unique<ModuleInstance>();
+  root_->def = d;
+  computePin(*root_);
+  bindRootVariables(*root_, files, dir);
+  emit(*root_);
+  applyMerges();
+}
+
+void TerraformUnit::emit(ModuleInstance& m) {
+  for (const Block* b : m.def->resourceOrder) emitResource(m, *b);
+  for (const Block* call : m.def->moduleOrder) {
+    Evaluator ev(*this, m);
+    bool skip = false;
+    if (call->attr("count") || call->attr("for_each")) {
+      // Evaluate the meta-arguments once to honour count = 0 / empty for_each.
+      for (const char* meta : {"count", "for_each"}) {
+        const Attribute* a = call->attr(meta);
+        if (!a) continue;
+        Value v = ev.eval(a->expr);
+        if ((v.isNumber() && v.asNumber() <= 0) || (v.isArray() && v.asArray().empty()) ||
+            (v.isObject() && v.asObject().empty()))
+          skip = true;
+      }
+    }
+    if (skip) continue;
+    if (ModuleInstance* c = child(m, call->labels[0])) emit(*c);
+  }
+}
+
+void TerraformUnit::emitResource(ModuleInstance& m, const Block& b) {
+  const std::string& type = b.labels[0];
+  Evaluator ev(*this, m);
+  bool skip = false;
+  // Representative instance (see TerraformUnit.cpp).
+  ev.bindings = representativeBindings(ev, b, skip);
+  if (skip) return;
+  std::vector<std::string> refs;
+  ev.references = &refs;
+  Value raw = ev.evalBody(b);
+
+  Resource r;
+  r.address = m.prefix + type + "." + b.labels[1];
+  r.sourceType = type;
+  r.format = "terraform";
+  r.file = b.file;
+  r.header = b.header;
+  r.body = b.range;
+  Provenance header{b.file, b.header, {}};
+
+  if (type == "azapi_resource" || type == "azapi_update_resource") {
+    const Value* t = raw.get("type");
+    std::string kind = t && t->isString() ? kindOfAzapiType(t->asString()) : std::string();
+    Value attrs = Value::object();
+    attrs.prov = raw.prov;
+    for (const char* k : {"name", "location", "parent_id", "tags"}) {
+      if (const Value* v = raw.get(k)) attrs.set(std::string(k) == "parent_id" ? "parentId" : k, *v);
+    }
+    if (const Value* idn = raw.get("identity")) {
+      const Value* first = idn->isArray() && !idn->asArray().empty() ? &idn->asArray().front() : idn;
+      if (first->isObject()) {
+        Value identity = Value::object();
+        identity.prov = first->prov;
+        if (const Value* ty = first->get("type")) identity.set("type", *ty);
+        if (const Value* ids = first->get("identity_ids")) {
+          Value obj = Value::object();
+          obj.prov = ids->prov;
+          if (ids->isArray()) for (const Value& e : ids->asArray()) if (e.isString()) obj.set(e.asString(), Value::object());
+          identity.set("userAssignedIdentities", std::move(obj));
+        }
+        attrs.set("identity", std::move(identity));
+      }
+    }
+    if (const Attribute* bodyAttr = b.attr("body")) {
+      Evaluator bev(*this, m);
+      bev.bindings = ev.bindings;
+      bev.references = &refs;
+      Value body = bev.evalUnwrappingJsonencode(bodyAttr->expr);
+      if (body.isString()) {
+        // A heredoc or string of JSON: parse it; exact offsets when the text appears verbatim.
+        const SourceFile* f = ctx_.store.get(b.file);
+        uint32_t base = body.prov.value.begin;
+        if (f) {
+          std::string_view region = f->slice(body.prov.value);
+          size_t at = region.find(body.asString());
+          if (at != std::string_view::npos) base += static_cast<uint32_t>(at);
+        }
+        Value parsed;
+        json::JsonError err;
+        if (json::parseJsonText(body.asString(), b.file, base, parsed, err)) body = std::move(parsed);
+      }
+      if (body.isObject()) {
+        for (const Member& mem : body.asObject()) attrs.set(mem.key, mem.value);
+      } else if (body.isUnknown()) {
+        attrs.set("properties", body);
+      }
+    }
+    attrs.set("_terraform", raw);
+    if (type == "azapi_update_resource") {
+      // Merge into the resource named by resource_id (first resource reference in it).
+      std::vector<std::string> idRefs;
+      if (const Attribute* rid = b.attr("resource_id")) {
+        Evaluator rev(*this, m);
+        rev.references = &idRefs;
+        rev.eval(rid->expr);
+      }
+      if (!idRefs.empty()) {
+        Value patch = attrs;
+        patch.erase("_terraform");
+        patch.erase("name");
+        merges_.push_back(PendingMerge{idRefs.front(), "", std::move(patch), std::nullopt});
+      }
+      // Without a target in this unit the partial body cannot be judged on its own; dropped.
+      return;
+    }
+    r.kind = kind.empty() ? type : kind;
+    if (const Value* n = attrs.get("name"); n && n->isString()) r.aliases.push_back(n->asString());
+    r.attributes = std::move(attrs);
+    r.references = std::move(refs);
+    ctx_.resources.push_back(std::move(r));
+    return;
+  }
+
+  const TypeMapping* tm = MappingTables::builtin().find(type);
+  if (!tm) {
+    // Unmapped types keep their Terraform type as kind and only the raw body, so user
+    // policies and edges can still see them.
+    r.kind = type;
+    r.attributes = Value::object();
+    r.attributes.prov = raw.prov;
+    if (const Value* n = raw.get("name")) {
+      r.attributes.set("name", *n);
+      if (n->isString()) r.aliases.push_back(n->asString());
+    }
+    r.attributes.set("_terraform", std::move(raw));
+    r.references = std::move(refs);
+    ctx_.resources.push_back(std::move(r));
+    return;
+  }
+  r.kind = tm->kind;
+  Value attrs = applyMapping(*tm, raw, header, m.azurermLowerBound);
+  // Literal names become aliases so later passes can join by name (e.g. an edge module's
+  // image host `<name>.azurecr.io` to the registry).
+  for (const std::string& a : tm->aliasFrom)
+    if (const Value* v = raw.get(a); v && v->isString()) r.aliases.push_back(v->asString());
+  attrs.set("_terraform", std::move(raw));
+  r.attributes = std::move(attrs);
+  r.references = refs;
+  if (tm->mergeInto) {
+    std::string target;
+    std::string prefix = m.prefix + tm->mergeInto->targetType + ".";
+    std::vector<std::string> attrRefs;
+    if (const Attribute* ra = b.attr(tm->mergeInto->referenceAttribute)) {
+      Evaluator rev(*this, m);
+      rev.bindings = ev.bindings;
+      rev.references = &attrRefs;
+      rev.eval(ra->expr);
+    }
+    for (const std::string& ref : attrRefs) if (ref.rfind(prefix, 0) == 0) { target = ref; break; }
+    r.kind = tm->mergeInto->standaloneKind;
+    if (!target.empty()) {
+      Value item = r.attributes;
+      item.erase("_terraform");
+      merges_.push_back(PendingMerge{target, tm->mergeInto->path, std::move(item), std::move(r)});
+      return;
+    }
+  }
+  ctx_.resources.push_back(std::move(r));
+}
+
+void TerraformUnit::applyMerges() {
+  std::unordered_map<std::string, size_t> byAddress;
+  for (size_t i = firstResource_; i < ctx_.resources.size(); ++i) byAddress.emplace(ctx_.resources[i].address, i);
+  std::vector<Resource> standalone;
+  for (PendingMerge& pm : merges_) {
+    auto it = byAddress.find(pm.target);
+    if (it == byAddress.end()) {
+      if (pm.standalone) standalone.push_back(std::move(*pm.standalone));
+      continue;
+    }
+    Resource& target = ctx_.resources[it->second];
+    if (pm.path.empty()) {
+      target.attributes.mergeFrom(pm.value);
+    } else {
+      const Value* existing = target.attributes.at(pm.path);
+      Value arr = existing && existing->isArray() ? *existing : Value::array();
+      if (!arr.prov.valid()) arr.prov = pm.value.prov;
+      arr.asArray().push_back(std::move(pm.value));
+      setPath(target.attributes, pm.path, std::move(arr));
+    }
+    if (pm.standalone) target.references.push_back(pm.standalone->address);
+  }
+  for (Resource& r : standalone) ctx_.resources.push_back(std::move(r));
+}
+
+}  // namespace eg::terraform

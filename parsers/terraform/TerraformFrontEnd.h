@@ -1,0 +1,19 @@
+// Terraform front-end: .tf (tree-sitter HCL) and .tf.json, one directory = one module.
+// Evaluates variables/locals/expressions statically and maps azurerm_* resources to the ARM
+// shape through the declarative tables in parsers/terraform/mappings/; azapi_resource bodies
+// are already ARM-shaped.
+#pragma once
+
+#include "parsers/FrontEnd.h"
+
+namespace eg::terraform {
+
+class TerraformFrontEnd : public FrontEnd {
+ public:
+  std::string_view format() const override { return "terraform"; }
+  bool accepts(const std::filesystem::path& path, std::string_view head) const override;
+  std::string unitKey(const std::filesystem::path& path) const override;
+  void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
+};
+
+}  // namespace eg::terraform
