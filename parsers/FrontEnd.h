@@ -43,6 +43,11 @@ class FrontEnd {
   virtual bool accepts(const std::filesystem::path& path, std::string_view head) const = 0;
   // Files with equal unit keys are loaded together.
   virtual std::string unitKey(const std::filesystem::path& path) const { return path.generic_string(); }
+  // Files that give a file named on the command line its context (the rest of its Terraform
+  // module). They are loaded into the unit, but findings in them are not reported unless they
+  // were named too. Pre-commit passes only the changed files, so this keeps verdicts the same
+  // as a scan of the whole directory.
+  virtual std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const { return {}; }
   virtual void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) = 0;
 };
 

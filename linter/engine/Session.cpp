@@ -84,10 +84,10 @@ bool Session::loadPolicies(std::vector<Error>& errors) {
   return ok;
 }
 
-std::vector<fs::path> Session::discover(std::vector<Error>& errors) {
+std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
   std::vector<fs::path> roots = options_.paths;
   if (roots.empty()) roots.emplace_back(".");
-  std::vector<fs::path> out;
+  std::vector<Discovered> out;
   std::set<std::string> seen;
   auto accept = [&](const fs::path& p, bool explicitFile) {
     std::string key = p.lexically_normal().generic_string();
@@ -95,7 +95,7 @@ std::vector<fs::path> Session::discover(std::vector<Error>& errors) {
     std::string head = readHead(p);
     for (const auto& fe : frontEnds_) {
       if (fe->accepts(p, head)) {
-        out.push_back(p.lexically_normal());
+        out.push_back(Discovered{p.lexically_normal(), explicitFile});
         return;
       }
     }
@@ -148,21 +148,32 @@ std::vector<fs::path> Session::discover(std::vector<Error>& errors) {
 
 ScanResult Session::scan() {
   ScanResult result;
-  std::vector<fs::path> files = discover(result.errors);
+  std::vector<Discovered> files = discover(result.errors);
 
   // Group files into units per front-end; units are independent and load in parallel.
+  // A file named on the command line brings its companions (the rest of its Terraform
+  // module) as context: loaded, evaluated, but not reported on.
   struct Unit {
     FrontEnd* frontEnd;
     std::vector<fs::path> paths;
   };
   std::map<std::pair<size_t, std::string>, Unit> unitMap;
-  for (const fs::path& p : files) {
-    std::string head = readHead(p);
+  std::set<std::string> scanned, contextOnly;
+  for (const Discovered& d : files) scanned.insert(d.path.generic_string());
+  for (const Discovered& d : files) {
+    std::string head = readHead(d.path);
     for (size_t i = 0; i < frontEnds_.size(); ++i) {
-      if (!frontEnds_[i]->accepts(p, head)) continue;
-      Unit& u = unitMap[{i, frontEnds_[i]->unitKey(p)}];
+      if (!frontEnds_[i]->accepts(d.path, head)) continue;
+      Unit& u = unitMap[{i, frontEnds_[i]->unitKey(d.path)}];
       u.frontEnd = frontEnds_[i].get();
-      u.paths.push_back(p);
+      u.paths.push_back(d.path);
+      if (d.named) {
+        for (const fs::path& c : frontEnds_[i]->companions(d.path)) {
+          std::string key = c.generic_string();
+          if (scanned.count(key) || !contextOnly.insert(key).second) continue;
+          if (frontEnds_[i]->unitKey(c) == frontEnds_[i]->unitKey(d.path)) u.paths.push_back(c);
+        }
+      }
       break;
     }
   }
@@ -172,6 +183,7 @@ ScanResult Session::scan() {
   struct UnitResult {
     std::vector<Resource> resources;
     std::vector<Error> errors;
+    std::vector<FileId> contextFiles;
     size_t files = 0;
   };
   std::vector<UnitResult> unitResults(units.size());
@@ -180,11 +192,13 @@ ScanResult Session::scan() {
     UnitResult& out = unitResults[i];
     std::vector<const SourceFile*> sources;
     for (const fs::path& p : unit.paths) {
+      bool context = contextOnly.count(p.generic_string()) > 0;
       LoadError err;
       if (const SourceFile* f = store_.load(p, &err)) {
         sources.push_back(f);
-        ++out.files;
-      } else {
+        if (context) out.contextFiles.push_back(f->id());
+        else ++out.files;
+      } else if (!context) {
         out.errors.push_back(Error{err.path, kNoFile, {}, 0, 0, err.message, "EG901"});
       }
     }
@@ -201,14 +215,24 @@ ScanResult Session::scan() {
     out.resources = std::move(ctx.resources);
     for (Error& e : ctx.errors) out.errors.push_back(std::move(e));
   });
+  std::set<FileId> context;
   for (UnitResult& ur : unitResults) {
     result.files += ur.files;
     for (Resource& r : ur.resources) graph_.add(std::move(r));
-    for (Error& e : ur.errors) result.errors.push_back(std::move(e));
+    for (Error& e : ur.errors) {
+      if (e.file == kNoFile || !std::count(ur.contextFiles.begin(), ur.contextFiles.end(), e.file)) {
+        result.errors.push_back(std::move(e));
+      }
+    }
+    context.insert(ur.contextFiles.begin(), ur.contextFiles.end());
   }
   graph_.linkReferences();
-  result.resources = graph_.size();
+  result.resources = 0;
+  for (const Resource& r : graph_.resources()) result.resources += context.count(r.file) ? 0 : 1;
   evaluate(result);
+  if (!context.empty()) {
+    std::erase_if(result.findings, [&](const Finding& f) { return context.count(f.location.file) > 0; });
+  }
   return result;
 }
 

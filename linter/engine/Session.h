@@ -51,7 +51,11 @@ class Session {
   const ResourceGraph& graph() const { return graph_; }
 
  private:
-  std::vector<std::filesystem::path> discover(std::vector<Error>& errors);
+  struct Discovered {
+    std::filesystem::path path;
+    bool named = false;  // named on the command line (not found by walking a directory)
+  };
+  std::vector<Discovered> discover(std::vector<Error>& errors);
   void evaluate(ScanResult& result);
 
   ScanOptions options_;

@@ -38,6 +38,19 @@ std::string TerraformFrontEnd::unitKey(const fs::path& path) const {
   return "terraform:" + path.parent_path().generic_string();
 }
 
+std::vector<fs::path> TerraformFrontEnd::companions(const fs::path& path) const {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code sec;
+    if (!it->is_regular_file(sec) || it->path() == path) continue;
+    if (accepts(it->path(), {})) out.push_back(it->path().lexically_normal());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 void TerraformFrontEnd::loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) {
   TerraformUnit u(ctx);
   u.run(unit);

@@ -13,6 +13,7 @@ class TerraformFrontEnd : public FrontEnd {
   std::string_view format() const override { return "terraform"; }
   bool accepts(const std::filesystem::path& path, std::string_view head) const override;
   std::string unitKey(const std::filesystem::path& path) const override;
+  std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const override;
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
 };
 

@@ -62,7 +62,11 @@ struct Result {
       s += e.code + " " + e.path;
       if (const eg::SourceFile* f = store.get(e.file)) {
         eg::LineCol lc = f->position(e.range.begin);
-        s += ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column);
+        // Appended piecewise: GCC 12 warns (-Wrestrict, a false positive) on the chained form.
+        s += ':';
+        s += std::to_string(lc.line);
+        s += ':';
+        s += std::to_string(lc.column);
       }
       s += ": " + e.message + "\n";
     }
