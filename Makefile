@@ -10,7 +10,7 @@ BIN := $(BUILD_DIR)/edgeguard
 STAMP_DEPS := $(BUILD_DIR)/.deps-installed
 STAMP_NPM := node_modules/.edgeguard-npm-ci
 
-.PHONY: all build deps demo test bench clean
+.PHONY: all build deps demo test bench docs clean
 
 all: build
 
@@ -42,6 +42,10 @@ demo: build
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# Regenerates docs/rules/ from policies/ (the catalog test fails when they are stale).
+docs: build
+	./$(BIN) docs docs/rules
 
 bench: build
 	bash bench/run.sh

@@ -1,4 +1,4 @@
-// edgeguard command line: scan, rules, explain, version.
+// edgeguard command line: scan, rules, explain, docs, version.
 // Exit status (DESIGN §4): 0 nothing at or above --fail-on; 1 findings at or above it;
 // 2 the tool could not do its job (usage, policy files, inputs that failed to parse).
 #include <unistd.h>
@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "linter/engine/Session.h"
+#include "linter/policy/PolicyDocs.h"
 #include "linter/report/Reporter.h"
 
 #ifndef EDGEGUARD_VERSION
@@ -171,7 +172,40 @@ int runRules(const std::vector<std::string>& dirs, const std::string& format) {
   return 0;
 }
 
-int runExplain(const std::string& id, const std::vector<std::string>& dirs) {
+// Writes (or with `check`, compares) the generated rule pages in `dir`.
+int runDocs(const std::string& dir, bool check) {
+  ScanOptions options;
+  std::unique_ptr<Session> session;
+  bool ok = true;
+  auto policies = loadCatalog({}, options, session, ok);
+  if (!ok) return 2;
+  std::vector<std::pair<fs::path, std::string>> pages;
+  for (const auto& p : policies) pages.emplace_back(fs::path(dir) / policy::docsFileName(*p), policy::renderMarkdown(*p));
+  pages.emplace_back(fs::path(dir) / "README.md", policy::renderIndex(policies));
+  int stale = 0;
+  std::error_code ec;
+  if (!check) fs::create_directories(dir, ec);
+  for (const auto& [path, text] : pages) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream current;
+    current << in.rdbuf();
+    if (in && current.str() == text) continue;
+    if (check) {
+      std::cerr << path.generic_string() << ": stale or missing; run `make docs`\n";
+      ++stale;
+      continue;
+    }
+    std::string error;
+    if (!writeFileAtomically(path, text, error)) {
+      std::cerr << "edgeguard: " << error << '\n';
+      return 2;
+    }
+    std::cout << "wrote " << path.generic_string() << '\n';
+  }
+  return stale ? 1 : 0;
+}
+
+int runExplain(const std::string& id, const std::vector<std::string>& dirs, const std::string& format) {
   ScanOptions options;
   std::unique_ptr<Session> session;
   bool ok = true;
@@ -181,6 +215,10 @@ int runExplain(const std::string& id, const std::vector<std::string>& dirs) {
   if (!p) {
     std::cerr << "edgeguard: no rule '" << id << "' (see `edgeguard rules`)\n";
     return 2;
+  }
+  if (format == "markdown") {
+    std::cout << policy::renderMarkdown(*p);
+    return 0;
   }
   std::cout << p->id << " " << p->name << " (" << toString(p->severity) << ")\n" << p->title << "\n\n";
   if (!p->defender.empty()) std::cout << "Defender for IoT recommendation: " << p->defender << "\n\n";
@@ -234,6 +272,14 @@ int main(int argc, char** argv) {
   CLI::App* explainCmd = app.add_subcommand("explain", "Show a rule's documentation");
   explainCmd->add_option("rule", explainId, "Rule id or name (EG005, ip-filter-default-allow)")->required();
   explainCmd->add_option("--policy-dir", explainDirs, "Directory of additional policy files");
+  std::string explainFormat = "text";
+  explainCmd->add_option("--format,-f", explainFormat, "Output format")->check(CLI::IsMember({"text", "markdown"}));
+
+  std::string docsDir = "docs/rules";
+  bool docsCheck = false;
+  CLI::App* docsCmd = app.add_subcommand("docs", "Generate the rule documentation pages");
+  docsCmd->add_option("dir", docsDir, "Output directory (default docs/rules)");
+  docsCmd->add_flag("--check", docsCheck, "Only check that the pages are up to date (exit 1 if not)");
 
   CLI::App* versionCmd = app.add_subcommand("version", "Print the version");
 
@@ -246,7 +292,8 @@ int main(int argc, char** argv) {
   try {
     if (*scanCmd) return runScan(scan);
     if (*rulesCmd) return runRules(rulesDirs, rulesFormat);
-    if (*explainCmd) return runExplain(explainId, explainDirs);
+    if (*explainCmd) return runExplain(explainId, explainDirs, explainFormat);
+    if (*docsCmd) return runDocs(docsDir, docsCheck);
     if (*versionCmd) {
       std::cout << "edgeguard " << EDGEGUARD_VERSION << '\n';
       return 0;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "linter/engine/Session.h"
+#include "linter/policy/PolicyDocs.h"
 #include "linter/report/Reporter.h"
 
 using namespace eg;
@@ -64,8 +65,12 @@ TEST_CASE("every policy has fixtures per format, unique ids and names, and findi
   for (const auto& fe : makeFrontEnds()) available.insert(std::string(fe->format()));
 
   std::set<std::string> ids, names;
+  CHECK_MESSAGE(readFile("docs/rules/README.md") == policy::renderIndex(catalog.policies()),
+                "docs/rules/README.md is stale: run `make docs`");
   for (const auto& p : catalog.policies()) {
     CAPTURE(p->id);
+    fs::path page = fs::path("docs/rules") / policy::docsFileName(*p);
+    CHECK_MESSAGE(readFile(page) == policy::renderMarkdown(*p), page.string() << " is stale or missing: run `make docs`");
     CHECK_MESSAGE(ids.insert(p->id).second, "duplicate policy id " << p->id);
     CHECK_MESSAGE(names.insert(p->name).second, "duplicate policy name " << p->name);
     CHECK_MESSAGE(!p->formats.empty(), p->id << " names no formats in applies_to.formats");
