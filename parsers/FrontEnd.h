@@ -49,6 +49,9 @@ class FrontEnd {
   // as a scan of the whole directory.
   virtual std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const { return {}; }
   virtual void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) = 0;
+  // Parses one file to its syntax tree and drops it: no evaluation, no resources. The floor
+  // that benchmarks compare a full scan against. Returns false on a syntax error.
+  virtual bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const = 0;
 };
 
 // Every built-in front-end, in the order they are asked to accept a file.

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "parsers/json/JsonReader.h"
+#include "parsers/terraform/HclSyntax.h"
 #include "parsers/terraform/Mapping.h"
 #include "parsers/terraform/TerraformModule.h"
 
@@ -49,6 +50,12 @@ std::vector<fs::path> TerraformFrontEnd::companions(const fs::path& path) const 
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+bool TerraformFrontEnd::parseOnly(const SourceFile& file, std::vector<Error>& errors) const {
+  size_t before = errors.size();
+  auto parsed = ParsedFile::parse(file, errors);
+  return parsed && errors.size() == before;
 }
 
 void TerraformFrontEnd::loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) {
