@@ -1,4 +1,5 @@
 #include "parsers/FrontEnd.h"
+#include "parsers/arm/ArmFrontEnd.h"
 #include "parsers/terraform/TerraformFrontEnd.h"
 
 namespace eg {
@@ -6,6 +7,7 @@ namespace eg {
 std::vector<std::unique_ptr<FrontEnd>> makeFrontEnds() {
   std::vector<std::unique_ptr<FrontEnd>> out;
   out.push_back(std::make_unique<terraform::TerraformFrontEnd>());
+  out.push_back(std::make_unique<arm::ArmFrontEnd>());
   return out;
 }
 

@@ -101,7 +101,7 @@ std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
     }
     if (explicitFile) {
       errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0,
-                             "not a file edgeguard can scan (expected Terraform .tf/.tf.json)", "EG901"});
+                             "not a file edgeguard can scan (expected Terraform .tf/.tf.json/.tfvars or an ARM template .json)", "EG901"});
     }
   };
   for (const fs::path& root : roots) {
