@@ -96,7 +96,7 @@ void TerraformUnit::run(const std::vector<const SourceFile*>& unitFiles) {
       parse(*f);  // syntax errors are reported even for var files Terraform would not auto-load
       continue;
     }
-    def->index(*parse(*f));
+    def->index(*parse(*f), ctx().errors);
   }
   ModuleDef* d = def.get();
   defs_.push_back(std::move(def));

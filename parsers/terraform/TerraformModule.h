@@ -36,7 +36,10 @@ struct ModuleDef {
   std::vector<const Block*> resourceOrder;                   // source order
   std::vector<const Block*> moduleOrder;
   std::optional<Version> azurermLowerBound;                  // from required_providers
-  void index(const ParsedFile& pf);
+  // Adds a file's declarations. A second resource, module, variable or output with the same
+  // name is an error in Terraform ("Duplicate resource configuration"): it is reported in
+  // `errors` and the first declaration is kept.
+  void index(const ParsedFile& pf, std::vector<Error>& errors);
 };
 
 struct ModuleInstance {

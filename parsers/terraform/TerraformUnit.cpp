@@ -59,18 +59,39 @@ std::optional<Version> constraintLowerBound(std::string_view c) {
   return best;
 }
 
-void ModuleDef::index(const ParsedFile& pf) {
+void ModuleDef::index(const ParsedFile& pf, std::vector<Error>& errors) {
   files.push_back(&pf);
+  auto duplicate = [&](const Block& b, const Block& first, const std::string& what) {
+    Error e;
+    e.path = pf.file->path();
+    e.file = b.file;
+    e.range = b.header;
+    e.code = "EG907";  // the files parse; the configuration is invalid
+    std::string where;
+    for (const ParsedFile* other : files) {
+      if (other->file && other->file->id() == first.file) {
+        where = other->file->path() + ":" + std::to_string(other->file->position(first.header.begin).line);
+      }
+    }
+    e.message = "duplicate " + what + "; the first is declared at " + where + " (Terraform rejects this)";
+    errors.push_back(std::move(e));
+  };
+  auto add = [&](std::unordered_map<std::string, const Block*>& map, const std::string& key, const Block& b,
+                 const std::string& what) {
+    auto [it, inserted] = map.emplace(key, &b);
+    if (!inserted) duplicate(b, *it->second, what);
+    return inserted;
+  };
   for (const Block& b : pf.body.blocks) {
     if (b.type == "resource" && b.labels.size() == 2) {
       std::string key = b.labels[0] + "." + b.labels[1];
-      if (resources.emplace(key, &b).second) resourceOrder.push_back(&b);
+      if (add(resources, key, b, "resource \"" + b.labels[0] + "\" \"" + b.labels[1] + "\"")) resourceOrder.push_back(&b);
     } else if (b.type == "variable" && b.labels.size() == 1) {
-      variables.emplace(b.labels[0], &b);
+      add(variables, b.labels[0], b, "variable \"" + b.labels[0] + "\"");
     } else if (b.type == "output" && b.labels.size() == 1) {
-      outputs.emplace(b.labels[0], &b);
+      add(outputs, b.labels[0], b, "output \"" + b.labels[0] + "\"");
     } else if (b.type == "module" && b.labels.size() == 1) {
-      if (moduleCalls.emplace(b.labels[0], &b).second) moduleOrder.push_back(&b);
+      if (add(moduleCalls, b.labels[0], b, "module \"" + b.labels[0] + "\"")) moduleOrder.push_back(&b);
     } else if (b.type == "locals") {
       for (const Attribute& a : b.attributes) locals[a.name] = &a;
     }
@@ -256,7 +277,7 @@ ModuleDef* TerraformUnit::loadModuleDir(const std::string& dir, const Block& cal
       ctx_.errors.push_back(std::move(e));
       continue;
     }
-    def->index(*parse(*f));
+    def->index(*parse(*f), ctx_.errors);
   }
   ModuleDef* raw = def.get();
   defs_.push_back(std::move(def));

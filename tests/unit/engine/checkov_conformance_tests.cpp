@@ -44,9 +44,8 @@ const std::vector<Disagreement> kDisagreements = {
     {"IoTNoPublicNetworkAccess", "test_success_missing_attribute.tf",
      "checkov passes a hub without public_network_access_enabled; the provider and Azure default "
      "is public network access enabled, so EG101 reports it"},
-    {"ACRPublicNetworkAccessDisabled", "Microsoft.ContainerRegistry/registries.fail",
-     "checkov fails every registry with publicNetworkAccess Enabled; EG203 accepts one whose network "
-     "rule set denies by default and allows only narrow ranges (here 127.0.0.1)"},
+    // ACRPublicNetworkAccessDisabled's ARM `fail` registry denies by default but is on the Basic
+    // SKU, where network rules do not apply: EG203 reports it too, so there is no disagreement.
 };
 
 // checkov names ARM resources "<type>.<name>"; our ARM address for a known name is "<type>/<name>".

@@ -255,3 +255,17 @@ TEST_CASE("syntax errors: hostile input does not crash") {
     CHECK(res.errors.size() <= 5);
   }
 }
+
+TEST_CASE("duplicate declarations in one module are EG907 errors; the first declaration is kept") {
+  TempTree t({{"root/a.tf", "resource \"test_probe\" \"x\" {\n  v = \"first\"\n}\nvariable \"v\" {}\n"},
+              {"root/b.tf", "resource \"test_probe\" \"x\" {\n  v = \"second\"\n}\nvariable \"v\" {}\n"}});
+  Result res;
+  tftest::run(res, t.root / "root");
+  REQUIRE(res.errors.size() == 2);
+  CHECK(res.errors[0].code == "EG907");
+  CHECK(res.errors[0].message.find("duplicate resource \"test_probe\" \"x\"") == 0);
+  CHECK(res.errors[0].message.find("a.tf:1") != std::string::npos);
+  CHECK(res.text(eg::Provenance{res.errors[0].file, res.errors[0].range, {}}).find("resource \"test_probe\"") == 0);
+  CHECK(res.errors[1].message.find("duplicate variable \"v\"") == 0);
+  CHECK(res.find("test_probe.x")->attributes.at("_terraform.v")->asString() == "first");
+}
