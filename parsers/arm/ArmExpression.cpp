@@ -221,72 +221,8 @@ ExprPtr parseExpression(std::string_view text, ExprError& err) {
 
 namespace {
 
-std::string numberString(double d) {
-  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.2e18) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(d));
-    return buf;
-  }
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", d);
-  return buf;
-}
-
-void appendJsonString(std::string& out, const std::string& s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
-void appendJson(std::string& out, const Value& v) {
-  switch (v.type()) {
-    case Value::Type::Null: out += "null"; break;
-    case Value::Type::Bool: out += v.asBool() ? "true" : "false"; break;
-    case Value::Type::Number: out += numberString(v.asNumber()); break;
-    case Value::Type::String: appendJsonString(out, v.asString()); break;
-    case Value::Type::Unknown: out += "null"; break;
-    case Value::Type::Array: {
-      out += '[';
-      bool first = true;
-      for (const Value& e : v.asArray()) {
-        if (!first) out += ',';
-        first = false;
-        appendJson(out, e);
-      }
-      out += ']';
-      break;
-    }
-    case Value::Type::Object: {
-      out += '{';
-      bool first = true;
-      for (const Member& m : v.asObject()) {
-        if (!first) out += ',';
-        first = false;
-        appendJsonString(out, m.key);
-        out += ':';
-        appendJson(out, m.value);
-      }
-      out += '}';
-      break;
-    }
-  }
-}
+// Numbers print as ARM prints them: integers without a fraction. Value::toDisplay does that.
+std::string numberString(double d) { return Value(d).toDisplay(); }
 
 Value unknownAtDeployment(std::string_view fn) {
   return Value::unknown(std::string(fn) + "() is evaluated at deployment");
@@ -943,11 +879,9 @@ std::string armString(const Value& v) {
     case Value::Type::Bool: return v.asBool() ? "True" : "False";
     case Value::Type::Null: return "";
     case Value::Type::Unknown: return "";
-    default: {
-      std::string out;
-      appendJson(out, v);
-      return out;
-    }
+    default:
+      // string() of an array or object is its JSON text; one with an unknown inside is unknown.
+      return v.containsUnknown() ? std::string() : v.toJson();
   }
 }
 
