@@ -38,7 +38,8 @@ struct ModuleDef {
   std::optional<Version> azurermLowerBound;                  // from required_providers
   // Adds a file's declarations. A second resource, module, variable or output with the same
   // name is an error in Terraform ("Duplicate resource configuration"): it is reported in
-  // `errors` and the first declaration is kept.
+  // `errors`; names resolve to the first declaration, but duplicate resources are still
+  // emitted (in resourceOrder) so their own findings are not lost.
   void index(const ParsedFile& pf, std::vector<Error>& errors);
 };
 

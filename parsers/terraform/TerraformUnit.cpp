@@ -85,7 +85,10 @@ void ModuleDef::index(const ParsedFile& pf, std::vector<Error>& errors) {
   for (const Block& b : pf.body.blocks) {
     if (b.type == "resource" && b.labels.size() == 2) {
       std::string key = b.labels[0] + "." + b.labels[1];
-      if (add(resources, key, b, "resource \"" + b.labels[0] + "\" \"" + b.labels[1] + "\"")) resourceOrder.push_back(&b);
+      // A duplicate is still evaluated and checked (a directory of independent snippets is a
+      // common layout for examples); references by name resolve to the first declaration.
+      add(resources, key, b, "resource \"" + b.labels[0] + "\" \"" + b.labels[1] + "\"");
+      resourceOrder.push_back(&b);
     } else if (b.type == "variable" && b.labels.size() == 1) {
       add(variables, b.labels[0], b, "variable \"" + b.labels[0] + "\"");
     } else if (b.type == "output" && b.labels.size() == 1) {

@@ -268,4 +268,8 @@ TEST_CASE("duplicate declarations in one module are EG907 errors; the first decl
   CHECK(res.text(eg::Provenance{res.errors[0].file, res.errors[0].range, {}}).find("resource \"test_probe\"") == 0);
   CHECK(res.errors[1].message.find("duplicate variable \"v\"") == 0);
   CHECK(res.find("test_probe.x")->attributes.at("_terraform.v")->asString() == "first");
+  // The duplicate is still emitted, so findings on it are not lost.
+  size_t probes = 0;
+  for (const auto& r : res.resources) probes += r.address == "test_probe.x";
+  CHECK(probes == 2);
 }
