@@ -1,13 +1,16 @@
 // edgeguard command line: scan, rules, explain, docs, version.
+// `scan` writes one or more reports (--format, each with an optional --output).
 // Exit status (DESIGN §4): 0 nothing at or above --fail-on; 1 findings at or above it;
 // 2 the tool could not do its job (usage, policy files, inputs that failed to parse).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "linter/engine/Session.h"
@@ -35,6 +38,22 @@ bool useColour(const std::string& mode) {
 
 // Writes `text` to `path` through a temporary file and a rename, so readers never see half a report.
 bool writeFileAtomically(const fs::path& path, const std::string& text, std::string& error) {
+  std::error_code statError;
+  fs::file_status status = fs::status(path, statError);
+  fs::file_status linkStatus = fs::symlink_status(path, statError);
+  if (fs::is_symlink(linkStatus) || (fs::exists(status) && !fs::is_regular_file(status))) {
+    // A symlink (/dev/stdout), a device (/dev/null) or a FIFO: write in place, since renaming
+    // would replace the link or device itself. Under /dev and /proc append rather than
+    // truncate, so /dev/stdout redirected to a file keeps what was written before.
+    std::string p = path.lexically_normal().generic_string();
+    bool special = p.rfind("/dev/", 0) == 0 || p.rfind("/proc/", 0) == 0;
+    std::ofstream out(path, std::ios::binary | (special ? std::ios::app : std::ios::trunc));
+    if (!(out << text) || !out.flush()) {
+      error = "cannot write " + path.string();
+      return false;
+    }
+    return true;
+  }
   fs::path tmp = path;
   tmp += ".edgeguard-tmp";
   {
@@ -67,19 +86,111 @@ void printPolicyErrors(const std::vector<Error>& errors) {
   }
 }
 
+// One report to write: a format and where to (empty or "-" = standard output).
+struct OutputSpec {
+  std::string format;
+  std::string path;
+  bool toStdout() const { return path.empty() || path == "-"; }
+};
+
 struct ScanArgs {
   std::vector<std::string> paths;
-  std::string format = "text";
-  std::string output;
+  std::vector<OutputSpec> outputs;  // from --format/--output, paired by pairOutputs()
   std::string failOn = "low";
   std::vector<std::string> policyDirs;
   std::vector<std::string> vars;
   std::vector<std::string> varFiles;
   bool showUnknown = false;
+  bool skipUnsupported = false;
   unsigned jobs = 0;
   uint64_t maxFileSize = 16ull << 20;
   std::string colour = "auto";
 };
+
+// What reporters need of the catalog: SARIF rule metadata and links to the rule pages.
+std::vector<RuleInfo> ruleInfos(const policy::PolicyCatalog& catalog) {
+  auto trimmed = [](std::string s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    return s;
+  };
+  std::vector<RuleInfo> rules;
+  for (const auto& p : catalog.policies()) {
+    RuleInfo r;
+    r.id = p->id;
+    r.name = p->name;
+    r.severity = p->severity;
+    r.title = p->title;
+    r.description = trimmed(p->description);
+    if (!p->rationale.empty()) r.description.append(r.description.empty() ? "" : "\n\n").append(trimmed(p->rationale));
+    r.helpMarkdown = policy::renderMarkdown(*p);
+    if (r.helpMarkdown.rfind("<!--", 0) == 0) {  // the "generated, do not edit" note is for the repository
+      size_t end = r.helpMarkdown.find("-->\n");
+      if (end != std::string::npos) r.helpMarkdown.erase(0, end + 4);
+    }
+    if (p->builtin) r.helpUri = std::string(kRuleDocsBaseUrl).append(policy::docsFileName(*p));
+    r.tags = {"security", "azure-iot"};
+    rules.push_back(std::move(r));
+  }
+  return rules;
+}
+
+// The resources and edges, for the Markdown reporter's diagram.
+void copyGraph(const ResourceGraph& graph, Report& report) {
+  report.nodes.reserve(graph.size());
+  for (const Resource& r : graph.resources()) report.nodes.push_back(ReportNode{r.address, r.kind, r.file});
+  for (const Edge& e : graph.edges()) report.edges.push_back(ReportEdge{e.from, e.to, e.kind});
+}
+
+// Pairs --format and --output in the order given: an --output belongs to the --format before
+// it that has none yet (or, when it comes first, to the next --format). A format without an
+// output goes to standard output; at most one may. No --format means text.
+bool pairOutputs(const CLI::App& cmd, const CLI::Option* formatOpt, const std::vector<std::string>& formats,
+                 const CLI::Option* outputOpt, const std::vector<std::string>& paths,
+                 std::vector<OutputSpec>& outputs, std::string& error) {
+  size_t nextFormat = 0, nextPath = 0;
+  std::vector<std::string> pending;  // outputs given before their format
+  for (const CLI::Option* opt : cmd.parse_order()) {
+    if (opt == formatOpt && nextFormat < formats.size()) {
+      OutputSpec spec{formats[nextFormat++], ""};
+      if (!pending.empty()) {
+        spec.path = pending.front();
+        pending.erase(pending.begin());
+      }
+      outputs.push_back(std::move(spec));
+    } else if (opt == outputOpt && nextPath < paths.size()) {
+      const std::string& path = paths[nextPath++];
+      if (!outputs.empty() && outputs.back().path.empty()) outputs.back().path = path;
+      else pending.push_back(path);
+    }
+  }
+  if (outputs.empty()) {
+    outputs.push_back(OutputSpec{"text", pending.empty() ? "" : pending.front()});
+    if (!pending.empty()) pending.erase(pending.begin());
+  }
+  if (!pending.empty()) {
+    error = "--output " + pending.front() + " has no --format of its own (give one --format per --output)";
+    return false;
+  }
+  size_t toStdout = 0;
+  std::set<std::string> seen;
+  for (const OutputSpec& o : outputs) {
+    if (o.toStdout()) {
+      ++toStdout;
+      continue;
+    }
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(o.path, ec);
+    if (!seen.insert(ec ? o.path : canonical.string()).second) {
+      error = "--output " + o.path + " is given twice";
+      return false;
+    }
+  }
+  if (toStdout > 1) {
+    error = "more than one --format writes to standard output; give the others an --output FILE";
+    return false;
+  }
+  return true;
+}
 
 int runScan(const ScanArgs& args) {
   ScanOptions options;
@@ -95,6 +206,7 @@ int runScan(const ScanArgs& args) {
   }
   for (const auto& f : args.varFiles) options.frontEnd.terraformVarFiles.emplace_back(f);
   options.showUnknown = args.showUnknown;
+  options.skipUnsupported = args.skipUnsupported;
   options.jobs = args.jobs;
   options.limits.maxFileBytes = args.maxFileSize;
 
@@ -106,22 +218,31 @@ int runScan(const ScanArgs& args) {
     return 2;
   }
   ScanResult result = session.scan();
-
-  auto reporter = makeReporter(args.format);
-  std::ostringstream buffer;
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
-                EDGEGUARD_VERSION, args.output.empty() && useColour(args.colour)};
-  reporter->write(report, buffer);
-  if (args.output.empty() || args.output == "-") {
-    std::cout << buffer.str() << std::flush;
-  } else {
+                EDGEGUARD_VERSION, false, ruleInfos(session.catalog()), {}, {}};
+  bool wantsGraph = false;
+  for (const OutputSpec& o : args.outputs) wantsGraph = wantsGraph || o.format == "markdown";
+  if (wantsGraph) copyGraph(session.graph(), report);
+
+  // Files first (atomically), standard output last; a file that cannot be written is exit 2.
+  bool writeFailed = false;
+  std::string toStdout;
+  for (const OutputSpec& o : args.outputs) {
+    std::ostringstream buffer;
+    report.color = o.format == "text" && o.toStdout() && useColour(args.colour);
+    makeReporter(o.format)->write(report, buffer);
+    if (o.toStdout()) {
+      toStdout = buffer.str();
+      continue;
+    }
     std::string error;
-    if (!writeFileAtomically(args.output, buffer.str(), error)) {
+    if (!writeFileAtomically(o.path, buffer.str(), error)) {
       std::cerr << "edgeguard: " << error << '\n';
-      return 2;
+      writeFailed = true;
     }
   }
-  if (!result.errors.empty()) return 2;
+  std::cout << toStdout << std::flush;
+  if (writeFailed || !result.errors.empty()) return 2;
   if (args.failOn == "none") return 0;
   Severity threshold = parseSeverity(args.failOn).value_or(Severity::Low);
   for (const Finding& f : result.findings) {
@@ -248,14 +369,30 @@ int main(int argc, char** argv) {
   ScanArgs scan;
   CLI::App* scanCmd = app.add_subcommand("scan", "Scan files and directories (default: .)");
   scanCmd->add_option("paths", scan.paths, "Files or directories to scan");
-  scanCmd->add_option("--format,-f", scan.format, "Output format")->check(CLI::IsMember({"text", "json"}));
-  scanCmd->add_option("--output,-o", scan.output, "Write the report to FILE instead of standard output");
+  std::vector<std::string> scanFormats, scanOutputs;
+  std::vector<std::string> formatNames;
+  for (std::string_view f : reporterFormats()) formatNames.emplace_back(f);
+  CLI::Option* formatOpt =
+      scanCmd
+          ->add_option("--format,-f", scanFormats,
+                       "Output format: text, json, sarif, junit, github, markdown (repeatable, each with its own --output)")
+          ->check(CLI::IsMember(formatNames))
+          ->take_all()
+          ->allow_extra_args(false);
+  CLI::Option* outputOpt =
+      scanCmd
+          ->add_option("--output,-o", scanOutputs,
+                       "Write the report of the preceding --format to FILE instead of standard output")
+          ->take_all()
+          ->allow_extra_args(false);
   scanCmd->add_option("--fail-on", scan.failOn, "Lowest severity that makes the exit status 1")
       ->check(CLI::IsMember({"high", "medium", "low", "none"}));
   scanCmd->add_option("--policy-dir", scan.policyDirs, "Directory of additional policy files");
   scanCmd->add_option("--var", scan.vars, "Terraform variable NAME=VALUE");
   scanCmd->add_option("--var-file", scan.varFiles, "Terraform .tfvars file")->check(CLI::ExistingFile);
   scanCmd->add_flag("--show-unknown", scan.showUnknown, "Also report checks that depend on unresolvable values");
+  scanCmd->add_flag("--skip-unsupported", scan.skipUnsupported,
+                    "Skip named files no front-end reads instead of reporting them (for pre-commit)");
   scanCmd->add_option("--jobs,-j", scan.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
   scanCmd->add_option("--max-file-size", scan.maxFileSize, "Skip (and report) files larger than this many bytes");
   scanCmd->add_option("--color", scan.colour, "Colour output: auto, always, never")
@@ -290,7 +427,14 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   try {
-    if (*scanCmd) return runScan(scan);
+    if (*scanCmd) {
+      std::string error;
+      if (!pairOutputs(*scanCmd, formatOpt, scanFormats, outputOpt, scanOutputs, scan.outputs, error)) {
+        std::cerr << "edgeguard: " << error << '\n';
+        return 2;
+      }
+      return runScan(scan);
+    }
     if (*rulesCmd) return runRules(rulesDirs, rulesFormat);
     if (*explainCmd) return runExplain(explainId, explainDirs, explainFormat);
     if (*docsCmd) return runDocs(docsDir, docsCheck);

@@ -99,7 +99,7 @@ std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
         return;
       }
     }
-    if (explicitFile) {
+    if (explicitFile && !options_.skipUnsupported) {
       errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0,
                              "not a file edgeguard can scan (expected Terraform .tf/.tf.json/.tfvars or an ARM template .json)", "EG901"});
     }

@@ -25,6 +25,9 @@ struct ScanOptions {
   FrontEndOptions frontEnd;
   LoadLimits limits;
   bool showUnknown = false;
+  // Files named on the command line that no front-end reads are skipped silently instead of
+  // being an error: pre-commit and editors pass every changed file (package.json, workflows).
+  bool skipUnsupported = false;
   unsigned jobs = 0;  // 0 = hardware concurrency
 };
 

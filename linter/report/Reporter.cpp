@@ -4,6 +4,19 @@ namespace eg {
 
 std::unique_ptr<Reporter> makeTextReporter();
 std::unique_ptr<Reporter> makeJsonReporter();
+std::unique_ptr<Reporter> makeSarifReporter();
+std::unique_ptr<Reporter> makeJunitReporter();
+std::unique_ptr<Reporter> makeGithubReporter();
+std::unique_ptr<Reporter> makeMarkdownReporter();
+
+const RuleInfo* Report::findRule(std::string_view id) const {
+  for (const RuleInfo& r : rules) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+std::string_view severityLabel(const Finding& f) { return f.unknown ? "unknown" : toString(f.severity); }
 
 ReportCounts countFindings(const std::vector<Finding>& findings) {
   ReportCounts c;
@@ -52,9 +65,13 @@ ResolvedRange resolve(const SourceStore& sources, const Error& error) {
 std::unique_ptr<Reporter> makeReporter(std::string_view format) {
   if (format == "text") return makeTextReporter();
   if (format == "json") return makeJsonReporter();
+  if (format == "sarif") return makeSarifReporter();
+  if (format == "junit") return makeJunitReporter();
+  if (format == "github") return makeGithubReporter();
+  if (format == "markdown") return makeMarkdownReporter();
   return nullptr;
 }
 
-std::vector<std::string_view> reporterFormats() { return {"text", "json"}; }
+std::vector<std::string_view> reporterFormats() { return {"text", "json", "sarif", "junit", "github", "markdown"}; }
 
 }  // namespace eg

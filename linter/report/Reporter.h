@@ -1,6 +1,9 @@
-// Reporters turn one scan's findings and errors into an output format. One interface;
-// each format has its own golden test over the same inputs. Reporters derive 1-based
-// line/column from byte ranges through each file's LineIndex.
+// Reporters turn one scan's findings and errors into an output format (text, json, sarif,
+// junit, github, markdown). One interface; each format has its own golden test over the same
+// inputs (tests/e2e/mixed-*). Reporters derive 1-based line/column from byte ranges through
+// each file's LineIndex. The report layer depends on linter/core only: what it needs of the
+// policy catalog (RuleInfo) and of the resource graph (ReportNode/ReportEdge) the CLI copies
+// into the Report.
 #pragma once
 
 #include <memory>
@@ -14,6 +17,33 @@
 
 namespace eg {
 
+// Base of the links to the generated rule pages (docs/rules/<id>-<name>.md).
+inline constexpr std::string_view kRuleDocsBaseUrl = "https://github.com/edgeguard/edgeguard/blob/main/docs/rules/";
+inline constexpr std::string_view kToolInformationUri = "https://github.com/edgeguard/edgeguard";
+
+// What reporters know about a rule: SARIF rule metadata, links from Markdown and JUnit.
+struct RuleInfo {
+  std::string id;           // "EG005"
+  std::string name;         // "ip-filter-default-allow"
+  Severity severity = Severity::Medium;
+  std::string title;        // one line
+  std::string description;  // plain text: what it does and why it matters
+  std::string helpMarkdown; // the rule's documentation page
+  std::string helpUri;      // "" for rules without a published page (user policies)
+  std::vector<std::string> tags;
+};
+
+// The part of the resource graph the Markdown diagram draws (copied from ResourceGraph).
+struct ReportNode {
+  std::string address;  // "azurerm_iothub.hub"
+  std::string kind;     // "Microsoft.Devices/IotHubs"
+  FileId file = kNoFile;
+};
+struct ReportEdge {
+  size_t from = 0, to = 0;  // indices into Report::nodes
+  std::string kind;         // "reference", "registry", ...
+};
+
 struct Report {
   const SourceStore& sources;
   const std::vector<Finding>& findings;  // includes suppressed and (with --show-unknown) unknown findings
@@ -22,6 +52,12 @@ struct Report {
   size_t resources = 0;
   std::string toolVersion;
   bool color = false;  // ANSI colour (text reporter only)
+  std::vector<RuleInfo> rules;    // the catalog (SARIF driver rules, help links); may be empty
+  std::vector<ReportNode> nodes;  // resources and edges (Markdown diagram); may be empty
+  std::vector<ReportEdge> edges;
+
+  // The rule with this id, or nullptr (engine diagnostics such as EG903/EG906 have none).
+  const RuleInfo* findRule(std::string_view id) const;
 };
 
 // Counts used by summaries: suppressed and unknown findings are not counted by severity.
@@ -45,7 +81,10 @@ class Reporter {
   virtual void write(const Report& report, std::ostream& out) = 0;
 };
 
-// "text" or "json"; nullptr for an unknown format.
+// Severity as shown, "unknown" for findings whose verdict depended on unresolvable values.
+std::string_view severityLabel(const Finding& f);
+
+// One of reporterFormats(); nullptr for an unknown format.
 std::unique_ptr<Reporter> makeReporter(std::string_view format);
 std::vector<std::string_view> reporterFormats();
 

@@ -4,12 +4,17 @@
 # with <case>/stdout, exit status with <case>/status and, when <case>/stderr exists, standard
 # error with it. UPDATE_GOLDENS=1 rewrites them. Uses plain temporary files (no process
 # substitution: minimal chroots and containers may lack /dev/fd).
+# Reports written with --output: `@OUT@` in cmd stands for an empty temporary directory; when
+# <case>/check exists it is run (bash, from the repository root) with that directory as its
+# argument after the goldens matched, and its exit status decides too.
 set -uo pipefail
 bin=$1
 dir=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 read -r -a args < "$dir/cmd"
+mkdir "$tmp/out"
+args=("${args[@]//@OUT@/$tmp/out}")
 NO_COLOR=1 "$bin" "${args[@]}" >"$tmp/stdout" 2>"$tmp/stderr"
 status=$?
 if [[ ${UPDATE_GOLDENS:-} == 1 ]]; then
@@ -30,6 +35,10 @@ if ! diff -u "$dir/stdout" "$tmp/stdout"; then
 fi
 if [[ -f $dir/stderr ]] && ! diff -u "$dir/stderr" "$tmp/stderr"; then
   echo "stderr differs from $dir/stderr"
+  fail=1
+fi
+if ((!fail)) && [[ -f $dir/check ]] && ! bash "$dir/check" "$tmp/out"; then
+  echo "$dir/check failed"
   fail=1
 fi
 if ((fail)); then
