@@ -1,5 +1,6 @@
 #include "parsers/FrontEnd.h"
 #include "parsers/arm/ArmFrontEnd.h"
+#include "parsers/edge/EdgeFrontEnd.h"
 #include "parsers/terraform/TerraformFrontEnd.h"
 
 namespace eg {
@@ -8,6 +9,7 @@ std::vector<std::unique_ptr<FrontEnd>> makeFrontEnds() {
   std::vector<std::unique_ptr<FrontEnd>> out;
   out.push_back(std::make_unique<terraform::TerraformFrontEnd>());
   out.push_back(std::make_unique<arm::ArmFrontEnd>());
+  for (auto& fe : edge::makeEdgeFrontEnds()) out.push_back(std::move(fe));  // manifests (edge), device configs (aziot)
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "linter/core/Embedded.h"
+#include "linter/engine/Linker.h"
 #include "linter/engine/Suppressions.h"
 
 namespace eg {
@@ -101,7 +102,7 @@ std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
     }
     if (explicitFile && !options_.skipUnsupported) {
       errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0,
-                             "not a file edgeguard can scan (expected Terraform .tf/.tf.json/.tfvars or an ARM template .json)", "EG901"});
+                             "not a file edgeguard can scan (expected Terraform .tf/.tf.json/.tfvars, an ARM template .json, an IoT Edge deployment manifest or a device config.toml)", "EG901"});
     }
   };
   for (const fs::path& root : roots) {
@@ -227,6 +228,9 @@ ScanResult Session::scan() {
     context.insert(ur.contextFiles.begin(), ur.contextFiles.end());
   }
   graph_.linkReferences();
+  // Edges that join resources across files and formats (IoT Edge modules to registry
+  // credentials to registries, deployments to modules and security groups): see Linker.h.
+  linkAcrossResources(graph_);
   result.resources = 0;
   for (const Resource& r : graph_.resources()) result.resources += context.count(r.file) ? 0 : 1;
   evaluate(result);

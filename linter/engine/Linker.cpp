@@ -1,0 +1,70 @@
+#include "linter/engine/Linker.h"
+
+#include <map>
+
+namespace eg {
+
+namespace {
+
+std::string lowerString(const Value* v) { return v && v->isString() ? toLowerAscii(v->asString()) : std::string(); }
+
+// The registry name a resource declares: attributes.name (ARM/Bicep/azurerm mapped), else
+// its aliases (Terraform keeps the evaluated name there when it has one).
+std::string registryName(const Resource& r) { return lowerString(r.attributes.get("name")); }
+
+}  // namespace
+
+void linkAcrossResources(ResourceGraph& graph) {
+  const auto& rs = graph.resources();
+  std::map<std::pair<FileId, std::string>, ResourceId> deployments;  // (file, address) -> id
+  std::map<std::string, std::vector<ResourceId>> byGroup;            // lower-case security group
+  std::map<std::string, std::vector<ResourceId>> registries;         // lower-case registry name
+  std::vector<ResourceId> credentials;
+  for (const Resource& r : rs) {
+    if (equalsIgnoreCase(r.kind, "IoTEdge/deployment")) {
+      deployments[{r.file, r.address}] = r.id;
+      std::string g = lowerString(r.attributes.get("securityGroup"));
+      if (!g.empty()) byGroup[g].push_back(r.id);
+    } else if (equalsIgnoreCase(r.kind, "IoTEdge/registryCredential")) {
+      credentials.push_back(r.id);
+    } else if (equalsIgnoreCase(r.kind, "Microsoft.ContainerRegistry/registries")) {
+      std::string n = registryName(r);
+      if (!n.empty()) registries[n].push_back(r.id);
+    }
+  }
+  for (const auto& [group, ids] : byGroup) {
+    for (ResourceId a : ids) {
+      for (ResourceId b : ids) {
+        if (a != b) graph.addEdge(a, b, "securityGroup");
+      }
+    }
+  }
+  // Credential -> registry by <name>.azurecr.io.
+  for (ResourceId c : credentials) {
+    std::string name = lowerString(rs[c].attributes.get("registryName"));
+    auto it = registries.find(name);
+    if (name.empty() || it == registries.end()) continue;
+    for (ResourceId reg : it->second) graph.addEdge(c, reg, "registry");
+  }
+  // Deployment -> module / edgeHub; module -> credential by image host.
+  for (const Resource& r : rs) {
+    bool module = equalsIgnoreCase(r.kind, "IoTEdge/module");
+    if (!module && !equalsIgnoreCase(r.kind, "IoTEdge/edgeHub")) continue;
+    const Value* dep = r.attributes.get("deployment");
+    if (dep && dep->isString()) {
+      auto it = deployments.find({r.file, dep->asString()});
+      if (it != deployments.end()) graph.addEdge(it->second, r.id, "module");
+    }
+    if (!module) continue;
+    std::string host = lowerString(r.attributes.get("imageHost"));
+    if (host.empty()) continue;
+    std::vector<ResourceId> same, other;
+    for (ResourceId c : credentials) {
+      if (lowerString(rs[c].attributes.get("address")) != host) continue;
+      (rs[c].file == r.file ? same : other).push_back(c);
+    }
+    for (ResourceId c : same.empty() ? other : same) graph.addEdge(r.id, c, "credential");
+  }
+}
+
+}  // namespace eg
