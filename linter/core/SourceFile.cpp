@@ -175,6 +175,29 @@ const SourceFile* SourceStore::find(const std::filesystem::path& path) const {
   return nullptr;
 }
 
+void SourceStore::markSecret(FileId file, ByteRange range) {
+  std::lock_guard<std::mutex> lock(mu_);
+  secrets_.emplace_back(file, range);
+}
+
+std::vector<ByteRange> SourceStore::secrets(FileId file) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<ByteRange> out;
+  for (const auto& [f, r] : secrets_) {
+    if (f == file) out.push_back(r);
+  }
+  return out;
+}
+
+std::string SourceStore::masked(FileId file, uint32_t offset, std::string_view text) const {
+  std::string out(text);
+  uint32_t end = offset + static_cast<uint32_t>(text.size());
+  for (const ByteRange& r : secrets(file)) {
+    for (uint32_t i = std::max(r.begin, offset); i < std::min(r.end, end); ++i) out[i - offset] = '*';
+  }
+  return out;
+}
+
 size_t SourceStore::size() const {
   std::lock_guard<std::mutex> lock(mu_);
   return files_.size();

@@ -99,11 +99,19 @@ class SourceStore {
   size_t size() const;
   const LoadLimits& limits() const { return limits_; }
 
+  // Secrets found in a file (keys, passwords): front-ends mark their byte ranges so that no
+  // output that quotes source text (code frames) ever prints them.
+  void markSecret(FileId file, ByteRange range);
+  std::vector<ByteRange> secrets(FileId file) const;
+  // `text` (which starts at byte `offset` of `file`) with every secret byte replaced by '*'.
+  std::string masked(FileId file, uint32_t offset, std::string_view text) const;
+
  private:
   LoadLimits limits_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<SourceFile>> files_;
   std::vector<std::string> keys_;  // canonical path per file (or "" for in-memory)
+  std::vector<std::pair<FileId, ByteRange>> secrets_;
 };
 
 // Path shown to users: relative to the current directory when below it, with '/' separators.

@@ -24,11 +24,13 @@ constexpr const char* kDim = "\x1b[2m";
 
 bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-// Prints the source line and an underline below the part of it the range covers.
-void printFrame(std::ostream& out, const SourceFile& file, ByteRange range, Style st, const char* colour) {
+// Prints the source line (secrets masked) and an underline below the part the range covers.
+void printFrame(std::ostream& out, const SourceStore& sources, const SourceFile& file, ByteRange range, Style st,
+                const char* colour) {
   uint32_t line = file.lines().lineOf(range.begin);
-  std::string_view text = file.lineText(line);
   uint32_t lineStart = file.lines().lineStart(line);
+  std::string shown = sources.masked(file.id(), lineStart, file.lineText(line));
+  std::string_view text = shown;
   uint32_t from = range.begin - lineStart;
   uint32_t to = std::min<uint32_t>(range.end > range.begin ? range.end - lineStart : from + 1,
                                    static_cast<uint32_t>(text.size()));
@@ -74,7 +76,7 @@ class TextReporter : public Reporter {
       if (r.line) out << ':' << r.line << ':' << r.column;
       out << ':' << st(kReset) << ' ' << st(kRed) << "error" << st(kReset) << ' ' << e.code << ' ' << e.message
           << '\n';
-      if (const SourceFile* f = report.sources.get(e.file)) printFrame(out, *f, e.range, st, kRed);
+      if (const SourceFile* f = report.sources.get(e.file)) printFrame(out, report.sources, *f, e.range, st, kRed);
     }
     for (const Finding& f : report.findings) {
       if (f.suppressed) continue;
@@ -84,7 +86,7 @@ class TextReporter : public Reporter {
           << (f.unknown ? "unknown" : toString(f.severity)) << st(kReset) << ' ' << st(kBold) << f.rule
           << st(kReset) << " [" << f.name << "] " << f.message << '\n';
       if (const SourceFile* file = report.sources.get(f.location.file); file && !file->text().empty()) {
-        printFrame(out, *file, f.location.range, st, colour);
+        printFrame(out, report.sources, *file, f.location.range, st, colour);
       }
       for (const RelatedLocation& rl : f.related) {
         ResolvedRange rr = resolve(report.sources, rl.location);

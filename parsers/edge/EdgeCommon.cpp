@@ -277,6 +277,25 @@ std::map<std::string, std::string> parseConnectionString(std::string_view s) {
   return out;
 }
 
+void markSecret(SourceStore& store, const SourceFile& file, ByteRange literal, bool whole) {
+  if (literal.empty() || literal.begin >= file.text().size()) return;
+  std::string_view text = file.slice(literal);
+  if (whole) {
+    uint32_t b = literal.begin, e = literal.end;
+    if (e - b >= 2 && (text.front() == '"' || text.front() == '\'')) ++b, --e;  // keep the quotes
+    store.markSecret(file.id(), {b, e});
+    return;
+  }
+  // Every "SharedAccessKey=<value>" up to ';' or the closing quote (case-insensitive).
+  std::string lower = toLowerAscii(text);
+  for (size_t pos = lower.find("sharedaccesskey="); pos != std::string::npos;
+       pos = lower.find("sharedaccesskey=", pos + 1)) {
+    size_t b = pos + std::string_view("sharedaccesskey=").size(), e = b;
+    while (e < text.size() && text[e] != ';' && text[e] != '"' && text[e] != '\'' && text[e] != '\n') ++e;
+    store.markSecret(file.id(), {literal.begin + static_cast<uint32_t>(b), literal.begin + static_cast<uint32_t>(e)});
+  }
+}
+
 std::string redactConnectionString(std::string_view s) {
   std::string out;
   size_t pos = 0;

@@ -49,6 +49,11 @@ std::map<std::string, std::string> parseDotEnv(std::string_view text);
 
 // "HostName=h;DeviceId=d;SharedAccessKey=k" -> lower-cased keys and their values.
 std::map<std::string, std::string> parseConnectionString(std::string_view s);
+// Marks the secret text inside the string literal at `literal` in `file` so that code frames
+// mask it: the SharedAccessKey value of a connection string, or (whole = true) the literal's
+// contents (a key or password on its own).
+void markSecret(SourceStore& store, const SourceFile& file, ByteRange literal, bool whole);
+
 // The connection string with its SharedAccessKey replaced by "<redacted secretHash>".
 std::string redactConnectionString(std::string_view s);
 

@@ -147,6 +147,7 @@ void normalize(const SourceFile& f, const Value& root, bool legacy, LoadContext&
   };
   auto inlineKey = [&](const Value* key) {
     if (!key || !key->isString() || key->asString().empty()) return;
+    if (key->prov.file == f.id()) markSecret(ctx.store, f, key->prov.value, true);
     cred.set("keyHash", derivedAt(Value(secretHash(key->asString())), key->prov));
     cred.set("inline", derivedAt(Value(true), key->prov));
   };
@@ -158,6 +159,7 @@ void normalize(const SourceFile& f, const Value& root, bool legacy, LoadContext&
     if (source == "manual" && cs) {
       pv.set("method", derivedAt(Value("connectionString"), cs->prov));
       if (cs->isString()) {
+        if (cs->prov.file == f.id()) markSecret(ctx.store, f, cs->prov.value, false);
         auto parts = parseConnectionString(cs->asString());
         if (parts.count("hostname")) pv.set("iothubHostname", derivedAt(Value(parts["hostname"]), cs->prov));
         if (parts.count("deviceid")) pv.set("deviceId", derivedAt(Value(parts["deviceid"]), cs->prov));

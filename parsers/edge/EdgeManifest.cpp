@@ -458,6 +458,7 @@ class ManifestLoader {
       Value v = m.value.isObject() && m.value.get("value") ? *m.value.get("value") : m.value;
       v.prov.key = m.value.prov.key;
       if (v.isString() && icontains(v.asString(), "SharedAccessKey=")) {
+        if (v.prov.file == file_.id()) markSecret(ctx_.store, file_, v.prov.value, false);
         auto cs = parseConnectionString(v.asString());
         if (credential && cs.count("sharedaccesskey") && !cs["sharedaccesskey"].empty()) {
           Value c = Value::object();
@@ -739,7 +740,10 @@ class ManifestLoader {
       Provenance p = pw->prov;
       a.set("passwordSet", derived(Value(!(pw->isString() && pw->asString().empty())), p));
       a.set("passwordIsPlaceholder", derived(Value(placeholder), p));
-      if (pw->isString() && !pw->asString().empty()) a.set("passwordHash", derived(Value(secretHash(pw->asString())), p));
+      if (pw->isString() && !pw->asString().empty()) {
+        if (!placeholder && p.file == file_.id()) markSecret(ctx_.store, file_, p.value, true);
+        a.set("passwordHash", derived(Value(secretHash(pw->asString())), p));
+      }
     }
     a.set("deployment", derived(Value(depAddress_), hdr));
     ctx_.resources.push_back(std::move(r));
