@@ -1,0 +1,776 @@
+// Bicep template evaluation: symbols, expressions, resource emission, modules, param files.
+#include "parsers/bicep/BicepEvaluator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "parsers/bicep/BicepFunctions.h"
+
+namespace eg::bicep {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kMaxModuleDepth = 32;
+constexpr size_t kMaxLoopItems = 1000;
+
+Value unknownAt(std::string reason, FileId f, ByteRange r) {
+  Value v = Value::unknown(std::move(reason));
+  v.prov = Provenance{f, r, {}};
+  return v;
+}
+
+bool isRegistryPath(std::string_view p) {
+  return p.starts_with("br:") || p.starts_with("br/") || p.starts_with("ts:") || p.starts_with("ts/");
+}
+
+struct ResourceSym {
+  const Node* decl = nullptr;
+  const Node* parentDecl = nullptr;  // lexical parent (nested declaration)
+  std::string address;
+};
+
+class Template;
+
+// Evaluation context for one template instance.
+class Template : public FunctionHost {
+ public:
+  Template(UnitFiles& files, const ParsedFile& pf, const ParamValues& values, std::string prefix,
+           std::vector<std::string> stack)
+      : files_(files), pf_(pf), fid_(pf.file->id()), values_(values), prefix_(std::move(prefix)),
+        stack_(std::move(stack)) {
+    index();
+  }
+
+  // ---- symbols ------------------------------------------------------------------------------
+  void index() {
+    for (const Node* d : pf_.tree.root->list) {
+      std::string n(d->name);
+      switch (d->kind) {
+        case NodeKind::Param: params_[n] = d; break;
+        case NodeKind::Var: vars_[n] = d; break;
+        case NodeKind::Func: funcs_[n] = d; break;
+        case NodeKind::Module: modules_[n] = d; break;
+        case NodeKind::Resource: indexResource(d, nullptr, prefix_ + n); break;
+        default: break;
+      }
+    }
+  }
+  static const Node* bodyObject(const Node* body) {
+    while (body && (body->is(NodeKind::If) || body->is(NodeKind::For))) body = body->b;
+    return body && body->is(NodeKind::Object) ? body : nullptr;
+  }
+  void indexResource(const Node* d, const Node* parent, const std::string& address) {
+    std::string n(d->name);
+    ResourceSym sym{d, parent, address};
+    if (!parent) resources_[n] = sym;
+    else {
+      resources_.try_emplace(n, sym);
+      std::string path;
+      for (const Node* p = d; p; p = parentOf(p)) path = path.empty() ? std::string(p->name) : std::string(p->name) + "::" + path;
+      resources_[path] = sym;
+    }
+    if (const Node* obj = bodyObject(d->b)) {
+      for (const Node* item : obj->list) {
+        if (item->is(NodeKind::Resource)) {
+          parents_[item] = d;
+          indexResource(item, d, address + "::" + std::string(item->name));
+        }
+      }
+    }
+  }
+  const Node* parentOf(const Node* d) const {
+    auto it = parents_.find(d);
+    return it == parents_.end() ? nullptr : it->second;
+  }
+
+  Value param(const std::string& n, ByteRange at) {
+    auto it = params_.find(n);
+    if (it == params_.end()) return unknownAt("no parameter " + n, fid_, at);
+    if (auto v = values_.find(n); v != values_.end()) return v->second;
+    if (auto m = paramMemo_.find(n); m != paramMemo_.end()) return m->second;
+    const Node* d = it->second;
+    if (!d->b) return unknownAt("parameter '" + n + "' has no value", fid_, d->nameRange);
+    if (!inProgress_.insert(d).second) return unknownAt("parameter '" + n + "' refers to itself", fid_, at);
+    Value v = eval(d->b);
+    inProgress_.erase(d);
+    return paramMemo_[n] = v;
+  }
+  Value variable(const std::string& n, ByteRange at) {
+    if (auto m = varMemo_.find(n); m != varMemo_.end()) return m->second;
+    const Node* d = vars_.at(n);
+    if (!inProgress_.insert(d).second) return unknownAt("variable '" + n + "' refers to itself", fid_, at);
+    Value v = eval(d->b);
+    inProgress_.erase(d);
+    return varMemo_[n] = v;
+  }
+
+  // ---- expressions ----------------------------------------------------------------------------
+  Value eval(const Node* n) {
+    if (++depth_ > 400) {
+      --depth_;
+      return unknownAt("expression nested too deeply", fid_, n->range);
+    }
+    Value v = evalInner(n);
+    --depth_;
+    if (!v.prov.valid()) v.prov = Provenance{fid_, n->range, {}};
+    return v;
+  }
+
+  Value evalInner(const Node* n) {
+    switch (n->kind) {
+      case NodeKind::String: {
+        if (n->parts.empty()) return Value(n->text);
+        std::string out = n->parts[0];
+        for (size_t i = 0; i < n->list.size(); ++i) {
+          Value v = eval(n->list[i]);
+          if (v.isUnknown()) return unknownAt(v.unknownReason(), fid_, n->range);
+          out += stringOf(v);
+          out += n->parts[i + 1];
+        }
+        return Value(std::move(out));
+      }
+      case NodeKind::Number: return Value(std::strtod(n->text.c_str(), nullptr));
+      case NodeKind::Bool: return Value(n->name == "true");
+      case NodeKind::Null: { Value v; v.prov = Provenance{fid_, n->range, {}}; return v; }
+      case NodeKind::Paren: case NodeKind::NonNull: {
+        Value v = eval(n->a);
+        v.prov = Provenance{fid_, n->range, {}};
+        return v;
+      }
+      case NodeKind::Ident: return ident(n);
+      case NodeKind::Object: return object(n);
+      case NodeKind::Array: {
+        Value arr = Value::array();
+        for (const Node* item : n->list) {
+          if (item->is(NodeKind::Spread)) {
+            Value s = eval(item->a);
+            if (s.isArray()) for (Value& x : s.asArray()) arr.asArray().push_back(std::move(x));
+            else if (!s.isNull()) return unknownAt("spread of a value that is not known", fid_, item->range);
+          } else {
+            arr.asArray().push_back(eval(item));
+          }
+        }
+        return arr;
+      }
+      case NodeKind::For: return forLoop(n);
+      case NodeKind::Member: return member(n);
+      case NodeKind::Index: return index(n);
+      case NodeKind::ChildAccess: {
+        std::string path = chainName(n);
+        if (auto it = resources_.find(path); it != resources_.end()) return resourceRef(it->second, n, "");
+        return unknownAt("nested resource " + path, fid_, n->range);
+      }
+      case NodeKind::Call: return call(n);
+      case NodeKind::Unary: {
+        Value v = eval(n->a);
+        if (v.isUnknown()) return v;
+        if (n->name == "!" && v.isBool()) return Value(!v.asBool());
+        if (n->name == "-" && v.isNumber()) return Value(-v.asNumber());
+        if (n->name == "+" && v.isNumber()) return v;
+        return unknownAt("operator " + std::string(n->name) + " on " + std::string(Value::typeName(v.type())), fid_,
+                         n->range);
+      }
+      case NodeKind::Binary: return binary(n);
+      case NodeKind::Ternary: {
+        Value c = eval(n->a);
+        if (c.isBool()) return eval(c.asBool() ? n->b : n->c);
+        return unknownAt(c.isUnknown() ? c.unknownReason() : "condition is not a bool", fid_, n->range);
+      }
+      case NodeKind::Lambda: return unknownAt("a lambda is not a value", fid_, n->range);
+      default: return unknownAt("not an expression", fid_, n->range);
+    }
+  }
+
+  std::string chainName(const Node* n) {
+    if (n->is(NodeKind::ChildAccess)) return chainName(n->a) + "::" + std::string(n->name);
+    return std::string(n->name);
+  }
+
+  Value ident(const Node* n) {
+    std::string name(n->name);
+    for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
+      if (it->first == n->name) {
+        Value v = it->second;
+        return v;
+      }
+    }
+    if (params_.count(name)) return param(name, n->range);
+    if (vars_.count(name)) return variable(name, n->range);
+    if (auto it = resources_.find(name); it != resources_.end()) return resourceRef(it->second, n, "");
+    if (modules_.count(name)) return unknownAt("module '" + name + "' (its outputs are known at deployment)", fid_, n->range);
+    return unknownAt("'" + name + "' is not evaluated", fid_, n->range);
+  }
+
+  // A reference to a resource symbol; `member` is the property read ("" = the resource itself).
+  Value resourceRef(const ResourceSym& sym, const Node* at, std::string_view memberName) {
+    if (refs_) refs_->push_back(sym.address);
+    if (memberName.empty()) return unknownAt("resource '" + sym.address + "' is known at deployment", fid_, at->range);
+    if (equalsIgnoreCase(memberName, "name")) {
+      Value v = resourceName(sym);
+      v.prov = Provenance{fid_, at->range, {}};
+      return v;
+    }
+    if (equalsIgnoreCase(memberName, "type")) return Value(fullType(sym.decl).first);
+    if (equalsIgnoreCase(memberName, "apiVersion")) return Value(fullType(sym.decl).second);
+    return unknownAt(std::string(memberName).append(" of resource '").append(sym.address).append("' is known at deployment"),
+                     fid_, at->range);
+  }
+
+  // ("Microsoft.X/y/z", "2023-01-01") with nested child types joined to their parent's.
+  std::pair<std::string, std::string> fullType(const Node* d) {
+    if (auto it = typeMemo_.find(d); it != typeMemo_.end()) return it->second;
+    std::string raw = d->a ? d->a->text : std::string();
+    std::string type = raw, api;
+    if (size_t at = raw.find('@'); at != std::string::npos) {
+      type = raw.substr(0, at);
+      api = raw.substr(at + 1);
+    }
+    const Node* parent = parentOf(d);
+    if (parent && type.find('.') == std::string::npos) {
+      auto p = fullType(parent);
+      type = p.first + "/" + type;
+      if (api.empty()) api = p.second;
+    }
+    return typeMemo_[d] = {type, api};
+  }
+
+  // Explicit `parent:` symbol of a resource body, if any.
+  const ResourceSym* explicitParent(const Node* d) {
+    const Node* obj = bodyObject(d->b);
+    if (!obj) return nullptr;
+    for (const Node* p : obj->list) {
+      if (p->is(NodeKind::Property) && p->name == "parent") {
+        const Node* e = p->a;
+        if (e->is(NodeKind::Ident) || e->is(NodeKind::ChildAccess)) {
+          auto it = resources_.find(chainName(e));
+          if (it != resources_.end() && it->second.decl != d) return &it->second;
+        }
+      }
+    }
+    return nullptr;
+  }
+
+  Value resourceName(const ResourceSym& sym) {
+    const Node* d = sym.decl;
+    if (auto it = nameMemo_.find(d); it != nameMemo_.end()) return it->second;
+    if (!inProgress_.insert(d).second) return Value::unknown("resource name refers to itself");
+    Value name = Value::unknown("resource has no name");
+    if (const Node* obj = bodyObject(d->b)) {
+      for (const Node* p : obj->list) {
+        if (p->is(NodeKind::Property) && p->name == "name") {
+          LoopScope loop(*this, d->b);
+          name = eval(p->a);
+        }
+      }
+    }
+    const ResourceSym* parent = nullptr;
+    const Node* lexical = parentOf(d);
+    if (lexical) {
+      for (auto& [k, s] : resources_) if (s.decl == lexical) { parent = &s; break; }
+    } else {
+      parent = explicitParent(d);
+    }
+    if (parent) {
+      Value pn = resourceName(*parent);
+      Provenance p = name.prov;
+      if (pn.isString() && name.isString()) name = Value(pn.asString() + "/" + name.asString());
+      else if (!name.isUnknown()) name = Value::unknown("the parent resource's name is not known");
+      name.prov = p;
+    }
+    inProgress_.erase(d);
+    return nameMemo_[d] = name;
+  }
+
+  // Binds a representative loop instance (item and index unknown) while evaluating a body.
+  struct LoopScope {
+    Template& t;
+    size_t n = 0;
+    LoopScope(Template& tt, const Node* body) : t(tt) {
+      if (body && body->is(NodeKind::For)) {
+        for (const Node* v : body->list) {
+          t.locals_.emplace_back(v->name, unknownAt("the loop variable '" + std::string(v->name) + "' varies per instance",
+                                                    t.fid_, v->range));
+          ++n;
+        }
+      }
+    }
+    ~LoopScope() { t.locals_.resize(t.locals_.size() - n); }
+  };
+
+  Value object(const Node* n) {
+    Value obj = Value::object();
+    for (const Node* p : n->list) {
+      if (p->is(NodeKind::Spread)) {
+        Value s = eval(p->a);
+        if (s.isObject()) for (Member& m : s.asObject()) obj.set(m.key, std::move(m.value));
+        else if (!s.isNull()) return unknownAt("spread of a value that is not known", fid_, p->range);
+        continue;
+      }
+      if (!p->is(NodeKind::Property)) continue;  // nested resources
+      std::string key = p->text;
+      if (p->b) {  // interpolated key
+        Value k = eval(p->b);
+        if (!k.isString()) continue;
+        key = k.asString();
+      }
+      Value v = eval(p->a);
+      v.prov.file = fid_;
+      v.prov.value = p->a->range;
+      v.prov.key = p->nameRange;
+      obj.set(key, std::move(v));
+    }
+    return obj;
+  }
+
+  Value forLoop(const Node* n) {
+    Value src = eval(n->a);
+    if (src.isUnknown()) return unknownAt("the loop's array is not known: " + src.unknownReason(), fid_, n->range);
+    Array items;
+    if (src.isArray()) items = src.asArray();
+    else if (src.isObject()) {
+      for (const Member& m : src.asObject()) items.push_back(Value(Object{Member{"key", Value(m.key)}, Member{"value", m.value}}));
+    } else {
+      return unknownAt("the loop's source is not an array", fid_, n->range);
+    }
+    if (items.size() > kMaxLoopItems) return unknownAt("the loop has too many items", fid_, n->range);
+    Value out = Value::array();
+    for (size_t i = 0; i < items.size(); ++i) {
+      size_t base = locals_.size();
+      if (!n->list.empty()) locals_.emplace_back(n->list[0]->name, items[i]);
+      if (n->list.size() > 1) locals_.emplace_back(n->list[1]->name, Value(static_cast<double>(i)));
+      const Node* body = n->b;
+      bool keep = true;
+      if (body->is(NodeKind::If)) {
+        Value c = eval(body->a);
+        if (c.isBool() && !c.asBool()) keep = false;
+        body = body->b;
+      }
+      if (keep) out.asArray().push_back(eval(body));
+      locals_.resize(base);
+    }
+    return out;
+  }
+
+  Value member(const Node* n) {
+    // resource.name / resource.properties.x / module.outputs.x
+    const Node* base = n->a;
+    if (base->is(NodeKind::Ident) || base->is(NodeKind::ChildAccess)) {
+      bool local = false;
+      for (auto& l : locals_) if (l.first == base->name) local = true;
+      std::string name = chainName(base);
+      if (!local && !params_.count(name) && !vars_.count(name)) {
+        if (auto it = resources_.find(name); it != resources_.end()) return resourceRef(it->second, n, n->name);
+      }
+    }
+    Value v = eval(base);
+    if (v.isUnknown()) return unknownAt(v.unknownReason(), fid_, n->range);
+    if (v.isNull() && (n->flags & kSafe)) return Value();
+    if (v.isObject()) {
+      if (const Value* m = v.get(n->name)) return *m;
+      if (n->flags & kSafe) return Value();
+      return unknownAt("no property '" + std::string(n->name) + "'", fid_, n->range);
+    }
+    return unknownAt("property '" + std::string(n->name) + "' of a " + std::string(Value::typeName(v.type())), fid_, n->range);
+  }
+
+  Value index(const Node* n) {
+    Value v = eval(n->a);
+    Value k = eval(n->b);
+    if (v.isUnknown()) return unknownAt(v.unknownReason(), fid_, n->range);
+    if (k.isUnknown()) return unknownAt(k.unknownReason(), fid_, n->range);
+    if (v.isNull() && (n->flags & kSafe)) return Value();
+    if (v.isArray() && k.isNumber()) {
+      const Array& a = v.asArray();
+      double i = k.asNumber();
+      if (n->flags & kFromEnd) i = static_cast<double>(a.size()) - i;
+      if (i >= 0 && i < static_cast<double>(a.size())) return a[static_cast<size_t>(i)];
+      if (n->flags & kSafe) return Value();
+      return unknownAt("index out of range", fid_, n->range);
+    }
+    if (v.isObject() && k.isString()) {
+      if (const Value* m = v.get(k.asString())) return *m;
+      if (n->flags & kSafe) return Value();
+      return unknownAt("no property '" + k.asString() + "'", fid_, n->range);
+    }
+    return unknownAt("index of a " + std::string(Value::typeName(v.type())), fid_, n->range);
+  }
+
+  Value binary(const Node* n) {
+    std::string_view op = n->name;
+    Value a = eval(n->a);
+    if (op == "&&" && a.isBool() && !a.asBool()) return Value(false);
+    if (op == "||" && a.isBool() && a.asBool()) return Value(true);
+    if (op == "??") {
+      if (a.isNull()) return eval(n->b);
+      return a;
+    }
+    Value b = eval(n->b);
+    if (op == "&&" || op == "||") {
+      if (b.isBool() && a.isBool()) return Value(op == "&&" ? (a.asBool() && b.asBool()) : (a.asBool() || b.asBool()));
+      if (op == "&&" && b.isBool() && !b.asBool()) return Value(false);
+      if (op == "||" && b.isBool() && b.asBool()) return Value(true);
+      return unknownAt("operands of " + std::string(op) + " are not known", fid_, n->range);
+    }
+    if (a.containsUnknown() || b.containsUnknown())
+      return unknownAt(a.isUnknown() ? a.unknownReason() : b.isUnknown() ? b.unknownReason() : "operand not known",
+                       fid_, n->range);
+    if (op == "==") return Value(a == b);
+    if (op == "!=") return Value(!(a == b));
+    if (op == "=~" || op == "!~") {
+      if (!a.isString() || !b.isString()) return unknownAt("=~ needs strings", fid_, n->range);
+      bool eq = equalsIgnoreCase(a.asString(), b.asString());
+      return Value(op == "=~" ? eq : !eq);
+    }
+    if (a.isNumber() && b.isNumber()) {
+      double x = a.asNumber(), y = b.asNumber();
+      if (op == "+") return Value(x + y);
+      if (op == "-") return Value(x - y);
+      if (op == "*") return Value(x * y);
+      if (op == "/") return y == 0 ? unknownAt("division by zero", fid_, n->range) : Value(std::trunc(x / y));
+      if (op == "%") return y == 0 ? unknownAt("division by zero", fid_, n->range) : Value(std::fmod(x, y));
+      if (op == "<") return Value(x < y);
+      if (op == "<=") return Value(x <= y);
+      if (op == ">") return Value(x > y);
+      if (op == ">=") return Value(x >= y);
+    }
+    if (a.isString() && b.isString()) {
+      int c = a.asString().compare(b.asString());
+      if (op == "<") return Value(c < 0);
+      if (op == "<=") return Value(c <= 0);
+      if (op == ">") return Value(c > 0);
+      if (op == ">=") return Value(c >= 0);
+    }
+    return unknownAt("operator " + std::string(op) + " on these operands", fid_, n->range);
+  }
+
+  Value call(const Node* n) {
+    const Node* callee = n->a;
+    std::string fname;
+    if (callee->is(NodeKind::Ident)) {
+      fname = std::string(callee->name);
+    } else if (callee->is(NodeKind::Member) && callee->a->is(NodeKind::Ident) &&
+               (callee->a->name == "sys" || callee->a->name == "az")) {
+      fname = std::string(callee->name);
+    } else {
+      // resource methods (listKeys(), getSecret()), imported namespaces: known at deployment.
+      if (callee->is(NodeKind::Member)) {
+        const Node* b = callee->a;
+        if ((b->is(NodeKind::Ident) || b->is(NodeKind::ChildAccess))) {
+          if (auto it = resources_.find(chainName(b)); it != resources_.end() && refs_) refs_->push_back(it->second.address);
+        }
+      }
+      return unknownAt(std::string(callee->is(NodeKind::Member) ? callee->name : std::string_view("function")) +
+                           "() is evaluated at deployment",
+                       fid_, n->range);
+    }
+    if (auto it = funcs_.find(fname); it != funcs_.end() && callee->is(NodeKind::Ident)) return userFunc(it->second, n);
+    std::vector<const Node*> args(n->list.begin(), n->list.end());
+    return callBuiltin(fname, args, *this, n->range);
+  }
+
+  Value userFunc(const Node* f, const Node* callNode) {
+    if (!inProgress_.insert(f).second) return unknownAt("recursive function", fid_, callNode->range);
+    std::vector<std::pair<std::string_view, Value>> bound;
+    for (size_t i = 0; i < f->list.size(); ++i) {
+      bound.emplace_back(f->list[i]->name, i < callNode->list.size() ? eval(callNode->list[i]) : Value::unknown("missing argument"));
+    }
+    // A function body sees only its parameters (and other functions), not the caller's locals.
+    auto saved = std::move(locals_);
+    locals_ = std::move(bound);
+    Value v = eval(f->b);
+    locals_ = std::move(saved);
+    inProgress_.erase(f);
+    v.prov = Provenance{fid_, callNode->range, {}};
+    return v;
+  }
+
+  // FunctionHost
+  Value evalArg(const Node* n) override { return eval(n); }
+  Value applyLambda(const Node* lambda, const std::vector<Value>& args) override {
+    if (!lambda->is(NodeKind::Lambda)) return unknownAt("expected a lambda", fid_, lambda->range);
+    size_t base = locals_.size();
+    for (size_t i = 0; i < lambda->list.size(); ++i)
+      locals_.emplace_back(lambda->list[i]->name, i < args.size() ? args[i] : Value::unknown("missing lambda argument"));
+    Value v = eval(lambda->b);
+    locals_.resize(base);
+    return v;
+  }
+  FileId file() const override { return fid_; }
+
+  // ---- emission -------------------------------------------------------------------------------
+  void emitAll() {
+    for (const Node* d : pf_.tree.root->list) {
+      if (d->is(NodeKind::Resource)) emitResource(d);
+      else if (d->is(NodeKind::Module)) emitModule(d);
+    }
+  }
+
+  // Evaluates a body's loop/condition wrapper; false when no instance is deployed.
+  bool instanceDeployed(const Node* body) {
+    if (body->is(NodeKind::For)) {
+      Value src = eval(body->a);
+      if (src.isArray() && src.asArray().empty()) return false;
+      body = body->b;
+    }
+    if (body->is(NodeKind::If)) {
+      LoopScope loop(*this, nullptr);
+      Value c = eval(body->a);
+      if (c.isBool() && !c.asBool()) return false;
+    }
+    return true;
+  }
+
+  ByteRange headerOf(const Node* d) {
+    std::string_view text = pf_.tree.text;
+    // keyword start: back over spaces and the keyword before the symbol name
+    uint32_t b = d->nameRange.begin;
+    while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t')) --b;
+    while (b > 0 && std::isalpha(static_cast<unsigned char>(text[b - 1]))) --b;
+    uint32_t e = d->a ? d->a->range.end : d->nameRange.end;
+    while (e < text.size() && text[e] != '\n') ++e;
+    while (e > b && (text[e - 1] == '\r' || text[e - 1] == ' ')) --e;
+    return ByteRange{b, e};
+  }
+
+  void emitResource(const Node* d) {
+    const Node* body = d->b;
+    if (!instanceDeployed(body)) return;
+    auto symIt = std::find_if(resources_.begin(), resources_.end(), [&](auto& kv) { return kv.second.decl == d; });
+    const ResourceSym& sym = symIt->second;
+    LoopScope loop(*this, body);
+    const Node* obj = bodyObject(body);
+    if (!(d->flags & kExisting) && obj) {
+      std::vector<std::string> refs;
+      refs_ = &refs;
+      auto [type, api] = fullType(d);
+      Value attrs = Value::object();
+      attrs.prov = Provenance{fid_, obj->range, {}};
+      Value t(type);
+      t.prov = Provenance{fid_, d->a->range, {}};
+      attrs.set("type", std::move(t));
+      if (!api.empty()) {
+        Value a(api);
+        a.prov = Provenance{fid_, d->a->range, {}};
+        attrs.set("apiVersion", std::move(a));
+      }
+      Value body = object(obj);
+      for (Member& m : body.asObject()) {
+        if (m.key == "parent" || m.key == "scope" || m.key == "dependsOn") continue;
+        if (m.key == "name") {
+          Value name = resourceName(sym);
+          name.prov = m.value.prov;
+          attrs.set("name", std::move(name));
+          continue;
+        }
+        attrs.set(m.key, std::move(m.value));
+      }
+      // dependsOn: symbol references (the evaluated values are unknown resource references)
+      for (const Node* p : obj->list) {
+        if (p->is(NodeKind::Property) && p->name == "dependsOn" && p->a->is(NodeKind::Array)) {
+          for (const Node* dep : p->a->list) {
+            if (dep->is(NodeKind::Ident) || dep->is(NodeKind::ChildAccess)) {
+              if (auto it = resources_.find(chainName(dep)); it != resources_.end()) refs.push_back(it->second.address);
+              else if (modules_.count(std::string(dep->name))) refs.push_back(prefix_ + "module." + std::string(dep->name));
+            }
+          }
+        }
+      }
+      if (const Node* lexical = parentOf(d)) {
+        for (auto& [k, s] : resources_) if (s.decl == lexical) { refs.push_back(s.address); break; }
+      }
+      refs_ = nullptr;
+      Resource r;
+      r.kind = type;
+      r.sourceType = d->a->text;
+      r.format = "bicep";
+      r.file = fid_;
+      r.address = sym.address;
+      r.header = headerOf(d);
+      r.body = d->range;
+      Value name = resourceName(sym);
+      if (name.isString()) {
+        r.aliases.push_back(name.asString());
+        r.aliases.push_back(toLowerAscii(type + "/" + name.asString()));
+      }
+      std::sort(refs.begin(), refs.end());
+      refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+      std::erase_if(refs, [&](const std::string& s) { return s == r.address; });
+      r.references = std::move(refs);
+      r.attributes = std::move(attrs);
+      files_.ctx().resources.push_back(std::move(r));
+    }
+    if (obj) {
+      for (const Node* item : obj->list) if (item->is(NodeKind::Resource)) emitResource(item);
+    }
+  }
+
+  void moduleError(const Node* d, std::string msg) {
+    Error e;
+    e.path = pf_.file->path();
+    e.file = fid_;
+    e.range = d->a ? d->a->range : d->nameRange;
+    e.message = std::move(msg);
+    e.code = "EG902";
+    files_.ctx().errors.push_back(std::move(e));
+  }
+
+  void emitModule(const Node* d) {
+    if (!d->a || !d->a->isPlainString()) return;
+    const std::string& path = d->a->text;
+    if (isRegistryPath(path)) return;  // registry modules are not resolved (not an error)
+    if (!instanceDeployed(d->b)) return;
+    fs::path base = fs::path(pf_.file->path()).parent_path();
+    fs::path target = (base / path).lexically_normal();
+    std::string key = target.generic_string();
+    if (std::find(stack_.begin(), stack_.end(), key) != stack_.end()) {
+      std::string chain;
+      for (const std::string& s : stack_) chain += s + " -> ";
+      moduleError(d, "module '" + std::string(d->name) + "' creates a cycle: " + chain + key);
+      return;
+    }
+    if (stack_.size() > kMaxModuleDepth) {
+      moduleError(d, "module '" + std::string(d->name) + "' is nested more than 32 levels deep");
+      return;
+    }
+    std::string why;
+    const SourceFile* f = files_.load(target, &why);
+    if (!f) {
+      moduleError(d, "module '" + std::string(d->name) + "': cannot read '" + path + "'" + (why.empty() ? "" : ": " + why));
+      return;
+    }
+    if (fs::path(path).extension() == ".json") return;  // compiled ARM module: not followed here
+    const ParsedFile& child = files_.get(*f);
+    if (child.hasErrors()) return;  // reported by UnitFiles
+    ParamValues values;
+    {
+      LoopScope loop(*this, d->b);
+      if (const Node* obj = bodyObject(d->b)) {
+        for (const Node* p : obj->list) {
+          if (p->is(NodeKind::Property) && p->name == "params") {
+            Value ps = eval(p->a);
+            if (ps.isObject()) for (Member& m : ps.asObject()) values[m.key] = std::move(m.value);
+          }
+        }
+      }
+    }
+    std::vector<std::string> stack = stack_;
+    stack.push_back(key);
+    Template t(files_, child, values, prefix_ + "module." + std::string(d->name) + ".", std::move(stack));
+    t.emitAll();
+  }
+
+  // Param files: the value of every `param x = …`.
+  ParamValues paramFileValues() {
+    ParamValues out;
+    for (auto& [n, d] : params_) if (d->b) out[n] = param(n, d->nameRange);
+    return out;
+  }
+
+  std::string stringOf(const Value& v) {
+    if (v.isString()) return v.asString();
+    return v.toDisplay();
+  }
+
+ private:
+  UnitFiles& files_;
+  const ParsedFile& pf_;
+  FileId fid_;
+  const ParamValues& values_;
+  std::string prefix_;
+  std::vector<std::string> stack_;
+  std::unordered_map<std::string, const Node*> params_, vars_, funcs_, modules_;
+  std::unordered_map<std::string, ResourceSym> resources_;
+  std::unordered_map<const Node*, const Node*> parents_;
+  std::unordered_map<std::string, Value> paramMemo_, varMemo_;
+  std::unordered_map<const Node*, Value> nameMemo_;
+  std::unordered_map<const Node*, std::pair<std::string, std::string>> typeMemo_;
+  std::unordered_set<const Node*> inProgress_;
+  std::vector<std::pair<std::string_view, Value>> locals_;
+  std::vector<std::string>* refs_ = nullptr;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+const ParsedFile& UnitFiles::get(const SourceFile& f) {
+  auto& slot = parsed_[f.id()];
+  if (!slot) {
+    slot = std::make_unique<ParsedFile>();
+    slot->file = &f;
+    bool paramFile = fs::path(f.path()).extension() == ".bicepparam";
+    parse(f.text(), paramFile, slot->tree);
+    reportSyntaxErrors(*slot, ctx_.errors);
+  }
+  return *slot;
+}
+
+const SourceFile* UnitFiles::load(const fs::path& p, std::string* why) {
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) {
+    if (why) *why = "no such file";
+    return nullptr;
+  }
+  LoadError err;
+  const SourceFile* f = ctx_.store.load(p, &err);
+  if (!f && why) *why = err.message;
+  return f;
+}
+
+void reportSyntaxErrors(const ParsedFile& pf, std::vector<Error>& out) {
+  for (const SyntaxError& se : pf.tree.errors) {
+    Error e;
+    e.path = pf.file->path();
+    e.file = pf.file->id();
+    e.range = se.range;
+    e.message = se.message;
+    e.code = "EG901";
+    out.push_back(std::move(e));
+  }
+}
+
+ParamValues evaluateParamFile(UnitFiles& files, const ParsedFile& pf, int depth) {
+  ParamValues base;
+  for (const Node* d : pf.tree.root->list) {
+    if (!d->is(NodeKind::Extends) || !d->a || !d->a->isPlainString() || depth > 8) continue;
+    fs::path target = (fs::path(pf.file->path()).parent_path() / d->a->text).lexically_normal();
+    std::string why;
+    const SourceFile* f = files.load(target, &why);
+    if (!f) {
+      files.ctx().errors.push_back(Error{pf.file->path(), pf.file->id(), d->a->range, 0, 0,
+                                         "the parameter file '" + d->a->text + "' named by 'extends' cannot be read: " + why,
+                                         "EG901"});
+      continue;
+    }
+    const ParsedFile& parent = files.get(*f);
+    if (!parent.hasErrors()) base = evaluateParamFile(files, parent, depth + 1);
+  }
+  Template t(files, pf, base, "", {});
+  ParamValues own = t.paramFileValues();
+  for (auto& [k, v] : own) base[k] = std::move(v);
+  return base;
+}
+
+void emitTemplate(UnitFiles& files, const ParsedFile& pf, const ParamValues& values) {
+  Template t(files, pf, values, "", {fs::path(pf.file->path()).lexically_normal().generic_string()});
+  t.emitAll();
+}
+
+Value evaluateExpressionForTest(std::string_view bicepFile, std::string_view expr, const ParamValues& values) {
+  SourceStore store;
+  FrontEndOptions opts;
+  LoadContext ctx{store, opts, {}, {}};
+  std::string text = std::string(bicepFile) + "\nvar __test = " + std::string(expr) + "\n";
+  const SourceFile* f = store.add("test.bicep", text);
+  UnitFiles files(ctx);
+  const ParsedFile& pf = files.get(*f);
+  if (pf.hasErrors()) return Value::unknown("syntax error: " + pf.tree.errors.front().message);
+  Template t(files, pf, values, "", {});
+  Value v = t.variable("__test", ByteRange{});
+  v.prov = Provenance{};
+  return v;
+}
+
+}  // namespace eg::bicep
