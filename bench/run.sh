@@ -31,7 +31,8 @@ best() {
   rss=0
   for _ in 1 2 3; do
     /usr/bin/time -f '%e %M' -o /tmp/eg-bench-time "$@" >/dev/null 2>&1 || true
-    read -r t m < /tmp/eg-bench-time
+    # GNU time prefixes "Command exited with non-zero status N" when the exit status is not 0.
+    read -r t m < <(tail -n 1 /tmp/eg-bench-time)
     b=$(awk -v a="$t" -v b="$b" 'BEGIN {print (a < b) ? a : b}')
     ((m > rss)) && rss=$m
   done

@@ -217,9 +217,13 @@ ScanResult Session::scan() {
     for (Error& e : ctx.errors) out.errors.push_back(std::move(e));
   });
   std::set<FileId> context;
-  for (UnitResult& ur : unitResults) {
+  for (size_t u = 0; u < unitResults.size(); ++u) {
+    UnitResult& ur = unitResults[u];
     result.files += ur.files;
-    for (Resource& r : ur.resources) graph_.add(std::move(r));
+    for (Resource& r : ur.resources) {
+      r.unit = static_cast<uint32_t>(u);
+      graph_.add(std::move(r));
+    }
     for (Error& e : ur.errors) {
       if (e.file == kNoFile || !std::count(ur.contextFiles.begin(), ur.contextFiles.end(), e.file)) {
         result.errors.push_back(std::move(e));

@@ -66,9 +66,14 @@ void ResourceGraph::linkReferences() {
     for (const std::string& ref : r.references) {
       auto it = byName.find(ref);
       if (it == byName.end()) continue;
+      bool local = false;
       for (ResourceId to : it->second) {
-        if (to != r.id) addEdge(r.id, to, "reference");
+        if (to != r.id && resources_[to].unit == r.unit) {
+          addEdge(r.id, to, "reference");
+          local = true;
+        }
       }
+      if (!local && it->second.size() == 1 && it->second[0] != r.id) addEdge(r.id, it->second[0], "reference");
     }
   }
 }

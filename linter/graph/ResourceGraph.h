@@ -31,6 +31,10 @@ struct Resource {
   // References found in its expressions to other resources, by address/alias; the engine
   // turns them into edges once every front-end has run.
   std::vector<std::string> references;
+  // The front-end unit it was loaded from (a Terraform module directory, a template and its
+  // parameter file, a manifest). Set by the engine. References resolve within the unit first:
+  // `azurerm_iothub.hub` in one directory is not the resource of that name in another.
+  uint32_t unit = 0;
 };
 
 struct Edge {
@@ -56,7 +60,9 @@ class ResourceGraph {
   // Edges leaving / entering a resource, optionally filtered by kind ("" = any).
   std::vector<const Edge*> outgoing(ResourceId id, std::string_view kind = {}) const;
   std::vector<const Edge*> incoming(ResourceId id, std::string_view kind = {}) const;
-  // Resolves Resource::references against addresses and aliases into "reference" edges.
+  // Resolves Resource::references against addresses and aliases into "reference" edges:
+  // to the matches in the referring resource's unit, or else to the only match in the graph
+  // (an ambiguous name across units links nothing).
   void linkReferences();
   // Resource whose address or alias equals `name` (first match), or -1.
   int64_t findByName(std::string_view name) const;

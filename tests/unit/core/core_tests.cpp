@@ -128,3 +128,26 @@ TEST_CASE("ResourceGraph: kinds, edges as a set, reference linking") {
   CHECK(g.findByName("azurerm_iothub.hub") == h);
   CHECK(g.findByName("nope") == -1);
 }
+
+TEST_CASE("ResourceGraph: references resolve within the unit first; ambiguous names across units link nothing") {
+  ResourceGraph g;
+  auto make = [](const char* address, uint32_t unit, std::vector<std::string> refs = {}) {
+    Resource r;
+    r.kind = "k";
+    r.address = address;
+    r.unit = unit;
+    r.references = std::move(refs);
+    return r;
+  };
+  ResourceId rg1 = g.add(make("azurerm_resource_group.rg", 1));
+  ResourceId rg2 = g.add(make("azurerm_resource_group.rg", 2));
+  ResourceId hub1 = g.add(make("azurerm_iothub.hub", 1, {"azurerm_resource_group.rg"}));
+  ResourceId other = g.add(make("x.y", 3, {"azurerm_resource_group.rg", "shared.only"}));
+  ResourceId shared = g.add(make("shared.only", 4));
+  g.linkReferences();
+  REQUIRE(g.outgoing(hub1).size() == 1);
+  CHECK(g.outgoing(hub1)[0]->to == rg1);
+  CHECK(g.incoming(rg2).empty());
+  REQUIRE(g.outgoing(other).size() == 1);  // the ambiguous name links nothing; the unique one links
+  CHECK(g.outgoing(other)[0]->to == shared);
+}
