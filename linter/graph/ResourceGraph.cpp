@@ -66,12 +66,14 @@ void ResourceGraph::linkReferences() {
     for (const std::string& ref : r.references) {
       auto it = byName.find(ref);
       if (it == byName.end()) continue;
+      // Within a unit a name means its first declaration (a duplicate is an input error the
+      // front-end reports); ids are in load order.
       bool local = false;
       for (ResourceId to : it->second) {
-        if (to != r.id && resources_[to].unit == r.unit) {
-          addEdge(r.id, to, "reference");
-          local = true;
-        }
+        if (resources_[to].unit != r.unit) continue;
+        if (to != r.id) addEdge(r.id, to, "reference");
+        local = true;
+        break;
       }
       if (!local && it->second.size() == 1 && it->second[0] != r.id) addEdge(r.id, it->second[0], "reference");
     }

@@ -61,8 +61,8 @@ class ResourceGraph {
   std::vector<const Edge*> outgoing(ResourceId id, std::string_view kind = {}) const;
   std::vector<const Edge*> incoming(ResourceId id, std::string_view kind = {}) const;
   // Resolves Resource::references against addresses and aliases into "reference" edges:
-  // to the matches in the referring resource's unit, or else to the only match in the graph
-  // (an ambiguous name across units links nothing).
+  // to the first match in the referring resource's unit, or else to the only match in the
+  // graph (an ambiguous name across units links nothing).
   void linkReferences();
   // Resource whose address or alias equals `name` (first match), or -1.
   int64_t findByName(std::string_view name) const;
