@@ -47,7 +47,7 @@ parse1=$("$PARSE" --jobs 1 --repeat 3 --format terraform "$TF" | sed -n 's/.*sec
 parse2=$("$PARSE" --jobs 2 --repeat 3 --format terraform "$TF" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
 best scan1 "$BIN" scan "$TF" --jobs 1 --format json --fail-on none; rss1=$rss
 best scan2 "$BIN" scan "$TF" --jobs 2 --format json --fail-on none; rss2=$rss
-one=$(find "$TF" -name '*.tf' | head -n 1)
+one=$(find "$TF" -name '*.tf' -print -quit)
 best single "$BIN" scan "$one" --fail-on none
 best truetime /bin/true
 go="n/a"
