@@ -49,12 +49,21 @@ struct Condition {
   std::vector<std::string> kinds;
 };
 
+// One named setting of a `compare:` mapping: a path, or a template rendered per member.
+struct CompareField {
+  std::string name;
+  PathExpr path;
+  std::optional<Template> tmpl;
+};
+
 struct Aggregate {
   enum class Mode { Count, Outlier } mode = Mode::Count;
   PathExpr groupPath;                 // group_by as a path...
   std::optional<Template> groupTemplate;  // ...or as a template over the resource
   CountTest having;                   // Mode::Count
-  PathExpr compare;                   // Mode::Outlier
+  PathExpr compare;                   // Mode::Outlier: one path...
+  std::vector<CompareField> compareFields;  // ...or a mapping of named settings (an object per member)
+  std::string compareText;            // how findings name what is compared (detailKey)
 };
 
 struct MessageCase {

@@ -430,12 +430,137 @@ class Evaluator {
 
   // ---- aggregates -------------------------------------------------------------------------
 
+  // One setting of an object-valued compare (a `compare:` mapping, or a path to an object).
+  struct Field {
+    std::string name, key;  // as written; lower case for matching
+    std::string canon;      // canonical text ("<absent>" when not set)
+    std::string display;    // as messages show it
+    Provenance prov;
+  };
+
   struct Member {
     const Resource* r = nullptr;
     bool keyUnknown = false, cmpUnknown = false;
     std::string key, cmp;  // canonical texts
     Witness keyWitness, cmpWitness;
+    bool cmpObject = false;     // compared per setting: `fields`
+    std::vector<Field> fields;
+    std::string cmpDisplay;     // a scalar compare value as messages show it
   };
+
+  static constexpr std::string_view kAbsent = "<absent>";
+  static constexpr std::string_view kNotSet = "not set";
+
+  static Field fieldOf(const std::string& name, const Value* v) {
+    Field f;
+    f.name = name;
+    f.key = toLowerAscii(name);
+    if (v && !v->isNull()) {
+      canonical(*v, false, f.canon);
+      f.display = displayValue(*v);
+      f.prov = v->prov;
+    } else {
+      f.canon = kAbsent;
+      f.display = kNotSet;
+    }
+    return f;
+  }
+
+  // The compared value of a member: one path (scalar, or an object compared per member) or
+  // a mapping of named settings.
+  void compareValue(const Aggregate& a, const Resource& r, Member& m) {
+    if (a.compareFields.empty()) {
+      auto [pm, unknown] = single(a.compare, r);
+      m.cmpUnknown = unknown;
+      m.cmpWitness = Witness{pm.value, {}, pm.path, false};
+      if (unknown) return;
+      if (pm.value) canonical(*pm.value, false, m.cmp);
+      else m.cmp = kAbsent;  // a member without the setting differs from one with it
+      m.cmpDisplay = pm.value && !pm.value->isNull() ? displayValue(*pm.value) : std::string(kNotSet);
+      if (pm.value && pm.value->isObject()) {
+        m.cmpObject = true;
+        for (const eg::Member& om : pm.value->asObject()) m.fields.push_back(fieldOf(om.key, &om.value));
+      }
+      return;
+    }
+    m.cmpObject = true;
+    m.cmpWitness = Witness{nullptr, {}, a.compareText, false};
+    for (const CompareField& cf : a.compareFields) {
+      Field f;
+      if (cf.tmpl) {
+        RenderContext ctx;
+        ctx.params = &policy_.parameters;
+        ctx.resource = &r;
+        RenderInfo info;
+        std::string text = render(*cf.tmpl, ctx, &info);
+        if (info.unknown || info.inputUnknown) {
+          m.cmpUnknown = true;
+          m.cmpWitness.prov = info.firstProvenance;
+          m.cmpWitness.path = cf.name;
+          return;
+        }
+        if (info.missing) {
+          f = fieldOf(cf.name, nullptr);
+        } else {
+          f = fieldOf(cf.name, nullptr);
+          f.canon = Value(text).toJson();
+          f.display = text;
+        }
+        f.prov = info.firstProvenance;
+      } else {
+        auto [pm, unknown] = single(cf.path, r);
+        if (unknown) {
+          m.cmpUnknown = true;
+          m.cmpWitness = Witness{pm.value, {}, pm.path, false};
+          return;
+        }
+        f = fieldOf(cf.name, pm.value);
+      }
+      m.cmp += Value(f.key).toJson();
+      m.cmp += '=';
+      m.cmp += f.canon;
+      m.cmp += ';';
+      m.fields.push_back(std::move(f));
+    }
+  }
+
+  // How `m` differs from `majority` (a member holding the majority value), for messages.
+  static void describeDifference(const Member& m, const Member& majority, const std::string& compareText,
+                                 GroupInfo& info, std::optional<Location>& at) {
+    if (!m.cmpObject || !majority.cmpObject) {
+      info.keys = compareText;
+      info.majority = majority.cmpDisplay;
+      info.differences = std::string(m.cmpDisplay).append(" (majority: ").append(majority.cmpDisplay).append(")");
+      return;
+    }
+    auto find = [](const Member& x, const std::string& key) -> const Field* {
+      for (const Field& f : x.fields) {
+        if (f.key == key) return &f;
+      }
+      return nullptr;
+    };
+    auto add = [&](const std::string& name, const Field* mine, const Field* theirs) {
+      std::string_view mc = mine ? std::string_view(mine->canon) : kAbsent;
+      std::string_view tc = theirs ? std::string_view(theirs->canon) : kAbsent;
+      if (mc == tc) return;
+      std::string md = mine ? mine->display : std::string(kNotSet);
+      std::string td = theirs ? theirs->display : std::string(kNotSet);
+      auto sep = [](std::string& s, std::string_view with) {
+        if (!s.empty()) s += with;
+      };
+      sep(info.keys, ", ");
+      info.keys += name;
+      sep(info.majority, "; ");
+      info.majority += std::string(name).append(": ").append(td);
+      sep(info.differences, "; ");
+      info.differences += std::string(name).append(": ").append(md).append(" (majority: ").append(td).append(")");
+      if (!at && mine && mine->prov.valid()) at = Location{mine->prov.file, mine->prov.value};
+    };
+    for (const Field& f : m.fields) add(f.name, &f, find(majority, f.key));
+    for (const Field& f : majority.fields) {
+      if (!find(m, f.key)) add(f.name, nullptr, &f);
+    }
+  }
 
   // Resolves a single-valued path on a resource: the match and whether it is unknown.
   static std::pair<PathMatch, bool> single(const PathExpr& p, const Resource& r) {
@@ -469,15 +594,7 @@ class Evaluator {
         m.keyWitness = Witness{pm.value, {}, pm.path, false};
         if (!unknown) canonical(*pm.value, true, m.key);
       }
-      if (a.mode == Aggregate::Mode::Outlier) {
-        auto [pm, unknown] = single(a.compare, *r);
-        m.cmpUnknown = unknown;
-        m.cmpWitness = Witness{pm.value, {}, pm.path, false};
-        if (!unknown) {
-          if (pm.value) canonical(*pm.value, false, m.cmp);
-          else m.cmp = "<absent>";  // a member without the setting differs from one with it
-        }
-      }
+      if (a.mode == Aggregate::Mode::Outlier) compareValue(a, *r, m);
       members.push_back(std::move(m));
     }
 
@@ -505,13 +622,13 @@ class Evaluator {
 
   // A finding on members[self]; `others` (which may include self) become related locations.
   void emitGroupFinding(const std::vector<Member>& members, size_t self, const std::vector<size_t>& others,
-                        size_t groupSize, const Witness& w, const std::string& detail) {
+                        size_t groupSize, const Witness& w, const std::string& detail, GroupInfo info = {},
+                        const std::optional<Location>& at = std::nullopt) {
     const Member& m = members[self];
     bool count = check_.aggregate->mode == Aggregate::Mode::Count;
     Finding f = newFinding(*m.r);
-    f.location = locationOf(w, f.anchor);
+    f.location = at ? *at : locationOf(w, f.anchor);
     f.detailKey = detail;
-    GroupInfo info;
     info.size = groupSize;
     for (size_t j : others) {
       if (j == self) continue;
@@ -532,7 +649,7 @@ class Evaluator {
   // become unknown findings.
   void outlier(const std::vector<Member>& members, const std::vector<size_t>& group, size_t self) {
     const Member& m = members[self];
-    const std::string& compare = check_.aggregate->compare.text;
+    const std::string& compare = check_.aggregate->compareText;
     std::map<std::string, size_t> tally;
     size_t unknown = 0;
     for (size_t j : group) {
@@ -564,7 +681,10 @@ class Evaluator {
     for (size_t j : group) {
       if (!members[j].cmpUnknown && members[j].cmp == majority) same.push_back(j);
     }
-    emitGroupFinding(members, self, same, group.size(), m.cmpWitness, compare);
+    GroupInfo info;
+    std::optional<Location> at;
+    describeDifference(m, members[same.front()], compare, info, at);
+    emitGroupFinding(members, self, same, group.size(), m.cmpWitness, compare, std::move(info), at);
   }
 
   const Policy& policy_;

@@ -214,6 +214,7 @@ class Compiler {
     scope.params = &params_;
     scope.allowItem = hasForEach_;
     scope.allowGroup = hasAggregate_;
+    scope.allowOutlier = hasOutlier_;
     std::string err;
     auto t = parseTemplate(text, scope, &err);
     if (!t) fail(n, err);
@@ -473,6 +474,7 @@ class Compiler {
   void compile(const Fields& top, Policy& p, CheckNode& check) {
     hasForEach_ = top.find("for_each") != nullptr;
     hasAggregate_ = top.find("aggregate") != nullptr;
+    hasOutlier_ = hasAggregate_ && top.find("aggregate")->IsMap() && (*top.find("aggregate"))["compare"];
     const YAML::Node* violation = top.find("violation");
     if (!violation && !hasAggregate_) fail(top.self, "a policy needs 'violation:' or 'aggregate:'");
     if (violation && hasAggregate_) fail(*top.find("aggregate"), "use either 'violation:' or 'aggregate:', not both");
@@ -545,8 +547,37 @@ class Compiler {
       a.having = *t;
     } else if (compare) {
       a.mode = Aggregate::Mode::Outlier;
-      a.compare = path(*compare, 2, "compare", false);
-      if (a.compare.hasWildcard()) fail(*compare, "compare must name one value (no [*])");
+      if (compare->IsMap()) {
+        visit(*compare, 2);
+        if (compare->size() == 0) fail(*compare, "compare: needs at least one setting");
+        for (const auto& kv : *compare) {
+          CompareField cf;
+          cf.name = string(kv.first, 3, "compare setting name");
+          if (cf.name.empty()) fail(kv.first, "compare setting names must not be empty");
+          for (const CompareField& other : a.compareFields) {
+            if (equalsIgnoreCase(other.name, cf.name)) fail(kv.first, "duplicate compare setting '" + cf.name + "'");
+          }
+          std::string text = nonEmpty(kv.second, 3, "compare setting");
+          if (hasTemplate(text)) {
+            TemplateScope scope;
+            scope.params = &params_;
+            std::string err;
+            auto t = parseTemplate(text, scope, &err);
+            if (!t) fail(kv.second, err);
+            cf.tmpl = std::move(*t);
+          } else {
+            cf.path = path(kv.second, 3, "compare setting", false);
+            if (cf.path.hasWildcard()) fail(kv.second, "a compare setting must name one value (no [*]); use a template with [*] for lists");
+          }
+          if (!a.compareText.empty()) a.compareText += ", ";
+          a.compareText += cf.name;
+          a.compareFields.push_back(std::move(cf));
+        }
+      } else {
+        a.compare = path(*compare, 2, "compare", false);
+        if (a.compare.hasWildcard()) fail(*compare, "compare must name one value (no [*])");
+        a.compareText = a.compare.text;
+      }
       const YAML::Node& o = require(f, "outlier", "aggregate with compare:");
       if (string(o, 2, "outlier") != "majority") fail(o, "outlier must be 'majority'");
     } else {
@@ -564,6 +595,7 @@ class Compiler {
   bool allowItem_ = false;
   bool hasForEach_ = false;
   bool hasAggregate_ = false;
+  bool hasOutlier_ = false;
 };
 
 bool matchesRegex(const std::string& s, const char* re) { return std::regex_match(s, std::regex(re)); }

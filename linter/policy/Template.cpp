@@ -1,6 +1,7 @@
 // Template parsing and rendering (see Template.h and policies/README.md, "Templates").
 #include "linter/policy/Template.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "linter/policy/Cidr.h"
@@ -9,9 +10,10 @@ namespace eg::policy {
 
 namespace {
 
-constexpr std::string_view kFilters[] = {"cidr_addresses", "default", "lower", "upper", "count", "join", "fingerprint"};
+constexpr std::string_view kFilters[] = {"cidr_addresses", "default", "lower", "upper", "count", "join", "sort", "fingerprint"};
 constexpr std::string_view kResourceFields[] = {"address", "name", "kind", "label", "format", "type"};
 constexpr std::string_view kGroupFields[] = {"size", "others"};
+constexpr std::string_view kOutlierFields[] = {"differences", "keys", "majority"};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -94,8 +96,13 @@ std::optional<TemplateExpr> parseExpr(std::string_view text, const TemplateScope
     e.field = std::string(rest);
     if (!scope.allowGroup) return fail("{{group...}} needs aggregate:");
     if (!oneOf(rest, kGroupFields)) return fail("unknown group field; expected one of " + listOf(kGroupFields));
+  } else if (root == "outlier") {
+    e.root = TemplateRoot::Outlier;
+    e.field = std::string(rest);
+    if (!scope.allowOutlier) return fail("{{outlier...}} needs aggregate: with compare: and outlier:");
+    if (!oneOf(rest, kOutlierFields)) return fail("unknown outlier field; expected one of " + listOf(kOutlierFields));
   } else {
-    return fail("unknown variable; expected params., resource., value, item., attr. or group.");
+    return fail("unknown variable; expected params., resource., value, item., attr., group. or outlier.");
   }
   for (size_t i = 1; i < pieces.size(); ++i) {
     std::string_view f = pieces[i];
@@ -192,6 +199,12 @@ Slot resolve(const TemplateExpr& e, const RenderContext& ctx, RenderInfo* info) 
       if (e.field == "size") s.value = Value(static_cast<int64_t>(ctx.group->size));
       else s.value = Value(ctx.group->others);
       break;
+    case TemplateRoot::Outlier:
+      if (!ctx.group) break;
+      if (e.field == "differences") s.value = Value(ctx.group->differences);
+      else if (e.field == "keys") s.value = Value(ctx.group->keys);
+      else s.value = Value(ctx.group->majority);
+      break;
   }
   if (s.value && s.value->containsUnknown()) s.unknown = true;
   return s;
@@ -232,12 +245,21 @@ void applyFilter(const TemplateFilter& f, Slot& s) {
   if (s.unknown || !s.value) return;
   Value& v = *s.value;
   if (f.name == "lower" || f.name == "upper") {
-    std::string t = display(v);
-    for (char& c : t) {
-      if (f.name == "lower" && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (f.name == "upper" && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    auto fold = [&](const Value& x) {
+      std::string t = display(x);
+      for (char& c : t) {
+        if (f.name == "lower" && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (f.name == "upper" && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      }
+      return Value(t);
+    };
+    if (v.isArray()) {  // element by element, so `sort`/`join`/`count` can follow
+      Array a;
+      for (const Value& e : v.asArray()) a.push_back(fold(e));
+      v = Value(std::move(a));
+    } else {
+      v = fold(v);
     }
-    v = Value(t);
   } else if (f.name == "join") {
     if (!v.isArray()) return;
     std::string out;
@@ -246,6 +268,11 @@ void applyFilter(const TemplateFilter& f, Slot& s) {
       out += display(e);
     }
     v = Value(out);
+  } else if (f.name == "sort") {
+    if (!v.isArray()) return;
+    Array a = v.asArray();
+    std::stable_sort(a.begin(), a.end(), [](const Value& x, const Value& y) { return display(x) < display(y); });
+    v = Value(std::move(a));
   } else if (f.name == "cidr_addresses") {
     auto c = v.isString() ? parseCidr(v.asString()) : std::nullopt;
     if (c) v = Value(cidrAddressCount(*c));
@@ -287,6 +314,7 @@ std::string render(const Template& t, const RenderContext& ctx, RenderInfo* info
     out += p.literal;
     if (!p.expr) continue;
     Slot s = resolve(*p.expr, ctx, info);
+    if (s.unknown && info) info->inputUnknown = true;
     for (const TemplateFilter& f : p.expr->filters) applyFilter(f, s);
     if (s.unknown) {
       if (info) info->unknown = true;
@@ -305,6 +333,11 @@ std::optional<Value> resolveSingle(const Template& t, const RenderContext& ctx) 
   if (!t.singleExpr()) return Value(render(t, ctx));
   Slot s = resolve(*t.parts[0].expr, ctx, nullptr);
   return s.value;
+}
+
+std::string displayValue(const Value& v) {
+  if (v.isObject()) return v.toJson();
+  return display(v);
 }
 
 std::string fingerprintOf(const Value& v) {

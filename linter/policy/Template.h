@@ -14,10 +14,10 @@
 
 namespace eg::policy {
 
-enum class TemplateRoot { Params, Resource, Value, Item, Attr, Group };
+enum class TemplateRoot { Params, Resource, Value, Item, Attr, Group, Outlier };
 
 struct TemplateFilter {
-  std::string name;  // cidr_addresses, default, lower, upper, count, join, fingerprint
+  std::string name;  // cidr_addresses, default, lower, upper, count, join, sort, fingerprint
   std::string arg;   // default:"x", join:", "
 };
 
@@ -47,6 +47,7 @@ struct TemplateScope {
   const Value* params = nullptr;  // names must exist here
   bool allowItem = false;         // the policy has for_each
   bool allowGroup = false;        // the policy has an aggregate
+  bool allowOutlier = false;      // the policy has an aggregate with compare: / outlier:
   bool paramsOnly = false;        // operands: only {{params.x}}
 };
 
@@ -57,6 +58,10 @@ bool hasTemplate(std::string_view text);
 struct GroupInfo {
   size_t size = 0;
   std::string others;  // addresses of the other members, ", "-separated
+  // Outlier aggregates: how this member differs from the group majority.
+  std::string differences;  // "Privileged: true (majority: false); NetworkMode: host (majority: bridge)"
+  std::string keys;         // "Privileged, NetworkMode" (a scalar compare: the compare path)
+  std::string majority;     // "Privileged: false; NetworkMode: bridge" (a scalar compare: the value)
 };
 
 struct RenderContext {
@@ -72,6 +77,7 @@ struct RenderInfo {
   bool unknown = false;            // some expression was unknown
   bool missing = false;            // some expression had no value (and no default)
   Provenance firstProvenance;      // of the first attribute value read
+  bool inputUnknown = false;       // some expression read an unknown value (even if `default` replaced it)
 };
 
 std::string render(const Template& t, const RenderContext& ctx, RenderInfo* info = nullptr);
@@ -81,6 +87,10 @@ std::optional<Value> resolveSingle(const Template& t, const RenderContext& ctx);
 // Short stable fingerprint of a value for messages, never the value itself: "fp:1a2b3c4d"
 // (first 8 hex digits of FNV-1a 64 over the value's display text).
 std::string fingerprintOf(const Value& v);
+
+// A value as messages show it: strings unquoted, booleans true/false, lists ", "-joined,
+// objects as JSON.
+std::string displayValue(const Value& v);
 
 // A human label for a resource kind ("IoT Hub", "Device Provisioning Service", ...).
 std::string kindLabel(std::string_view kind);

@@ -72,6 +72,18 @@ std::vector<fs::path> templatesIn(const fs::path& dir) {
 
 }  // namespace
 
+// The template of a deployment request body: a root without "$schema" whose
+// properties.template is a deployment template. Null for anything else.
+static Value* deploymentBodyTemplate(Value& root, const Value* schema) {
+  if (schema) return nullptr;
+  Value* props = root.get("properties");
+  Value* tmpl = props && props->isObject() ? props->get("template") : nullptr;
+  if (!tmpl || !tmpl->isObject()) return nullptr;
+  const Value* inner = tmpl->get("$schema");
+  if (!inner || !inner->isString() || !containsNoCase(inner->asString(), "eploymentTemplate.json")) return nullptr;
+  return tmpl;
+}
+
 bool ArmFrontEnd::isTemplateHead(std::string_view head) {
   return containsNoCase(head, "\"$schema\"") && containsNoCase(head, "eploymentTemplate.json");
 }
@@ -165,6 +177,8 @@ void ArmFrontEnd::loadUnit(const std::vector<const SourceFile*>& unit, LoadConte
   struct Parsed {
     const SourceFile* file;
     Value root;
+    Value parameters;  // a deployment body's own "parameters"
+    bool hasParameters = false;
   };
   std::vector<Parsed> templates;
   const Value* parameterValues = nullptr;
@@ -181,13 +195,23 @@ void ArmFrontEnd::loadUnit(const std::vector<const SourceFile*>& unit, LoadConte
     if (isParams) {
       parameterRoot = std::move(root);
       parameterValues = parameterRoot.get("parameters");
+    } else if (Value* wrapped = deploymentBodyTemplate(root, schema)) {
+      // A deployment request body (`{"properties": {"template": {...}, "parameters": {...}}}`,
+      // as the REST API and `az deployment ... show` use): the template inside it, with the
+      // body's own parameter values.
+      Parsed p{f, std::move(*wrapped), Value()};
+      if (const Value* params = root.at("properties.parameters"); params && params->isObject()) {
+        p.parameters = *params;
+        p.hasParameters = true;
+      }
+      templates.push_back(std::move(p));
     } else {
-      templates.push_back(Parsed{f, std::move(root)});
+      templates.push_back(Parsed{f, std::move(root), Value()});
     }
   }
   for (const Parsed& t : templates) {
     TemplateLoader loader(ctx, *t.file);
-    loader.load(t.root, templates.size() == 1 ? parameterValues : nullptr);
+    loader.load(t.root, t.hasParameters ? &t.parameters : templates.size() == 1 ? parameterValues : nullptr);
   }
 }
 

@@ -345,3 +345,28 @@ TEST_CASE("pairing: a template and its parameter file form one unit") {
   std::error_code ec;
   fs::remove_all(dir, ec);
 }
+
+TEST_CASE("a deployment request body is loaded as the template inside it, with its own parameter values") {
+  // {"properties": {"template": ..., "parameters": ...}}: the REST body / `az deployment show`
+  // shape (the kics samples use it). Without this the file was accepted and gave no resources.
+  Result res;
+  load(res, R"({
+    "properties": {
+      "template": {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": { "tls": { "type": "string", "defaultValue": "1.2" } },
+        "resources": [ { "type": "Microsoft.Devices/IotHubs", "apiVersion": "2023-06-30", "name": "hub",
+                         "properties": { "minTlsVersion": "[parameters('tls')]" } } ]
+      },
+      "parameters": { "tls": { "value": "1.0" } }
+    }
+  })");
+  REQUIRE_MESSAGE(res.errors.empty(), res.errorText());
+  REQUIRE(res.resources.size() == 1);
+  const eg::Resource& r = res.resources[0];
+  CHECK(r.kind == "Microsoft.Devices/IotHubs");
+  CHECK(str(r.attributes.get("name")) == "hub");
+  CHECK(str(r.attributes.at("properties.minTlsVersion")) == "1.0");
+  CHECK(res.text(r.file, r.header) == "\"type\": \"Microsoft.Devices/IotHubs\"");
+}

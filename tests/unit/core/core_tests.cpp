@@ -131,10 +131,10 @@ TEST_CASE("ResourceGraph: kinds, edges as a set, reference linking") {
 
 TEST_CASE("ResourceGraph: references resolve within the unit first; ambiguous names across units link nothing") {
   ResourceGraph g;
-  auto make = [](const char* address, uint32_t unit, std::vector<std::string> refs = {}) {
+  auto make = [](std::string address, uint32_t unit, std::vector<std::string> refs = {}) {
     Resource r;
-    r.kind = "k";
-    r.address = address;
+    r.kind = std::string("Microsoft.Test/things");
+    r.address = std::move(address);
     r.unit = unit;
     r.references = std::move(refs);
     return r;
