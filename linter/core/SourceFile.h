@@ -118,5 +118,7 @@ class SourceStore {
 std::string displayPath(const std::filesystem::path& p);
 // Checks that `text` is valid UTF-8; on failure sets *badOffset to the first bad byte.
 bool isValidUtf8(std::string_view text, size_t* badOffset);
+// Appends code point `cp` (at most U+10FFFF) encoded as UTF-8; used by every string unescaper.
+void appendUtf8(std::string& out, uint32_t cp);
 
 }  // namespace eg
