@@ -1,4 +1,4 @@
-// edgeguard command line: scan, rules, explain, docs, version.
+// edgeguard command line: scan (and scan --fix), rules, explain, docs, lsp, version.
 // `scan` writes one or more reports (--format, each with an optional --output).
 // Exit status (DESIGN §4): 0 nothing at or above --fail-on; 1 findings at or above it;
 // 2 the tool could not do its job (usage, policy files, inputs that failed to parse).
@@ -13,6 +13,8 @@
 #include <set>
 #include <sstream>
 
+#include "editor/lsp/Server.h"
+#include "linter/engine/Fixes.h"
 #include "linter/engine/Session.h"
 #include "linter/policy/PolicyDocs.h"
 #include "linter/report/Reporter.h"
@@ -105,6 +107,8 @@ struct ScanArgs {
   unsigned jobs = 0;
   uint64_t maxFileSize = 16ull << 20;
   std::string colour = "auto";
+  bool fix = false;     // --fix: apply safe fixes, report what is left
+  bool dryRun = false;  // --dry-run: print the fixes as a unified diff instead
 };
 
 // What reporters need of the catalog: SARIF rule metadata and links to the rule pages.
@@ -218,6 +222,26 @@ int runScan(const ScanArgs& args) {
     return 2;
   }
   ScanResult result = session.scan();
+  bool fixFailed = false;
+  if (args.fix) {
+    FixRun run = applyFixes(result.findings, session.graph(), session.sources(), args.dryRun);
+    for (const std::string& e : run.errors) std::cerr << "edgeguard: " << e << '\n';
+    std::cerr << "edgeguard: " << (args.dryRun ? "would fix " : "fixed ") << run.fixes << " finding"
+              << (run.fixes == 1 ? "" : "s") << " in " << run.files << " file" << (run.files == 1 ? "" : "s") << '\n';
+    std::set<std::string> fixed(run.fixed.begin(), run.fixed.end());
+    std::erase_if(result.findings, [&](const Finding& f) { return fixed.count(f.fingerprint) > 0; });
+    fixFailed = !run.errors.empty();
+    if (args.dryRun) {
+      // The diff is the output; the exit status still says whether findings would remain.
+      std::cout << run.diff << std::flush;
+      if (fixFailed) return 2;
+      Severity threshold = parseSeverity(args.failOn).value_or(Severity::Low);
+      for (const Finding& f : result.findings) {
+        if (args.failOn != "none" && !f.suppressed && !f.unknown && f.severity >= threshold) return 1;
+      }
+      return result.errors.empty() ? 0 : 2;
+    }
+  }
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
                 EDGEGUARD_VERSION, false, ruleInfos(session.catalog()), {}, {}};
   bool wantsGraph = false;
@@ -242,7 +266,7 @@ int runScan(const ScanArgs& args) {
     }
   }
   std::cout << toStdout << std::flush;
-  if (writeFailed || !result.errors.empty()) return 2;
+  if (writeFailed || fixFailed || !result.errors.empty()) return 2;
   if (args.failOn == "none") return 0;
   Severity threshold = parseSeverity(args.failOn).value_or(Severity::Low);
   for (const Finding& f : result.findings) {
@@ -397,6 +421,17 @@ int main(int argc, char** argv) {
   scanCmd->add_option("--max-file-size", scan.maxFileSize, "Skip (and report) files larger than this many bytes");
   scanCmd->add_option("--color", scan.colour, "Colour output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  scanCmd->add_flag("--fix", scan.fix, "Apply the safe fixes to the files, then report what is left");
+  scanCmd->add_flag("--dry-run", scan.dryRun, "With --fix: print the fixes as a unified diff, change nothing")
+      ->needs("--fix");
+
+  lsp::ServerOptions lspOptions;
+  lspOptions.version = EDGEGUARD_VERSION;
+  CLI::App* lspCmd = app.add_subcommand("lsp", "Run the language server (JSON-RPC over standard input/output)");
+  bool lspStdio = true;
+  lspCmd->add_flag("--stdio", lspStdio, "Use standard input/output (the default and only transport)");
+  lspCmd->add_option("--jobs,-j", lspOptions.jobs, "Worker threads per analysis (default: all cores)")
+      ->check(CLI::Range(1u, 256u));
 
   std::vector<std::string> rulesDirs;
   std::string rulesFormat = "text";
@@ -438,6 +473,7 @@ int main(int argc, char** argv) {
     if (*rulesCmd) return runRules(rulesDirs, rulesFormat);
     if (*explainCmd) return runExplain(explainId, explainDirs, explainFormat);
     if (*docsCmd) return runDocs(docsDir, docsCheck);
+    if (*lspCmd) return lsp::runLanguageServer(lspOptions);
     if (*versionCmd) {
       std::cout << "edgeguard " << EDGEGUARD_VERSION << '\n';
       return 0;

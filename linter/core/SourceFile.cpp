@@ -123,28 +123,48 @@ std::string displayPath(const std::filesystem::path& p) {
   return abs.generic_string();
 }
 
-const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError* error) {
+std::string canonicalKey(const std::filesystem::path& path) {
   std::error_code ec;
   std::filesystem::path canon = std::filesystem::weakly_canonical(path, ec);
-  std::string key = (ec ? path : canon).generic_string();
+  return (ec ? path : canon).generic_string();
+}
+
+const std::string* SourceStore::overlay(const std::filesystem::path& path) const {
+  if (!overlays_ || overlays_->empty()) return nullptr;
+  auto it = overlays_->find(canonicalKey(path));
+  return it == overlays_->end() ? nullptr : &it->second;
+}
+
+const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError* error) {
+  std::string key = canonicalKey(path);
   if (const SourceFile* f = find(path)) return f;
   std::string shown = displayPath(path);
   auto fail = [&](std::string msg) -> const SourceFile* {
     if (error) *error = LoadError{shown, std::move(msg)};
     return nullptr;
   };
-  if (std::filesystem::is_directory(path, ec)) return fail("is a directory");
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) return fail("cannot read file: " + ec.message());
-  if (size > limits_.maxFileBytes) {
-    return fail("file is " + std::to_string(size) + " bytes, over the limit of " +
-                std::to_string(limits_.maxFileBytes) + " bytes (set --max-file-size to raise it); not scanned");
+  std::string text;
+  if (const std::string* buffer = overlay(path)) {
+    if (buffer->size() > limits_.maxFileBytes) {
+      return fail("file is " + std::to_string(buffer->size()) + " bytes, over the limit of " +
+                  std::to_string(limits_.maxFileBytes) + " bytes (set --max-file-size to raise it); not scanned");
+    }
+    text = *buffer;
+  } else {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) return fail("is a directory");
+    auto size = std::filesystem::file_size(path, ec);
+    if (ec) return fail("cannot read file: " + ec.message());
+    if (size > limits_.maxFileBytes) {
+      return fail("file is " + std::to_string(size) + " bytes, over the limit of " +
+                  std::to_string(limits_.maxFileBytes) + " bytes (set --max-file-size to raise it); not scanned");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail("cannot open file for reading");
+    text.assign(size, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<size_t>(in.gcount()));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("cannot open file for reading");
-  std::string text(size, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
-  text.resize(static_cast<size_t>(in.gcount()));
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
     text.replace(0, 3, "   ");  // keep offsets stable: blank the BOM instead of removing it
   }
@@ -183,9 +203,7 @@ const SourceFile* SourceStore::get(FileId id) const {
 }
 
 const SourceFile* SourceStore::find(const std::filesystem::path& path) const {
-  std::error_code ec;
-  std::filesystem::path canon = std::filesystem::weakly_canonical(path, ec);
-  std::string key = (ec ? path : canon).generic_string();
+  std::string key = canonicalKey(path);
   std::lock_guard<std::mutex> lock(mu_);
   for (size_t i = 0; i < keys_.size(); ++i) {
     if (!keys_[i].empty() && keys_[i] == key) return files_[i].get();

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -91,7 +92,13 @@ class SourceStore {
   explicit SourceStore(LoadLimits limits = {}) : limits_(limits) {}
   // Reads `path` from disk. Rejects files over the size limit, binary files (NUL bytes),
   // and invalid UTF-8; strips a UTF-8 BOM. Returns the already-loaded file when called twice.
+  // An open editor buffer in the overlay (see setOverlays) is used instead of the disk file.
   const SourceFile* load(const std::filesystem::path& path, LoadError* error);
+  // Editor buffers that override disk content, keyed by canonicalKey(path). Set before loading.
+  using Overlays = std::map<std::string, std::string>;
+  void setOverlays(std::shared_ptr<const Overlays> overlays) { overlays_ = std::move(overlays); }
+  // The overlay text for `path`, or nullptr.
+  const std::string* overlay(const std::filesystem::path& path) const;
   // Adds in-memory text (editor buffers, tests). Replaces nothing: always a new file.
   const SourceFile* add(std::string displayPath, std::string text);
   const SourceFile* get(FileId id) const;
@@ -108,12 +115,15 @@ class SourceStore {
 
  private:
   LoadLimits limits_;
+  std::shared_ptr<const Overlays> overlays_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<SourceFile>> files_;
   std::vector<std::string> keys_;  // canonical path per file (or "" for in-memory)
   std::vector<std::pair<FileId, ByteRange>> secrets_;
 };
 
+// The key a path is known by in a SourceStore (weakly canonical, '/' separators).
+std::string canonicalKey(const std::filesystem::path& p);
 // Path shown to users: relative to the current directory when below it, with '/' separators.
 std::string displayPath(const std::filesystem::path& p);
 // Checks that `text` is valid UTF-8; on failure sets *badOffset to the first bad byte.

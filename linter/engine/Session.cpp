@@ -36,7 +36,7 @@ bool skippedDirectory(const fs::path& p) {
   return name == ".git" || name == ".terraform" || name == "node_modules";
 }
 
-std::string readHead(const fs::path& p) {
+std::string readFileHead(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::string head(512, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
@@ -67,6 +67,12 @@ void parallelFor(size_t n, unsigned jobs, Fn fn) {
 Session::Session(ScanOptions options)
     : options_(std::move(options)), store_(options_.limits), frontEnds_(makeFrontEnds()) {
   if (options_.jobs == 0) options_.jobs = std::max(1u, std::thread::hardware_concurrency());
+  if (options_.overlays) store_.setOverlays(options_.overlays);
+}
+
+std::string Session::readHead(const fs::path& p) const {
+  if (const std::string* buffer = store_.overlay(p)) return buffer->substr(0, 512);
+  return readFileHead(p);
 }
 
 Session::~Session() = default;
@@ -108,6 +114,10 @@ std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
   for (const fs::path& root : roots) {
     std::error_code ec;
     fs::file_status st = fs::status(root, ec);
+    if ((ec || !fs::exists(st)) && store_.overlay(root)) {
+      accept(root, true);  // an editor buffer not saved yet
+      continue;
+    }
     if (ec || !fs::exists(st)) {
       errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "no such file or directory", "EG901"});
       continue;

@@ -29,6 +29,9 @@ struct ScanOptions {
   // being an error: pre-commit and editors pass every changed file (package.json, workflows).
   bool skipUnsupported = false;
   unsigned jobs = 0;  // 0 = hardware concurrency
+  // Editor buffers that override the files on disk (keyed by canonicalKey(path)); a named
+  // path with a buffer is scanned even when it does not exist on disk yet.
+  std::shared_ptr<const SourceStore::Overlays> overlays;
 };
 
 struct ScanResult {
@@ -59,6 +62,7 @@ class Session {
     bool named = false;  // named on the command line (not found by walking a directory)
   };
   std::vector<Discovered> discover(std::vector<Error>& errors);
+  std::string readHead(const std::filesystem::path& p) const;
   void evaluate(ScanResult& result);
 
   ScanOptions options_;

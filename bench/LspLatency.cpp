@@ -1,0 +1,180 @@
+// Latency of `edgeguard lsp`: time from a one-character didChange to the publishDiagnostics of
+// that version, for a generated 5,000-line Terraform file and a 5,000-line Bicep file, each the
+// only file of its workspace folder. Prints median, p95 and max per file.
+//
+// Usage: eg_bench_lsp EDGEGUARD [EDITS=200] [LINES=5000]
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "editor/lsp/Transport.h"
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string terraform(int lines) {
+  std::string out = "terraform {\n  required_providers {\n    azurerm = { source = \"hashicorp/azurerm\", version = \">= 3.0\" }\n  }\n}\n\n";
+  int n = 0;
+  while (std::count(out.begin(), out.end(), '\n') < lines - 20) {
+    ++n;
+    out += "resource \"azurerm_iothub\" \"hub" + std::to_string(n) + "\" {\n"
+           "  name                = \"hub-" + std::to_string(n) + "\"\n"
+           "  resource_group_name = \"rg-bench\"\n"
+           "  location            = \"westeurope\"\n"
+           "  min_tls_version     = \"" + (n % 3 ? "1.2" : "1.0") + "\"\n"
+           "  public_network_access_enabled = false\n\n"
+           "  sku {\n    name     = \"S1\"\n    capacity = 1\n  }\n\n"
+           "  network_rule_set {\n    default_action = \"" + (n % 4 ? "Deny" : "Allow") + "\"\n  }\n\n"
+           "  tags = { owner = \"team-" + std::to_string(n % 7) + "\" }\n}\n\n";
+  }
+  return out;
+}
+
+std::string bicep(int lines) {
+  std::string out = "param location string = 'westeurope'\n\n";
+  int n = 0;
+  while (std::count(out.begin(), out.end(), '\n') < lines - 20) {
+    ++n;
+    out += "resource hub" + std::to_string(n) + " 'Microsoft.Devices/IotHubs@2023-06-30' = {\n"
+           "  name: 'hub-" + std::to_string(n) + "'\n"
+           "  location: location\n"
+           "  sku: {\n    name: 'S1'\n    capacity: 1\n  }\n"
+           "  properties: {\n"
+           "    minTlsVersion: '" + (n % 3 ? "1.2" : "1.0") + "'\n"
+           "    publicNetworkAccess: 'Disabled'\n"
+           "    networkRuleSets: {\n      defaultAction: '" + (n % 4 ? "Deny" : "Allow") + "'\n    }\n"
+           "  }\n"
+           "  tags: {\n    owner: 'team-" + std::to_string(n % 7) + "'\n  }\n}\n\n";
+  }
+  return out;
+}
+
+struct Server {
+  pid_t pid = -1;
+  int in = -1, out = -1;
+  std::unique_ptr<eg::lsp::MessageReader> reader;
+  void send(const json& m) {
+    std::string body = m.dump();
+    std::string framed = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    if (::write(in, framed.data(), framed.size()) != static_cast<ssize_t>(framed.size())) throw std::runtime_error("write failed");
+  }
+  json next() {
+    std::string body, problems;
+    if (reader->next(body, problems) != eg::lsp::MessageReader::Status::Message) throw std::runtime_error("server closed");
+    return json::parse(body);
+  }
+};
+
+Server start(const std::string& binary) {
+  int toServer[2], fromServer[2];
+  if (pipe(toServer) != 0 || pipe(fromServer) != 0) throw std::runtime_error("pipe");
+  Server s;
+  s.pid = fork();
+  if (s.pid == 0) {
+    dup2(toServer[0], 0);
+    dup2(fromServer[1], 1);
+    close(toServer[1]);
+    close(fromServer[0]);
+    execl(binary.c_str(), binary.c_str(), "lsp", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(toServer[0]);
+  close(fromServer[1]);
+  s.in = toServer[1];
+  s.out = fromServer[0];
+  s.reader = std::make_unique<eg::lsp::MessageReader>(eg::lsp::fdSource(s.out));
+  return s;
+}
+
+void measure(const std::string& binary, const fs::path& dir, const std::string& name, const std::string& text,
+             const std::string& languageId, int edits) {
+  fs::create_directories(dir);
+  fs::path file = dir / name;
+  std::ofstream(file) << text;
+  std::string uri = "file://" + fs::absolute(file).string();
+  Server s = start(binary);
+  s.send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
+          {"params", {{"processId", nullptr},
+                      {"capabilities", {{"textDocument", {{"publishDiagnostics", {{"versionSupport", true}}}}}}},
+                      {"workspaceFolders", json::array({{{"uri", "file://" + fs::absolute(dir).string()}, {"name", "bench"}}})}}}});
+  while (!s.next().contains("result")) {
+  }
+  s.send({{"jsonrpc", "2.0"}, {"method", "initialized"}, {"params", json::object()}});
+  auto waitFor = [&](int version) {
+    for (;;) {
+      json m = s.next();
+      if (m.value("method", "") == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri &&
+          m["params"].value("version", -1) == version) {
+        return m["params"]["diagnostics"].size();
+      }
+    }
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  s.send({{"jsonrpc", "2.0"}, {"method", "textDocument/didOpen"},
+          {"params", {{"textDocument", {{"uri", uri}, {"languageId", languageId}, {"version", 1}, {"text", text}}}}}});
+  size_t diagnostics = waitFor(1);
+  double openMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  // Type one character into the name of the first resource, then delete it again.
+  size_t at = text.find("name");
+  size_t quote = text.find_first_of("\"'", at);
+  size_t line = static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(quote), '\n'));
+  size_t col = quote + 2 - (text.rfind('\n', quote) + 1);
+  std::vector<double> ms;
+  for (int i = 0; i < edits; ++i) {
+    int version = i + 2;
+    json change = i % 2 == 0
+                      ? json{{"range", {{"start", {{"line", line}, {"character", col}}}, {"end", {{"line", line}, {"character", col}}}}},
+                             {"text", "x"}}
+                      : json{{"range", {{"start", {{"line", line}, {"character", col}}}, {"end", {{"line", line}, {"character", col + 1}}}}},
+                             {"text", ""}};
+    auto t = std::chrono::steady_clock::now();
+    s.send({{"jsonrpc", "2.0"}, {"method", "textDocument/didChange"},
+            {"params", {{"textDocument", {{"uri", uri}, {"version", version}}}, {"contentChanges", json::array({change})}}}});
+    waitFor(version);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
+  }
+  s.send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "shutdown"}});
+  s.send({{"jsonrpc", "2.0"}, {"method", "exit"}});
+  int status;
+  waitpid(s.pid, &status, 0);
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))]; };
+  std::printf("%-12s %5zu lines %4zu diagnostics  didOpen %7.2f ms  didChange x%d: median %6.2f ms  p95 %6.2f ms  max %6.2f ms\n",
+              name.c_str(), static_cast<size_t>(std::count(text.begin(), text.end(), '\n')), diagnostics, openMs, edits,
+              pct(0.5), pct(0.95), ms.back());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: eg_bench_lsp EDGEGUARD [EDITS=200] [LINES=5000]\n";
+    return 2;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  int edits = argc > 2 ? std::atoi(argv[2]) : 200;
+  int lines = argc > 3 ? std::atoi(argv[3]) : 5000;
+  fs::path root = fs::temp_directory_path() / ("eg-bench-lsp-" + std::to_string(getpid()));
+  try {
+    measure(argv[1], root / "tf", "main.tf", terraform(lines), "terraform", edits);
+    measure(argv[1], root / "bicep", "main.bicep", bicep(lines), "bicep", edits);
+  } catch (const std::exception& e) {
+    std::cerr << "eg_bench_lsp: " << e.what() << '\n';
+    fs::remove_all(root);
+    return 1;
+  }
+  fs::remove_all(root);
+  return 0;
+}

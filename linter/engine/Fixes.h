@@ -1,0 +1,71 @@
+// Fixes: safe, minimal text edits for findings, shared by `edgeguard lsp` (code actions) and
+// `edgeguard scan --fix`. A fix replaces or inserts the fewest bytes it can, so formatting and
+// comments around it stay as they were; it is offered only when the text it edits is a plain
+// literal the fix understands (never an expression, a variable or a placeholder).
+//
+// Fixes exist for: EG004 (minTlsVersion / min_tls_version to 1.2), EG005 (default network
+// action Deny), EG008 (turn off one edgeHub protocol head; three alternatives, none preferred
+// because only the user knows which heads are used), EG009 (LogConfig with rotation in a
+// module's createOptions, string or object form), EG201 (ACR admin user off). Every finding
+// outside EG9xx can also be suppressed with an `edgeguard:ignore` comment.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "linter/core/Finding.h"
+#include "linter/core/SourceFile.h"
+#include "linter/graph/ResourceGraph.h"
+
+namespace eg {
+
+struct TextEdit {
+  FileId file = kNoFile;
+  ByteRange range;  // replaced bytes (empty = insertion at range.begin)
+  std::string newText;
+};
+
+struct Fix {
+  std::string title;
+  std::vector<TextEdit> edits;
+  // Safe to apply without asking (`scan --fix` applies only these; editors mark them preferred).
+  bool preferred = false;
+};
+
+// The fixes for one finding (empty when none is safe). Suppressed findings get none.
+std::vector<Fix> fixesFor(const Finding& finding, const ResourceGraph& graph, const SourceStore& store);
+
+// Inserts `edgeguard:ignore RULE <reason>` above the finding's line in the comment syntax of
+// its file (`#` for HCL, TOML and YAML; `//` for Bicep and JSON, whose readers accept comments).
+std::optional<Fix> suppressionFix(const Finding& finding, const SourceStore& store,
+                                  std::string_view reason = "TODO: explain why this is acceptable");
+
+// Applies non-overlapping edits to `text` (edits for other files are ignored). Edits that
+// overlap an earlier one are dropped and counted in *skipped.
+std::string applyEdits(std::string_view text, FileId file, std::vector<TextEdit> edits, size_t* skipped = nullptr);
+
+// A unified diff (3 lines of context) from `before` to `after`, with `a/PATH` and `b/PATH`
+// headers; empty when they are equal.
+std::string unifiedDiff(const std::string& path, std::string_view before, std::string_view after);
+
+}  // namespace eg
+
+namespace eg {
+
+// `edgeguard scan --fix`: applies the preferred fix of every unsuppressed finding to its file.
+// Each file is re-read first and left alone when it changed since the scan read it; writes go
+// through a temporary file and a rename. With dryRun nothing is written and `diff` holds a
+// unified diff of what would change.
+struct FixRun {
+  size_t fixes = 0;                    // fixes applied (or that would be)
+  size_t files = 0;                    // files changed (or that would be)
+  std::vector<std::string> fixed;      // fingerprints of the findings fixed
+  std::vector<std::string> errors;     // "path: why" for files that could not be fixed
+  std::string diff;
+};
+FixRun applyFixes(const std::vector<Finding>& findings, const ResourceGraph& graph, const SourceStore& store,
+                  bool dryRun);
+
+}  // namespace eg
