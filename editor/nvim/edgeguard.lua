@@ -1,0 +1,55 @@
+-- edgeguard for Neovim's built-in LSP client (Neovim 0.7 or later).
+-- Put this file on your runtimepath (e.g. ~/.config/nvim/lua/edgeguard.lua) and call
+--   require('edgeguard').setup({ cmd = { 'edgeguard', 'lsp' }, settings = { showUnknown = false } })
+-- or paste the body of setup() into your init.lua. Neovim 0.8+ could use vim.lsp.start; this
+-- uses the 0.7 API (start_client + buf_attach_client), which later versions still support.
+local M = {}
+
+-- Files edgeguard may read; the server decides by name and content, like `edgeguard scan`.
+local function candidate(name)
+  return name:match('%.tf$') or name:match('%.tf%.json$') or name:match('%.tfvars$')
+    or name:match('%.bicep$') or name:match('%.bicepparam$') or name:match('%.jsonc?$')
+    or name:match('config%.toml$') or name:match('config%.yaml$')
+end
+
+local function root_of(fname)
+  local markers = { '.git', '.edgeguard.yaml' }
+  local dir = vim.fn.fnamemodify(fname, ':p:h')
+  local found = vim.fn.finddir('.git', dir .. ';')
+  if found ~= '' then return vim.fn.fnamemodify(found, ':p:h:h') end
+  for _, m in ipairs(markers) do
+    local f = vim.fn.findfile(m, dir .. ';')
+    if f ~= '' then return vim.fn.fnamemodify(f, ':p:h') end
+  end
+  return dir
+end
+
+function M.setup(opts)
+  opts = opts or {}
+  local clients = {} -- root dir -> client id
+  local group = vim.api.nvim_create_augroup('edgeguard_lsp', { clear = true })
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = '*',
+    callback = function(args)
+      local name = vim.api.nvim_buf_get_name(args.buf)
+      if name == '' or not candidate(name) then return end
+      local root = root_of(name)
+      local id = clients[root]
+      if not id or not vim.lsp.get_client_by_id(id) then
+        id = vim.lsp.start_client({
+          name = 'edgeguard',
+          cmd = opts.cmd or { 'edgeguard', 'lsp' },
+          root_dir = root,
+          workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
+          init_options = { edgeguard = opts.settings or {} },
+          settings = { edgeguard = opts.settings or {} },
+        })
+        clients[root] = id
+      end
+      if id then vim.lsp.buf_attach_client(args.buf, id) end
+    end,
+  })
+end
+
+return M
