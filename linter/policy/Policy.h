@@ -33,6 +33,15 @@ struct Policy {
   std::string rationale;
   std::map<std::string, std::string> remediation;  // format -> text
   std::vector<std::string> references;
+  // Equivalent rules of other scanners, for users migrating: scanner -> rule ids.
+  // Scanners: checkov, kics, trivy (tfsec), psrule, azure_policy, tflint.
+  std::map<std::string, std::vector<std::string>> peers;
+  // Short bad and good examples per format, shown in the docs.
+  struct Example {
+    std::string bad;
+    std::string good;
+  };
+  std::map<std::string, Example> examples;  // format -> example
   std::vector<std::string> kinds;    // resource kinds it applies to
   std::vector<std::string> formats;  // formats it applies to (fixtures are required for each)
   Value parameters = Value::object();

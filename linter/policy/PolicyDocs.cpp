@@ -28,6 +28,17 @@ std::string formatName(const std::string& format) {
   return it == names.end() ? format : it->second;
 }
 
+std::string scannerName(const std::string& scanner) {
+  static const std::map<std::string, std::string> names = {{"checkov", "checkov"},
+                                                           {"kics", "KICS"},
+                                                           {"trivy", "trivy / tfsec"},
+                                                           {"psrule", "PSRule for Azure"},
+                                                           {"azure_policy", "Azure Policy"},
+                                                           {"tflint", "tflint (azurerm ruleset)"}};
+  auto it = names.find(scanner);
+  return it == names.end() ? scanner : it->second;
+}
+
 }  // namespace
 
 std::string docsFileName(const Policy& p) { return p.id + "-" + p.name + ".md"; }
@@ -53,6 +64,14 @@ std::string renderMarkdown(const Policy& p) {
     for (const Member& m : p.parameters.asObject()) out += "| `" + m.key + "` | `" + m.value.toJson() + "` |\n";
     out += "\n";
   }
+  if (!p.examples.empty()) {
+    out += "## Examples\n\n";
+    for (const auto& [format, ex] : p.examples) {
+      out += "### " + formatName(format) + "\n\nReported:\n\n";
+      out += "```" + fenceLanguage(format) + "\n" + trimEnd(ex.bad) + "\n```\n\nNot reported:\n\n";
+      out += "```" + fenceLanguage(format) + "\n" + trimEnd(ex.good) + "\n```\n\n";
+    }
+  }
   out += "## How to fix\n\n";
   for (const auto& [format, text] : p.remediation) {
     out += "### " + formatName(format) + "\n\n";
@@ -61,6 +80,14 @@ std::string renderMarkdown(const Policy& p) {
   out += "## Suppressing\n\n";
   out += "Put `# edgeguard:ignore " + p.id + " <reason>` (or `//` in Bicep and JSON) on the line above the\n"
          "resource or attribute, or at the end of its line. The reason is required.\n";
+  if (!p.peers.empty()) {
+    out += "\n## Equivalent rules in other scanners\n\n| scanner | rules |\n|---|---|\n";
+    for (const auto& [scanner, ids] : p.peers) {
+      std::string list;
+      for (const auto& id : ids) list += (list.empty() ? "`" : ", `") + id + "`";
+      out += "| " + scannerName(scanner) + " | " + list + " |\n";
+    }
+  }
   if (!p.references.empty()) {
     out += "\n## References\n\n";
     for (const auto& r : p.references) out += "- " + r + "\n";

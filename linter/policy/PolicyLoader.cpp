@@ -18,8 +18,9 @@ namespace {
 
 constexpr std::string_view kFormats[] = {"terraform", "bicep", "arm", "edge", "aziot"};
 constexpr std::string_view kTopKeys[] = {"id", "name", "severity", "title", "defender", "description",
-                                         "rationale", "remediation", "references", "applies_to",
+                                         "rationale", "remediation", "references", "peers", "examples", "applies_to",
                                          "parameters", "where", "for_each", "violation", "aggregate", "message"};
+constexpr std::string_view kPeerScanners[] = {"checkov", "kics", "trivy", "psrule", "azure_policy", "tflint"};
 constexpr std::string_view kCountKeys[] = {"count_gt", "count_ge", "count_lt", "count_le", "count_eq"};
 constexpr size_t kMaxRegexLength = 4096;
 
@@ -640,6 +641,24 @@ void readMetadata(Compiler& c, const Compiler::Fields& top, Policy& p, bool buil
     size_t i = 0;
     for (const YAML::Node& r : *refs) {
       if (!p.references[i++].starts_with("https://")) c.fail(r, "references must be https:// URLs");
+    }
+  }
+
+  if (const YAML::Node* peers = top.find("peers")) {
+    Compiler::Fields pf = c.fields(*peers, 1, "peers", kPeerScanners);
+    for (const auto& [k, v] : pf.entries) {
+      p.peers[k] = c.strings(v, 2, "peers." + k, true);
+      if (p.peers[k].empty()) c.fail(v, "peers." + k + " must not be empty (leave the scanner out instead)");
+    }
+  }
+  if (const YAML::Node* examples = top.find("examples")) {
+    static constexpr std::string_view exampleKeys[] = {"bad", "good"};
+    Compiler::Fields ef = c.fields(*examples, 1, "examples", kFormats);
+    for (const auto& [format, v] : ef.entries) {
+      Compiler::Fields bg = c.fields(v, 2, "examples." + format, exampleKeys);
+      Policy::Example& ex = p.examples[format];
+      ex.bad = c.nonEmpty(c.require(bg, "bad", "examples." + format), 3, "examples." + format + ".bad");
+      ex.good = c.nonEmpty(c.require(bg, "good", "examples." + format), 3, "examples." + format + ".good");
     }
   }
 
