@@ -1,4 +1,4 @@
-// edgeguard command line: scan, rules, explain, docs, version.
+// edgeguard command line: scan, rules, explain, docs, init, version.
 // `scan` writes one or more reports (--format, each with an optional --output).
 // Exit status (DESIGN §4): 0 nothing at or above --fail-on; 1 findings at or above it;
 // 2 the tool could not do its job (usage, policy files, inputs that failed to parse).
@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "linter/engine/Baseline.h"
 #include "linter/engine/Session.h"
 #include "linter/policy/PolicyDocs.h"
 #include "linter/report/Reporter.h"
@@ -97,6 +98,11 @@ struct ScanArgs {
   std::vector<std::string> paths;
   std::vector<OutputSpec> outputs;  // from --format/--output, paired by pairOutputs()
   std::string failOn = "low";
+  bool failOnGiven = false;  // --fail-on on the command line wins over the configuration's
+  std::string configPath;    // --config
+  bool noConfig = false;
+  std::string baseline, writeBaseline;
+  bool failOnStale = false;
   std::vector<std::string> policyDirs;
   std::vector<std::string> vars;
   std::vector<std::string> varFiles;
@@ -210,6 +216,32 @@ int runScan(const ScanArgs& args) {
   options.jobs = args.jobs;
   options.limits.maxFileBytes = args.maxFileSize;
 
+  // The configuration: --config, else the nearest .edgeguard.yaml above the first path.
+  std::string failOn = args.failOn;
+  if (!args.noConfig) {
+    std::optional<fs::path> configFile;
+    if (!args.configPath.empty()) configFile = fs::path(args.configPath);
+    else configFile = findConfig(options.paths.empty() ? fs::path(".") : options.paths.front());
+    if (configFile) {
+      auto config = std::make_shared<Config>();
+      std::vector<Error> configErrors;
+      if (!loadConfig(*configFile, *config, configErrors)) {
+        printPolicyErrors(configErrors);
+        return 2;
+      }
+      if (config->failOn && !args.failOnGiven) failOn = config->failOn->value;
+      options.config = std::move(config);
+    }
+  }
+  Baseline baseline;
+  if (!args.baseline.empty()) {
+    std::vector<Error> baselineErrors;
+    if (!loadBaseline(args.baseline, baseline, baselineErrors)) {
+      printPolicyErrors(baselineErrors);
+      return 2;
+    }
+  }
+
   Session session(options);
   std::vector<Error> policyErrors;
   if (!session.loadPolicies(policyErrors)) {
@@ -218,6 +250,36 @@ int runScan(const ScanArgs& args) {
     return 2;
   }
   ScanResult result = session.scan();
+  if (!args.writeBaseline.empty()) {
+    std::string error;
+    if (!writeFileAtomically(args.writeBaseline,
+                             writeBaseline(result.findings, session.sources(), args.writeBaseline, EDGEGUARD_VERSION),
+                             error)) {
+      std::cerr << "edgeguard: " << error << '\n';
+      return 2;
+    }
+    size_t recorded = 0;
+    for (const Finding& f : result.findings) recorded += f.suppressed ? 0 : 1;
+    std::cerr << "edgeguard: wrote " << recorded << " finding" << (recorded == 1 ? "" : "s") << " to baseline "
+              << args.writeBaseline << '\n';
+  }
+  bool staleEntries = false;
+  if (!args.baseline.empty()) {
+    BaselineOutcome outcome = applyBaseline(baseline, result.findings, session.sources());
+    if (outcome.hidden) {
+      std::cerr << "edgeguard: " << outcome.hidden << " finding" << (outcome.hidden == 1 ? "" : "s")
+                << " hidden by baseline " << args.baseline << '\n';
+    }
+    for (const BaselineEntry& e : outcome.stale) {
+      std::cerr << args.baseline << ": stale baseline entry: " << e.rule << " " << e.resource << " in " << e.path
+                << " no longer matches a finding\n";
+    }
+    if (!outcome.stale.empty()) {
+      staleEntries = true;
+      std::cerr << "edgeguard: " << outcome.stale.size() << " stale baseline entr" << (outcome.stale.size() == 1 ? "y" : "ies")
+                << "; refresh the file with --write-baseline " << args.baseline << '\n';
+    }
+  }
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
                 EDGEGUARD_VERSION, false, ruleInfos(session.catalog()), {}, {}};
   bool wantsGraph = false;
@@ -243,8 +305,10 @@ int runScan(const ScanArgs& args) {
   }
   std::cout << toStdout << std::flush;
   if (writeFailed || !result.errors.empty()) return 2;
-  if (args.failOn == "none") return 0;
-  Severity threshold = parseSeverity(args.failOn).value_or(Severity::Low);
+  if (!args.writeBaseline.empty()) return 0;  // the findings were just accepted
+  if (staleEntries && args.failOnStale) return 1;
+  if (failOn == "none") return 0;
+  Severity threshold = parseSeverity(failOn).value_or(Severity::Low);
   for (const Finding& f : result.findings) {
     if (!f.suppressed && !f.unknown && f.severity >= threshold) return 1;
   }
@@ -326,6 +390,31 @@ int runDocs(const std::string& dir, bool check) {
   return stale ? 1 : 0;
 }
 
+int runInit(const std::string& dir, bool force) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    std::cerr << "edgeguard: " << dir << " is not a directory\n";
+    return 2;
+  }
+  fs::path path = fs::path(dir) / kConfigFileNames[0];
+  if (!force) {
+    for (const char* name : kConfigFileNames) {
+      if (fs::exists(fs::path(dir) / name, ec)) {
+        std::cerr << "edgeguard: " << (fs::path(dir) / name).generic_string()
+                  << " already exists (use --force to overwrite it)\n";
+        return 2;
+      }
+    }
+  }
+  std::string error;
+  if (!writeFileAtomically(path, std::string(starterConfig()), error)) {
+    std::cerr << "edgeguard: " << error << '\n';
+    return 2;
+  }
+  std::cout << "wrote " << path.generic_string() << '\n';
+  return 0;
+}
+
 int runExplain(const std::string& id, const std::vector<std::string>& dirs, const std::string& format) {
   ScanOptions options;
   std::unique_ptr<Session> session;
@@ -385,8 +474,14 @@ int main(int argc, char** argv) {
                        "Write the report of the preceding --format to FILE instead of standard output")
           ->take_all()
           ->allow_extra_args(false);
-  scanCmd->add_option("--fail-on", scan.failOn, "Lowest severity that makes the exit status 1")
-      ->check(CLI::IsMember({"high", "medium", "low", "none"}));
+  CLI::Option* failOnOpt = scanCmd->add_option("--fail-on", scan.failOn, "Lowest severity that makes the exit status 1")
+                               ->check(CLI::IsMember({"high", "medium", "low", "none"}));
+  scanCmd->add_option("--config", scan.configPath,
+                      "Configuration file (default: the nearest .edgeguard.yaml above the first path)");
+  scanCmd->add_flag("--no-config", scan.noConfig, "Ignore .edgeguard.yaml files");
+  scanCmd->add_option("--baseline", scan.baseline, "Hide the findings recorded in this baseline file");
+  scanCmd->add_option("--write-baseline", scan.writeBaseline, "Record the current findings in this baseline file");
+  scanCmd->add_flag("--fail-on-stale", scan.failOnStale, "Exit 1 when the baseline has entries that match nothing");
   scanCmd->add_option("--policy-dir", scan.policyDirs, "Directory of additional policy files");
   scanCmd->add_option("--var", scan.vars, "Terraform variable NAME=VALUE");
   scanCmd->add_option("--var-file", scan.varFiles, "Terraform .tfvars file")->check(CLI::ExistingFile);
@@ -418,6 +513,12 @@ int main(int argc, char** argv) {
   docsCmd->add_option("dir", docsDir, "Output directory (default docs/rules)");
   docsCmd->add_flag("--check", docsCheck, "Only check that the pages are up to date (exit 1 if not)");
 
+  std::string initDir = ".";
+  bool initForce = false;
+  CLI::App* initCmd = app.add_subcommand("init", "Write a commented starter .edgeguard.yaml");
+  initCmd->add_option("dir", initDir, "Directory to write it in (default: .)");
+  initCmd->add_flag("--force", initForce, "Overwrite an existing configuration file");
+
   CLI::App* versionCmd = app.add_subcommand("version", "Print the version");
 
   try {
@@ -433,11 +534,17 @@ int main(int argc, char** argv) {
         std::cerr << "edgeguard: " << error << '\n';
         return 2;
       }
+      scan.failOnGiven = failOnOpt->count() > 0;
+      if (scan.noConfig && !scan.configPath.empty()) {
+        std::cerr << "edgeguard: --config and --no-config exclude each other\n";
+        return 2;
+      }
       return runScan(scan);
     }
     if (*rulesCmd) return runRules(rulesDirs, rulesFormat);
     if (*explainCmd) return runExplain(explainId, explainDirs, explainFormat);
     if (*docsCmd) return runDocs(docsDir, docsCheck);
+    if (*initCmd) return runInit(initDir, initForce);
     if (*versionCmd) {
       std::cout << "edgeguard " << EDGEGUARD_VERSION << '\n';
       return 0;

@@ -82,6 +82,19 @@ bool Session::loadPolicies(std::vector<Error>& errors) {
     }
     ok = catalog_.loadDirectory(dir, errors) && ok;
   }
+  if (options_.config) {
+    for (const auto& [dir, at] : options_.config->policyDirs) {
+      std::error_code ec;
+      if (!fs::is_directory(dir, ec)) {
+        errors.push_back(Error{options_.config->path.generic_string(), kNoFile, {}, at.line, at.column,
+                               "policy-dirs: " + dir.generic_string() + " is not a directory", kConfigErrorCode});
+        ok = false;
+        continue;
+      }
+      ok = catalog_.loadDirectory(dir, errors) && ok;
+    }
+    ok = applyConfig(*options_.config, catalog_, errors) && ok;
+  }
   return ok;
 }
 
@@ -90,9 +103,11 @@ std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
   if (roots.empty()) roots.emplace_back(".");
   std::vector<Discovered> out;
   std::set<std::string> seen;
+  const Config* config = options_.config.get();
   auto accept = [&](const fs::path& p, bool explicitFile) {
     std::string key = p.lexically_normal().generic_string();
     if (!seen.insert(key).second) return;
+    if (config && config->excludes(p)) return;
     std::string head = readHead(p);
     for (const auto& fe : frontEnds_) {
       if (fe->accepts(p, head)) {
@@ -131,7 +146,9 @@ std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
       const fs::directory_entry& entry = *it;
       std::error_code sec;
       if (entry.is_directory(sec) && !entry.is_symlink(sec)) {
-        if (skippedDirectory(entry.path())) it.disable_recursion_pending();
+        if (skippedDirectory(entry.path()) || (config && config->excludes(entry.path()))) {
+          it.disable_recursion_pending();
+        }
       } else if (entry.is_regular_file(sec) && !entry.is_symlink(sec)) {
         found.push_back(entry.path());
       }
@@ -222,6 +239,11 @@ ScanResult Session::scan() {
     result.files += ur.files;
     for (Resource& r : ur.resources) {
       r.unit = static_cast<uint32_t>(u);
+      if (options_.config && r.format == "edge") {
+        // A security group declared in the configuration takes precedence over the tag.
+        std::string group = options_.config->securityGroupOf(store_.get(r.file)->path());
+        if (!group.empty()) r.attributes.set("securityGroup", Value(group));
+      }
       graph_.add(std::move(r));
     }
     for (Error& e : ur.errors) {

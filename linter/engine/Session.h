@@ -13,6 +13,7 @@
 
 #include "linter/core/Finding.h"
 #include "linter/core/SourceFile.h"
+#include "linter/engine/Config.h"
 #include "linter/graph/ResourceGraph.h"
 #include "linter/policy/Policy.h"
 #include "parsers/FrontEnd.h"
@@ -29,6 +30,9 @@ struct ScanOptions {
   // being an error: pre-commit and editors pass every changed file (package.json, workflows).
   bool skipUnsupported = false;
   unsigned jobs = 0;  // 0 = hardware concurrency
+  // Project configuration (.edgeguard.yaml): rule selection, severities, parameters, extra
+  // policy directories (applied by loadPolicies), excludes and security groups (by scan).
+  std::shared_ptr<const Config> config;
 };
 
 struct ScanResult {
@@ -43,8 +47,9 @@ class Session {
   explicit Session(ScanOptions options);
   ~Session();
 
-  // Loads the built-in pack and --policy-dir policies. False when any policy file is invalid
-  // (its errors are returned); the scan may still run with the valid ones.
+  // Loads the built-in pack and --policy-dir policies, then applies the configuration's rule
+  // settings. False when any policy file or rule setting is invalid (its errors are returned);
+  // the scan may still run with the valid ones.
   bool loadPolicies(std::vector<Error>& errors);
   const policy::PolicyCatalog& catalog() const { return catalog_; }
 

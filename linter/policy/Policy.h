@@ -62,8 +62,16 @@ class PolicyCatalog {
   bool loadDirectory(const std::filesystem::path& dir, std::vector<Error>& errors);
   // Loads one policy from text; `path` is used in error messages.
   bool loadText(std::string_view text, const std::string& path, bool builtin, std::vector<Error>& errors);
-  // Overrides a parameter (from configuration). False when the policy or parameter is unknown.
-  bool setParameter(std::string_view policy, std::string_view name, Value value);
+  // Overrides a parameter (from configuration). False, with the reason in *error, when the
+  // policy or parameter is unknown or the value does not fit (the policy is then unchanged).
+  bool setParameter(std::string_view policy, std::string_view name, Value value, std::string* error = nullptr);
+  // Changes a rule's severity (from configuration). False when the policy is unknown.
+  bool setSeverity(std::string_view policy, Severity severity);
+  // Drops the policies for which `drop` returns true (rules disabled by configuration).
+  template <typename Pred>
+  void removeIf(Pred drop) {
+    std::erase_if(policies_, [&](const std::shared_ptr<Policy>& p) { return drop(static_cast<const Policy&>(*p)); });
+  }
 
   const std::vector<std::shared_ptr<Policy>>& policies() const { return policies_; }
   const Policy* find(std::string_view idOrName) const;

@@ -77,15 +77,39 @@ bool PolicyCatalog::loadText(std::string_view text, const std::string& path, boo
   return true;
 }
 
-bool PolicyCatalog::setParameter(std::string_view policy, std::string_view name, Value value) {
+bool PolicyCatalog::setParameter(std::string_view policy, std::string_view name, Value value, std::string* error) {
+  std::string ignored;
+  if (!error) error = &ignored;
   const Policy* found = find(policy);
-  if (!found || !found->parameters.get(name)) return false;
+  if (!found) {
+    *error = "no rule '" + std::string(policy) + "'";
+    return false;
+  }
+  if (!found->parameters.get(name)) {
+    std::string known;
+    for (const Member& m : found->parameters.asObject()) known += (known.empty() ? "" : ", ") + m.key;
+    *error = found->id + " has no parameter '" + std::string(name) + "'" +
+             (known.empty() ? std::string(" (it takes none)") : "; it takes: " + known);
+    return false;
+  }
   for (auto& p : policies_) {
     if (p.get() != found) continue;
     Value params = p->parameters;
+    std::string shown = value.toJson();
     params.set(name, std::move(value));
-    std::string error;
-    return recompilePolicy(*p, params, &error);
+    if (recompilePolicy(*p, params, error)) return true;
+    *error = found->id + " parameter '" + std::string(name) + "' = " + shown + ": " + *error;
+    return false;
+  }
+  return false;
+}
+
+bool PolicyCatalog::setSeverity(std::string_view policy, Severity severity) {
+  for (auto& p : policies_) {
+    if (equalsIgnoreCase(p->id, policy) || equalsIgnoreCase(p->name, policy)) {
+      p->severity = severity;
+      return true;
+    }
   }
   return false;
 }

@@ -11,6 +11,7 @@
 #include <regex>
 
 #include "linter/policy/CheckNode.h"
+#include "linter/policy/YamlReader.h"
 
 namespace eg::policy {
 
@@ -30,173 +31,12 @@ struct LoaderState {
   PolicyOrigin origin;
 };
 
-struct LoadFailure {
-  YAML::Mark mark;
-  std::string message;
-};
-
-template <size_t N>
-bool oneOf(std::string_view s, const std::string_view (&set)[N]) {
-  for (std::string_view x : set) {
-    if (x == s) return true;
-  }
-  return false;
-}
-
-template <typename Range>
-std::string joined(const Range& r) {
-  std::string out;
-  for (std::string_view x : r) {
-    if (!out.empty()) out += ", ";
-    out += x;
-  }
-  return out;
-}
-
-std::string_view typeOf(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Null: return "null";
-    default: return "a scalar";
-  }
-}
-
-// Plain (unquoted) scalars follow the YAML 1.2 core schema; quoted ones are strings.
-bool isQuoted(const YAML::Node& n) { return n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str"; }
-
-Value plainScalar(const std::string& s) {
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Value(nullptr);
-  if (s == "true" || s == "True" || s == "TRUE") return Value(true);
-  if (s == "false" || s == "False" || s == "FALSE") return Value(false);
-  std::string_view t = s;
-  if (t.front() == '+') t.remove_prefix(1);
-  bool numeric = !t.empty();
-  for (char c : t) {
-    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == 'e' || c == 'E' || c == '+')) numeric = false;
-  }
-  if (numeric) {
-    double d = 0;
-    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
-    if (ec == std::errc() && ptr == t.data() + t.size() && std::isfinite(d)) return Value(d);
-  }
-  return Value(s);
-}
-
-class Compiler {
+class Compiler : public YamlReader {
  public:
-  explicit Compiler(Value params) : params_(std::move(params)) {}
-
-  [[noreturn]] void fail(const YAML::Node& n, std::string message) const { throw LoadFailure{n.Mark(), std::move(message)}; }
-
-  void visit(const YAML::Node& n, int depth) {
-    if (depth > kMaxYamlDepth) fail(n, "policy nested deeper than " + std::to_string(kMaxYamlDepth) + " levels");
-    if (++nodes_ > kMaxYamlNodes) {
-      fail(n, "policy too large: more than " + std::to_string(kMaxYamlNodes) + " YAML nodes (are aliases expanding it?)");
-    }
-  }
-
-  // A mapping's entries, checked for scalar keys, duplicates and allowed names.
-  struct Fields {
-    YAML::Node self;
-    std::vector<std::pair<std::string, YAML::Node>> entries;
-    std::vector<YAML::Node> keys;
-    const YAML::Node* find(std::string_view key) const {
-      for (const auto& [k, v] : entries) {
-        if (k == key) return &v;
-      }
-      return nullptr;
-    }
-  };
-
-  template <typename Allowed>
-  Fields fields(const YAML::Node& n, int depth, std::string_view what, const Allowed& allowed) {
-    visit(n, depth);
-    if (!n.IsMap()) fail(n, std::string(what) + " must be a mapping, not " + std::string(typeOf(n)));
-    Fields f;
-    f.self = n;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      visit(it->first, depth + 1);
-      if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
-      std::string key = it->first.Scalar();
-      if (f.find(key)) fail(it->first, "duplicate key '" + key + "'");
-      bool ok = false;
-      for (std::string_view a : allowed) {
-        if (a == key) ok = true;
-      }
-      if (!ok) fail(it->first, "unknown key '" + key + "' in " + std::string(what) + "; expected one of: " + joined(allowed));
-      f.entries.emplace_back(key, it->second);
-      f.keys.push_back(it->first);
-    }
-    return f;
-  }
-
-  const YAML::Node& require(const Fields& f, std::string_view key, std::string_view what) const {
-    const YAML::Node* n = f.find(key);
-    if (!n) fail(f.self, std::string(what) + " needs '" + std::string(key) + "'");
-    return *n;
-  }
-
-  std::string string(const YAML::Node& n, int depth, std::string_view what) {
-    visit(n, depth);
-    if (!n.IsScalar()) fail(n, std::string(what) + " must be a string, not " + std::string(typeOf(n)));
-    return n.Scalar();
-  }
-
-  std::string nonEmpty(const YAML::Node& n, int depth, std::string_view what) {
-    std::string s = string(n, depth, what);
-    if (s.find_first_not_of(" \t\r\n") == std::string::npos) fail(n, std::string(what) + " must not be empty");
-    return s;
-  }
-
-  bool boolean(const YAML::Node& n, int depth, std::string_view what) {
-    visit(n, depth);
-    Value v = n.IsScalar() && !isQuoted(n) ? plainScalar(n.Scalar()) : Value(nullptr);
-    if (!v.isBool()) fail(n, std::string(what) + " must be true or false");
-    return v.asBool();
-  }
-
-  std::vector<std::string> strings(const YAML::Node& n, int depth, std::string_view what, bool allowScalar) {
-    visit(n, depth);
-    std::vector<std::string> out;
-    if (allowScalar && n.IsScalar()) {
-      out.push_back(n.Scalar());
-      return out;
-    }
-    if (!n.IsSequence()) fail(n, std::string(what) + " must be a list of strings, not " + std::string(typeOf(n)));
-    for (const YAML::Node& e : n) out.push_back(string(e, depth + 1, std::string(what) + " entries"));
-    return out;
-  }
-
-  // Any YAML value as a Value (parameters, operands).
-  Value toValue(const YAML::Node& n, int depth, bool substitute) {
-    visit(n, depth);
-    switch (n.Type()) {
-      case YAML::NodeType::Scalar: {
-        const std::string& s = n.Scalar();
-        if (substitute && s.find("{{") != std::string::npos) return substituted(n);
-        return isQuoted(n) ? Value(s) : plainScalar(s);
-      }
-      case YAML::NodeType::Sequence: {
-        Array a;
-        for (const YAML::Node& e : n) a.push_back(toValue(e, depth + 1, substitute));
-        return Value(std::move(a));
-      }
-      case YAML::NodeType::Map: {
-        Value o = Value::object();
-        for (auto it = n.begin(); it != n.end(); ++it) {
-          visit(it->first, depth + 1);
-          if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
-          o.set(it->first.Scalar(), toValue(it->second, depth + 1, substitute));
-        }
-        return o;
-      }
-      default: return Value(nullptr);
-    }
-  }
+  explicit Compiler(Value params) : YamlReader("policy", kMaxYamlDepth, kMaxYamlNodes), params_(std::move(params)) {}
 
   // "{{params.x}}" -> the parameter's typed value; "a-{{params.x}}" -> the rendered string.
-  Value substituted(const YAML::Node& n) {
+  Value substituted(const YAML::Node& n) override {
     TemplateScope scope;
     scope.params = &params_;
     scope.paramsOnly = true;
@@ -592,7 +432,6 @@ class Compiler {
 
  private:
   Value params_;
-  size_t nodes_ = 0;
   bool allowItem_ = false;
   bool hasForEach_ = false;
   bool hasAggregate_ = false;
