@@ -1,4 +1,4 @@
-// edgeguard command line: scan, rules, explain, docs, init, version.
+// edgeguard command line: scan, graph, rules, explain, docs, init, version.
 // `scan` writes one or more reports (--format, each with an optional --output).
 // Exit status (DESIGN §4): 0 nothing at or above --fail-on; 1 findings at or above it;
 // 2 the tool could not do its job (usage, policy files, inputs that failed to parse).
@@ -10,12 +10,15 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "linter/engine/Baseline.h"
+#include "linter/engine/ChangedLines.h"
 #include "linter/engine/Session.h"
 #include "linter/policy/PolicyDocs.h"
+#include "linter/report/GraphWriter.h"
 #include "linter/report/Reporter.h"
 
 #ifndef EDGEGUARD_VERSION
@@ -103,6 +106,8 @@ struct ScanArgs {
   bool noConfig = false;
   std::string baseline, writeBaseline;
   bool failOnStale = false;
+  std::string diffBase, changedFilesFrom;
+  std::vector<std::string> contextPaths;
   std::vector<std::string> policyDirs;
   std::vector<std::string> vars;
   std::vector<std::string> varFiles;
@@ -143,7 +148,7 @@ std::vector<RuleInfo> ruleInfos(const policy::PolicyCatalog& catalog) {
 // The resources and edges, for the Markdown reporter's diagram.
 void copyGraph(const ResourceGraph& graph, Report& report) {
   report.nodes.reserve(graph.size());
-  for (const Resource& r : graph.resources()) report.nodes.push_back(ReportNode{r.address, r.kind, r.file});
+  for (const Resource& r : graph.resources()) report.nodes.push_back(ReportNode{r.address, r.kind, r.file, r.header});
   for (const Edge& e : graph.edges()) report.edges.push_back(ReportEdge{e.from, e.to, e.kind});
 }
 
@@ -198,8 +203,9 @@ bool pairOutputs(const CLI::App& cmd, const CLI::Option* formatOpt, const std::v
   return true;
 }
 
-int runScan(const ScanArgs& args) {
-  ScanOptions options;
+// ScanOptions from the command line and the configuration file. 0, or the exit status of a
+// usage or configuration error (already reported).
+int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn) {
   for (const auto& p : args.paths) options.paths.emplace_back(p);
   for (const auto& p : args.policyDirs) options.policyDirs.emplace_back(p);
   for (const auto& v : args.vars) {
@@ -211,13 +217,18 @@ int runScan(const ScanArgs& args) {
     options.frontEnd.terraformVars[v.substr(0, eq)] = v.substr(eq + 1);
   }
   for (const auto& f : args.varFiles) options.frontEnd.terraformVarFiles.emplace_back(f);
+  for (const auto& p : args.contextPaths) options.contextPaths.emplace_back(p);
   options.showUnknown = args.showUnknown;
   options.skipUnsupported = args.skipUnsupported;
   options.jobs = args.jobs;
   options.limits.maxFileBytes = args.maxFileSize;
 
   // The configuration: --config, else the nearest .edgeguard.yaml above the first path.
-  std::string failOn = args.failOn;
+  failOn = args.failOn;
+  if (args.noConfig && !args.configPath.empty()) {
+    std::cerr << "edgeguard: --config and --no-config exclude each other\n";
+    return 2;
+  }
   if (!args.noConfig) {
     std::optional<fs::path> configFile;
     if (!args.configPath.empty()) configFile = fs::path(args.configPath);
@@ -233,6 +244,28 @@ int runScan(const ScanArgs& args) {
       options.config = std::move(config);
     }
   }
+  return 0;
+}
+
+// Options that choose and read the inputs: shared by `scan` and `graph`.
+void addInputOptions(CLI::App* cmd, ScanArgs& args) {
+  cmd->add_option("paths", args.paths, "Files or directories to scan");
+  cmd->add_option("--config", args.configPath,
+                  "Configuration file (default: the nearest .edgeguard.yaml above the first path)");
+  cmd->add_flag("--no-config", args.noConfig, "Ignore .edgeguard.yaml files");
+  cmd->add_option("--context", args.contextPaths,
+                  "Also load these files or directories so cross-file rules see them, without reporting on them");
+  cmd->add_option("--policy-dir", args.policyDirs, "Directory of additional policy files");
+  cmd->add_option("--var", args.vars, "Terraform variable NAME=VALUE");
+  cmd->add_option("--var-file", args.varFiles, "Terraform .tfvars file")->check(CLI::ExistingFile);
+  cmd->add_option("--jobs,-j", args.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
+  cmd->add_option("--max-file-size", args.maxFileSize, "Skip (and report) files larger than this many bytes");
+}
+
+int runScan(const ScanArgs& args) {
+  ScanOptions options;
+  std::string failOn;
+  if (int status = prepareScan(args, options, failOn)) return status;
   Baseline baseline;
   if (!args.baseline.empty()) {
     std::vector<Error> baselineErrors;
@@ -262,6 +295,29 @@ int runScan(const ScanArgs& args) {
     for (const Finding& f : result.findings) recorded += f.suppressed ? 0 : 1;
     std::cerr << "edgeguard: wrote " << recorded << " finding" << (recorded == 1 ? "" : "s") << " to baseline "
               << args.writeBaseline << '\n';
+  }
+  if (!args.diffBase.empty() || !args.changedFilesFrom.empty()) {
+    ChangedLines changed;
+    std::string error;
+    if (!args.diffBase.empty() &&
+        !changedSinceRevision(args.diffBase, options.paths.empty() ? fs::path(".") : options.paths.front(), changed,
+                              error)) {
+      std::cerr << "edgeguard: " << error << '\n';
+      return 2;
+    }
+    if (!args.changedFilesFrom.empty() && !changedFilesFrom(args.changedFilesFrom, changed, error)) {
+      std::cerr << "edgeguard: " << error << '\n';
+      return 2;
+    }
+    // A finding on a resource's header (a missing setting) counts when the resource changed.
+    std::map<std::pair<FileId, uint32_t>, ByteRange> bodies;
+    for (const Resource& r : session.graph().resources()) bodies.emplace(std::pair{r.file, r.header.begin}, r.body);
+    auto bodyOf = [&](const Finding& f) -> std::optional<ByteRange> {
+      auto it = bodies.find({f.anchor.file, f.anchor.range.begin});
+      if (it == bodies.end()) return std::nullopt;
+      return it->second;
+    };
+    keepChanged(changed, session.sources(), bodyOf, result.findings, result.errors);
   }
   bool staleEntries = false;
   if (!args.baseline.empty()) {
@@ -313,6 +369,45 @@ int runScan(const ScanArgs& args) {
     if (!f.suppressed && !f.unknown && f.severity >= threshold) return 1;
   }
   return 0;
+}
+
+int runGraph(const ScanArgs& args, const std::string& format, const std::string& output) {
+  ScanOptions options;
+  std::string failOn;
+  if (int status = prepareScan(args, options, failOn)) return status;
+  Session session(options);
+  std::vector<Error> policyErrors;
+  if (!session.loadPolicies(policyErrors)) {
+    printPolicyErrors(policyErrors);
+    return 2;
+  }
+  ScanResult result = session.scan();
+  Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
+                EDGEGUARD_VERSION, false, {}, {}, {}};
+  copyGraph(session.graph(), report);
+  std::ostringstream text;
+  writeGraph(report, format, text);
+  for (const Error& e : result.errors) {
+    const SourceFile* f = session.sources().get(e.file);
+    std::cerr << e.path;
+    if (f) {
+      LineCol at = f->position(e.range.begin);
+      std::cerr << ':' << at.line << ':' << at.column;
+    } else if (e.line) {
+      std::cerr << ':' << e.line << ':' << e.column;
+    }
+    std::cerr << ": error " << e.code << ' ' << e.message << '\n';
+  }
+  if (output.empty() || output == "-") {
+    std::cout << text.str() << std::flush;
+  } else {
+    std::string error;
+    if (!writeFileAtomically(output, text.str(), error)) {
+      std::cerr << "edgeguard: " << error << '\n';
+      return 2;
+    }
+  }
+  return result.errors.empty() ? 0 : 2;
 }
 
 std::vector<std::shared_ptr<policy::Policy>> loadCatalog(const std::vector<std::string>& dirs,
@@ -457,7 +552,7 @@ int main(int argc, char** argv) {
 
   ScanArgs scan;
   CLI::App* scanCmd = app.add_subcommand("scan", "Scan files and directories (default: .)");
-  scanCmd->add_option("paths", scan.paths, "Files or directories to scan");
+  addInputOptions(scanCmd, scan);
   std::vector<std::string> scanFormats, scanOutputs;
   std::vector<std::string> formatNames;
   for (std::string_view f : reporterFormats()) formatNames.emplace_back(f);
@@ -476,22 +571,27 @@ int main(int argc, char** argv) {
           ->allow_extra_args(false);
   CLI::Option* failOnOpt = scanCmd->add_option("--fail-on", scan.failOn, "Lowest severity that makes the exit status 1")
                                ->check(CLI::IsMember({"high", "medium", "low", "none"}));
-  scanCmd->add_option("--config", scan.configPath,
-                      "Configuration file (default: the nearest .edgeguard.yaml above the first path)");
-  scanCmd->add_flag("--no-config", scan.noConfig, "Ignore .edgeguard.yaml files");
   scanCmd->add_option("--baseline", scan.baseline, "Hide the findings recorded in this baseline file");
   scanCmd->add_option("--write-baseline", scan.writeBaseline, "Record the current findings in this baseline file");
   scanCmd->add_flag("--fail-on-stale", scan.failOnStale, "Exit 1 when the baseline has entries that match nothing");
-  scanCmd->add_option("--policy-dir", scan.policyDirs, "Directory of additional policy files");
-  scanCmd->add_option("--var", scan.vars, "Terraform variable NAME=VALUE");
-  scanCmd->add_option("--var-file", scan.varFiles, "Terraform .tfvars file")->check(CLI::ExistingFile);
+  scanCmd->add_option("--diff-base", scan.diffBase,
+                      "Report only findings on lines changed since REV (its merge base with HEAD; uses git)");
+  scanCmd->add_option("--changed-files-from", scan.changedFilesFrom,
+                      "Report only findings in the files listed in FILE, one per line (- for standard input)");
   scanCmd->add_flag("--show-unknown", scan.showUnknown, "Also report checks that depend on unresolvable values");
   scanCmd->add_flag("--skip-unsupported", scan.skipUnsupported,
                     "Skip named files no front-end reads instead of reporting them (for pre-commit)");
-  scanCmd->add_option("--jobs,-j", scan.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
-  scanCmd->add_option("--max-file-size", scan.maxFileSize, "Skip (and report) files larger than this many bytes");
   scanCmd->add_option("--color", scan.colour, "Colour output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+
+  ScanArgs graph;
+  std::string graphFormat = "mermaid", graphOutput;
+  CLI::App* graphCmd = app.add_subcommand("graph", "Print the resource graph with findings marked on its nodes");
+  addInputOptions(graphCmd, graph);
+  std::vector<std::string> graphFormatNames;
+  for (std::string_view f : graphFormats()) graphFormatNames.emplace_back(f);
+  graphCmd->add_option("--format,-f", graphFormat, "dot, mermaid (default) or json")->check(CLI::IsMember(graphFormatNames));
+  graphCmd->add_option("--output,-o", graphOutput, "Write to FILE instead of standard output");
 
   std::vector<std::string> rulesDirs;
   std::string rulesFormat = "text";
@@ -535,12 +635,9 @@ int main(int argc, char** argv) {
         return 2;
       }
       scan.failOnGiven = failOnOpt->count() > 0;
-      if (scan.noConfig && !scan.configPath.empty()) {
-        std::cerr << "edgeguard: --config and --no-config exclude each other\n";
-        return 2;
-      }
       return runScan(scan);
     }
+    if (*graphCmd) return runGraph(graph, graphFormat, graphOutput);
     if (*rulesCmd) return runRules(rulesDirs, rulesFormat);
     if (*explainCmd) return runExplain(explainId, explainDirs, explainFormat);
     if (*docsCmd) return runDocs(docsDir, docsCheck);

@@ -98,9 +98,7 @@ bool Session::loadPolicies(std::vector<Error>& errors) {
   return ok;
 }
 
-std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
-  std::vector<fs::path> roots = options_.paths;
-  if (roots.empty()) roots.emplace_back(".");
+std::vector<Session::Discovered> Session::discover(const std::vector<fs::path>& roots, std::vector<Error>& errors) {
   std::vector<Discovered> out;
   std::set<std::string> seen;
   const Config* config = options_.config.get();
@@ -166,7 +164,9 @@ std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
 
 ScanResult Session::scan() {
   ScanResult result;
-  std::vector<Discovered> files = discover(result.errors);
+  std::vector<fs::path> roots = options_.paths;
+  if (roots.empty()) roots.emplace_back(".");
+  std::vector<Discovered> files = discover(roots, result.errors);
 
   // Group files into units per front-end; units are independent and load in parallel.
   // A file named on the command line brings its companions (the rest of its Terraform
@@ -193,6 +193,22 @@ ScanResult Session::scan() {
         }
       }
       break;
+    }
+  }
+  // --context: the rest of the project, loaded and evaluated so that cross-file rules see it,
+  // but not reported on.
+  if (!options_.contextPaths.empty()) {
+    for (const Discovered& d : discover(options_.contextPaths, result.errors)) {
+      std::string key = d.path.generic_string();
+      if (scanned.count(key) || !contextOnly.insert(key).second) continue;
+      std::string head = readHead(d.path);
+      for (size_t i = 0; i < frontEnds_.size(); ++i) {
+        if (!frontEnds_[i]->accepts(d.path, head)) continue;
+        Unit& u = unitMap[{i, frontEnds_[i]->unitKey(d.path)}];
+        u.frontEnd = frontEnds_[i].get();
+        u.paths.push_back(d.path);
+        break;
+      }
     }
   }
   std::vector<Unit> units;

@@ -23,6 +23,9 @@ namespace eg {
 struct ScanOptions {
   std::vector<std::filesystem::path> paths;              // files or directories; empty = "."
   std::vector<std::filesystem::path> policyDirs;         // --policy-dir
+  // --context: files or directories loaded and evaluated with the scanned ones (cross-file
+  // rules see them) but not reported on; pre-commit passes the project root.
+  std::vector<std::filesystem::path> contextPaths;
   FrontEndOptions frontEnd;
   LoadLimits limits;
   bool showUnknown = false;
@@ -63,7 +66,7 @@ class Session {
     std::filesystem::path path;
     bool named = false;  // named on the command line (not found by walking a directory)
   };
-  std::vector<Discovered> discover(std::vector<Error>& errors);
+  std::vector<Discovered> discover(const std::vector<std::filesystem::path>& roots, std::vector<Error>& errors);
   void evaluate(ScanResult& result);
 
   ScanOptions options_;

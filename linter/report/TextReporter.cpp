@@ -5,10 +5,13 @@
 // then a one-line summary. Suppressed findings are counted, not shown.
 #include <algorithm>
 
+#include "linter/report/Escaping.h"
 #include "linter/report/Reporter.h"
 
 namespace eg {
 namespace {
+
+using report::plural;
 
 struct Style {
   bool on;
@@ -60,10 +63,6 @@ const char* severityColour(const Finding& f) {
     case Severity::Low: return kCyan;
   }
   return kCyan;
-}
-
-std::string plural(size_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
 class TextReporter : public Reporter {
