@@ -440,6 +440,13 @@ int runRules(const std::vector<std::string>& dirs, const std::string& format) {
       Array kinds;
       for (const auto& k : p.kinds) kinds.emplace_back(k);
       v.set("kinds", Value(std::move(kinds)));
+      Value peers = Value::object();
+      for (const auto& [scanner, ids] : p.peers) {
+        Array list;
+        for (const auto& id : ids) list.emplace_back(id);
+        peers.set(scanner, Value(std::move(list)));
+      }
+      v.set("peers", std::move(peers));
       std::cout << (i ? ",\n " : "\n ") << v.toJson();
     }
     std::cout << "\n]\n";
@@ -535,7 +542,19 @@ int runExplain(const std::string& id, const std::vector<std::string>& dirs, cons
     for (const Member& m : p->parameters.asObject()) std::cout << "  " << m.key << " = " << m.value.toJson() << '\n';
     std::cout << '\n';
   }
+  for (const auto& [format, ex] : p->examples) {
+    std::cout << "Reported (" << format << ")\n" << ex.bad << "\nNot reported (" << format << ")\n" << ex.good << '\n';
+  }
   for (const auto& [format, text] : p->remediation) std::cout << "How to fix (" << format << ")\n" << text << '\n';
+  if (!p->peers.empty()) {
+    std::cout << "Equivalent rules in other scanners\n";
+    for (const auto& [scanner, ids] : p->peers) {
+      std::cout << "  " << scanner << ":";
+      for (const auto& id : ids) std::cout << ' ' << id;
+      std::cout << '\n';
+    }
+    std::cout << '\n';
+  }
   if (!p->references.empty()) {
     std::cout << "References\n";
     for (const auto& r : p->references) std::cout << "  " << r << '\n';
