@@ -203,6 +203,25 @@ bool pairOutputs(const CLI::App& cmd, const CLI::Option* formatOpt, const std::v
   return true;
 }
 
+// A session with its policies loaded, or nullptr after reporting why not: a broken policy
+// file is a configuration error, and edgeguard refuses to give a verdict without it.
+std::unique_ptr<Session> openSession(const ScanOptions& options) {
+  auto session = std::make_unique<Session>(options);
+  std::vector<Error> errors;
+  if (session->loadPolicies(errors)) return session;
+  printPolicyErrors(errors);
+  return nullptr;
+}
+
+std::vector<std::shared_ptr<policy::Policy>> loadCatalog(const std::vector<std::string>& dirs,
+                                                          ScanOptions& options, std::unique_ptr<Session>& session,
+                                                          bool& ok) {
+  for (const auto& d : dirs) options.policyDirs.emplace_back(d);
+  session = openSession(options);
+  ok = session != nullptr;
+  return ok ? session->catalog().policies() : std::vector<std::shared_ptr<policy::Policy>>{};
+}
+
 // ScanOptions from the command line and the configuration file. 0, or the exit status of a
 // usage or configuration error (already reported).
 int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn) {
@@ -275,13 +294,9 @@ int runScan(const ScanArgs& args) {
     }
   }
 
-  Session session(options);
-  std::vector<Error> policyErrors;
-  if (!session.loadPolicies(policyErrors)) {
-    // A broken policy file is a configuration error: refuse to give a verdict without it.
-    printPolicyErrors(policyErrors);
-    return 2;
-  }
+  std::unique_ptr<Session> opened = openSession(options);
+  if (!opened) return 2;
+  Session& session = *opened;
   ScanResult result = session.scan();
   if (!args.writeBaseline.empty()) {
     std::string error;
@@ -375,12 +390,9 @@ int runGraph(const ScanArgs& args, const std::string& format, const std::string&
   ScanOptions options;
   std::string failOn;
   if (int status = prepareScan(args, options, failOn)) return status;
-  Session session(options);
-  std::vector<Error> policyErrors;
-  if (!session.loadPolicies(policyErrors)) {
-    printPolicyErrors(policyErrors);
-    return 2;
-  }
+  std::unique_ptr<Session> opened = openSession(options);
+  if (!opened) return 2;
+  Session& session = *opened;
   ScanResult result = session.scan();
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
                 EDGEGUARD_VERSION, false, {}, {}, {}};
@@ -410,16 +422,6 @@ int runGraph(const ScanArgs& args, const std::string& format, const std::string&
   return result.errors.empty() ? 0 : 2;
 }
 
-std::vector<std::shared_ptr<policy::Policy>> loadCatalog(const std::vector<std::string>& dirs,
-                                                          ScanOptions& options, std::unique_ptr<Session>& session,
-                                                          bool& ok) {
-  for (const auto& d : dirs) options.policyDirs.emplace_back(d);
-  session = std::make_unique<Session>(options);
-  std::vector<Error> errors;
-  ok = session->loadPolicies(errors);
-  if (!ok) printPolicyErrors(errors);
-  return session->catalog().policies();
-}
 
 int runRules(const std::vector<std::string>& dirs, const std::string& format) {
   ScanOptions options;

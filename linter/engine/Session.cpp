@@ -178,21 +178,25 @@ ScanResult Session::scan() {
   std::map<std::pair<size_t, std::string>, Unit> unitMap;
   std::set<std::string> scanned, contextOnly;
   for (const Discovered& d : files) scanned.insert(d.path.generic_string());
-  for (const Discovered& d : files) {
-    std::string head = readHead(d.path);
+  // Adds a file to the unit of the first front-end that reads it; returns that front-end.
+  auto addToUnit = [&](const fs::path& path) -> FrontEnd* {
+    std::string head = readHead(path);
     for (size_t i = 0; i < frontEnds_.size(); ++i) {
-      if (!frontEnds_[i]->accepts(d.path, head)) continue;
-      Unit& u = unitMap[{i, frontEnds_[i]->unitKey(d.path)}];
+      if (!frontEnds_[i]->accepts(path, head)) continue;
+      Unit& u = unitMap[{i, frontEnds_[i]->unitKey(path)}];
       u.frontEnd = frontEnds_[i].get();
-      u.paths.push_back(d.path);
-      if (d.named) {
-        for (const fs::path& c : frontEnds_[i]->companions(d.path)) {
-          std::string key = c.generic_string();
-          if (scanned.count(key) || !contextOnly.insert(key).second) continue;
-          if (frontEnds_[i]->unitKey(c) == frontEnds_[i]->unitKey(d.path)) u.paths.push_back(c);
-        }
-      }
-      break;
+      u.paths.push_back(path);
+      return u.frontEnd;
+    }
+    return nullptr;
+  };
+  for (const Discovered& d : files) {
+    FrontEnd* fe = addToUnit(d.path);
+    if (!fe || !d.named) continue;
+    for (const fs::path& c : fe->companions(d.path)) {
+      std::string key = c.generic_string();
+      if (scanned.count(key) || !contextOnly.insert(key).second) continue;
+      if (fe->unitKey(c) == fe->unitKey(d.path)) addToUnit(c);
     }
   }
   // --context: the rest of the project, loaded and evaluated so that cross-file rules see it,
@@ -201,14 +205,7 @@ ScanResult Session::scan() {
     for (const Discovered& d : discover(options_.contextPaths, result.errors)) {
       std::string key = d.path.generic_string();
       if (scanned.count(key) || !contextOnly.insert(key).second) continue;
-      std::string head = readHead(d.path);
-      for (size_t i = 0; i < frontEnds_.size(); ++i) {
-        if (!frontEnds_[i]->accepts(d.path, head)) continue;
-        Unit& u = unitMap[{i, frontEnds_[i]->unitKey(d.path)}];
-        u.frontEnd = frontEnds_[i].get();
-        u.paths.push_back(d.path);
-        break;
-      }
+      addToUnit(d.path);
     }
   }
   std::vector<Unit> units;

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "linter/core/Strings.h"
 #include "linter/graph/Value.h"
 
 namespace eg::policy {
@@ -22,23 +23,8 @@ struct LoadFailure {
   std::string message;
 };
 
-template <size_t N>
-bool oneOf(std::string_view s, const std::string_view (&set)[N]) {
-  for (std::string_view x : set) {
-    if (x == s) return true;
-  }
-  return false;
-}
-
-template <typename Range>
-std::string joined(const Range& r) {
-  std::string out;
-  for (std::string_view x : r) {
-    if (!out.empty()) out += ", ";
-    out += x;
-  }
-  return out;
-}
+using eg::joined;
+using eg::oneOf;
 
 // "a list", "a mapping", "null", "a scalar".
 std::string_view typeOf(const YAML::Node& n);
