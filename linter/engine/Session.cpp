@@ -307,6 +307,8 @@ void Session::evaluate(ScanResult& result) {
     for (Finding& f : v) findings.push_back(std::move(f));
   }
 
+  linkDeclarations(findings);
+
   // Suppressions, file by file.
   std::vector<Finding> extra;
   for (FileId id = 0; id < store_.size(); ++id) {
@@ -329,9 +331,41 @@ void Session::evaluate(ScanResult& result) {
     return std::tie(pathOf(a.location.file), a.location.range.begin, a.rule, a.message) <
            std::tie(pathOf(b.location.file), b.location.range.begin, b.rule, b.message);
   });
+  // The same text judged twice says one thing once: a module directory scanned on its own and
+  // through a module call of its parent gives identical findings at identical places.
+  findings.erase(std::unique(findings.begin(), findings.end(),
+                             [](const Finding& a, const Finding& b) {
+                               return a.rule == b.rule && a.location.file == b.location.file &&
+                                      a.location.range.begin == b.location.range.begin &&
+                                      a.location.range.end == b.location.range.end && a.message == b.message &&
+                                      a.suppressed == b.suppressed;
+                             }),
+                 findings.end());
   std::sort(result.errors.begin(), result.errors.end(), [](const Error& a, const Error& b) {
     return std::tie(a.path, a.range.begin, a.line, a.column) < std::tie(b.path, b.range.begin, b.line, b.column);
   });
+}
+
+void Session::linkDeclarations(std::vector<Finding>& findings) const {
+  // A resource from a Terraform plan names its declaration's address (`_source_address`);
+  // when the .tf sources were scanned too, findings on it point there as well.
+  std::map<std::string, const Resource*> declared;
+  std::map<std::pair<FileId, std::string>, std::string> planned;  // (file, address) -> declaration
+  for (const Resource& r : graph_.resources()) {
+    if (const Value* src = r.attributes.get("_source_address"); src && src->isString()) {
+      planned[{r.file, r.address}] = src->asString();
+    } else if (r.format == "terraform") {
+      declared.emplace(r.address, &r);
+    }
+  }
+  if (planned.empty() || declared.empty()) return;
+  for (Finding& f : findings) {
+    auto p = planned.find({f.anchor.file, f.resource});
+    if (p == planned.end()) continue;
+    auto d = declared.find(p->second);
+    if (d == declared.end()) continue;
+    f.related.push_back(RelatedLocation{Location{d->second->file, d->second->header}, "declared here"});
+  }
 }
 
 }  // namespace eg

@@ -68,6 +68,7 @@ class Session {
   };
   std::vector<Discovered> discover(const std::vector<std::filesystem::path>& roots, std::vector<Error>& errors);
   void evaluate(ScanResult& result);
+  void linkDeclarations(std::vector<Finding>& findings) const;
 
   ScanOptions options_;
   SourceStore store_;

@@ -7,6 +7,7 @@
 
 #include "parsers/json/JsonReader.h"
 #include "parsers/terraform/HclSyntax.h"
+#include "parsers/terraform/Azapi.h"
 #include "parsers/terraform/Mapping.h"
 #include "parsers/terraform/TerraformModule.h"
 
@@ -21,12 +22,6 @@ bool endsWith(std::string_view s, std::string_view suf) {
 }
 
 bool isVarFile(std::string_view name) { return endsWith(name, ".tfvars") || endsWith(name, ".tfvars.json"); }
-
-// "Microsoft.Devices/IotHubs@2023-06-30" -> "Microsoft.Devices/IotHubs"
-std::string kindOfAzapiType(const std::string& t) {
-  size_t at = t.find('@');
-  return at == std::string::npos ? t : t.substr(0, at);
-}
 
 }  // namespace
 
@@ -152,27 +147,8 @@ void TerraformUnit::emitResource(ModuleInstance& m, const Block& b) {
 
   if (type == "azapi_resource" || type == "azapi_update_resource") {
     const Value* t = raw.get("type");
-    std::string kind = t && t->isString() ? kindOfAzapiType(t->asString()) : std::string();
-    Value attrs = Value::object();
-    attrs.prov = raw.prov;
-    for (const char* k : {"name", "location", "parent_id", "tags"}) {
-      if (const Value* v = raw.get(k)) attrs.set(std::string(k) == "parent_id" ? "parentId" : k, *v);
-    }
-    if (const Value* idn = raw.get("identity")) {
-      const Value* first = idn->isArray() && !idn->asArray().empty() ? &idn->asArray().front() : idn;
-      if (first->isObject()) {
-        Value identity = Value::object();
-        identity.prov = first->prov;
-        if (const Value* ty = first->get("type")) identity.set("type", *ty);
-        if (const Value* ids = first->get("identity_ids")) {
-          Value obj = Value::object();
-          obj.prov = ids->prov;
-          if (ids->isArray()) for (const Value& e : ids->asArray()) if (e.isString()) obj.set(e.asString(), Value::object());
-          identity.set("userAssignedIdentities", std::move(obj));
-        }
-        attrs.set("identity", std::move(identity));
-      }
-    }
+    std::string kind = t && t->isString() ? azapiKind(t->asString()) : std::string();
+    Value attrs = azapiAttributes(raw);
     if (const Attribute* bodyAttr = b.attr("body")) {
       Evaluator bev(*this, m);
       bev.bindings = ev.bindings;
@@ -191,11 +167,7 @@ void TerraformUnit::emitResource(ModuleInstance& m, const Block& b) {
         json::JsonError err;
         if (json::parseJsonText(body.asString(), b.file, base, parsed, err)) body = std::move(parsed);
       }
-      if (body.isObject()) {
-        for (const Member& mem : body.asObject()) attrs.set(mem.key, mem.value);
-      } else if (body.isUnknown()) {
-        attrs.set("properties", body);
-      }
+      mergeAzapiBody(attrs, body, b.file);
     }
     attrs.set("_terraform", raw);
     if (type == "azapi_update_resource") {
