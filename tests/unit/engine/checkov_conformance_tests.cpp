@@ -36,6 +36,9 @@ const std::map<std::string, std::string> kImplemented = {
     {"ACREnableImageQuarantine", "EG205"},
     {"ACREnableRetentionPolicy", "EG206"},
     {"AzureACR_HTTPSwebhook", "EG209"},
+    {"ACRGeoreplicated", "EG211"},
+    {"ACRDedicatedDataEndpointEnabled", "EG212"},
+    {"ACRContainerScanEnabled", "EG214"},
     {"IoTNoPublicNetworkAccess", "EG101"},
 };
 
@@ -50,6 +53,12 @@ const std::vector<Disagreement> kDisagreements = {
     {"IoTNoPublicNetworkAccess", "test_success_missing_attribute.tf",
      "checkov passes a hub without public_network_access_enabled; the provider and Azure default "
      "is public network access enabled, so EG101 reports it"},
+    {"ACRGeoreplicated", "azurerm_container_registry.fail",
+     "a Basic registry cannot have replicas: EG211 judges Premium registries and EG214 reports the SKU"},
+    {"ACRGeoreplicated", "azurerm_container_registry.fail2",
+     "a registry without a SKU (not deployable: sku is required) is outside EG211's Premium scope"},
+    {"ACRDedicatedDataEndpointEnabled", "azurerm_container_registry.fail2",
+     "a Standard registry cannot enable dedicated data endpoints: EG212 judges Premium registries"},
     // ACRPublicNetworkAccessDisabled's ARM `fail` registry denies by default but is on the Basic
     // SKU, where network rules do not apply: EG203 reports it too, so there is no disagreement.
 };
