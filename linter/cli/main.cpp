@@ -461,8 +461,9 @@ int runRules(const std::vector<std::string>& dirs, const std::string& format) {
   return 0;
 }
 
-// Writes (or with `check`, compares) the generated rule pages in `dir`.
-int runDocs(const std::string& dir, bool check) {
+// Writes (or with `check`, compares) the generated rule pages in `dir` and, when `catalog` is
+// not empty, the rule catalog (policies/CATALOG.md) at that path.
+int runDocs(const std::string& dir, const std::string& catalog, bool check) {
   ScanOptions options;
   std::unique_ptr<Session> session;
   bool ok = true;
@@ -471,9 +472,13 @@ int runDocs(const std::string& dir, bool check) {
   std::vector<std::pair<fs::path, std::string>> pages;
   for (const auto& p : policies) pages.emplace_back(fs::path(dir) / policy::docsFileName(*p), policy::renderMarkdown(*p));
   pages.emplace_back(fs::path(dir) / "README.md", policy::renderIndex(policies));
+  if (!catalog.empty()) pages.emplace_back(fs::path(catalog), policy::renderCatalog(policies));
   int stale = 0;
   std::error_code ec;
-  if (!check) fs::create_directories(dir, ec);
+  if (!check) {
+    fs::create_directories(dir, ec);
+    if (!catalog.empty() && fs::path(catalog).has_parent_path()) fs::create_directories(fs::path(catalog).parent_path(), ec);
+  }
   for (const auto& [path, text] : pages) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream current;
@@ -632,6 +637,8 @@ int main(int argc, char** argv) {
   bool docsCheck = false;
   CLI::App* docsCmd = app.add_subcommand("docs", "Generate the rule documentation pages");
   docsCmd->add_option("dir", docsDir, "Output directory (default docs/rules)");
+  std::string docsCatalog;
+  docsCmd->add_option("--catalog", docsCatalog, "Also write the rule catalog to FILE (policies/CATALOG.md)");
   docsCmd->add_flag("--check", docsCheck, "Only check that the pages are up to date (exit 1 if not)");
 
   std::string initDir = ".";
@@ -661,7 +668,7 @@ int main(int argc, char** argv) {
     if (*graphCmd) return runGraph(graph, graphFormat, graphOutput);
     if (*rulesCmd) return runRules(rulesDirs, rulesFormat);
     if (*explainCmd) return runExplain(explainId, explainDirs, explainFormat);
-    if (*docsCmd) return runDocs(docsDir, docsCheck);
+    if (*docsCmd) return runDocs(docsDir, docsCatalog, docsCheck);
     if (*initCmd) return runInit(initDir, initForce);
     if (*versionCmd) {
       std::cout << "edgeguard " << EDGEGUARD_VERSION << '\n';

@@ -206,7 +206,18 @@ class Template : public FunctionHost {
 
   // A reference to a resource symbol; `member` is the property read ("" = the resource itself).
   Value resourceRef(const ResourceSym& sym, const Node* at, std::string_view memberName) {
-    if (refs_) refs_->push_back(sym.address);
+    if (refs_) {
+      refs_->push_back(sym.address);
+      // An `existing` resource is declared elsewhere (a parent module, another template):
+      // refer to it also by the `type/name` alias its declaration carries, so the reference
+      // joins that declaration (e.g. a child whose `parent:` is an existing registry).
+      if (sym.decl->flags & kExisting) {
+        std::vector<std::string>* refs = refs_;
+        Value n = resourceName(sym);
+        refs_ = refs;
+        if (n.isString()) refs_->push_back(toLowerAscii(fullType(sym.decl).first + "/" + n.asString()));
+      }
+    }
     if (memberName.empty()) return unknownAt("resource '" + sym.address + "' is known at deployment", fid_, at->range);
     if (equalsIgnoreCase(memberName, "name")) {
       Value v = resourceName(sym);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "parsers/arm/ArmExpression.h"
 #include "parsers/json/JsonReader.h"
 
 namespace eg::bicep {
@@ -66,6 +67,15 @@ Value callBuiltin(const std::string& name, const std::vector<const Node*>& argNo
     v.prov = Provenance{host.file(), at, {}};
     return v;
   };
+  // resourceId() with known arguments gives the same id the ARM front-end builds
+  // ("<type>/<name>/..."), so a policy sees which resource it names (for example a built-in
+  // registry scope map); subscription and resource group stay out of it.
+  if (fn == "resourceid") {
+    std::vector<Value> ids;
+    for (const Node* n : argNodes) ids.push_back(host.evalArg(n));
+    std::string id = arm::resourceIdString(ids);
+    if (!id.empty()) return Value(std::move(id));
+  }
   if (deploymentFunctions().count(fn) || fn.starts_with("list"))
     return unknown(name + "() is evaluated at deployment");
 

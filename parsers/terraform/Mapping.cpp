@@ -10,6 +10,21 @@
 namespace eg::terraform {
 namespace {
 
+FieldRule parseRule(const std::string& from, const YAML::Node& n);
+
+// A `fields:` mapping. An argument mapped to a list of rules feeds several ARM paths
+// (`retention_policy_in_days` sets both `days` and `status`).
+void parseRules(const YAML::Node& fields, std::vector<FieldRule>& out) {
+  for (auto it : fields) {
+    std::string from = it.first.as<std::string>();
+    if (it.second.IsSequence()) {
+      for (const YAML::Node& one : it.second) out.push_back(parseRule(from, one));
+    } else {
+      out.push_back(parseRule(from, it.second));
+    }
+  }
+}
+
 FieldRule parseRule(const std::string& from, const YAML::Node& n) {
   FieldRule r;
   r.from = from;
@@ -26,10 +41,11 @@ FieldRule parseRule(const std::string& from, const YAML::Node& n) {
   }
   if (n["transform"]) r.transform = n["transform"].as<std::string>();
   if (r.transform != "" && r.transform != "negate" && r.transform != "enabled_disabled" &&
-      r.transform != "disabled_enabled" && r.transform != "keys_object")
+      r.transform != "disabled_enabled" && r.transform != "keys_object" && r.transform != "positive_enabled" &&
+      r.transform != "present_enabled")
     throw std::runtime_error("unknown transform '" + r.transform + "' (" + from + ")");
   if (n["values"]) for (auto it : n["values"]) r.values[it.first.as<std::string>()] = it.second.as<std::string>();
-  if (n["fields"]) for (auto it : n["fields"]) r.fields.push_back(parseRule(it.first.as<std::string>(), it.second));
+  if (n["fields"]) parseRules(n["fields"], r.fields);
   if (n["group_by"]) r.groupBy = n["group_by"].as<std::string>();
   if (n["cases"]) for (auto it : n["cases"]) r.cases[it.first.as<std::string>()] = it.second.as<std::string>();
   if (n["flags"]) for (auto it : n["flags"]) r.flags.emplace_back(it.first.as<std::string>(), it.second.as<std::string>());
@@ -54,7 +70,7 @@ TypeMapping parseTable(const std::string& path, const YAML::Node& doc) {
   m.type = doc["type"].as<std::string>();
   m.kind = doc["kind"].as<std::string>();
   if (doc["aliases"]) for (auto a : doc["aliases"]) m.aliasFrom.push_back(a.as<std::string>());
-  if (doc["fields"]) for (auto it : doc["fields"]) m.fields.push_back(parseRule(it.first.as<std::string>(), it.second));
+  if (doc["fields"]) parseRules(doc["fields"], m.fields);
   if (doc["defaults"]) {
     for (auto d : doc["defaults"]) {
       DefaultRule r;
@@ -82,6 +98,12 @@ TypeMapping parseTable(const std::string& path, const YAML::Node& doc) {
 }
 
 Value transformValue(const FieldRule& r, const Value& v) {
+  // Presence is known even when the value is not (a key id computed by another resource).
+  if (r.transform == "present_enabled" && !v.isNull()) {
+    Value out(std::string("Enabled"));
+    out.prov = v.prov;
+    return out;
+  }
   if (v.isUnknown()) return v;
   Value out = v;
   if (!r.values.empty() && v.isString()) {
@@ -93,6 +115,8 @@ Value transformValue(const FieldRule& r, const Value& v) {
     if (r.transform == "negate") out = Value(!b);
     else if (r.transform == "enabled_disabled") out = Value(std::string(b ? "Enabled" : "Disabled"));
     else out = Value(std::string(b ? "Disabled" : "Enabled"));
+  } else if (r.transform == "positive_enabled" && v.isNumber()) {
+    out = Value(std::string(v.asNumber() > 0 ? "Enabled" : "Disabled"));
   } else if (r.transform == "keys_object" && v.isArray()) {
     out = Value::object();
     for (const Value& e : v.asArray()) {

@@ -19,7 +19,8 @@ struct FieldRule {
   std::string from;   // Terraform attribute or nested block name ("" for `flags` rules)
   std::string to;     // dotted ARM path relative to the enclosing output object
   Shape shape = Shape::Value;
-  std::string transform;                     // "", "negate", "enabled_disabled", "keys_object"
+  std::string transform;  // "", "negate", "enabled_disabled", "disabled_enabled", "keys_object",
+                          // "positive_enabled", "present_enabled"
   std::map<std::string, std::string> values; // string value mapping
   std::vector<FieldRule> fields;             // for blocks
   std::string groupBy;                       // list blocks: field whose value picks the sub-path
