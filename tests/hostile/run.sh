@@ -142,7 +142,11 @@ case $case in
     { printf 'var s = '; repeat '[1, ' 13107200; } > line.bicep
     scan 60 . --max-file-size 67108864 --parse-timeout 5
     expect_status 2
-    expect_output '^line.bicep(:[0-9]+:[0-9]+)?: error EG908 .*(time|memory) budget'
+    expect_output '^line.bicep: error EG908 loading took (longer than the time|more than the memory) budget'
+    # The memory budget, on its own (a generous time budget).
+    scan 120 . --max-file-size 67108864 --parse-timeout 600 --parse-memory 64
+    expect_status 2
+    expect_output '^line.bicep: error EG908 loading took more than the memory budget of 64 MiB \(set --parse-memory to raise it\); not scanned'
     ;;
   random-bytes)
     # Random bytes (fixed seed) under every extension a front-end reads: binary and printable.
