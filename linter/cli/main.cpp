@@ -2,12 +2,15 @@
 // `scan` writes one or more reports (--format, each with an optional --output).
 // Exit status (DESIGN §4): 0 nothing at or above --fail-on; 1 findings at or above it;
 // 2 the tool could not do its job (usage, policy files, inputs that failed to parse).
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -58,21 +61,35 @@ bool writeFileAtomically(const fs::path& path, const std::string& text, std::str
     }
     return true;
   }
-  fs::path tmp = path;
-  tmp += ".edgeguard-tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      error = "cannot write " + path.string();
-      return false;
-    }
-    out << text;
-    if (!out.flush()) {
-      error = "cannot write " + path.string();
-      return false;
-    }
+  // The temporary file is created next to the target (same file system, so the rename is
+  // atomic) with a unique name and O_EXCL (mkstemp): two runs writing the same report, or a
+  // planted symlink at a predictable name, cannot make it write anywhere else.
+  std::string tmpl = path.string() + ".edgeguard-XXXXXX";
+  int fd = mkstemp(tmpl.data());
+  if (fd < 0) {
+    error = "cannot write " + path.string() + ": " + std::strerror(errno);
+    return false;
   }
+  fs::path tmp = tmpl;
+  bool ok = true;
+  for (size_t done = 0; ok && done < text.size();) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) ok = false;
+    else done += static_cast<size_t>(n);
+  }
+  // Reports are ordinary files: rw for the user, r for others (umask applies), as a plain
+  // open() would have created them (mkstemp makes them 0600).
+  mode_t mask = umask(0);
+  umask(mask);
+  ok = ok && fchmod(fd, 0666 & ~mask) == 0 && fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
   std::error_code ec;
+  if (!ok) {
+    error = "cannot write " + path.string() + ": " + std::strerror(errno);
+    fs::remove(tmp, ec);
+    return false;
+  }
   fs::rename(tmp, path, ec);
   if (ec) {
     error = "cannot write " + path.string() + ": " + ec.message();
@@ -115,6 +132,8 @@ struct ScanArgs {
   bool skipUnsupported = false;
   unsigned jobs = 0;
   uint64_t maxFileSize = 16ull << 20;
+  double parseTimeout = LoadLimits{}.parseSeconds;
+  uint64_t parseMemoryMiB = LoadLimits{}.parseMemoryBytes >> 20;
   std::string colour = "auto";
 };
 
@@ -241,6 +260,8 @@ int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn)
   options.skipUnsupported = args.skipUnsupported;
   options.jobs = args.jobs;
   options.limits.maxFileBytes = args.maxFileSize;
+  options.limits.parseSeconds = args.parseTimeout;
+  options.limits.parseMemoryBytes = args.parseMemoryMiB << 20;
 
   // The configuration: --config, else the nearest .edgeguard.yaml above the first path.
   failOn = args.failOn;
@@ -279,6 +300,12 @@ void addInputOptions(CLI::App* cmd, ScanArgs& args) {
   cmd->add_option("--var-file", args.varFiles, "Terraform .tfvars file")->check(CLI::ExistingFile);
   cmd->add_option("--jobs,-j", args.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
   cmd->add_option("--max-file-size", args.maxFileSize, "Skip (and report) files larger than this many bytes");
+  cmd->add_option("--parse-timeout", args.parseTimeout,
+                  "Seconds a file may take to load; over it the file is an EG908 error (default 10)")
+      ->check(CLI::Range(0.001, 86400.0));
+  cmd->add_option("--parse-memory", args.parseMemoryMiB,
+                  "MiB a file may take to load; over it the file is an EG908 error (default 1024)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
 }
 
 int runScan(const ScanArgs& args) {

@@ -16,7 +16,7 @@
 
 namespace eg {
 
-inline constexpr const char* kBaselineErrorCode = "EG908";
+inline constexpr const char* kBaselineErrorCode = "EG909";
 
 struct BaselineEntry {
   std::string rule;
@@ -38,7 +38,7 @@ BaselineEntry baselineEntry(const Finding& finding, const SourceStore& sources, 
 std::string writeBaseline(const std::vector<Finding>& findings, const SourceStore& sources,
                           const std::filesystem::path& baselineFile, std::string_view toolVersion);
 
-// Reads a baseline file; false with an error (EG908, file:line:column for bad JSON).
+// Reads a baseline file; false with an error (EG909, file:line:column for bad JSON).
 bool loadBaseline(const std::filesystem::path& file, Baseline& baseline, std::vector<Error>& errors);
 bool loadBaselineText(std::string_view text, const std::filesystem::path& file, Baseline& baseline,
                       std::vector<Error>& errors);

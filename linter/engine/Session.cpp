@@ -7,7 +7,9 @@
 #include <set>
 #include <thread>
 
+#include "linter/core/Budget.h"
 #include "linter/core/Embedded.h"
+#include "linter/core/Secrets.h"
 #include "linter/engine/Linker.h"
 #include "linter/engine/Suppressions.h"
 
@@ -60,6 +62,42 @@ void parallelFor(size_t n, unsigned jobs, Fn fn) {
     });
   }
   for (auto& th : pool) th.join();
+}
+
+// Marks every string value that is a secret (by its key or its text) so that no code frame
+// prints it; front-ends mark what they know (IoT Edge keys), this covers every format. A
+// connection string keeps its host and device visible: only its key is masked.
+void markSecretValues(SourceStore& store, const Value& v, bool secretKey) {
+  switch (v.type()) {
+    case Value::Type::String:
+      if (v.prov.valid() && !v.prov.value.empty() && (secretKey || holdsSecretText(v.asString()))) {
+        const SourceFile* f = store.get(v.prov.file);
+        if (!f || v.prov.value.end > f->text().size()) break;
+        // Whole values only where the range is the literal itself (not `var.x`, whose text
+        // names the secret without holding it).
+        if (!markSecretParts(store, *f, v.prov.value) && secretKey && !v.asString().empty() &&
+            f->slice(v.prov.value).find(v.asString()) != std::string_view::npos) {
+          store.markSecret(v.prov.file, v.prov.value);
+        }
+      }
+      break;
+    case Value::Type::Array:
+      for (const Value& e : v.asArray()) markSecretValues(store, e, secretKey);
+      break;
+    case Value::Type::Object:
+      for (const Member& m : v.asObject()) markSecretValues(store, m.value, secretKey || isSecretName(m.key));
+      break;
+    default: break;
+  }
+}
+
+// Replaces every occurrence of a marked secret's text in `s` (a message) with asterisks.
+void redact(std::string& s, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    for (size_t at = s.find(secret); at != std::string::npos; at = s.find(secret, at + secret.size())) {
+      s.replace(at, secret.size(), std::string(secret.size(), '*'));
+    }
+  }
 }
 
 }  // namespace
@@ -133,27 +171,32 @@ std::vector<Session::Discovered> Session::discover(const std::vector<fs::path>& 
       errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "not a regular file or directory", "EG901"});
       continue;
     }
-    // Directory symlinks are not followed (no loops, nothing outside the tree).
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-    if (ec) {
-      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "cannot read directory: " + ec.message(), "EG901"});
-      continue;
-    }
-    std::vector<fs::path> found;
-    while (it != end) {
-      const fs::directory_entry& entry = *it;
-      std::error_code sec;
-      if (entry.is_directory(sec) && !entry.is_symlink(sec)) {
-        if (skippedDirectory(entry.path()) || (config && config->excludes(entry.path()))) {
-          it.disable_recursion_pending();
-        }
-      } else if (entry.is_regular_file(sec) && !entry.is_symlink(sec)) {
-        found.push_back(entry.path());
-      }
-      it.increment(ec);
+    // Symlinks are not followed (no loops, nothing outside the tree). A directory that
+    // cannot be read is reported, so nobody mistakes a partial scan for a full one.
+    std::vector<fs::path> found, pending{root};
+    while (!pending.empty()) {
+      fs::path dir = std::move(pending.back());
+      pending.pop_back();
+      fs::directory_iterator it(dir, ec), end;
       if (ec) {
-        errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "error while walking: " + ec.message(), "EG901"});
-        break;
+        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "cannot read directory: " + ec.message() + "; not scanned", "EG901"});
+        continue;
+      }
+      for (; it != end; it.increment(ec)) {
+        const fs::directory_entry& entry = *it;
+        std::error_code sec;
+        if (entry.is_symlink(sec)) continue;
+        if (entry.is_directory(sec)) {
+          if (!skippedDirectory(entry.path()) && !(config && config->excludes(entry.path()))) {
+            pending.push_back(entry.path());
+          }
+        } else if (entry.is_regular_file(sec)) {
+          found.push_back(entry.path());
+        }
+      }
+      if (ec) {
+        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "error while reading directory: " + ec.message(), "EG901"});
+        ec.clear();
       }
     }
     std::sort(found.begin(), found.end());
@@ -226,6 +269,7 @@ ScanResult Session::scan() {
       bool context = contextOnly.count(p.generic_string()) > 0;
       LoadError err;
       if (const SourceFile* f = store_.load(p, &err)) {
+        markSecretsInText(store_, *f);
         sources.push_back(f);
         if (context) out.contextFiles.push_back(f->id());
         else ++out.files;
@@ -235,8 +279,18 @@ ScanResult Session::scan() {
     }
     if (sources.empty()) return;
     LoadContext ctx{store_, options_.frontEnd, {}, {}};
+    const LoadLimits& limits = options_.limits;
+    ParseBudget budget(limits.parseSeconds * static_cast<double>(sources.size()), limits.parseMemoryBytes);
     try {
+      BudgetScope scope(budget);
       unit.frontEnd->loadUnit(sources, ctx);
+    } catch (const BudgetExceeded& e) {
+      // What the unit produced so far is dropped: a partial graph would give partial verdicts.
+      ctx.resources.clear();
+      ctx.errors.clear();
+      std::string message = e.what();
+      if (sources.size() > 1) message += " (with the " + std::to_string(sources.size() - 1) + " other files of its unit)";
+      ctx.errors.push_back(Error{sources.front()->path(), kNoFile, {}, 0, 0, message, kBudgetErrorCode});
     } catch (const std::exception& e) {
       ctx.errors.push_back(Error{sources.front()->path(), sources.front()->id(), {}, 0, 0,
                                  std::string("internal error in the ") + std::string(unit.frontEnd->format()) +
@@ -266,6 +320,7 @@ ScanResult Session::scan() {
     }
     context.insert(ur.contextFiles.begin(), ur.contextFiles.end());
   }
+  for (const Resource& r : graph_.resources()) markSecretValues(store_, r.attributes, false);
   graph_.linkReferences();
   // Edges that join resources across files and formats (IoT Edge modules to registry
   // credentials to registries, deployments to modules and security groups): see Linker.h.
@@ -273,6 +328,29 @@ ScanResult Session::scan() {
   result.resources = 0;
   for (const Resource& r : graph_.resources()) result.resources += context.count(r.file) ? 0 : 1;
   evaluate(result);
+  // Last line of defence: no message (a policy may quote a value) repeats a secret's text.
+  std::vector<std::string> secretTexts;
+  for (FileId id = 0; id < store_.size(); ++id) {
+    const SourceFile* f = store_.get(id);
+    for (const ByteRange& r : store_.secrets(id)) {
+      std::string_view t = f->slice(r);
+      while (!t.empty() && (t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
+      while (!t.empty() && (t.back() == '"' || t.back() == '\'')) t.remove_suffix(1);
+      if (t.size() >= 6) secretTexts.emplace_back(t);
+    }
+  }
+  // Longest first, so a secret that contains another is replaced whole.
+  std::sort(secretTexts.begin(), secretTexts.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() > b.size() : a < b;
+  });
+  secretTexts.erase(std::unique(secretTexts.begin(), secretTexts.end()), secretTexts.end());
+  if (!secretTexts.empty()) {
+    for (Finding& f : result.findings) {
+      redact(f.message, secretTexts);
+      for (RelatedLocation& rl : f.related) redact(rl.message, secretTexts);
+    }
+    for (Error& e : result.errors) redact(e.message, secretTexts);
+  }
   if (!context.empty()) {
     std::erase_if(result.findings, [&](const Finding& f) { return context.count(f.location.file) > 0; });
   }

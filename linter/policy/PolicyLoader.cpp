@@ -4,6 +4,7 @@
 // two, and policies/schema.json, in sync.
 #include "linter/policy/PolicyLoader.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -576,6 +577,9 @@ std::shared_ptr<Policy> loadPolicy(std::string_view text, const std::string& pat
     return p;
   } catch (const LoadFailure& f) {
     errors.push_back(loadError(path, f.mark, f.message));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for it is "bad file".
+    errors.push_back(loadError(path, e.mark, "invalid YAML: nested deeper than " + std::to_string(e.depth() - 1) + " levels"));
   } catch (const YAML::Exception& e) {
     // ParserException and DeepRecursion carry the position; e.msg is the bare message.
     errors.push_back(loadError(path, e.mark, "invalid YAML: " + e.msg));

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "parsers/json/JsonReader.h"
+#include "linter/core/Budget.h"
 
 namespace eg::arm {
 
@@ -906,6 +907,7 @@ std::string resourceIdString(const std::vector<Value>& args) {
 }
 
 Value evaluate(const ExprNode& n, ExpressionHost& host) {
+  checkBudget();
   switch (n.kind) {
     case ExprNode::Kind::String: return Value(n.text);
     case ExprNode::Kind::Number: return Value(n.number);

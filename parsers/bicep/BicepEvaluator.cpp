@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "parsers/bicep/BicepFunctions.h"
+#include "linter/core/Budget.h"
 
 namespace eg::bicep {
 
@@ -109,6 +110,7 @@ class Template : public FunctionHost {
 
   // ---- expressions ----------------------------------------------------------------------------
   Value eval(const Node* n) {
+    checkBudget();
     if (++depth_ > 400) {
       --depth_;
       return unknownAt("expression nested too deeply", fid_, n->range);

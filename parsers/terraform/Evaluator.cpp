@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "parsers/terraform/TerraformModule.h"
+#include "linter/core/Budget.h"
 
 namespace eg::terraform {
 namespace {
@@ -166,6 +167,7 @@ Value Evaluator::evalUnwrappingJsonencode(const Expr& e) {
 }
 
 Value Evaluator::json(const Value& v, const ExprSource& s) {
+  checkBudget();
   DepthGuard g(depth_);
   if (depth_ > kMaxDepth) return Value::unknown("expression nested too deeply");
   switch (v.type()) {
@@ -195,6 +197,7 @@ Value Evaluator::json(const Value& v, const ExprSource& s) {
 }
 
 Value Evaluator::node(const ExprSource& s, TSNode n) {
+  checkBudget();
   DepthGuard g(depth_);
   if (depth_ > kMaxDepth) return unknownAt("expression nested too deeply", s, n);
   if (ts_node_is_null(n)) return Value::unknown("missing expression");

@@ -257,7 +257,7 @@ TEST_CASE("baseline: bad files are errors with positions") {
   std::vector<Error> errors;
   CHECK_FALSE(loadBaselineText("{\n  \"version\": 1,\n  \"findings\": [}\n", "b.json", b, errors));
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0].code == std::string("EG908"));
+  CHECK(errors[0].code == std::string("EG909"));
   CHECK(errors[0].line == 3);
   CHECK(errors[0].column == 16);
   errors.clear();
