@@ -1,4 +1,5 @@
-// edgeguard command line: scan, rules, explain, docs, init, version.
+// edgeguard command line: scan, rules, explain, docs, init; version, completion and manpage
+// are in InfoCommands.
 // `scan` writes one or more reports (--format, each with an optional --output).
 // Exit status (DESIGN §4): 0 nothing at or above --fail-on; 1 findings at or above it;
 // 2 the tool could not do its job (usage, policy files, inputs that failed to parse).
@@ -13,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "linter/cli/InfoCommands.h"
 #include "linter/engine/Baseline.h"
 #include "linter/engine/Session.h"
 #include "linter/policy/PolicyDocs.h"
@@ -457,7 +459,7 @@ int main(int argc, char** argv) {
 
   ScanArgs scan;
   CLI::App* scanCmd = app.add_subcommand("scan", "Scan files and directories (default: .)");
-  scanCmd->add_option("paths", scan.paths, "Files or directories to scan");
+  scanCmd->add_option("paths", scan.paths, "Files or directories to scan")->type_name("PATH");
   std::vector<std::string> scanFormats, scanOutputs;
   std::vector<std::string> formatNames;
   for (std::string_view f : reporterFormats()) formatNames.emplace_back(f);
@@ -472,54 +474,60 @@ int main(int argc, char** argv) {
       scanCmd
           ->add_option("--output,-o", scanOutputs,
                        "Write the report of the preceding --format to FILE instead of standard output")
+          ->type_name("FILE")
           ->take_all()
           ->allow_extra_args(false);
   CLI::Option* failOnOpt = scanCmd->add_option("--fail-on", scan.failOn, "Lowest severity that makes the exit status 1")
                                ->check(CLI::IsMember({"high", "medium", "low", "none"}));
   scanCmd->add_option("--config", scan.configPath,
-                      "Configuration file (default: the nearest .edgeguard.yaml above the first path)");
+                      "Configuration file (default: the nearest .edgeguard.yaml above the first path)")
+      ->type_name("FILE");
   scanCmd->add_flag("--no-config", scan.noConfig, "Ignore .edgeguard.yaml files");
-  scanCmd->add_option("--baseline", scan.baseline, "Hide the findings recorded in this baseline file");
-  scanCmd->add_option("--write-baseline", scan.writeBaseline, "Record the current findings in this baseline file");
+  scanCmd->add_option("--baseline", scan.baseline, "Hide the findings recorded in this baseline file")->type_name("FILE");
+  scanCmd->add_option("--write-baseline", scan.writeBaseline, "Record the current findings in this baseline file")
+      ->type_name("FILE");
   scanCmd->add_flag("--fail-on-stale", scan.failOnStale, "Exit 1 when the baseline has entries that match nothing");
-  scanCmd->add_option("--policy-dir", scan.policyDirs, "Directory of additional policy files");
-  scanCmd->add_option("--var", scan.vars, "Terraform variable NAME=VALUE");
+  scanCmd->add_option("--policy-dir", scan.policyDirs, "Directory of additional policy files")->type_name("DIR");
+  scanCmd->add_option("--var", scan.vars, "Terraform variable NAME=VALUE")->type_name("NAME=VALUE");
   scanCmd->add_option("--var-file", scan.varFiles, "Terraform .tfvars file")->check(CLI::ExistingFile);
   scanCmd->add_flag("--show-unknown", scan.showUnknown, "Also report checks that depend on unresolvable values");
   scanCmd->add_flag("--skip-unsupported", scan.skipUnsupported,
                     "Skip named files no front-end reads instead of reporting them (for pre-commit)");
   scanCmd->add_option("--jobs,-j", scan.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
-  scanCmd->add_option("--max-file-size", scan.maxFileSize, "Skip (and report) files larger than this many bytes");
+  scanCmd->add_option("--max-file-size", scan.maxFileSize, "Skip (and report) files larger than this many bytes")
+      ->type_name("BYTES");
   scanCmd->add_option("--color", scan.colour, "Colour output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 
   std::vector<std::string> rulesDirs;
   std::string rulesFormat = "text";
   CLI::App* rulesCmd = app.add_subcommand("rules", "List the rules");
-  rulesCmd->add_option("--policy-dir", rulesDirs, "Directory of additional policy files");
+  rulesCmd->add_option("--policy-dir", rulesDirs, "Directory of additional policy files")->type_name("DIR");
   rulesCmd->add_option("--format,-f", rulesFormat, "Output format")->check(CLI::IsMember({"text", "json"}));
 
   std::string explainId;
   std::vector<std::string> explainDirs;
   CLI::App* explainCmd = app.add_subcommand("explain", "Show a rule's documentation");
-  explainCmd->add_option("rule", explainId, "Rule id or name (EG005, ip-filter-default-allow)")->required();
-  explainCmd->add_option("--policy-dir", explainDirs, "Directory of additional policy files");
+  explainCmd->add_option("rule", explainId, "Rule id or name (EG005, ip-filter-default-allow)")
+      ->type_name("RULE")
+      ->required();
+  explainCmd->add_option("--policy-dir", explainDirs, "Directory of additional policy files")->type_name("DIR");
   std::string explainFormat = "text";
   explainCmd->add_option("--format,-f", explainFormat, "Output format")->check(CLI::IsMember({"text", "markdown"}));
 
   std::string docsDir = "docs/rules";
   bool docsCheck = false;
   CLI::App* docsCmd = app.add_subcommand("docs", "Generate the rule documentation pages");
-  docsCmd->add_option("dir", docsDir, "Output directory (default docs/rules)");
+  docsCmd->add_option("dir", docsDir, "Output directory (default docs/rules)")->type_name("DIR");
   docsCmd->add_flag("--check", docsCheck, "Only check that the pages are up to date (exit 1 if not)");
 
   std::string initDir = ".";
   bool initForce = false;
   CLI::App* initCmd = app.add_subcommand("init", "Write a commented starter .edgeguard.yaml");
-  initCmd->add_option("dir", initDir, "Directory to write it in (default: .)");
+  initCmd->add_option("dir", initDir, "Directory to write it in (default: .)")->type_name("DIR");
   initCmd->add_flag("--force", initForce, "Overwrite an existing configuration file");
 
-  CLI::App* versionCmd = app.add_subcommand("version", "Print the version");
+  cli::InfoCommands info(app, EDGEGUARD_VERSION);  // version, completion, manpage
 
   try {
     app.parse(argc, argv);
@@ -545,10 +553,7 @@ int main(int argc, char** argv) {
     if (*explainCmd) return runExplain(explainId, explainDirs, explainFormat);
     if (*docsCmd) return runDocs(docsDir, docsCheck);
     if (*initCmd) return runInit(initDir, initForce);
-    if (*versionCmd) {
-      std::cout << "edgeguard " << EDGEGUARD_VERSION << '\n';
-      return 0;
-    }
+    if (auto status = info.run(app, std::cout, std::cerr)) return *status;
   } catch (const std::exception& e) {
     std::cerr << "edgeguard: internal error: " << e.what() << '\n';
     return 2;
