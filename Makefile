@@ -10,7 +10,7 @@ BIN := $(BUILD_DIR)/edgeguard
 STAMP_DEPS := $(BUILD_DIR)/.deps-installed
 STAMP_NPM := node_modules/.edgeguard-npm-ci
 
-.PHONY: all build deps demo test bench docs clean
+.PHONY: all build deps demo test bench docs package clean
 
 all: build
 
@@ -42,6 +42,10 @@ demo: build
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# A Debian package of the static release binary, man page and completions: build/edgeguard_*.deb.
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 # Regenerates docs/rules/ from policies/ (the catalog test fails when they are stale).
 docs: build
