@@ -250,18 +250,11 @@ void bashValueArms(const std::vector<CliArgument>& options, std::ostringstream& 
   }
 }
 
-std::vector<std::string> optionWords(const CliCommand& cmd, const CliCommand* global) {
+// A command's option names (CLI11 gives every subcommand its own --help).
+std::vector<std::string> optionWords(const CliCommand& cmd) {
   std::vector<std::string> words;
   for (const CliArgument& a : cmd.options) {
     for (const std::string& n : a.names) words.push_back(n);
-  }
-  if (global) {
-    for (const CliArgument& a : global->options) {
-      // --help works everywhere; --version only before a subcommand.
-      for (const std::string& n : a.names) {
-        if (n == "--help" || n == "-h") words.push_back(n);
-      }
-    }
   }
   return words;
 }
@@ -292,13 +285,13 @@ std::string renderBash(const CliModel& cli) {
       << "    esac\n"
       << "  done\n"
       << "  case $cmd in\n";
-  auto arm = [&](const std::string& label, const CliCommand& cmd, const CliCommand* global) {
+  auto arm = [&](const std::string& label, const CliCommand& cmd) {
     out << "    " << label << ")\n"
         << "      case $prev in\n";
     bashValueArms(cmd.options, out, "        ");
     out << "      esac\n"
         << "      if [[ $cur == -* ]]; then\n"
-        << "        COMPREPLY=($(compgen -W " << shQuote(join(optionWords(cmd, global), " ")) << " -- \"$cur\"))\n"
+        << "        COMPREPLY=($(compgen -W " << shQuote(join(optionWords(cmd), " ")) << " -- \"$cur\"))\n"
         << "        return 0\n"
         << "      fi\n";
     if (cmd.name.empty()) {
@@ -319,8 +312,8 @@ std::string renderBash(const CliModel& cli) {
     }
     out << "      return 0 ;;\n";
   };
-  arm("\"\"", cli.global, nullptr);
-  for (const CliCommand& c : cli.commands) arm(c.name, c, &cli.global);
+  arm("\"\"", cli.global);
+  for (const CliCommand& c : cli.commands) arm(c.name, c);
   out << "  esac\n"
       << "}\n"
       << "complete -o bashdefault -o default -F " << fn << " " << cli.program << "\n";
@@ -400,11 +393,7 @@ std::string renderZsh(const CliModel& cli) {
   for (const CliCommand& c : cli.commands) {
     out << "        " << c.name << ")\n"
         << "          _arguments -s \\\n";
-    CliCommand withHelp = c;
-    for (const CliArgument& g : cli.global.options) {
-      if (!g.names.empty() && g.names.front() == "--help") withHelp.options.push_back(g);
-    }
-    zshOptionSpecs(withHelp, out, "            ");
+    zshOptionSpecs(c, out, "            ");
     size_t position = 1;
     for (const CliArgument& p : c.positionals) {
       std::string spec = p.repeatable ? "*" : std::to_string(position++);
@@ -458,9 +447,6 @@ std::string renderFish(const CliModel& cli) {
   for (const CliCommand& c : cli.commands) {
     std::string condition = "__fish_seen_subcommand_from " + c.name;
     for (const CliArgument& a : c.options) optionLine(a, condition);
-    for (const CliArgument& g : cli.global.options) {
-      if (!g.names.empty() && g.names.front() == "--help") optionLine(g, condition);
-    }
     if (!c.positionals.empty()) {
       const CliArgument& p = c.positionals.front();
       out << "complete -c " << prog << " -n " << fishQuote(condition);

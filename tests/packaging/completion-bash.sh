@@ -40,6 +40,7 @@ commands=$("$bin" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && NF {prin
 expect "${commands% }" edgeguard ""
 expect "--help --version -h" edgeguard -
 expect "--format" edgeguard scan --fo
+expect "--help" edgeguard scan --he
 expect "github json junit markdown sarif text" edgeguard scan --format ""
 expect "github json junit markdown sarif text" edgeguard scan -f ""
 expect "sarif" edgeguard scan --format sa

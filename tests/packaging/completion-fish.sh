@@ -23,6 +23,7 @@ expect() {  # expect "words" "command line"
 }
 expect "scan" "edgeguard sc"
 expect "--format" "edgeguard scan --fo"
+expect "--help" "edgeguard scan --he"
 expect "github json junit markdown sarif text" "edgeguard scan --format "
 expect "high low medium none" "edgeguard scan --fail-on "
 expect "bash fish zsh" "edgeguard completion "

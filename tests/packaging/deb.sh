@@ -21,6 +21,8 @@ version=$(sed -n 's/^project(edgeguard VERSION \([0-9.]*\).*/\1/p' CMakeLists.tx
 [[ $(field Version) == "$version" ]] || { echo "Version: $(field Version), expected $version"; fail=1; }
 [[ -n $(field Maintainer) ]] || { echo "no Maintainer"; fail=1; }
 [[ $(field Description) == *"Azure IoT"* ]] || { echo "Description: $(field Description)"; fail=1; }
+summary=$(field Description | head -n1)
+field Description | tail -n +2 | grep -qF "$summary" && { echo "the extended description repeats the summary"; fail=1; }
 [[ $(field Architecture) == "$(dpkg --print-architecture 2>/dev/null || field Architecture)" ]] || { echo "Architecture: $(field Architecture)"; fail=1; }
 dynamic=false
 readelf -l "$build/edgeguard" 2>/dev/null | grep -q 'Requesting program interpreter' && dynamic=true
