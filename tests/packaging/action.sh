@@ -64,8 +64,9 @@ mkdir -p "$tmp/ws-bad"; : >"$tmp/ws-bad/output"
 if grep -q "^::error title=edgeguard::unknown format 'pdf'" "$tmp/ws-bad/log" && grep -qx 'exit-code=2' "$tmp/ws-bad/output" &&
    [[ ! -e $tmp/ws-bad/args ]]; then echo "ok: unknown format"; else echo "FAIL: unknown format"; cat "$tmp/ws-bad/log"; fail=1; fi
 
-# action-prepare.
-out=$(env -i PATH="$PATH" EDGEGUARD_BINARY="$tmp/stub" GITHUB_OUTPUT=/dev/stdout bash .ci/action-prepare)
+# action-prepare (step outputs through a file: minimal chroots may lack /dev/stdout).
+prepare() { rm -f "$tmp/prep.out"; env -i PATH="$PATH" GITHUB_OUTPUT="$tmp/prep.out" "$@" bash .ci/action-prepare && cat "$tmp/prep.out"; }
+out=$(prepare EDGEGUARD_BINARY="$tmp/stub")
 [[ $out == $'build=false\nbinary='"$tmp/stub" ]] && echo "ok: prepare with a binary" || { echo "FAIL: prepare with a binary: $out"; fail=1; }
 if env -i PATH="$PATH" EDGEGUARD_BINARY="$tmp/none" GITHUB_OUTPUT=/dev/null bash .ci/action-prepare >"$tmp/prep.log" 2>&1; then
   echo "FAIL: prepare accepted a missing binary"; fail=1
@@ -75,11 +76,11 @@ fi
 # The action's files without build output: a copy, so files this test run creates do not matter.
 mkdir "$tmp/action"
 git ls-files -z 2>/dev/null | xargs -0 cp --parents -t "$tmp/action" 2>/dev/null || cp -r action.yml .ci "$tmp/action"
-p1=$(env -i PATH="$PATH" GITHUB_ACTION_PATH="$tmp/action" RUNNER_TEMP="$tmp/runner" GITHUB_OUTPUT=/dev/stdout bash .ci/action-prepare)
+p1=$(prepare GITHUB_ACTION_PATH="$tmp/action" RUNNER_TEMP="$tmp/runner")
 mkdir -p "$tmp/action/build" && echo x >"$tmp/action/build/ignored"
-p2=$(env -i PATH="$PATH" GITHUB_ACTION_PATH="$tmp/action" RUNNER_TEMP="$tmp/runner" GITHUB_OUTPUT=/dev/stdout bash .ci/action-prepare)
+p2=$(prepare GITHUB_ACTION_PATH="$tmp/action" RUNNER_TEMP="$tmp/runner")
 echo changed >>"$tmp/action/action.yml"
-p3=$(env -i PATH="$PATH" GITHUB_ACTION_PATH="$tmp/action" RUNNER_TEMP="$tmp/runner" GITHUB_OUTPUT=/dev/stdout bash .ci/action-prepare)
+p3=$(prepare GITHUB_ACTION_PATH="$tmp/action" RUNNER_TEMP="$tmp/runner")
 if [[ $p1 =~ build=true && $p1 =~ source-hash=[0-9a-f]{32} && $p1 =~ binary=$tmp/runner/edgeguard-[0-9a-f]{32}/edgeguard &&
       $p1 == "$p2" && $p1 != "$p3" ]]; then
   echo "ok: prepare keys the build on the action's sources (build output ignored)"

@@ -18,24 +18,35 @@ echo "ok: zsh -n and compinit"
 # Each case in a fresh interactive zsh: type the line and <TAB>, then read the screen.
 mkdir "$tmp/fpath"
 cp "$tmp/_edgeguard" "$tmp/fpath/_edgeguard"
+# Waits for what it expects instead of sleeping a fixed time (a loaded machine is slow).
 cat >"$tmp/drive.zsh" <<'ZSH'
 zmodload zsh/zpty
 line=$1
+shift
 zpty z "HOME=$TMPHOME zsh -f -i"
-zpty -w z "fpath=($FPATHDIR \$fpath); autoload -Uz compinit; compinit -u -d $TMPHOME/.zcompdump; PS1='%% '"
-sleep 1
-while zpty -r -t z chunk; do :; done
-zpty -w -n z "$line"$'\t'
-sleep 1
+zpty -w z "fpath=($FPATHDIR \$fpath); autoload -Uz compinit; compinit -u -d $TMPHOME/.zcompdump; PS1='%% '; print READY\$((6 * 7))"
 all=
-while zpty -r -t z chunk; do all+=$chunk; done
+for i in {1..150}; do
+  sleep 0.1
+  while zpty -r -t z chunk; do all+=$chunk; done
+  [[ $all == *READY42* ]] && break
+done
+zpty -w -n z "$line"$'\t'
+all=
+for i in {1..100}; do
+  sleep 0.1
+  while zpty -r -t z chunk; do all+=$chunk; done
+  found=1
+  for w in "$@"; do [[ $all == *$w* ]] || found=0; done
+  ((found)) && break
+done
 zpty -d z
 print -r -- "$all"
 ZSH
 fail=0
 expect() {  # expect "words that must all be shown" "command line"
   local screen w
-  screen=$(TMPHOME=$tmp FPATHDIR=$tmp/fpath timeout 20 zsh -f "$tmp/drive.zsh" "$2" 2>&1 | tr -d '\r' |
+  screen=$(TMPHOME=$tmp FPATHDIR=$tmp/fpath timeout 40 zsh -f "$tmp/drive.zsh" "$2" $1 2>&1 | tr -d '\r' |
            sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g')
   for w in $1; do
     if [[ $screen != *"$w"* ]]; then

@@ -145,8 +145,8 @@ if [[ $diff_base == *'${{'* ]]; then
   fi
 fi
 : >"$ws/output"; : >"$ws/summary"
-prep=$(env EDGEGUARD_BINARY=edgeguard GITHUB_OUTPUT=/dev/stdout bash .ci/action-prepare) || { echo "FAIL: action-prepare"; fail=1; }
-(cd "$ws" && env EDGEGUARD="$(sed -n 's/^binary=//p' <<<"$prep")" GITHUB_OUTPUT="$ws/output" GITHUB_STEP_SUMMARY="$ws/summary" \
+env EDGEGUARD_BINARY=edgeguard GITHUB_OUTPUT="$ws/prepare" bash .ci/action-prepare || { echo "FAIL: action-prepare"; fail=1; }
+(cd "$ws" && env EDGEGUARD="$(sed -n 's/^binary=//p' "$ws/prepare")" GITHUB_OUTPUT="$ws/output" GITHUB_STEP_SUMMARY="$ws/summary" \
    EDGEGUARD_PATHS="${input[paths]}" EDGEGUARD_CONFIG="${input[config]}" EDGEGUARD_FAIL_ON="${input[fail-on]}" \
    EDGEGUARD_DIFF_BASE="$diff_base" EDGEGUARD_FORMATS="${input[formats]}" EDGEGUARD_SARIF_FILE="${input[sarif-file]}" \
    EDGEGUARD_MARKDOWN_FILE="${input[markdown-file]}" EDGEGUARD_SUMMARY="${input[summary]}" EDGEGUARD_ARGS="${input[args]}" \
