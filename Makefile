@@ -12,7 +12,7 @@ BIN := $(BUILD_DIR)/edgeguard
 STAMP_DEPS := $(BUILD_DIR)/.deps-installed
 STAMP_NPM := node_modules/.edgeguard-npm-ci
 
-.PHONY: all build deps demo test test-sanitize fuzz bench docs clean
+.PHONY: all build deps demo test test-sanitize fuzz bench docs package clean
 
 all: build
 
@@ -53,6 +53,10 @@ test-sanitize: deps
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh $(FUZZ_SECONDS)
+
+# A Debian package of the static release binary, man page and completions: build/edgeguard_*.deb.
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 # Regenerates docs/rules/ and policies/CATALOG.md from policies/ (the catalog test and the
 # e2e docs-check case fail when they are stale).

@@ -1,4 +1,5 @@
-// edgeguard command line: scan, graph, rules, explain, docs, init, version.
+// edgeguard command line: scan, graph, rules, explain, docs, init; version, completion and
+// manpage are in InfoCommands.
 // `scan` writes one or more reports (--format, each with an optional --output).
 // Exit status (DESIGN §4): 0 nothing at or above --fail-on; 1 findings at or above it;
 // 2 the tool could not do its job (usage, policy files, inputs that failed to parse).
@@ -17,6 +18,7 @@
 #include <set>
 #include <sstream>
 
+#include "linter/cli/InfoCommands.h"
 #include "linter/engine/Baseline.h"
 #include "linter/engine/ChangedLines.h"
 #include "linter/engine/Session.h"
@@ -289,22 +291,27 @@ int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn)
 
 // Options that choose and read the inputs: shared by `scan` and `graph`.
 void addInputOptions(CLI::App* cmd, ScanArgs& args) {
-  cmd->add_option("paths", args.paths, "Files or directories to scan");
+  cmd->add_option("paths", args.paths, "Files or directories to scan")->type_name("PATH");
   cmd->add_option("--config", args.configPath,
-                  "Configuration file (default: the nearest .edgeguard.yaml above the first path)");
+                  "Configuration file (default: the nearest .edgeguard.yaml above the first path)")
+      ->type_name("FILE");
   cmd->add_flag("--no-config", args.noConfig, "Ignore .edgeguard.yaml files");
   cmd->add_option("--context", args.contextPaths,
-                  "Also load these files or directories so cross-file rules see them, without reporting on them");
-  cmd->add_option("--policy-dir", args.policyDirs, "Directory of additional policy files");
-  cmd->add_option("--var", args.vars, "Terraform variable NAME=VALUE");
+                  "Also load these files or directories so cross-file rules see them, without reporting on them")
+      ->type_name("PATH");
+  cmd->add_option("--policy-dir", args.policyDirs, "Directory of additional policy files")->type_name("DIR");
+  cmd->add_option("--var", args.vars, "Terraform variable NAME=VALUE")->type_name("NAME=VALUE");
   cmd->add_option("--var-file", args.varFiles, "Terraform .tfvars file")->check(CLI::ExistingFile);
   cmd->add_option("--jobs,-j", args.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
-  cmd->add_option("--max-file-size", args.maxFileSize, "Skip (and report) files larger than this many bytes");
+  cmd->add_option("--max-file-size", args.maxFileSize, "Skip (and report) files larger than this many bytes")
+      ->type_name("BYTES");
   cmd->add_option("--parse-timeout", args.parseTimeout,
                   "Seconds a file may take to load; over it the file is an EG908 error (default 10)")
+      ->type_name("SECONDS")
       ->check(CLI::Range(0.001, 86400.0));
   cmd->add_option("--parse-memory", args.parseMemoryMiB,
                   "MiB a file may take to load; over it the file is an EG908 error (default 1024)")
+      ->type_name("MIB")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
 }
 
@@ -620,17 +627,21 @@ int main(int argc, char** argv) {
       scanCmd
           ->add_option("--output,-o", scanOutputs,
                        "Write the report of the preceding --format to FILE instead of standard output")
+          ->type_name("FILE")
           ->take_all()
           ->allow_extra_args(false);
   CLI::Option* failOnOpt = scanCmd->add_option("--fail-on", scan.failOn, "Lowest severity that makes the exit status 1")
                                ->check(CLI::IsMember({"high", "medium", "low", "none"}));
-  scanCmd->add_option("--baseline", scan.baseline, "Hide the findings recorded in this baseline file");
-  scanCmd->add_option("--write-baseline", scan.writeBaseline, "Record the current findings in this baseline file");
+  scanCmd->add_option("--baseline", scan.baseline, "Hide the findings recorded in this baseline file")->type_name("FILE");
+  scanCmd->add_option("--write-baseline", scan.writeBaseline, "Record the current findings in this baseline file")
+      ->type_name("FILE");
   scanCmd->add_flag("--fail-on-stale", scan.failOnStale, "Exit 1 when the baseline has entries that match nothing");
   scanCmd->add_option("--diff-base", scan.diffBase,
-                      "Report only findings on lines changed since REV (its merge base with HEAD; uses git)");
+                      "Report only findings on lines changed since REV (its merge base with HEAD; uses git)")
+      ->type_name("REV");
   scanCmd->add_option("--changed-files-from", scan.changedFilesFrom,
-                      "Report only findings in the files listed in FILE, one per line (- for standard input)");
+                      "Report only findings in the files listed in FILE, one per line (- for standard input)")
+      ->type_name("FILE");
   scanCmd->add_flag("--show-unknown", scan.showUnknown, "Also report checks that depend on unresolvable values");
   scanCmd->add_flag("--skip-unsupported", scan.skipUnsupported,
                     "Skip named files no front-end reads instead of reporting them (for pre-commit)");
@@ -649,32 +660,34 @@ int main(int argc, char** argv) {
   std::vector<std::string> rulesDirs;
   std::string rulesFormat = "text";
   CLI::App* rulesCmd = app.add_subcommand("rules", "List the rules");
-  rulesCmd->add_option("--policy-dir", rulesDirs, "Directory of additional policy files");
+  rulesCmd->add_option("--policy-dir", rulesDirs, "Directory of additional policy files")->type_name("DIR");
   rulesCmd->add_option("--format,-f", rulesFormat, "Output format")->check(CLI::IsMember({"text", "json"}));
 
   std::string explainId;
   std::vector<std::string> explainDirs;
   CLI::App* explainCmd = app.add_subcommand("explain", "Show a rule's documentation");
-  explainCmd->add_option("rule", explainId, "Rule id or name (EG005, ip-filter-default-allow)")->required();
-  explainCmd->add_option("--policy-dir", explainDirs, "Directory of additional policy files");
+  explainCmd->add_option("rule", explainId, "Rule id or name (EG005, ip-filter-default-allow)")
+      ->type_name("RULE")
+      ->required();
+  explainCmd->add_option("--policy-dir", explainDirs, "Directory of additional policy files")->type_name("DIR");
   std::string explainFormat = "text";
   explainCmd->add_option("--format,-f", explainFormat, "Output format")->check(CLI::IsMember({"text", "markdown"}));
 
   std::string docsDir = "docs/rules";
   bool docsCheck = false;
   CLI::App* docsCmd = app.add_subcommand("docs", "Generate the rule documentation pages");
-  docsCmd->add_option("dir", docsDir, "Output directory (default docs/rules)");
+  docsCmd->add_option("dir", docsDir, "Output directory (default docs/rules)")->type_name("DIR");
   std::string docsCatalog;
-  docsCmd->add_option("--catalog", docsCatalog, "Also write the rule catalog to FILE (policies/CATALOG.md)");
+  docsCmd->add_option("--catalog", docsCatalog, "Also write the rule catalog to FILE (policies/CATALOG.md)")->type_name("FILE");
   docsCmd->add_flag("--check", docsCheck, "Only check that the pages are up to date (exit 1 if not)");
 
   std::string initDir = ".";
   bool initForce = false;
   CLI::App* initCmd = app.add_subcommand("init", "Write a commented starter .edgeguard.yaml");
-  initCmd->add_option("dir", initDir, "Directory to write it in (default: .)");
+  initCmd->add_option("dir", initDir, "Directory to write it in (default: .)")->type_name("DIR");
   initCmd->add_flag("--force", initForce, "Overwrite an existing configuration file");
 
-  CLI::App* versionCmd = app.add_subcommand("version", "Print the version");
+  cli::InfoCommands info(app, EDGEGUARD_VERSION);  // version, completion, manpage
 
   try {
     app.parse(argc, argv);
@@ -697,10 +710,7 @@ int main(int argc, char** argv) {
     if (*explainCmd) return runExplain(explainId, explainDirs, explainFormat);
     if (*docsCmd) return runDocs(docsDir, docsCatalog, docsCheck);
     if (*initCmd) return runInit(initDir, initForce);
-    if (*versionCmd) {
-      std::cout << "edgeguard " << EDGEGUARD_VERSION << '\n';
-      return 0;
-    }
+    if (auto status = info.run(app, std::cout, std::cerr)) return *status;
   } catch (const std::exception& e) {
     std::cerr << "edgeguard: internal error: " << e.what() << '\n';
     return 2;
