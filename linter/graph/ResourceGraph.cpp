@@ -64,6 +64,16 @@ void ResourceGraph::linkReferences() {
   }
   for (const Resource& r : resources_) {
     for (const std::string& ref : r.references) {
+      if (ref.size() > 2 && ref.compare(ref.size() - 2, 2, "/*") == 0) {
+        // "Type/*": every resource of that type in the unit whose name is not known.
+        std::string_view type(ref.data(), ref.size() - 2);
+        for (const Resource& t : resources_) {
+          if (t.id == r.id || t.unit != r.unit || !equalsIgnoreCase(t.kind, type)) continue;
+          const Value* n = t.attributes.get("name");
+          if (!n || !n->isString()) addEdge(r.id, t.id, "reference");
+        }
+        continue;
+      }
       auto it = byName.find(ref);
       if (it == byName.end()) continue;
       // Within a unit a name means its first declaration (a duplicate is an input error the
