@@ -13,7 +13,7 @@ bool refersTo(const eg::Resource& r, const std::string& ref) {
 }
 }  // namespace
 
-TEST_CASE("outputs are Deployment/output resources; secureString and secureObject are secure") {
+TEST_CASE("outputs are Deployment/output resources and secureString and secureObject are secure") {
   Result res;
   std::string t = R"({
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",

@@ -16,7 +16,7 @@ bool refersTo(const eg::Resource& r, const std::string& address) {
 }
 }  // namespace
 
-TEST_CASE("outputs are Deployment/output resources; @secure() and @sys.secure() mark them secure") {
+TEST_CASE("outputs are Deployment/output resources and @secure() and @sys.secure() mark them secure") {
   Result res;
   biceptest::load(res, R"(
 resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {

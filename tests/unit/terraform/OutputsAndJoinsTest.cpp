@@ -160,7 +160,7 @@ resource "azurerm_iothub" "hub" {
   CHECK(res.text(recs->asArray()[1].get("status")->prov) == "false");
 }
 
-TEST_CASE("file_upload adds to the hub's properties instead of replacing them; endpoint resources merge into the hub") {
+TEST_CASE("file_upload adds to the hub's properties instead of replacing them and endpoint resources merge into the hub") {
   Result res;
   tftest::runMemory(res, {{"mem/main.tf", R"(
 resource "azurerm_iothub" "hub" {
