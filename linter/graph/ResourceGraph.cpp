@@ -58,19 +58,21 @@ int64_t ResourceGraph::findByName(std::string_view name) const {
 
 void ResourceGraph::linkReferences() {
   std::unordered_map<std::string, std::vector<ResourceId>> byName;
+  std::unordered_map<std::string, std::vector<ResourceId>> unnamedByKind;  // lower-case kind
   for (const Resource& r : resources_) {
     byName[r.address].push_back(r.id);
     for (const std::string& a : r.aliases) byName[a].push_back(r.id);
+    const Value* n = r.attributes.get("name");
+    if (!n || !n->isString()) unnamedByKind[toLowerAscii(r.kind)].push_back(r.id);
   }
   for (const Resource& r : resources_) {
     for (const std::string& ref : r.references) {
       if (ref.size() > 2 && ref.compare(ref.size() - 2, 2, "/*") == 0) {
         // "Type/*": every resource of that type in the unit whose name is not known.
-        std::string_view type(ref.data(), ref.size() - 2);
-        for (const Resource& t : resources_) {
-          if (t.id == r.id || t.unit != r.unit || !equalsIgnoreCase(t.kind, type)) continue;
-          const Value* n = t.attributes.get("name");
-          if (!n || !n->isString()) addEdge(r.id, t.id, "reference");
+        auto candidates = unnamedByKind.find(toLowerAscii(std::string_view(ref.data(), ref.size() - 2)));
+        if (candidates == unnamedByKind.end()) continue;
+        for (ResourceId t : candidates->second) {
+          if (t != r.id && resources_[t].unit == r.unit) addEdge(r.id, t, "reference");
         }
         continue;
       }

@@ -370,6 +370,7 @@ std::string kindLabel(std::string_view kind) {
       {"Microsoft.Insights/diagnosticSettings", "Diagnostic setting"},
       {"Microsoft.Resources/deployments", "Deployment"},
       {"Deployment/output", "Output"},
+      {"Deployment/parameter", "Parameter"},
       {"Terraform/module", "Module"},
   };
   for (const Label& l : kLabels) {

@@ -407,6 +407,39 @@ void TemplateLoader::load(const Value& root, const Value* parameterValues) {
   if (const Value* outs = root.get("outputs"); outs && outs->isObject()) {
     for (const Member& m : outs->asObject()) emitOutput(scope, m);
   }
+  if (const Value* params = root.get("parameters"); params && params->isObject()) {
+    for (const Member& m : params->asObject()) emitParameter(m);
+  }
+}
+
+// An entry of `parameters` -> a `Deployment/parameter` resource (name, type, secure = type
+// secureString / secureObject): other parameters are kept in the deployment history.
+void TemplateLoader::emitParameter(const Member& m) {
+  if (!m.value.isObject()) return;
+  Value attrs = Value::object();
+  attrs.prov = m.value.prov;
+  Value name(m.key);
+  name.prov = Provenance{file_.id(), m.value.prov.key, {}};
+  attrs.set("name", std::move(name));
+  bool secure = false;
+  if (const Value* t = m.value.get("type")) {
+    attrs.set("type", *t);
+    secure = t->isString() && (equalsIgnoreCase(t->asString(), "securestring") || equalsIgnoreCase(t->asString(), "secureobject"));
+  }
+  Value sec(secure);
+  if (const Value* t = m.value.get("type")) sec.prov = t->prov;
+  attrs.set("secure", std::move(sec));
+  Resource r;
+  r.kind = "Deployment/parameter";
+  r.sourceType = "parameter";
+  r.format = "arm";
+  r.file = file_.id();
+  r.address = "parameters." + m.key;
+  r.header = m.value.prov.key.empty() ? ByteRange{m.value.prov.value.begin, m.value.prov.value.begin + 1}
+                                      : ByteRange{m.value.prov.key.begin, m.value.prov.key.end};
+  r.body = m.value.prov.value;
+  r.attributes = std::move(attrs);
+  ctx_.resources.push_back(std::move(r));
 }
 
 // An entry of `outputs` -> a `Deployment/output` resource: outputs are kept in the

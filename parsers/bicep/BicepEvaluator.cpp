@@ -513,7 +513,36 @@ class Template : public FunctionHost {
       if (d->is(NodeKind::Resource)) emitResource(d);
       else if (d->is(NodeKind::Module)) emitModule(d);
       else if (d->is(NodeKind::Output)) emitOutput(d);
+      else if (d->is(NodeKind::Param)) emitParameter(d);
     }
+  }
+
+  // `param x type` -> a `Deployment/parameter` resource (name, type, secure = `@secure()`):
+  // parameters are stored in the deployment history in the clear unless secure.
+  void emitParameter(const Node* d) {
+    Value attrs = Value::object();
+    attrs.prov = Provenance{fid_, d->range, {}};
+    Value name{std::string(d->name)};
+    name.prov = Provenance{fid_, d->nameRange, {}};
+    attrs.set("name", std::move(name));
+    if (d->a) {  // the type as written: `string`, `string?`, `secretsType`, `resourceInput<...>`
+      Value t{std::string(pf_.tree.text.substr(d->a->range.begin, d->a->range.size()))};
+      t.prov = Provenance{fid_, d->a->range, {}};
+      attrs.set("type", std::move(t));
+    }
+    Value secure(hasDecorator(d, "secure"));
+    secure.prov = Provenance{fid_, d->decorators.empty() ? d->nameRange : d->decorators.front()->range, {}};
+    attrs.set("secure", std::move(secure));
+    Resource r;
+    r.kind = "Deployment/parameter";
+    r.sourceType = "param";
+    r.format = "bicep";
+    r.file = fid_;
+    r.address = prefix_ + "param." + std::string(d->name);
+    r.header = headerOf(d);
+    r.body = d->range;
+    r.attributes = std::move(attrs);
+    files_.ctx().resources.push_back(std::move(r));
   }
 
   static bool hasDecorator(const Node* d, std::string_view name) {

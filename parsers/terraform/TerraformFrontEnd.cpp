@@ -107,6 +107,7 @@ void TerraformUnit::run(const std::vector<const SourceFile*>& unitFiles) {
   bindRootVariables(*root_, files, dir);
   emit(*root_);
   emitOutputs(*root_);
+  emitVariables(*root_);
   applyMerges();
 }
 
@@ -179,6 +180,45 @@ void TerraformUnit::emit(ModuleInstance& m) {
     if (skip) continue;
     if (ModuleInstance* c = child(m, call->labels[0])) emit(*c);
     else emitUnresolvedModule(m, *call);
+  }
+}
+
+// Root-module variables become `Deployment/parameter` resources (`name`, `type` as written,
+// `secure` = `sensitive`): a value that is not sensitive is shown in plans and CI logs.
+void TerraformUnit::emitVariables(ModuleInstance& m) {
+  for (const ParsedFile* pf : m.def->files) {
+    for (const Block& b : pf->body.blocks) {
+      if (b.type != "variable" || b.labels.size() != 1) continue;
+      auto declared = m.def->variables.find(b.labels[0]);
+      if (declared == m.def->variables.end() || declared->second != &b) continue;  // a duplicate (EG907)
+      Resource r;
+      r.kind = "Deployment/parameter";
+      r.address = m.prefix + "var." + b.labels[0];
+      r.sourceType = "variable";
+      r.format = "terraform";
+      r.file = b.file;
+      r.header = b.header;
+      r.body = b.range;
+      Value attrs = Value::object();
+      attrs.prov = Provenance{b.file, b.range, {}};
+      Value name(b.labels[0]);
+      name.prov = Provenance{b.file, b.header, {}};
+      attrs.set("name", std::move(name));
+      const SourceFile* f = ctx_.store.get(b.file);
+      if (const Attribute* a = b.attr("type"); a && f) {
+        Value t{std::string(f->slice(a->expr.range()))};
+        t.prov = Provenance{b.file, a->expr.range(), a->nameRange};
+        attrs.set("type", std::move(t));
+      }
+      if (const Attribute* a = b.attr("sensitive")) {
+        Evaluator ev(*this, m);
+        Value v = ev.eval(a->expr);
+        v.prov = Provenance{b.file, a->expr.range(), a->nameRange};
+        attrs.set("secure", std::move(v));
+      }
+      r.attributes = std::move(attrs);
+      ctx_.resources.push_back(std::move(r));
+    }
   }
 }
 

@@ -162,6 +162,7 @@ class TerraformUnit {
   void applyVarFile(ModuleInstance& m, const ParsedFile& pf);
   void emit(ModuleInstance& m);
   void emitOutputs(ModuleInstance& m);
+  void emitVariables(ModuleInstance& m);
   void emitUnresolvedModule(ModuleInstance& m, const Block& call);
   friend class Evaluator;
 };

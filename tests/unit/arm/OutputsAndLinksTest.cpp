@@ -144,3 +144,18 @@ TEST_CASE("a resourceId whose name is not known links to the resources of that t
   // The inner template's parameter carries the reference of the value passed in.
   CHECK(linked(pe, knownHub));
 }
+
+TEST_CASE("parameters are Deployment/parameter resources and secure types are secure") {
+  Result res;
+  armtest::load(res, armtest::templ("[]", R"({ "conn": { "type": "secureString" }, "plain": { "type": "string" } })"));
+  INFO(res.errorText());
+  const eg::Resource* conn = res.find("parameters.conn");
+  REQUIRE(conn);
+  CHECK(conn->kind == "Deployment/parameter");
+  CHECK(conn->attributes.at("secure")->asBool());
+  CHECK(res.text(conn->file, conn->header) == "\"conn\"");
+  const eg::Resource* plain = res.find("parameters.plain");
+  REQUIRE(plain);
+  CHECK_FALSE(plain->attributes.at("secure")->asBool());
+  CHECK(plain->attributes.at("type")->asString() == "string");
+}

@@ -147,3 +147,20 @@ output key string = secondaryKey
   REQUIRE(out);
   CHECK(res.text(out->attributes.at("value")->prov).find("listKeys(") != std::string::npos);
 }
+
+TEST_CASE("params are Deployment/parameter resources and @secure() marks them secure") {
+  Result res;
+  biceptest::load(res, R"(
+@secure()
+param conn string
+param name string = 'x'
+output n string = name
+)");
+  INFO(res.errorText());
+  CHECK(res.attr("param.conn", "secure") == "true");
+  CHECK(res.attr("param.conn", "type") == "\"string\"");
+  CHECK(res.attr("param.name", "secure") == "false");
+  const eg::Resource* p = res.find("param.name");
+  REQUIRE(p);
+  CHECK(p->kind == "Deployment/parameter");
+}

@@ -237,3 +237,31 @@ output "conn" {
   REQUIRE(out);
   CHECK(res.text(out->attributes.at("value")->prov) == "azurerm_iothub_shared_access_policy.p.primary_connection_string");
 }
+
+TEST_CASE("root variables are Deployment/parameter resources with their type as written and sensitivity") {
+  Result res;
+  tftest::runMemory(res, {{"mem/main.tf", R"(
+variable "conn" {
+  type      = string
+  sensitive = true
+}
+variable "tags" {
+  type = map(string)
+}
+variable "plain" {}
+)"}});
+  INFO(res.errorText());
+  const eg::Resource* conn = res.find("var.conn");
+  REQUIRE(conn);
+  CHECK(conn->kind == "Deployment/parameter");
+  CHECK(conn->attributes.at("name")->asString() == "conn");
+  CHECK(conn->attributes.at("type")->asString() == "string");
+  CHECK(conn->attributes.at("secure")->asBool());
+  const eg::Resource* tags = res.find("var.tags");
+  REQUIRE(tags);
+  CHECK(tags->attributes.at("type")->asString() == "map(string)");
+  CHECK_FALSE(tags->attributes.at("secure"));
+  const eg::Resource* plain = res.find("var.plain");
+  REQUIRE(plain);
+  CHECK_FALSE(plain->attributes.at("type"));
+}
