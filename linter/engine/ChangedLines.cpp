@@ -136,18 +136,17 @@ std::string ChangedLines::key(const fs::path& file) {
 void ChangedLines::addFile(const fs::path& file) { whole_.insert(key(file)); }
 
 void ChangedLines::addLines(const fs::path& file, uint32_t first, uint32_t count) {
-  std::set<uint32_t>& lines = lines_[key(file)];
   if (count == 0) {
-    lines.insert(first);
-    lines.insert(first + 1);
+    deletions_[key(file)].insert(first);
     return;
   }
+  std::set<uint32_t>& lines = lines_[key(file)];
   for (uint32_t i = 0; i < count; ++i) lines.insert(first + i);
 }
 
 bool ChangedLines::fileChanged(const fs::path& file) const {
   std::string k = key(file);
-  return whole_.count(k) || lines_.count(k);
+  return whole_.count(k) || lines_.count(k) || deletions_.count(k);
 }
 
 bool ChangedLines::linesChanged(const fs::path& file, uint32_t first, uint32_t last) const {
@@ -157,6 +156,13 @@ bool ChangedLines::linesChanged(const fs::path& file, uint32_t first, uint32_t l
   if (it == lines_.end()) return false;
   auto hit = it->second.lower_bound(first);
   return hit != it->second.end() && *hit <= last;
+}
+
+bool ChangedLines::deletedWithin(const fs::path& file, uint32_t first, uint32_t last) const {
+  auto it = deletions_.find(key(file));
+  if (it == deletions_.end()) return false;
+  auto hit = it->second.lower_bound(first);
+  return hit != it->second.end() && *hit < last;
 }
 
 void parseUnifiedDiff(std::string_view diff, const fs::path& root, ChangedLines& out) {
@@ -173,15 +179,22 @@ void parseUnifiedDiff(std::string_view diff, const fs::path& root, ChangedLines&
       else current = path.rfind("b/", 0) == 0 ? path.substr(2) : path;
     } else if (line.rfind("@@ ", 0) == 0 && !current.empty()) {
       // @@ -a[,b] +c[,d] @@
-      size_t plus = line.find(" +");
-      if (plus == std::string_view::npos) continue;
-      size_t i = plus + 2;
-      uint32_t first = number(line, i), count = 1;
-      if (i < line.size() && line[i] == ',') {
-        ++i;
-        count = number(line, i);
-      }
-      out.addLines(root / current, first, count);
+      size_t minus = line.find(" -"), plus = line.find(" +");
+      if (plus == std::string_view::npos || minus == std::string_view::npos) continue;
+      auto range = [&](size_t i, uint32_t& first, uint32_t& count) {
+        first = number(line, i);
+        count = 1;
+        if (i < line.size() && line[i] == ',') {
+          ++i;
+          count = number(line, i);
+        }
+      };
+      uint32_t oldFirst = 0, oldCount = 0, first = 0, count = 0;
+      range(minus + 2, oldFirst, oldCount);
+      range(plus + 2, first, count);
+      if (count > 0) out.addLines(root / current, first, count);
+      // More lines went than came: something was deleted after the hunk's last new line.
+      if (oldCount > count) out.addLines(root / current, count ? first + count - 1 : first, 0);
     }
   }
 }
@@ -273,7 +286,12 @@ void keepChanged(const ChangedLines& changed, const SourceStore& sources,
   std::erase_if(findings, [&](const Finding& f) {
     if (rangeChanged(f.location.file, f.location.range)) return false;
     if (f.location.file == f.anchor.file && f.location.range.begin == f.anchor.range.begin) {
-      if (auto body = bodyOf(f); body && rangeChanged(f.anchor.file, *body)) return false;
+      const SourceFile* file = sources.get(f.anchor.file);
+      if (auto body = bodyOf(f); body && file &&
+                                 changed.deletedWithin(file->path(), file->position(body->begin).line,
+                                                       file->position(body->end > body->begin ? body->end - 1 : body->begin).line)) {
+        return false;
+      }
     }
     if (!f.related.empty()) {
       if (fileChanged(f.location.file)) return false;

@@ -21,19 +21,22 @@ class ChangedLines {
  public:
   // Every line of `file` changed (a new or listed file).
   void addFile(const std::filesystem::path& file);
-  // Lines [first, first + count) of `file` changed; count 0 is a deletion after line `first`,
-  // which marks the lines on both sides of it.
+  // Lines [first, first + count) of `file` changed; count 0 is a pure deletion after line
+  // `first` (nothing there changed, but something between it and the next line went away).
   void addLines(const std::filesystem::path& file, uint32_t first, uint32_t count);
 
   bool fileChanged(const std::filesystem::path& file) const;
   // True when any line in [first, last] (1-based, inclusive) of `file` changed.
   bool linesChanged(const std::filesystem::path& file, uint32_t first, uint32_t last) const;
+  // True when lines were deleted between `first` and `last` (1-based, inclusive).
+  bool deletedWithin(const std::filesystem::path& file, uint32_t first, uint32_t last) const;
   size_t fileCount() const { return whole_.size() + lines_.size(); }
 
  private:
   static std::string key(const std::filesystem::path& file);
   std::set<std::string> whole_;
   std::map<std::string, std::set<uint32_t>> lines_;
+  std::map<std::string, std::set<uint32_t>> deletions_;  // line after which lines were deleted
 };
 
 // Parses `git diff --unified=0` output; paths are relative to `root`.
@@ -49,8 +52,9 @@ bool changedSinceRevision(const std::string& revision, const std::filesystem::pa
 bool changedFilesFrom(const std::filesystem::path& file, ChangedLines& out, std::string& error);
 
 // Keeps the findings a change touches: the lines of their location changed; or, for a finding
-// on a resource's header (a missing setting), a line of that resource changed (`bodyOf` gives
-// the resource's whole range); or, for a cross-file finding, any of its files changed. Errors
+// on a resource's header (a missing setting), lines were deleted inside that resource
+// (`bodyOf` gives the resource's whole range) — editing one setting does not resurface every
+// other missing one; or, for a cross-file finding, any of its files changed. Errors
 // in unchanged files are dropped too.
 void keepChanged(const ChangedLines& changed, const SourceStore& sources,
                  const std::function<std::optional<ByteRange>(const Finding&)>& bodyOf, std::vector<Finding>& findings,

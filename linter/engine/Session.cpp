@@ -362,6 +362,7 @@ void Session::evaluate(ScanResult& result) {
   std::vector<std::vector<Finding>> perPolicy(policies.size());
   policy::EvalOptions evalOptions;
   evalOptions.includeUnknown = options_.showUnknown;
+  evalOptions.sources = &store_;
   parallelFor(policies.size(), options_.jobs, [&](size_t i) {
     const policy::Policy& p = *policies[i];
     try {

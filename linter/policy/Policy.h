@@ -82,6 +82,9 @@ class PolicyCatalog {
 
 struct EvalOptions {
   bool includeUnknown = false;  // also return findings whose verdict is unknown (Finding::unknown)
+  // The scanned files, for `expression_matches` (which reads the text behind a value).
+  // Optional: without it that operator sees only known scalar values.
+  const SourceStore* sources = nullptr;
 };
 
 struct EvaluationError : std::runtime_error {

@@ -219,7 +219,7 @@ class Compiler : public YamlReader {
         if (!v.isBool()) fail(n, name + " must be true or false");
         o.flag = v.asBool();
         return;
-      case Op::Matches: case Op::NotMatches: {
+      case Op::Matches: case Op::NotMatches: case Op::ExpressionMatches: {
         if (!v.isString()) fail(n, name + " needs a regular expression string");
         if (v.asString().size() > kMaxRegexLength) fail(n, "regular expression longer than " + std::to_string(kMaxRegexLength) + " characters");
         auto flags = std::regex::ECMAScript | std::regex::optimize;
@@ -279,12 +279,20 @@ class Compiler : public YamlReader {
   Condition related(const YAML::Node& n, int depth) {
     static constexpr std::string_view outer[] = {"related"};
     Fields top = fields(n, depth, "related condition", outer);
-    static constexpr std::string_view allowed[] = {"kind", "via", "direction", "where", "quantifier",
+    static constexpr std::string_view allowed[] = {"kind", "via", "direction", "scope", "where", "quantifier",
                                                    "count_gt", "count_ge", "count_lt", "count_le", "count_eq"};
     Fields f = fields(top.entries[0].second, depth + 1, "related", allowed);
     Condition c;
     c.kind = Condition::Kind::Related;
-    c.relatedKind = nonEmpty(require(f, "kind", "related"), depth + 2, "related.kind");
+    const YAML::Node& kinds = require(f, "kind", "related");
+    visit(kinds, depth + 2);
+    if (kinds.IsSequence() && kinds.size() > 0) {
+      for (const YAML::Node& k : kinds) c.relatedKinds.push_back(nonEmpty(k, depth + 3, "related.kind"));
+    } else if (kinds.IsSequence()) {
+      fail(kinds, "related.kind needs a resource kind or a non-empty list of kinds");
+    } else {
+      c.relatedKinds.push_back(nonEmpty(kinds, depth + 2, "related.kind"));
+    }
     if (const YAML::Node* via = f.find("via")) c.via = nonEmpty(*via, depth + 2, "related.via");
     if (const YAML::Node* d = f.find("direction")) {
       std::string s = string(*d, depth + 2, "direction");
@@ -292,6 +300,15 @@ class Compiler : public YamlReader {
       else if (s == "in") c.direction = Direction::In;
       else if (s == "any") c.direction = Direction::Any;
       else fail(*d, "direction must be out, in or any");
+    }
+    if (const YAML::Node* sc = f.find("scope")) {
+      std::string s = string(*sc, depth + 2, "scope");
+      if (s == "edges") c.relatedScope = RelatedScope::Edges;
+      else if (s == "unit") c.relatedScope = RelatedScope::Unit;
+      else if (s == "scan") c.relatedScope = RelatedScope::Scan;
+      else fail(*sc, "scope must be edges, unit or scan");
+      if (c.relatedScope != RelatedScope::Edges && (f.find("via") || f.find("direction")))
+        fail(*sc, "scope: " + s + " takes no via: or direction: (it does not follow edges)");
     }
     if (const YAML::Node* q = f.find("quantifier")) c.quantifier = quantifier(*q, depth + 2);
     c.count = countTest(f, depth + 2);

@@ -351,6 +351,13 @@ std::string kindLabel(std::string_view kind) {
       {"IoTEdge/edgeHub", "IoT Edge hub"},
       {"IoTEdge/registryCredential", "IoT Edge registry credential"},
       {"IoTEdge/deviceConfig", "IoT Edge device"},
+      {"Microsoft.Security/iotSecuritySolutions", "Defender for IoT solution"},
+      {"Microsoft.Network/privateEndpoints", "Private endpoint"},
+      {"Microsoft.Insights/diagnosticSettings", "Diagnostic setting"},
+      {"Microsoft.Resources/deployments", "Deployment"},
+      {"Deployment/output", "Output"},
+      {"Deployment/parameter", "Parameter"},
+      {"Terraform/module", "Module"},
   };
   for (const Label& l : kLabels) {
     if (equalsIgnoreCase(l.kind, kind)) return std::string(l.label);

@@ -815,7 +815,18 @@ Value fnNull(Args&, ExpressionHost&) { return Value(nullptr); }
 Value fnResourceId(Args& a, ExpressionHost& h) {
   std::string id = resourceIdString(a);
   if (id.empty()) {
-    if (const Value* u = firstUnknown(a)) return *u;
+    if (const Value* u = firstUnknown(a)) {
+      // The type is known, a name is not: "Type/*" refers to the resources of that type whose
+      // name is not known either (ResourceGraph::linkReferences), e.g. a hub named by a
+      // parameter without value and its diagnostic setting's resourceId(..., parameters('name')).
+      for (const Value& t : a) {
+        if (t.isString() && t.asString().find('/') != std::string::npos && t.asString().find('.') != std::string::npos) {
+          h.referenced(t.asString() + "/*");
+          break;
+        }
+      }
+      return *u;
+    }
     return Value::unknown("resourceId() with arguments that are not known");
   }
   h.referenced(id);

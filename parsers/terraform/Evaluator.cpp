@@ -342,13 +342,20 @@ Value Evaluator::resolveRoot(std::string_view root, const std::vector<std::strin
     consumed = 1;
     auto it = mod_.vars.find(*n);
     if (it == mod_.vars.end()) return Value::unknown("var." + *n + " is not declared");
+    if (references) {
+      if (auto r = mod_.varRefs.find(*n); r != mod_.varRefs.end()) references->insert(references->end(), r->second.begin(), r->second.end());
+    }
     return it->second;
   }
   if (root == "local") {
     const std::string* n = name0(0);
     if (!n) return Value::unknown("local used without a name");
     consumed = 1;
-    return unit_.local(mod_, *n, at);
+    Value v = unit_.local(mod_, *n, at);
+    if (references) {
+      if (auto r = mod_.localRefs.find(*n); r != mod_.localRefs.end()) references->insert(references->end(), r->second.begin(), r->second.end());
+    }
+    return v;
   }
   if (root == "module") {
     const std::string* n = name0(0);

@@ -49,6 +49,12 @@ FieldRule parseRule(const std::string& from, const YAML::Node& n) {
   if (n["group_by"]) r.groupBy = n["group_by"].as<std::string>();
   if (n["cases"]) for (auto it : n["cases"]) r.cases[it.first.as<std::string>()] = it.second.as<std::string>();
   if (n["flags"]) for (auto it : n["flags"]) r.flags.emplace_back(it.first.as<std::string>(), it.second.as<std::string>());
+  if (n["entries"]) {
+    r.entryKey = n["entries"]["key"] ? n["entries"]["key"].as<std::string>() : std::string();
+    r.entryValue = n["entries"]["value"] ? n["entries"]["value"].as<std::string>() : std::string();
+    if (r.entryKey.empty() || r.entryValue.empty() || r.shape != FieldRule::Shape::Single)
+      throw std::runtime_error("entries needs key: and value: on a 'block: single' rule (" + from + ")");
+  }
   if (r.to.empty()) throw std::runtime_error("rule for '" + from + "' has no 'to'");
   return r;
 }
@@ -172,7 +178,37 @@ void applyRule(const FieldRule& r, const Value& src, Value& dst) {
         el = &v->asArray().front();
       }
       if (el->isNull()) return;
-      setPath(dst, r.to, mapElement(r, *el));
+      if (!r.entryKey.empty()) {
+        if (el->isUnknown()) {
+          setPath(dst, r.to, *el);
+          return;
+        }
+        Value arr = Value::array();
+        arr.prov = el->prov;
+        for (const FieldRule& f : r.fields) {
+          const Value* fv = el->isObject() ? el->get(f.from) : nullptr;
+          if (!fv) continue;
+          Value entry = Value::object();
+          entry.prov = fv->prov;
+          Value key(f.to);
+          key.prov = fv->prov;
+          entry.set(r.entryKey, std::move(key));
+          entry.set(r.entryValue, transformValue(f, *fv));
+          arr.asArray().push_back(std::move(entry));
+        }
+        setPath(dst, r.to, std::move(arr));
+        return;
+      }
+      Value mapped = mapElement(r, *el);
+      // A block mapped onto an object other rules also fill (file_upload -> properties) adds
+      // its members; it must not replace what was mapped before it.
+      if (const Value* existing = dst.at(r.to); existing && existing->isObject() && mapped.isObject()) {
+        Value merged = *existing;
+        merged.mergeFrom(mapped);
+        setPath(dst, r.to, std::move(merged));
+        return;
+      }
+      setPath(dst, r.to, std::move(mapped));
       return;
     }
     case FieldRule::Shape::List: {

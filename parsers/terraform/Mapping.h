@@ -26,6 +26,10 @@ struct FieldRule {
   std::string groupBy;                       // list blocks: field whose value picks the sub-path
   std::map<std::string, std::string> cases;  // groupBy value -> sub-path under `to`
   std::vector<std::pair<std::string, std::string>> flags;  // bool attribute -> word, joined by ", "
+  // `entries: {key: K, value: V}` on a single block: each present field becomes an array
+  // element {K: <the field's `to`>, V: <its transformed value>} (ARM lists of settings such
+  // as recommendationsConfiguration: [{recommendationType, status}]).
+  std::string entryKey, entryValue;
 };
 
 struct DefaultRule {

@@ -101,7 +101,59 @@ void TerraformUnit::run(const std::vector<const SourceFile*>& unitFiles) {
   computePin(*root_);
   bindRootVariables(*root_, files, dir);
   emit(*root_);
+  emitOutputs(*root_);
+  emitVariables(*root_);
   applyMerges();
+}
+
+// Root-module outputs become `Deployment/output` resources: Terraform prints them and keeps
+// them in plain text in the state (a child module's outputs reach neither unless the root
+// passes them on). Attributes: name, value (its provenance is the value expression, so
+// `expression_matches` sees how it was written), secure (= `sensitive`).
+void TerraformUnit::emitOutputs(ModuleInstance& m) {
+  for (const ParsedFile* pf : m.def->files) {
+    for (const Block& b : pf->body.blocks) {
+      if (b.type != "output" || b.labels.size() != 1) continue;
+      auto declared = m.def->outputs.find(b.labels[0]);
+      if (declared == m.def->outputs.end() || declared->second != &b) continue;  // a duplicate (EG907)
+      Resource r;
+      r.kind = "Deployment/output";
+      r.address = m.prefix + "output." + b.labels[0];
+      r.sourceType = "output";
+      r.format = "terraform";
+      r.file = b.file;
+      r.header = b.header;
+      r.body = b.range;
+      std::vector<std::string> refs;
+      Value attrs = Value::object();
+      attrs.prov = Provenance{b.file, b.range, {}};
+      Value name(b.labels[0]);
+      name.prov = Provenance{b.file, b.header, {}};
+      attrs.set("name", std::move(name));
+      if (const Attribute* a = b.attr("value")) {
+        Evaluator ev(*this, m);
+        ev.references = &refs;
+        Value v = ev.eval(a->expr);
+        // The value's text is the value expression, unless the value came from elsewhere (a
+        // local or variable): then it keeps that declaration's text.
+        const ByteRange span = a->expr.range();
+        bool inside = v.prov.file == b.file && v.prov.value.begin >= span.begin && v.prov.value.end <= span.end;
+        if (inside || !v.prov.valid() || v.prov.value.empty()) v.prov = Provenance{b.file, span, a->nameRange};
+        attrs.set("value", std::move(v));
+      }
+      if (const Attribute* a = b.attr("sensitive")) {
+        Evaluator ev(*this, m);
+        Value v = ev.eval(a->expr);
+        v.prov = Provenance{b.file, a->expr.range(), a->nameRange};
+        attrs.set("secure", std::move(v));
+      }
+      std::sort(refs.begin(), refs.end());
+      refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+      r.references = std::move(refs);
+      r.attributes = std::move(attrs);
+      ctx_.resources.push_back(std::move(r));
+    }
+  }
 }
 
 void TerraformUnit::emit(ModuleInstance& m) {
@@ -122,7 +174,90 @@ void TerraformUnit::emit(ModuleInstance& m) {
     }
     if (skip) continue;
     if (ModuleInstance* c = child(m, call->labels[0])) emit(*c);
+    else emitUnresolvedModule(m, *call);
   }
+}
+
+// Root-module variables become `Deployment/parameter` resources (`name`, `type` as written,
+// `secure` = `sensitive`): a value that is not sensitive is shown in plans and CI logs.
+void TerraformUnit::emitVariables(ModuleInstance& m) {
+  for (const ParsedFile* pf : m.def->files) {
+    for (const Block& b : pf->body.blocks) {
+      if (b.type != "variable" || b.labels.size() != 1) continue;
+      auto declared = m.def->variables.find(b.labels[0]);
+      if (declared == m.def->variables.end() || declared->second != &b) continue;  // a duplicate (EG907)
+      Resource r;
+      r.kind = "Deployment/parameter";
+      r.address = m.prefix + "var." + b.labels[0];
+      r.sourceType = "variable";
+      r.format = "terraform";
+      r.file = b.file;
+      r.header = b.header;
+      r.body = b.range;
+      Value attrs = Value::object();
+      attrs.prov = Provenance{b.file, b.range, {}};
+      Value name(b.labels[0]);
+      name.prov = Provenance{b.file, b.header, {}};
+      attrs.set("name", std::move(name));
+      const SourceFile* f = ctx_.store.get(b.file);
+      if (const Attribute* a = b.attr("type"); a && f) {
+        Value t{std::string(f->slice(a->expr.range()))};
+        t.prov = Provenance{b.file, a->expr.range(), a->nameRange};
+        attrs.set("type", std::move(t));
+      }
+      if (const Attribute* a = b.attr("sensitive")) {
+        Evaluator ev(*this, m);
+        Value v = ev.eval(a->expr);
+        v.prov = Provenance{b.file, a->expr.range(), a->nameRange};
+        attrs.set("secure", std::move(v));
+      }
+      r.attributes = std::move(attrs);
+      ctx_.resources.push_back(std::move(r));
+    }
+  }
+}
+
+// A module call whose source is not loaded (registry, git, or a directory that failed to
+// load) is a `Terraform/module` resource: `source`, the evaluated `inputs`, and `contents`,
+// which is unknown — it may deploy anything. References in its inputs become edges, so a
+// policy looking for "a private endpoint for this hub" can answer unknown instead of
+// reporting a hub whose endpoint is declared in a module nobody can see.
+void TerraformUnit::emitUnresolvedModule(ModuleInstance& m, const Block& call) {
+  Evaluator ev(*this, m);
+  bool skip = false;
+  ev.bindings = representativeBindings(ev, call, skip);
+  std::vector<std::string> refs;
+  ev.references = &refs;
+  Resource r;
+  r.kind = "Terraform/module";
+  r.address = m.prefix + "module." + call.labels[0];
+  r.sourceType = "module";
+  r.format = "terraform";
+  r.file = call.file;
+  r.header = call.header;
+  r.body = call.range;
+  Value attrs = Value::object();
+  attrs.prov = Provenance{call.file, call.range, {}};
+  Value inputs = Value::object();
+  inputs.prov = attrs.prov;
+  for (const Attribute& a : call.attributes) {
+    if (a.name == "count" || a.name == "for_each" || a.name == "providers" || a.name == "depends_on") continue;
+    Value v = ev.eval(a.expr);
+    v.prov.key = a.nameRange;
+    if (a.name == "source" || a.name == "version") attrs.set(a.name, std::move(v));
+    else inputs.set(a.name, std::move(v));
+  }
+  attrs.set("inputs", std::move(inputs));
+  std::string source;
+  if (const Value* sv = attrs.get("source"); sv && sv->isString()) source = " (" + sv->asString() + ")";
+  Value contents = Value::unknown("module." + call.labels[0] + source + " is not loaded: what it deploys is not known");
+  contents.prov = Provenance{call.file, call.header, {}};
+  attrs.set("contents", std::move(contents));
+  std::sort(refs.begin(), refs.end());
+  refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+  r.references = std::move(refs);
+  r.attributes = std::move(attrs);
+  ctx_.resources.push_back(std::move(r));
 }
 
 void TerraformUnit::emitResource(ModuleInstance& m, const Block& b) {

@@ -197,9 +197,12 @@ Value TerraformUnit::local(ModuleInstance& m, const std::string& name, ByteRange
   std::string busyKey = "local." + name;
   if (!m.busy.insert(busyKey).second) return Value::unknown("local." + name + " refers to itself");
   Evaluator ev(*this, m);
+  std::vector<std::string> refs;
+  ev.references = &refs;
   Value v = ev.eval(def->second->expr);
   m.busy.erase(busyKey);
   m.localCache.emplace(name, v);
+  if (!refs.empty()) m.localRefs[name] = std::move(refs);
   return v;
 }
 
@@ -413,9 +416,13 @@ ModuleInstance* TerraformUnit::child(ModuleInstance& m, const std::string& name)
     if (a.name == "source" || a.name == "version" || a.name == "count" || a.name == "for_each" ||
         a.name == "providers" || a.name == "depends_on")
       continue;
+    std::vector<std::string> refs;
+    cev.references = &refs;
     Value v = cev.eval(a.expr);
+    cev.references = nullptr;
     v.prov.key = a.nameRange;
     ptr->vars[a.name] = std::move(v);
+    if (!refs.empty()) ptr->varRefs[a.name] = std::move(refs);
   }
   return ptr;
 }

@@ -43,7 +43,7 @@ const CliArgument* option(const CliCommand& cmd, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("describeCli reads options, value kinds and choices; hidden subcommands are left out") {
+TEST_CASE("describeCli reads options, value kinds and choices, hidden subcommands are left out") {
   ToyCli toy;
   CliModel cli = describeCli(toy.app);
   CHECK(cli.program == "toy");

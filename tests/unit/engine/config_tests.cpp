@@ -166,7 +166,7 @@ TEST_CASE("config: excludes and security groups are relative to the file's direc
   CHECK(c.securityGroupOf("/repo/plants/line3/gw7/deployment.json") == "");
 }
 
-TEST_CASE("config: found by walking up; policy dirs resolved against it") {
+TEST_CASE("config: found by walking up, policy dirs resolved against it") {
   fs::path root = tempDir("walk");
   fs::create_directories(root / "a/b/c");
   std::ofstream(root / "a/.edgeguard.yaml") << "policy-dirs: [custom]\n";

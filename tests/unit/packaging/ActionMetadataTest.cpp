@@ -78,7 +78,7 @@ TEST_CASE("action.yml is a composite action with a name, a description and descr
   }
 }
 
-TEST_CASE("action.yml steps: run steps name a shell and take inputs only through env; uses are pinned") {
+TEST_CASE("action.yml steps: run steps name a shell and take inputs only through env, uses are pinned") {
   YAML::Node steps = loadAction()["runs"]["steps"];
   for (const auto& step : steps) {
     std::string name = step["name"] ? step["name"].as<std::string>() : "?";

@@ -222,7 +222,7 @@ resource "azurerm_container_registry" "acr" {
   CHECK(res.text(a.at("properties.adminUserEnabled")->prov, true) == "admin_enabled");
 }
 
-TEST_CASE("one argument feeds several ARM paths; registry tokens, scope maps and webhooks") {
+TEST_CASE("one argument feeds several ARM paths, registry tokens, scope maps and webhooks") {
   Result res;
   tftest::runMemory(res, {{"mem/main.tf", R"(
 resource "azurerm_container_registry" "acr" {
@@ -312,7 +312,7 @@ resource "azurerm_iothub_shared_access_policy" "orphan" {
   CHECK(orphan.attributes.get("rights")->asString() == "DeviceConnect");
 }
 
-TEST_CASE("azapi_resource bodies: HCL object, jsonencode, heredoc JSON; azapi_update_resource merges") {
+TEST_CASE("azapi_resource bodies: HCL object, jsonencode, heredoc JSON, azapi_update_resource merges") {
   Result res;
   tftest::runMemory(res, {{"mem/main.tf", R"(resource "azapi_resource" "obj" {
   type      = "Microsoft.Devices/IotHubs@2023-06-30"
