@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 namespace eg {
 
@@ -21,6 +22,7 @@ void linkAcrossResources(ResourceGraph& graph) {
   std::map<std::string, std::vector<ResourceId>> byGroup;            // lower-case security group
   std::map<std::string, std::vector<ResourceId>> registries;         // lower-case registry name
   std::vector<ResourceId> credentials;
+  std::unordered_map<std::string, std::vector<ResourceId>> credentialsByHost;  // lower-case address
   for (const Resource& r : rs) {
     if (equalsIgnoreCase(r.kind, "IoTEdge/deployment")) {
       deployments[{r.file, r.address}] = r.id;
@@ -28,6 +30,7 @@ void linkAcrossResources(ResourceGraph& graph) {
       if (!g.empty()) byGroup[g].push_back(r.id);
     } else if (equalsIgnoreCase(r.kind, "IoTEdge/registryCredential")) {
       credentials.push_back(r.id);
+      credentialsByHost[lowerString(r.attributes.get("address"))].push_back(r.id);
     } else if (equalsIgnoreCase(r.kind, "Microsoft.ContainerRegistry/registries")) {
       std::string n = registryName(r);
       if (!n.empty()) registries[n].push_back(r.id);
@@ -59,11 +62,10 @@ void linkAcrossResources(ResourceGraph& graph) {
     if (!module) continue;
     std::string host = lowerString(r.attributes.get("imageHost"));
     if (host.empty()) continue;
+    auto hit = credentialsByHost.find(host);
+    if (hit == credentialsByHost.end()) continue;
     std::vector<ResourceId> same, other;
-    for (ResourceId c : credentials) {
-      if (lowerString(rs[c].attributes.get("address")) != host) continue;
-      (rs[c].file == r.file ? same : other).push_back(c);
-    }
+    for (ResourceId c : hit->second) (rs[c].file == r.file ? same : other).push_back(c);
     for (ResourceId c : same.empty() ? other : same) graph.addEdge(r.id, c, "credential");
   }
   linkChildrenToParents(graph);

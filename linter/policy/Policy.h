@@ -77,6 +77,8 @@ class PolicyCatalog {
   const Policy* find(std::string_view idOrName) const;
 
  private:
+  // Registers a compiled policy unless its id or name is taken (then an error, false).
+  bool add(std::shared_ptr<Policy> p, const std::string& path, std::vector<Error>& errors);
   std::vector<std::shared_ptr<Policy>> policies_;
 };
 

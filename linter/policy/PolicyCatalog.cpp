@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "linter/core/Embedded.h"
 #include "linter/policy/Policy.h"
@@ -14,9 +15,27 @@ PolicyCatalog::PolicyCatalog() = default;
 PolicyCatalog::~PolicyCatalog() = default;
 
 bool PolicyCatalog::loadBuiltins(std::vector<Error>& errors) {
+  // Every scan compiles the whole built-in pack, so it is compiled on two threads (policies
+  // are independent; loadPolicy shares no mutable state) and registered in pack order.
+  std::span<const EmbeddedFile> files = embeddedPolicies();
+  std::vector<std::shared_ptr<Policy>> compiled(files.size());
+  std::vector<std::vector<Error>> compileErrors(files.size());
+  auto compile = [&](size_t i) {
+    compiled[i] = loadPolicy(files[i].text, "policies/" + std::string(files[i].path), true, compileErrors[i]);
+  };
+  size_t half = files.size() / 2;
+  std::thread helper;
+  if (half > 0 && std::thread::hardware_concurrency() > 1) {
+    helper = std::thread([&] { for (size_t i = half; i < files.size(); ++i) compile(i); });
+  } else {
+    half = files.size();
+  }
+  for (size_t i = 0; i < half; ++i) compile(i);
+  if (helper.joinable()) helper.join();
   bool ok = true;
-  for (const EmbeddedFile& f : embeddedPolicies()) {
-    ok &= loadText(f.text, "policies/" + std::string(f.path), true, errors);
+  for (size_t i = 0; i < files.size(); ++i) {
+    for (Error& e : compileErrors[i]) errors.push_back(std::move(e));
+    ok &= compiled[i] && add(std::move(compiled[i]), "policies/" + std::string(files[i].path), errors);
   }
   return ok;
 }
@@ -59,6 +78,10 @@ bool PolicyCatalog::loadDirectory(const std::filesystem::path& dir, std::vector<
 bool PolicyCatalog::loadText(std::string_view text, const std::string& path, bool builtin, std::vector<Error>& errors) {
   std::shared_ptr<Policy> p = loadPolicy(text, path, builtin, errors);
   if (!p) return false;
+  return add(std::move(p), path, errors);
+}
+
+bool PolicyCatalog::add(std::shared_ptr<Policy> p, const std::string& path, std::vector<Error>& errors) {
   for (const auto& other : policies_) {
     const char* clash = equalsIgnoreCase(other->id, p->id) ? "id" : other->name == p->name ? "name" : nullptr;
     if (!clash) continue;

@@ -456,7 +456,37 @@ class Compiler : public YamlReader {
   bool hasOutlier_ = false;
 };
 
-bool matchesRegex(const std::string& s, const char* re) { return std::regex_match(s, std::regex(re)); }
+// Hand-written matchers for the metadata shapes: compiling a std::regex per policy was a
+// visible share of start-up (every scan loads the built-in pack).
+bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool isLower(char c) { return c >= 'a' && c <= 'z'; }
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+// EG[0-9]{3}
+bool isBuiltinId(std::string_view s) {
+  return s.size() == 5 && s[0] == 'E' && s[1] == 'G' && isDigit(s[2]) && isDigit(s[3]) && isDigit(s[4]);
+}
+// [A-Z][A-Z0-9_-]*[0-9]+
+bool isUserId(std::string_view s) {
+  if (s.size() < 2 || !isUpper(s[0]) || !isDigit(s.back())) return false;
+  for (char c : s) if (!isUpper(c) && !isDigit(c) && c != '_' && c != '-') return false;
+  return true;
+}
+// [a-z][a-z0-9]*(-[a-z0-9]+)*
+bool isKebab(std::string_view s) {
+  if (s.empty() || !isLower(s[0]) || s.back() == '-') return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '-') { if (s[i - 1] == '-') return false; }
+    else if (!isLower(c) && !isDigit(c)) return false;
+  }
+  return true;
+}
+// [a-z_][a-z0-9_]*
+bool isSnake(std::string_view s) {
+  if (s.empty() || isDigit(s[0])) return false;
+  for (char c : s) if (!isLower(c) && !isDigit(c) && c != '_') return false;
+  return true;
+}
 
 std::string basename(const std::string& path) {
   size_t slash = path.find_last_of("/\\");
@@ -468,12 +498,12 @@ void readMetadata(Compiler& c, const Compiler::Fields& top, Policy& p, bool buil
   const YAML::Node& idNode = c.require(top, "id", "a policy");
   origin = PolicyOrigin{static_cast<uint32_t>(idNode.Mark().line + 1), static_cast<uint32_t>(idNode.Mark().column + 1)};
   p.id = c.string(idNode, 1, "id");
-  if (builtin ? !matchesRegex(p.id, "EG[0-9]{3}") : !matchesRegex(p.id, "[A-Z][A-Z0-9_-]*[0-9]+")) {
+  if (builtin ? !isBuiltinId(p.id) : !isUserId(p.id)) {
     c.fail(idNode, builtin ? "built-in policy ids look like EG005" : "policy ids are upper case and end in digits, like ACME-TLS-001");
   }
   const YAML::Node& nameNode = c.require(top, "name", "a policy");
   p.name = c.string(nameNode, 1, "name");
-  if (!matchesRegex(p.name, "[a-z][a-z0-9]*(-[a-z0-9]+)*")) c.fail(nameNode, "name must be kebab-case, like ip-filter-default-allow");
+  if (!isKebab(p.name)) c.fail(nameNode, "name must be kebab-case, like ip-filter-default-allow");
   if (builtin && basename(p.sourcePath) != p.id + "-" + p.name + ".yaml") {
     c.fail(idNode, "built-in policy file must be named " + p.id + "-" + p.name + ".yaml");
   }
@@ -540,7 +570,7 @@ Value readParameters(Compiler& c, const Compiler::Fields& top) {
   c.visit(*n, 1);
   if (!n->IsMap()) c.fail(*n, "parameters must be a mapping of name: default");
   for (auto it = n->begin(); it != n->end(); ++it) {
-    if (!it->first.IsScalar() || !matchesRegex(it->first.Scalar(), "[a-z_][a-z0-9_]*")) {
+    if (!it->first.IsScalar() || !isSnake(it->first.Scalar())) {
       c.fail(it->first, "parameter names are snake_case identifiers");
     }
   }
