@@ -80,6 +80,10 @@ std::string renderMarkdown(const Policy& p) {
   out += "## Suppressing\n\n";
   out += "Put `# edgeguard:ignore " + p.id + " <reason>` (or `//` in Bicep and JSON) on the line above the\n"
          "resource or attribute, or at the end of its line. The reason is required.\n";
+  if (p.peers.empty() && p.builtin) {
+    out += "\n## Equivalent rules in other scanners\n\nNone that we know of: checkov, KICS, trivy, PSRule for Azure, Azure "
+           "Policy and tflint have no rule for this.\n";
+  }
   if (!p.peers.empty()) {
     out += "\n## Equivalent rules in other scanners\n\n| scanner | rules |\n|---|---|\n";
     for (const auto& [scanner, ids] : p.peers) {

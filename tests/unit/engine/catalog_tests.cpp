@@ -78,6 +78,8 @@ TEST_CASE("every policy has fixtures per format, unique ids and names, and findi
     CHECK_MESSAGE(names.insert(p->name).second, "duplicate policy name " << p->name);
     CHECK_MESSAGE(!p->formats.empty(), p->id << " names no formats in applies_to.formats");
     for (const std::string& format : p->formats) {
+      // The docs show what is reported and what is not in every format the rule reads.
+      CHECK_MESSAGE(p->examples.count(format), p->id << " has no examples." << format << " (bad/good) in its YAML");
       if (!available.count(format)) continue;
       CAPTURE(format);
       for (std::string verdict : {"good", "bad"}) {
