@@ -23,6 +23,7 @@
 #include "linter/engine/ChangedLines.h"
 #include "linter/engine/Session.h"
 #include "linter/policy/PolicyDocs.h"
+#include "linter/report/Escaping.h"
 #include "linter/report/GraphWriter.h"
 #include "linter/report/Reporter.h"
 
@@ -101,10 +102,18 @@ bool writeFileAtomically(const fs::path& path, const std::string& text, std::str
   return true;
 }
 
-void printPolicyErrors(const std::vector<Error>& errors) {
+// Errors as `path:line:col: error CODE message`; positions come from the source text when the
+// error names a loaded file, else from the error's own line and column.
+void printErrors(const std::vector<Error>& errors, const SourceStore* sources = nullptr) {
   for (const Error& e : errors) {
+    const SourceFile* f = sources ? sources->get(e.file) : nullptr;
     std::cerr << e.path;
-    if (e.line) std::cerr << ':' << e.line << ':' << e.column;
+    if (f) {
+      LineCol at = f->position(e.range.begin);
+      std::cerr << ':' << at.line << ':' << at.column;
+    } else if (e.line) {
+      std::cerr << ':' << e.line << ':' << e.column;
+    }
     std::cerr << ": error " << e.code << ' ' << e.message << '\n';
   }
 }
@@ -230,7 +239,7 @@ std::unique_ptr<Session> openSession(const ScanOptions& options) {
   auto session = std::make_unique<Session>(options);
   std::vector<Error> errors;
   if (session->loadPolicies(errors)) return session;
-  printPolicyErrors(errors);
+  printErrors(errors);
   return nullptr;
 }
 
@@ -279,7 +288,7 @@ int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn)
       auto config = std::make_shared<Config>();
       std::vector<Error> configErrors;
       if (!loadConfig(*configFile, *config, configErrors)) {
-        printPolicyErrors(configErrors);
+        printErrors(configErrors);
         return 2;
       }
       if (config->failOn && !args.failOnGiven) failOn = config->failOn->value;
@@ -323,7 +332,7 @@ int runScan(const ScanArgs& args) {
   if (!args.baseline.empty()) {
     std::vector<Error> baselineErrors;
     if (!loadBaseline(args.baseline, baseline, baselineErrors)) {
-      printPolicyErrors(baselineErrors);
+      printErrors(baselineErrors);
       return 2;
     }
   }
@@ -342,8 +351,8 @@ int runScan(const ScanArgs& args) {
     }
     size_t recorded = 0;
     for (const Finding& f : result.findings) recorded += f.suppressed ? 0 : 1;
-    std::cerr << "edgeguard: wrote " << recorded << " finding" << (recorded == 1 ? "" : "s") << " to baseline "
-              << args.writeBaseline << '\n';
+    std::cerr << "edgeguard: wrote " << report::plural(recorded, "finding") << " to baseline " << args.writeBaseline
+              << '\n';
   }
   if (!args.diffBase.empty() || !args.changedFilesFrom.empty()) {
     ChangedLines changed;
@@ -358,22 +367,14 @@ int runScan(const ScanArgs& args) {
       std::cerr << "edgeguard: " << error << '\n';
       return 2;
     }
-    // A finding on a resource's header (a missing setting) counts when the resource changed.
-    std::map<std::pair<FileId, uint32_t>, ByteRange> bodies;
-    for (const Resource& r : session.graph().resources()) bodies.emplace(std::pair{r.file, r.header.begin}, r.body);
-    auto bodyOf = [&](const Finding& f) -> std::optional<ByteRange> {
-      auto it = bodies.find({f.anchor.file, f.anchor.range.begin});
-      if (it == bodies.end()) return std::nullopt;
-      return it->second;
-    };
-    keepChanged(changed, session.sources(), bodyOf, result.findings, result.errors);
+    keepChanged(changed, session.sources(), session.graph(), result.findings, result.errors);
   }
   bool staleEntries = false;
   if (!args.baseline.empty()) {
     BaselineOutcome outcome = applyBaseline(baseline, result.findings, session.sources());
     if (outcome.hidden) {
-      std::cerr << "edgeguard: " << outcome.hidden << " finding" << (outcome.hidden == 1 ? "" : "s")
-                << " hidden by baseline " << args.baseline << '\n';
+      std::cerr << "edgeguard: " << report::plural(outcome.hidden, "finding") << " hidden by baseline "
+                << args.baseline << '\n';
     }
     for (const BaselineEntry& e : outcome.stale) {
       std::cerr << args.baseline << ": stale baseline entry: " << e.rule << " " << e.resource << " in " << e.path
@@ -433,17 +434,7 @@ int runGraph(const ScanArgs& args, const std::string& format, const std::string&
   copyGraph(session.graph(), report);
   std::ostringstream text;
   writeGraph(report, format, text);
-  for (const Error& e : result.errors) {
-    const SourceFile* f = session.sources().get(e.file);
-    std::cerr << e.path;
-    if (f) {
-      LineCol at = f->position(e.range.begin);
-      std::cerr << ':' << at.line << ':' << at.column;
-    } else if (e.line) {
-      std::cerr << ':' << e.line << ':' << e.column;
-    }
-    std::cerr << ": error " << e.code << ' ' << e.message << '\n';
-  }
+  printErrors(result.errors, &session.sources());
   if (output.empty() || output == "-") {
     std::cout << text.str() << std::flush;
   } else {

@@ -25,50 +25,43 @@ Error baselineError(const fs::path& file, uint32_t line, uint32_t column, std::s
   return e;
 }
 
-std::string relativeTo(const std::string& path, const fs::path& baselineFile) {
+// The directory baseline paths are relative to: the baseline file's, absolute.
+fs::path baseDirectory(const fs::path& baselineFile) {
   std::error_code ec;
-  fs::path dir = fs::absolute(baselineFile, ec).lexically_normal().parent_path();
+  return fs::absolute(baselineFile, ec).lexically_normal().parent_path();
+}
+
+std::string relativeTo(const std::string& path, const fs::path& dir) {
+  std::error_code ec;
   fs::path abs = fs::absolute(path, ec).lexically_normal();
   if (ec) return fs::path(path).generic_string();
   std::string rel = abs.lexically_relative(dir).generic_string();
   return rel.empty() ? abs.generic_string() : rel;
 }
 
-using Key = std::tuple<std::string, std::string, std::string, std::string>;
-Key keyOf(const BaselineEntry& e) { return {e.rule, e.path, e.resource, e.detail}; }
-
-// 1-based line and column of a byte offset, for JSON syntax errors.
-std::pair<uint32_t, uint32_t> lineColumn(std::string_view text, size_t offset) {
-  uint32_t line = 1, column = 1;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-
-}  // namespace
-
-BaselineEntry baselineEntry(const Finding& f, const SourceStore& sources, const fs::path& baselineFile) {
+// The entry a finding has in a baseline whose paths are relative to `dir`.
+BaselineEntry entryOf(const Finding& f, const SourceStore& sources, const fs::path& dir) {
   BaselineEntry e;
   e.rule = f.rule;
   const SourceFile* file = sources.get(f.location.file);
-  e.path = file ? relativeTo(file->path(), baselineFile) : std::string();
+  e.path = file ? relativeTo(file->path(), dir) : std::string();
   e.resource = f.resource;
   e.detail = fingerprint(f.detailKey);
   e.message = f.message;
   return e;
 }
 
+using Key = std::tuple<std::string, std::string, std::string, std::string>;
+Key keyOf(const BaselineEntry& e) { return {e.rule, e.path, e.resource, e.detail}; }
+
+}  // namespace
+
 std::string writeBaseline(const std::vector<Finding>& findings, const SourceStore& sources, const fs::path& baselineFile,
                           std::string_view toolVersion) {
   std::vector<BaselineEntry> entries;
+  fs::path dir = baseDirectory(baselineFile);
   for (const Finding& f : findings) {
-    if (!f.suppressed) entries.push_back(baselineEntry(f, sources, baselineFile));
+    if (!f.suppressed) entries.push_back(entryOf(f, sources, dir));
   }
   std::sort(entries.begin(), entries.end(), [](const BaselineEntry& a, const BaselineEntry& b) {
     return std::tie(a.path, a.resource, a.rule, a.detail, a.message) < std::tie(b.path, b.resource, b.rule, b.detail, b.message);
@@ -95,7 +88,9 @@ bool loadBaselineText(std::string_view text, const fs::path& file, Baseline& bas
   try {
     doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    auto [line, column] = lineColumn(text, e.byte > 0 ? e.byte - 1 : 0);
+    LineCol at = SourceFile(kNoFile, file.generic_string(), std::string(text)).position(
+        static_cast<uint32_t>(std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size())));
+    uint32_t line = at.line, column = at.column;
     // "[json.exception.parse_error.101] parse error at line 1, column 1: syntax error ..."
     std::string what = e.what();
     size_t colon = what.find(": ", what.find("column"));
@@ -147,10 +142,11 @@ BaselineOutcome applyBaseline(const Baseline& baseline, std::vector<Finding>& fi
   std::map<Key, std::vector<size_t>> remaining;  // key -> entry indexes not yet used
   for (size_t i = 0; i < baseline.entries.size(); ++i) remaining[keyOf(baseline.entries[i])].push_back(i);
   std::vector<bool> used(baseline.entries.size(), false);
+  fs::path dir = baseDirectory(baseline.file);
   BaselineOutcome out;
   std::erase_if(findings, [&](const Finding& f) {
     if (f.suppressed) return false;
-    auto it = remaining.find(keyOf(baselineEntry(f, sources, baseline.file)));
+    auto it = remaining.find(keyOf(entryOf(f, sources, dir)));
     if (it == remaining.end() || it->second.empty()) return false;
     used[it->second.back()] = true;
     it->second.pop_back();

@@ -31,9 +31,6 @@ struct Baseline {
   std::vector<BaselineEntry> entries;
 };
 
-// The entry a finding would have in a baseline written to `baselineFile`.
-BaselineEntry baselineEntry(const Finding& finding, const SourceStore& sources, const std::filesystem::path& baselineFile);
-
 // The JSON text of a baseline recording `findings` (suppressed ones are left out).
 std::string writeBaseline(const std::vector<Finding>& findings, const SourceStore& sources,
                           const std::filesystem::path& baselineFile, std::string_view toolVersion);

@@ -269,9 +269,15 @@ bool changedFilesFrom(const fs::path& file, ChangedLines& out, std::string& erro
   return true;
 }
 
-void keepChanged(const ChangedLines& changed, const SourceStore& sources,
-                 const std::function<std::optional<ByteRange>(const Finding&)>& bodyOf, std::vector<Finding>& findings,
-                 std::vector<Error>& errors) {
+void keepChanged(const ChangedLines& changed, const SourceStore& sources, const ResourceGraph& graph,
+                 std::vector<Finding>& findings, std::vector<Error>& errors) {
+  std::map<std::pair<FileId, uint32_t>, ByteRange> bodies;  // (file, header start) -> whole resource
+  for (const Resource& r : graph.resources()) bodies.emplace(std::pair{r.file, r.header.begin}, r.body);
+  auto bodyOf = [&](const Finding& f) -> std::optional<ByteRange> {
+    auto it = bodies.find({f.anchor.file, f.anchor.range.begin});
+    if (it == bodies.end()) return std::nullopt;
+    return it->second;
+  };
   auto rangeChanged = [&](FileId id, ByteRange range) {
     const SourceFile* f = sources.get(id);
     if (!f) return false;

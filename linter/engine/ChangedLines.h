@@ -5,7 +5,6 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,6 +13,7 @@
 
 #include "linter/core/Finding.h"
 #include "linter/core/SourceFile.h"
+#include "linter/graph/ResourceGraph.h"
 
 namespace eg {
 
@@ -52,12 +52,11 @@ bool changedSinceRevision(const std::string& revision, const std::filesystem::pa
 bool changedFilesFrom(const std::filesystem::path& file, ChangedLines& out, std::string& error);
 
 // Keeps the findings a change touches: the lines of their location changed; or, for a finding
-// on a resource's header (a missing setting), lines were deleted inside that resource
-// (`bodyOf` gives the resource's whole range) — editing one setting does not resurface every
-// other missing one; or, for a cross-file finding, any of its files changed. Errors
-// in unchanged files are dropped too.
-void keepChanged(const ChangedLines& changed, const SourceStore& sources,
-                 const std::function<std::optional<ByteRange>(const Finding&)>& bodyOf, std::vector<Finding>& findings,
-                 std::vector<Error>& errors);
+// on a resource's header (a missing setting), lines were deleted inside that resource (found
+// in `graph` by its header) — editing one setting does not resurface every other missing one;
+// or, for a cross-file finding, any of its files changed. Errors in unchanged files are
+// dropped too.
+void keepChanged(const ChangedLines& changed, const SourceStore& sources, const ResourceGraph& graph,
+                 std::vector<Finding>& findings, std::vector<Error>& errors);
 
 }  // namespace eg

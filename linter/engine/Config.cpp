@@ -127,12 +127,6 @@ class ConfigReader : public YamlReader {
   }
 };
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return out;
-}
-
 // "EG300-EG399": same letters, numbers in range.
 bool inRange(std::string_view selector, std::string_view id) {
   size_t dash = selector.find('-');
@@ -141,7 +135,7 @@ bool inRange(std::string_view selector, std::string_view id) {
     size_t i = s.size();
     while (i > 0 && std::isdigit(static_cast<unsigned char>(s[i - 1]))) --i;
     if (i == s.size() || s.size() - i > 9) return false;
-    prefix = upper(s.substr(0, i));
+    prefix = toUpperAscii(s.substr(0, i));
     number = std::stol(std::string(s.substr(i)));
     return true;
   };
@@ -164,7 +158,7 @@ bool isPattern(std::string_view selector) {
 bool ruleSelected(std::string_view selector, const policy::Policy& p) {
   if (equalsIgnoreCase(selector, p.id) || equalsIgnoreCase(selector, p.name)) return true;
   if (selector.find_first_of("*?[") != std::string_view::npos) {
-    return globMatch(upper(selector), upper(p.id)) || globMatch(selector, p.name);
+    return globMatch(toUpperAscii(selector), toUpperAscii(p.id)) || globMatch(selector, p.name);
   }
   return inRange(selector, p.id);
 }

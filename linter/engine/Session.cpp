@@ -111,25 +111,25 @@ Session::~Session() = default;
 
 bool Session::loadPolicies(std::vector<Error>& errors) {
   bool ok = catalog_.loadBuiltins(errors);
-  for (const fs::path& dir : options_.policyDirs) {
+  // A directory that does not exist is reported as `missing` says, then skipped.
+  auto loadDirectory = [&](const fs::path& dir, auto missing) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
-      errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "policy directory does not exist", "EG904"});
+      errors.push_back(missing());
       ok = false;
-      continue;
+      return;
     }
     ok = catalog_.loadDirectory(dir, errors) && ok;
+  };
+  for (const fs::path& dir : options_.policyDirs) {
+    loadDirectory(dir, [&] { return Error{displayPath(dir), kNoFile, {}, 0, 0, "policy directory does not exist", "EG904"}; });
   }
   if (options_.config) {
     for (const auto& [dir, at] : options_.config->policyDirs) {
-      std::error_code ec;
-      if (!fs::is_directory(dir, ec)) {
-        errors.push_back(Error{options_.config->path.generic_string(), kNoFile, {}, at.line, at.column,
-                               "policy-dirs: " + dir.generic_string() + " is not a directory", kConfigErrorCode});
-        ok = false;
-        continue;
-      }
-      ok = catalog_.loadDirectory(dir, errors) && ok;
+      loadDirectory(dir, [&] {
+        return Error{options_.config->path.generic_string(), kNoFile, {}, at.line, at.column,
+                     "policy-dirs: " + dir.generic_string() + " is not a directory", kConfigErrorCode};
+      });
     }
     ok = applyConfig(*options_.config, catalog_, errors) && ok;
   }
@@ -145,9 +145,9 @@ std::vector<Session::Discovered> Session::discover(const std::vector<fs::path>& 
     if (!seen.insert(key).second) return;
     if (config && config->excludes(p)) return;
     std::string head = readHead(p);
-    for (const auto& fe : frontEnds_) {
-      if (fe->accepts(p, head)) {
-        out.push_back(Discovered{p.lexically_normal(), explicitFile});
+    for (size_t i = 0; i < frontEnds_.size(); ++i) {
+      if (frontEnds_[i]->accepts(p, head)) {
+        out.push_back(Discovered{p.lexically_normal(), explicitFile, i});
         return;
       }
     }
@@ -221,25 +221,19 @@ ScanResult Session::scan() {
   std::map<std::pair<size_t, std::string>, Unit> unitMap;
   std::set<std::string> scanned, contextOnly;
   for (const Discovered& d : files) scanned.insert(d.path.generic_string());
-  // Adds a file to the unit of the first front-end that reads it; returns that front-end.
-  auto addToUnit = [&](const fs::path& path) -> FrontEnd* {
-    std::string head = readHead(path);
-    for (size_t i = 0; i < frontEnds_.size(); ++i) {
-      if (!frontEnds_[i]->accepts(path, head)) continue;
-      Unit& u = unitMap[{i, frontEnds_[i]->unitKey(path)}];
-      u.frontEnd = frontEnds_[i].get();
-      u.paths.push_back(path);
-      return u.frontEnd;
-    }
-    return nullptr;
+  auto addToUnit = [&](const fs::path& path, size_t i) -> FrontEnd* {
+    Unit& u = unitMap[{i, frontEnds_[i]->unitKey(path)}];
+    u.frontEnd = frontEnds_[i].get();
+    u.paths.push_back(path);
+    return u.frontEnd;
   };
   for (const Discovered& d : files) {
-    FrontEnd* fe = addToUnit(d.path);
-    if (!fe || !d.named) continue;
+    FrontEnd* fe = addToUnit(d.path, d.frontEnd);
+    if (!d.named) continue;
     for (const fs::path& c : fe->companions(d.path)) {
       std::string key = c.generic_string();
       if (scanned.count(key) || !contextOnly.insert(key).second) continue;
-      if (fe->unitKey(c) == fe->unitKey(d.path)) addToUnit(c);
+      if (fe->unitKey(c) == fe->unitKey(d.path)) addToUnit(c, d.frontEnd);
     }
   }
   // --context: the rest of the project, loaded and evaluated so that cross-file rules see it,
@@ -248,7 +242,7 @@ ScanResult Session::scan() {
     for (const Discovered& d : discover(options_.contextPaths, result.errors)) {
       std::string key = d.path.generic_string();
       if (scanned.count(key) || !contextOnly.insert(key).second) continue;
-      addToUnit(d.path);
+      addToUnit(d.path, d.frontEnd);
     }
   }
   std::vector<Unit> units;
@@ -301,15 +295,17 @@ ScanResult Session::scan() {
     for (Error& e : ctx.errors) out.errors.push_back(std::move(e));
   });
   std::set<FileId> context;
+  std::map<FileId, std::string> configGroups;  // file -> security group from the configuration
   for (size_t u = 0; u < unitResults.size(); ++u) {
     UnitResult& ur = unitResults[u];
     result.files += ur.files;
     for (Resource& r : ur.resources) {
       r.unit = static_cast<uint32_t>(u);
-      if (options_.config && r.format == "edge") {
+      if (options_.config && !options_.config->securityGroups.empty() && r.format == "edge") {
         // A security group declared in the configuration takes precedence over the tag.
-        std::string group = options_.config->securityGroupOf(store_.get(r.file)->path());
-        if (!group.empty()) r.attributes.set("securityGroup", Value(group));
+        auto [it, fresh] = configGroups.try_emplace(r.file);
+        if (fresh) it->second = options_.config->securityGroupOf(store_.get(r.file)->path());
+        if (!it->second.empty()) r.attributes.set("securityGroup", Value(it->second));
       }
       graph_.add(std::move(r));
     }

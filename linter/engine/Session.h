@@ -65,6 +65,7 @@ class Session {
   struct Discovered {
     std::filesystem::path path;
     bool named = false;  // named on the command line (not found by walking a directory)
+    size_t frontEnd = 0;  // index into frontEnds_ of the first front-end that accepts it
   };
   std::vector<Discovered> discover(const std::vector<std::filesystem::path>& roots, std::vector<Error>& errors);
   void evaluate(ScanResult& result);

@@ -67,7 +67,7 @@ void ResourceGraph::linkReferences() {
   }
   for (const Resource& r : resources_) {
     for (const std::string& ref : r.references) {
-      if (ref.size() > 2 && ref.compare(ref.size() - 2, 2, "/*") == 0) {
+      if (ref.size() > 2 && ref.ends_with("/*")) {
         // "Type/*": every resource of that type in the unit whose name is not known.
         auto candidates = unnamedByKind.find(toLowerAscii(std::string_view(ref.data(), ref.size() - 2)));
         if (candidates == unnamedByKind.end()) continue;

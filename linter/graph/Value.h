@@ -122,7 +122,12 @@ inline Value Value::array() { return Value(Array{}); }
 inline Value Value::object() { return Value(Object{}); }
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
+// Gives `v` provenance `p` and everything inside it the same value range (without a key
+// range): for values parsed from text whose positions cannot be mapped back into the file.
+void setProvenanceDeep(Value& v, const Provenance& p);
+
 std::string toLowerAscii(std::string_view s);
+std::string toUpperAscii(std::string_view s);
 // Structural equality (strings compared case-sensitively; provenance ignored).
 bool operator==(const Value& a, const Value& b);
 

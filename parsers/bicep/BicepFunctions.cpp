@@ -14,11 +14,7 @@ namespace {
 
 std::string lower(std::string_view s) { return toLowerAscii(s); }
 
-std::string upper(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return o;
-}
+std::string upper(std::string_view s) { return toUpperAscii(s); }
 
 std::string str(const Value& v) { return v.isString() ? v.asString() : v.toDisplay(); }
 

@@ -4,19 +4,6 @@
 
 namespace eg::terraform {
 
-namespace {
-
-void setProvenance(Value& v, const Provenance& p) {
-  v.prov = p;
-  if (v.isArray()) {
-    for (Value& e : v.asArray()) setProvenance(e, p);
-  } else if (v.isObject()) {
-    for (Member& m : v.asObject()) setProvenance(m.value, p);
-  }
-}
-
-}  // namespace
-
 std::string azapiKind(const std::string& type) {
   size_t at = type.find('@');
   return at == std::string::npos ? type : type.substr(0, at);
@@ -55,7 +42,7 @@ void mergeAzapiBody(Value& attrs, const Value& body, FileId file) {
     Value parsed;
     json::JsonError err;
     if (!json::parseJsonText(body.asString(), file, body.prov.value.begin, parsed, err)) return;
-    setProvenance(parsed, body.prov);
+    setProvenanceDeep(parsed, body.prov);
     mergeAzapiBody(attrs, parsed, file);
     return;
   }

@@ -237,11 +237,7 @@ void applyRule(const FieldRule& r, const Value& src, Value& dst) {
           continue;
         }
         std::string path = r.to + "." + sub;
-        const Value* existing = dst.at(path);
-        Value arr = existing && existing->isArray() ? *existing : Value::array();
-        if (!arr.prov.valid()) arr.prov = v->prov;
-        arr.asArray().push_back(mapElement(r, *e));
-        setPath(dst, path, std::move(arr));
+        appendPath(dst, path, mapElement(r, *e), v->prov);
       }
       return;
     }
@@ -272,6 +268,14 @@ Value& setPath(Value& obj, std::string_view dotted, Value v) {
     cur = next;
     dotted = dotted.substr(dot + 1);
   }
+}
+
+void appendPath(Value& obj, std::string_view dotted, Value item, const Provenance& listProv) {
+  const Value* existing = obj.at(dotted);
+  Value arr = existing && existing->isArray() ? *existing : Value::array();
+  if (!arr.prov.valid()) arr.prov = listProv;
+  arr.asArray().push_back(std::move(item));
+  setPath(obj, dotted, std::move(arr));
 }
 
 MappingTables MappingTables::fromTexts(const std::vector<std::pair<std::string, std::string>>& files) {

@@ -79,5 +79,8 @@ Value applyMapping(const TypeMapping& m, const Value& raw, const Provenance& hea
                    const std::optional<Version>& azurermLowerBound);
 // Sets a dotted path in an object, creating intermediate objects.
 Value& setPath(Value& obj, std::string_view dotted, Value v);
+// Appends `item` to the array at a dotted path, creating the array (with `listProv`) when
+// there is none.
+void appendPath(Value& obj, std::string_view dotted, Value item, const Provenance& listProv);
 
 }  // namespace eg::terraform

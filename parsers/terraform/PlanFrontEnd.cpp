@@ -13,10 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool endsWith(std::string_view s, std::string_view suf) {
-  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
-}
-
 const std::string* stringAt(const Value& v, std::string_view key) {
   const Value* m = v.get(key);
   return m && m->isString() ? &m->asString() : nullptr;
@@ -206,11 +202,8 @@ class PlanLoader {
         item.erase("_terraform");
         item.erase("_plan_address");
         item.erase("_source_address");
-        const Value* existing = target.attributes.at(p.mapping->mergeInto->path);
-        Value arr = existing && existing->isArray() ? *existing : Value::array();
-        if (!arr.prov.valid()) arr.prov = item.prov;
-        arr.asArray().push_back(std::move(item));
-        setPath(target.attributes, p.mapping->mergeInto->path, std::move(arr));
+        Provenance prov = item.prov;
+        appendPath(target.attributes, p.mapping->mergeInto->path, std::move(item), prov);
         target.references.push_back(child.address);
         merged[p.index] = true;
         break;
@@ -264,7 +257,7 @@ std::string withoutInstanceKeys(std::string_view address) {
 
 bool PlanFrontEnd::accepts(const fs::path& path, std::string_view head) const {
   std::string name = path.filename().string();
-  if (!endsWith(name, ".json") || endsWith(name, ".tf.json") || endsWith(name, ".tfvars.json")) return false;
+  if (!name.ends_with(".json") || name.ends_with(".tf.json") || name.ends_with(".tfvars.json")) return false;
   return head.find("\"format_version\"") != std::string_view::npos && head.find("\"$schema\"") == std::string_view::npos;
 }
 

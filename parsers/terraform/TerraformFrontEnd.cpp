@@ -17,17 +17,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool endsWith(std::string_view s, std::string_view suf) {
-  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
-}
-
-bool isVarFile(std::string_view name) { return endsWith(name, ".tfvars") || endsWith(name, ".tfvars.json"); }
+bool isVarFile(std::string_view name) { return name.ends_with(".tfvars") || name.ends_with(".tfvars.json"); }
 
 }  // namespace
 
 bool TerraformFrontEnd::accepts(const fs::path& path, std::string_view) const {
   std::string name = path.filename().string();
-  return endsWith(name, ".tf") || endsWith(name, ".tf.json") || isVarFile(name);
+  return name.ends_with(".tf") || name.ends_with(".tf.json") || isVarFile(name);
 }
 
 std::string TerraformFrontEnd::unitKey(const fs::path& path) const {
@@ -101,25 +97,29 @@ void TerraformUnit::run(const std::vector<const SourceFile*>& unitFiles) {
   computePin(*root_);
   bindRootVariables(*root_, files, dir);
   emit(*root_);
-  emitOutputs(*root_);
-  emitVariables(*root_);
+  emitDeclarations(*root_, "output");
+  emitDeclarations(*root_, "variable");
   applyMerges();
 }
 
-// Root-module outputs become `Deployment/output` resources: Terraform prints them and keeps
-// them in plain text in the state (a child module's outputs reach neither unless the root
-// passes them on). Attributes: name, value (its provenance is the value expression, so
-// `expression_matches` sees how it was written), secure (= `sensitive`).
-void TerraformUnit::emitOutputs(ModuleInstance& m) {
+// Root-module outputs and variables become `Deployment/output` and `Deployment/parameter`
+// resources: Terraform prints outputs and keeps them in plain text in the state (a child
+// module's outputs reach neither unless the root passes them on), and a variable that is not
+// sensitive is shown in plans and CI logs. Attributes: name, secure (= `sensitive`); outputs
+// add value (its provenance is the value expression, so `expression_matches` sees how it was
+// written), variables the `type` as written. `blockType` is "output" or "variable".
+void TerraformUnit::emitDeclarations(ModuleInstance& m, std::string_view blockType) {
+  bool output = blockType == "output";
+  const auto& declarations = output ? m.def->outputs : m.def->variables;
   for (const ParsedFile* pf : m.def->files) {
     for (const Block& b : pf->body.blocks) {
-      if (b.type != "output" || b.labels.size() != 1) continue;
-      auto declared = m.def->outputs.find(b.labels[0]);
-      if (declared == m.def->outputs.end() || declared->second != &b) continue;  // a duplicate (EG907)
+      if (b.type != blockType || b.labels.size() != 1) continue;
+      auto declared = declarations.find(b.labels[0]);
+      if (declared == declarations.end() || declared->second != &b) continue;  // a duplicate (EG907)
       Resource r;
-      r.kind = "Deployment/output";
-      r.address = m.prefix + "output." + b.labels[0];
-      r.sourceType = "output";
+      r.kind = output ? "Deployment/output" : "Deployment/parameter";
+      r.address = m.prefix + (output ? "output." : "var.") + b.labels[0];
+      r.sourceType = std::string(blockType);
       r.format = "terraform";
       r.file = b.file;
       r.header = b.header;
@@ -130,7 +130,7 @@ void TerraformUnit::emitOutputs(ModuleInstance& m) {
       Value name(b.labels[0]);
       name.prov = Provenance{b.file, b.header, {}};
       attrs.set("name", std::move(name));
-      if (const Attribute* a = b.attr("value")) {
+      if (const Attribute* a = output ? b.attr("value") : nullptr) {
         Evaluator ev(*this, m);
         ev.references = &refs;
         Value v = ev.eval(a->expr);
@@ -140,6 +140,12 @@ void TerraformUnit::emitOutputs(ModuleInstance& m) {
         bool inside = v.prov.file == b.file && v.prov.value.begin >= span.begin && v.prov.value.end <= span.end;
         if (inside || !v.prov.valid() || v.prov.value.empty()) v.prov = Provenance{b.file, span, a->nameRange};
         attrs.set("value", std::move(v));
+      }
+      const SourceFile* f = ctx_.store.get(b.file);
+      if (const Attribute* a = output ? nullptr : b.attr("type"); a && f) {
+        Value t{std::string(f->slice(a->expr.range()))};
+        t.prov = Provenance{b.file, a->expr.range(), a->nameRange};
+        attrs.set("type", std::move(t));
       }
       if (const Attribute* a = b.attr("sensitive")) {
         Evaluator ev(*this, m);
@@ -175,45 +181,6 @@ void TerraformUnit::emit(ModuleInstance& m) {
     if (skip) continue;
     if (ModuleInstance* c = child(m, call->labels[0])) emit(*c);
     else emitUnresolvedModule(m, *call);
-  }
-}
-
-// Root-module variables become `Deployment/parameter` resources (`name`, `type` as written,
-// `secure` = `sensitive`): a value that is not sensitive is shown in plans and CI logs.
-void TerraformUnit::emitVariables(ModuleInstance& m) {
-  for (const ParsedFile* pf : m.def->files) {
-    for (const Block& b : pf->body.blocks) {
-      if (b.type != "variable" || b.labels.size() != 1) continue;
-      auto declared = m.def->variables.find(b.labels[0]);
-      if (declared == m.def->variables.end() || declared->second != &b) continue;  // a duplicate (EG907)
-      Resource r;
-      r.kind = "Deployment/parameter";
-      r.address = m.prefix + "var." + b.labels[0];
-      r.sourceType = "variable";
-      r.format = "terraform";
-      r.file = b.file;
-      r.header = b.header;
-      r.body = b.range;
-      Value attrs = Value::object();
-      attrs.prov = Provenance{b.file, b.range, {}};
-      Value name(b.labels[0]);
-      name.prov = Provenance{b.file, b.header, {}};
-      attrs.set("name", std::move(name));
-      const SourceFile* f = ctx_.store.get(b.file);
-      if (const Attribute* a = b.attr("type"); a && f) {
-        Value t{std::string(f->slice(a->expr.range()))};
-        t.prov = Provenance{b.file, a->expr.range(), a->nameRange};
-        attrs.set("type", std::move(t));
-      }
-      if (const Attribute* a = b.attr("sensitive")) {
-        Evaluator ev(*this, m);
-        Value v = ev.eval(a->expr);
-        v.prov = Provenance{b.file, a->expr.range(), a->nameRange};
-        attrs.set("secure", std::move(v));
-      }
-      r.attributes = std::move(attrs);
-      ctx_.resources.push_back(std::move(r));
-    }
   }
 }
 
@@ -391,11 +358,8 @@ void TerraformUnit::applyMerges() {
     if (pm.path.empty()) {
       target.attributes.mergeFrom(pm.value);
     } else {
-      const Value* existing = target.attributes.at(pm.path);
-      Value arr = existing && existing->isArray() ? *existing : Value::array();
-      if (!arr.prov.valid()) arr.prov = pm.value.prov;
-      arr.asArray().push_back(std::move(pm.value));
-      setPath(target.attributes, pm.path, std::move(arr));
+      Provenance prov = pm.value.prov;
+      appendPath(target.attributes, pm.path, std::move(pm.value), prov);
     }
     if (pm.standalone) target.references.push_back(pm.standalone->address);
   }

@@ -161,8 +161,7 @@ class TerraformUnit {
   void bindVariableDefaults(ModuleInstance& m);
   void applyVarFile(ModuleInstance& m, const ParsedFile& pf);
   void emit(ModuleInstance& m);
-  void emitOutputs(ModuleInstance& m);
-  void emitVariables(ModuleInstance& m);
+  void emitDeclarations(ModuleInstance& m, std::string_view blockType);
   void emitUnresolvedModule(ModuleInstance& m, const Block& call);
   friend class Evaluator;
 };

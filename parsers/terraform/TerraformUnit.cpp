@@ -103,13 +103,10 @@ void ModuleDef::index(const ParsedFile& pf, std::vector<Error>& errors) {
 
 namespace {
 
-bool endsWith(std::string_view s, std::string_view suf) {
-  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
-}
-bool isConfigFile(std::string_view name) { return endsWith(name, ".tf") || endsWith(name, ".tf.json"); }
+bool isConfigFile(std::string_view name) { return name.ends_with(".tf") || name.ends_with(".tf.json"); }
 bool isAutoVarFile(std::string_view name) {
-  return name == "terraform.tfvars" || name == "terraform.tfvars.json" || endsWith(name, ".auto.tfvars") ||
-         endsWith(name, ".auto.tfvars.json");
+  return name == "terraform.tfvars" || name == "terraform.tfvars.json" || name.ends_with(".auto.tfvars") ||
+         name.ends_with(".auto.tfvars.json");
 }
 // Terraform's load order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) lexically.
 int varFileRank(std::string_view name) {
