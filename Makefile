@@ -2,6 +2,8 @@
 #   make demo   install what is missing, build a Release binary, scan fixtures/demo
 #   make test   the same set-up, then every test through ctest
 # `make` alone builds. Re-running is fast when nothing changed.
+#   make test-sanitize   ASan+UBSan build in build-sanitize: every test, then a scan of ../shared/corpus
+#   make fuzz FUZZ_SECONDS=N   libFuzzer targets (clang, installed on first use) for N seconds each
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
@@ -10,7 +12,7 @@ BIN := $(BUILD_DIR)/edgeguard
 STAMP_DEPS := $(BUILD_DIR)/.deps-installed
 STAMP_NPM := node_modules/.edgeguard-npm-ci
 
-.PHONY: all build deps demo test bench docs clean
+.PHONY: all build deps demo test test-sanitize fuzz bench docs package clean
 
 all: build
 
@@ -43,12 +45,26 @@ demo: build
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-# Regenerates docs/rules/ from policies/ (the catalog test fails when they are stale).
+# ASan+UBSan: the whole suite and a scan of ../shared/corpus, with no sanitizer report.
+test-sanitize: deps
+	bash tests/sanitize.sh
+
+# libFuzzer targets in fuzz/ (see fuzz/README.md); clang-14 + libclang-rt-14-dev are installed when missing.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh $(FUZZ_SECONDS)
+
+# A Debian package of the static release binary, man page and completions: build/edgeguard_*.deb.
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
+
+# Regenerates docs/rules/ and policies/CATALOG.md from policies/ (the catalog test and the
+# e2e docs-check case fail when they are stale).
 docs: build
-	./$(BIN) docs docs/rules
+	./$(BIN) docs docs/rules --catalog policies/CATALOG.md
 
 bench: build
 	bash bench/run.sh
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-sanitize build-fuzz

@@ -1,22 +1,32 @@
-// edgeguard command line: scan (and scan --fix), rules, explain, docs, lsp, version.
+// edgeguard command line: scan (and scan --fix), graph, rules, explain, docs, init, lsp; version,
+// completion and manpage are in InfoCommands.
 // `scan` writes one or more reports (--format, each with an optional --output).
 // Exit status (DESIGN §4): 0 nothing at or above --fail-on; 1 findings at or above it;
 // 2 the tool could not do its job (usage, policy files, inputs that failed to parse).
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "editor/lsp/Server.h"
 #include "linter/engine/Fixes.h"
+#include "linter/cli/InfoCommands.h"
+#include "linter/engine/Baseline.h"
+#include "linter/engine/ChangedLines.h"
 #include "linter/engine/Session.h"
 #include "linter/policy/PolicyDocs.h"
+#include "linter/report/Escaping.h"
+#include "linter/report/GraphWriter.h"
 #include "linter/report/Reporter.h"
 
 #ifndef EDGEGUARD_VERSION
@@ -56,21 +66,35 @@ bool writeFileAtomically(const fs::path& path, const std::string& text, std::str
     }
     return true;
   }
-  fs::path tmp = path;
-  tmp += ".edgeguard-tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      error = "cannot write " + path.string();
-      return false;
-    }
-    out << text;
-    if (!out.flush()) {
-      error = "cannot write " + path.string();
-      return false;
-    }
+  // The temporary file is created next to the target (same file system, so the rename is
+  // atomic) with a unique name and O_EXCL (mkstemp): two runs writing the same report, or a
+  // planted symlink at a predictable name, cannot make it write anywhere else.
+  std::string tmpl = path.string() + ".edgeguard-XXXXXX";
+  int fd = mkstemp(tmpl.data());
+  if (fd < 0) {
+    error = "cannot write " + path.string() + ": " + std::strerror(errno);
+    return false;
   }
+  fs::path tmp = tmpl;
+  bool ok = true;
+  for (size_t done = 0; ok && done < text.size();) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) ok = false;
+    else done += static_cast<size_t>(n);
+  }
+  // Reports are ordinary files: rw for the user, r for others (umask applies), as a plain
+  // open() would have created them (mkstemp makes them 0600).
+  mode_t mask = umask(0);
+  umask(mask);
+  ok = ok && fchmod(fd, 0666 & ~mask) == 0 && fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
   std::error_code ec;
+  if (!ok) {
+    error = "cannot write " + path.string() + ": " + std::strerror(errno);
+    fs::remove(tmp, ec);
+    return false;
+  }
   fs::rename(tmp, path, ec);
   if (ec) {
     error = "cannot write " + path.string() + ": " + ec.message();
@@ -80,10 +104,18 @@ bool writeFileAtomically(const fs::path& path, const std::string& text, std::str
   return true;
 }
 
-void printPolicyErrors(const std::vector<Error>& errors) {
+// Errors as `path:line:col: error CODE message`; positions come from the source text when the
+// error names a loaded file, else from the error's own line and column.
+void printErrors(const std::vector<Error>& errors, const SourceStore* sources = nullptr) {
   for (const Error& e : errors) {
+    const SourceFile* f = sources ? sources->get(e.file) : nullptr;
     std::cerr << e.path;
-    if (e.line) std::cerr << ':' << e.line << ':' << e.column;
+    if (f) {
+      LineCol at = f->position(e.range.begin);
+      std::cerr << ':' << at.line << ':' << at.column;
+    } else if (e.line) {
+      std::cerr << ':' << e.line << ':' << e.column;
+    }
     std::cerr << ": error " << e.code << ' ' << e.message << '\n';
   }
 }
@@ -99,6 +131,13 @@ struct ScanArgs {
   std::vector<std::string> paths;
   std::vector<OutputSpec> outputs;  // from --format/--output, paired by pairOutputs()
   std::string failOn = "low";
+  bool failOnGiven = false;  // --fail-on on the command line wins over the configuration's
+  std::string configPath;    // --config
+  bool noConfig = false;
+  std::string baseline, writeBaseline;
+  bool failOnStale = false;
+  std::string diffBase, changedFilesFrom;
+  std::vector<std::string> contextPaths;
   std::vector<std::string> policyDirs;
   std::vector<std::string> vars;
   std::vector<std::string> varFiles;
@@ -106,6 +145,8 @@ struct ScanArgs {
   bool skipUnsupported = false;
   unsigned jobs = 0;
   uint64_t maxFileSize = 16ull << 20;
+  double parseTimeout = LoadLimits{}.parseSeconds;
+  uint64_t parseMemoryMiB = LoadLimits{}.parseMemoryBytes >> 20;
   std::string colour = "auto";
   bool fix = false;     // --fix: apply safe fixes, report what is left
   bool dryRun = false;  // --dry-run: print the fixes as a unified diff instead
@@ -141,7 +182,7 @@ std::vector<RuleInfo> ruleInfos(const policy::PolicyCatalog& catalog) {
 // The resources and edges, for the Markdown reporter's diagram.
 void copyGraph(const ResourceGraph& graph, Report& report) {
   report.nodes.reserve(graph.size());
-  for (const Resource& r : graph.resources()) report.nodes.push_back(ReportNode{r.address, r.kind, r.file});
+  for (const Resource& r : graph.resources()) report.nodes.push_back(ReportNode{r.address, r.kind, r.file, r.header});
   for (const Edge& e : graph.edges()) report.edges.push_back(ReportEdge{e.from, e.to, e.kind});
 }
 
@@ -196,8 +237,28 @@ bool pairOutputs(const CLI::App& cmd, const CLI::Option* formatOpt, const std::v
   return true;
 }
 
-int runScan(const ScanArgs& args) {
-  ScanOptions options;
+// A session with its policies loaded, or nullptr after reporting why not: a broken policy
+// file is a configuration error, and edgeguard refuses to give a verdict without it.
+std::unique_ptr<Session> openSession(const ScanOptions& options) {
+  auto session = std::make_unique<Session>(options);
+  std::vector<Error> errors;
+  if (session->loadPolicies(errors)) return session;
+  printErrors(errors);
+  return nullptr;
+}
+
+std::vector<std::shared_ptr<policy::Policy>> loadCatalog(const std::vector<std::string>& dirs,
+                                                          ScanOptions& options, std::unique_ptr<Session>& session,
+                                                          bool& ok) {
+  for (const auto& d : dirs) options.policyDirs.emplace_back(d);
+  session = openSession(options);
+  ok = session != nullptr;
+  return ok ? session->catalog().policies() : std::vector<std::shared_ptr<policy::Policy>>{};
+}
+
+// ScanOptions from the command line and the configuration file. 0, or the exit status of a
+// usage or configuration error (already reported).
+int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn) {
   for (const auto& p : args.paths) options.paths.emplace_back(p);
   for (const auto& p : args.policyDirs) options.policyDirs.emplace_back(p);
   for (const auto& v : args.vars) {
@@ -209,19 +270,126 @@ int runScan(const ScanArgs& args) {
     options.frontEnd.terraformVars[v.substr(0, eq)] = v.substr(eq + 1);
   }
   for (const auto& f : args.varFiles) options.frontEnd.terraformVarFiles.emplace_back(f);
+  for (const auto& p : args.contextPaths) options.contextPaths.emplace_back(p);
   options.showUnknown = args.showUnknown;
   options.skipUnsupported = args.skipUnsupported;
   options.jobs = args.jobs;
   options.limits.maxFileBytes = args.maxFileSize;
+  options.limits.parseSeconds = args.parseTimeout;
+  options.limits.parseMemoryBytes = args.parseMemoryMiB << 20;
 
-  Session session(options);
-  std::vector<Error> policyErrors;
-  if (!session.loadPolicies(policyErrors)) {
-    // A broken policy file is a configuration error: refuse to give a verdict without it.
-    printPolicyErrors(policyErrors);
+  // The configuration: --config, else the nearest .edgeguard.yaml above the first path.
+  failOn = args.failOn;
+  if (args.noConfig && !args.configPath.empty()) {
+    std::cerr << "edgeguard: --config and --no-config exclude each other\n";
     return 2;
   }
+  if (!args.noConfig) {
+    std::optional<fs::path> configFile;
+    if (!args.configPath.empty()) configFile = fs::path(args.configPath);
+    else configFile = findConfig(options.paths.empty() ? fs::path(".") : options.paths.front());
+    if (configFile) {
+      auto config = std::make_shared<Config>();
+      std::vector<Error> configErrors;
+      if (!loadConfig(*configFile, *config, configErrors)) {
+        printErrors(configErrors);
+        return 2;
+      }
+      if (config->failOn && !args.failOnGiven) failOn = config->failOn->value;
+      options.config = std::move(config);
+    }
+  }
+  return 0;
+}
+
+// Options that choose and read the inputs: shared by `scan` and `graph`.
+void addInputOptions(CLI::App* cmd, ScanArgs& args) {
+  cmd->add_option("paths", args.paths, "Files or directories to scan")->type_name("PATH");
+  cmd->add_option("--config", args.configPath,
+                  "Configuration file (default: the nearest .edgeguard.yaml above the first path)")
+      ->type_name("FILE");
+  cmd->add_flag("--no-config", args.noConfig, "Ignore .edgeguard.yaml files");
+  cmd->add_option("--context", args.contextPaths,
+                  "Also load these files or directories so cross-file rules see them, without reporting on them")
+      ->type_name("PATH");
+  cmd->add_option("--policy-dir", args.policyDirs, "Directory of additional policy files")->type_name("DIR");
+  cmd->add_option("--var", args.vars, "Terraform variable NAME=VALUE")->type_name("NAME=VALUE");
+  cmd->add_option("--var-file", args.varFiles, "Terraform .tfvars file")->check(CLI::ExistingFile);
+  cmd->add_option("--jobs,-j", args.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
+  cmd->add_option("--max-file-size", args.maxFileSize, "Skip (and report) files larger than this many bytes")
+      ->type_name("BYTES");
+  cmd->add_option("--parse-timeout", args.parseTimeout,
+                  "Seconds a file may take to load; over it the file is an EG908 error (default 10)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.001, 86400.0));
+  cmd->add_option("--parse-memory", args.parseMemoryMiB,
+                  "MiB a file may take to load; over it the file is an EG908 error (default 1024)")
+      ->type_name("MIB")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+}
+
+int runScan(const ScanArgs& args) {
+  ScanOptions options;
+  std::string failOn;
+  if (int status = prepareScan(args, options, failOn)) return status;
+  Baseline baseline;
+  if (!args.baseline.empty()) {
+    std::vector<Error> baselineErrors;
+    if (!loadBaseline(args.baseline, baseline, baselineErrors)) {
+      printErrors(baselineErrors);
+      return 2;
+    }
+  }
+
+  std::unique_ptr<Session> opened = openSession(options);
+  if (!opened) return 2;
+  Session& session = *opened;
   ScanResult result = session.scan();
+  if (!args.writeBaseline.empty()) {
+    std::string error;
+    if (!writeFileAtomically(args.writeBaseline,
+                             writeBaseline(result.findings, session.sources(), args.writeBaseline, EDGEGUARD_VERSION),
+                             error)) {
+      std::cerr << "edgeguard: " << error << '\n';
+      return 2;
+    }
+    size_t recorded = 0;
+    for (const Finding& f : result.findings) recorded += f.suppressed ? 0 : 1;
+    std::cerr << "edgeguard: wrote " << report::plural(recorded, "finding") << " to baseline " << args.writeBaseline
+              << '\n';
+  }
+  if (!args.diffBase.empty() || !args.changedFilesFrom.empty()) {
+    ChangedLines changed;
+    std::string error;
+    if (!args.diffBase.empty() &&
+        !changedSinceRevision(args.diffBase, options.paths.empty() ? fs::path(".") : options.paths.front(), changed,
+                              error)) {
+      std::cerr << "edgeguard: " << error << '\n';
+      return 2;
+    }
+    if (!args.changedFilesFrom.empty() && !changedFilesFrom(args.changedFilesFrom, changed, error)) {
+      std::cerr << "edgeguard: " << error << '\n';
+      return 2;
+    }
+    keepChanged(changed, session.sources(), session.graph(), result.findings, result.errors);
+  }
+  bool staleEntries = false;
+  if (!args.baseline.empty()) {
+    BaselineOutcome outcome = applyBaseline(baseline, result.findings, session.sources());
+    if (outcome.hidden) {
+      std::cerr << "edgeguard: " << report::plural(outcome.hidden, "finding") << " hidden by baseline "
+                << args.baseline << '\n';
+    }
+    for (const BaselineEntry& e : outcome.stale) {
+      std::cerr << args.baseline << ": stale baseline entry: " << e.rule << " " << e.resource << " in " << e.path
+                << " no longer matches a finding\n";
+    }
+    if (!outcome.stale.empty()) {
+      staleEntries = true;
+      std::cerr << "edgeguard: " << outcome.stale.size() << " stale baseline entr" << (outcome.stale.size() == 1 ? "y" : "ies")
+                << "; refresh the file with --write-baseline " << args.baseline << '\n';
+    }
+  }
   bool fixFailed = false;
   if (args.fix) {
     FixRun run = applyFixes(result.findings, session.graph(), session.sources(), args.dryRun);
@@ -235,9 +403,9 @@ int runScan(const ScanArgs& args) {
       // The diff is the output; the exit status still says whether findings would remain.
       std::cout << run.diff << std::flush;
       if (fixFailed) return 2;
-      Severity threshold = parseSeverity(args.failOn).value_or(Severity::Low);
+      Severity threshold = parseSeverity(failOn).value_or(Severity::Low);
       for (const Finding& f : result.findings) {
-        if (args.failOn != "none" && !f.suppressed && !f.unknown && f.severity >= threshold) return 1;
+        if (failOn != "none" && !f.suppressed && !f.unknown && f.severity >= threshold) return 1;
       }
       return result.errors.empty() ? 0 : 2;
     }
@@ -267,24 +435,42 @@ int runScan(const ScanArgs& args) {
   }
   std::cout << toStdout << std::flush;
   if (writeFailed || fixFailed || !result.errors.empty()) return 2;
-  if (args.failOn == "none") return 0;
-  Severity threshold = parseSeverity(args.failOn).value_or(Severity::Low);
+  if (!args.writeBaseline.empty()) return 0;  // the findings were just accepted
+  if (staleEntries && args.failOnStale) return 1;
+  if (failOn == "none") return 0;
+  Severity threshold = parseSeverity(failOn).value_or(Severity::Low);
   for (const Finding& f : result.findings) {
     if (!f.suppressed && !f.unknown && f.severity >= threshold) return 1;
   }
   return 0;
 }
 
-std::vector<std::shared_ptr<policy::Policy>> loadCatalog(const std::vector<std::string>& dirs,
-                                                          ScanOptions& options, std::unique_ptr<Session>& session,
-                                                          bool& ok) {
-  for (const auto& d : dirs) options.policyDirs.emplace_back(d);
-  session = std::make_unique<Session>(options);
-  std::vector<Error> errors;
-  ok = session->loadPolicies(errors);
-  if (!ok) printPolicyErrors(errors);
-  return session->catalog().policies();
+int runGraph(const ScanArgs& args, const std::string& format, const std::string& output) {
+  ScanOptions options;
+  std::string failOn;
+  if (int status = prepareScan(args, options, failOn)) return status;
+  std::unique_ptr<Session> opened = openSession(options);
+  if (!opened) return 2;
+  Session& session = *opened;
+  ScanResult result = session.scan();
+  Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
+                EDGEGUARD_VERSION, false, {}, {}, {}};
+  copyGraph(session.graph(), report);
+  std::ostringstream text;
+  writeGraph(report, format, text);
+  printErrors(result.errors, &session.sources());
+  if (output.empty() || output == "-") {
+    std::cout << text.str() << std::flush;
+  } else {
+    std::string error;
+    if (!writeFileAtomically(output, text.str(), error)) {
+      std::cerr << "edgeguard: " << error << '\n';
+      return 2;
+    }
+  }
+  return result.errors.empty() ? 0 : 2;
 }
+
 
 int runRules(const std::vector<std::string>& dirs, const std::string& format) {
   ScanOptions options;
@@ -305,6 +491,13 @@ int runRules(const std::vector<std::string>& dirs, const std::string& format) {
       Array kinds;
       for (const auto& k : p.kinds) kinds.emplace_back(k);
       v.set("kinds", Value(std::move(kinds)));
+      Value peers = Value::object();
+      for (const auto& [scanner, ids] : p.peers) {
+        Array list;
+        for (const auto& id : ids) list.emplace_back(id);
+        peers.set(scanner, Value(std::move(list)));
+      }
+      v.set("peers", std::move(peers));
       std::cout << (i ? ",\n " : "\n ") << v.toJson();
     }
     std::cout << "\n]\n";
@@ -317,8 +510,9 @@ int runRules(const std::vector<std::string>& dirs, const std::string& format) {
   return 0;
 }
 
-// Writes (or with `check`, compares) the generated rule pages in `dir`.
-int runDocs(const std::string& dir, bool check) {
+// Writes (or with `check`, compares) the generated rule pages in `dir` and, when `catalog` is
+// not empty, the rule catalog (policies/CATALOG.md) at that path.
+int runDocs(const std::string& dir, const std::string& catalog, bool check) {
   ScanOptions options;
   std::unique_ptr<Session> session;
   bool ok = true;
@@ -327,9 +521,13 @@ int runDocs(const std::string& dir, bool check) {
   std::vector<std::pair<fs::path, std::string>> pages;
   for (const auto& p : policies) pages.emplace_back(fs::path(dir) / policy::docsFileName(*p), policy::renderMarkdown(*p));
   pages.emplace_back(fs::path(dir) / "README.md", policy::renderIndex(policies));
+  if (!catalog.empty()) pages.emplace_back(fs::path(catalog), policy::renderCatalog(policies));
   int stale = 0;
   std::error_code ec;
-  if (!check) fs::create_directories(dir, ec);
+  if (!check) {
+    fs::create_directories(dir, ec);
+    if (!catalog.empty() && fs::path(catalog).has_parent_path()) fs::create_directories(fs::path(catalog).parent_path(), ec);
+  }
   for (const auto& [path, text] : pages) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream current;
@@ -348,6 +546,31 @@ int runDocs(const std::string& dir, bool check) {
     std::cout << "wrote " << path.generic_string() << '\n';
   }
   return stale ? 1 : 0;
+}
+
+int runInit(const std::string& dir, bool force) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    std::cerr << "edgeguard: " << dir << " is not a directory\n";
+    return 2;
+  }
+  fs::path path = fs::path(dir) / kConfigFileNames[0];
+  if (!force) {
+    for (const char* name : kConfigFileNames) {
+      if (fs::exists(fs::path(dir) / name, ec)) {
+        std::cerr << "edgeguard: " << (fs::path(dir) / name).generic_string()
+                  << " already exists (use --force to overwrite it)\n";
+        return 2;
+      }
+    }
+  }
+  std::string error;
+  if (!writeFileAtomically(path, std::string(starterConfig()), error)) {
+    std::cerr << "edgeguard: " << error << '\n';
+    return 2;
+  }
+  std::cout << "wrote " << path.generic_string() << '\n';
+  return 0;
 }
 
 int runExplain(const std::string& id, const std::vector<std::string>& dirs, const std::string& format) {
@@ -375,7 +598,19 @@ int runExplain(const std::string& id, const std::vector<std::string>& dirs, cons
     for (const Member& m : p->parameters.asObject()) std::cout << "  " << m.key << " = " << m.value.toJson() << '\n';
     std::cout << '\n';
   }
+  for (const auto& [format, ex] : p->examples) {
+    std::cout << "Reported (" << format << ")\n" << ex.bad << "\nNot reported (" << format << ")\n" << ex.good << '\n';
+  }
   for (const auto& [format, text] : p->remediation) std::cout << "How to fix (" << format << ")\n" << text << '\n';
+  if (!p->peers.empty()) {
+    std::cout << "Equivalent rules in other scanners\n";
+    for (const auto& [scanner, ids] : p->peers) {
+      std::cout << "  " << scanner << ":";
+      for (const auto& id : ids) std::cout << ' ' << id;
+      std::cout << '\n';
+    }
+    std::cout << '\n';
+  }
   if (!p->references.empty()) {
     std::cout << "References\n";
     for (const auto& r : p->references) std::cout << "  " << r << '\n';
@@ -392,7 +627,7 @@ int main(int argc, char** argv) {
 
   ScanArgs scan;
   CLI::App* scanCmd = app.add_subcommand("scan", "Scan files and directories (default: .)");
-  scanCmd->add_option("paths", scan.paths, "Files or directories to scan");
+  addInputOptions(scanCmd, scan);
   std::vector<std::string> scanFormats, scanOutputs;
   std::vector<std::string> formatNames;
   for (std::string_view f : reporterFormats()) formatNames.emplace_back(f);
@@ -407,18 +642,24 @@ int main(int argc, char** argv) {
       scanCmd
           ->add_option("--output,-o", scanOutputs,
                        "Write the report of the preceding --format to FILE instead of standard output")
+          ->type_name("FILE")
           ->take_all()
           ->allow_extra_args(false);
-  scanCmd->add_option("--fail-on", scan.failOn, "Lowest severity that makes the exit status 1")
-      ->check(CLI::IsMember({"high", "medium", "low", "none"}));
-  scanCmd->add_option("--policy-dir", scan.policyDirs, "Directory of additional policy files");
-  scanCmd->add_option("--var", scan.vars, "Terraform variable NAME=VALUE");
-  scanCmd->add_option("--var-file", scan.varFiles, "Terraform .tfvars file")->check(CLI::ExistingFile);
+  CLI::Option* failOnOpt = scanCmd->add_option("--fail-on", scan.failOn, "Lowest severity that makes the exit status 1")
+                               ->check(CLI::IsMember({"high", "medium", "low", "none"}));
+  scanCmd->add_option("--baseline", scan.baseline, "Hide the findings recorded in this baseline file")->type_name("FILE");
+  scanCmd->add_option("--write-baseline", scan.writeBaseline, "Record the current findings in this baseline file")
+      ->type_name("FILE");
+  scanCmd->add_flag("--fail-on-stale", scan.failOnStale, "Exit 1 when the baseline has entries that match nothing");
+  scanCmd->add_option("--diff-base", scan.diffBase,
+                      "Report only findings on lines changed since REV (its merge base with HEAD; uses git)")
+      ->type_name("REV");
+  scanCmd->add_option("--changed-files-from", scan.changedFilesFrom,
+                      "Report only findings in the files listed in FILE, one per line (- for standard input)")
+      ->type_name("FILE");
   scanCmd->add_flag("--show-unknown", scan.showUnknown, "Also report checks that depend on unresolvable values");
   scanCmd->add_flag("--skip-unsupported", scan.skipUnsupported,
                     "Skip named files no front-end reads instead of reporting them (for pre-commit)");
-  scanCmd->add_option("--jobs,-j", scan.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
-  scanCmd->add_option("--max-file-size", scan.maxFileSize, "Skip (and report) files larger than this many bytes");
   scanCmd->add_option("--color", scan.colour, "Colour output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   scanCmd->add_flag("--fix", scan.fix, "Apply the safe fixes to the files, then report what is left");
@@ -433,27 +674,46 @@ int main(int argc, char** argv) {
   lspCmd->add_option("--jobs,-j", lspOptions.jobs, "Worker threads per analysis (default: all cores)")
       ->check(CLI::Range(1u, 256u));
 
+  ScanArgs graph;
+  std::string graphFormat = "mermaid", graphOutput;
+  CLI::App* graphCmd = app.add_subcommand("graph", "Print the resource graph with findings marked on its nodes");
+  addInputOptions(graphCmd, graph);
+  std::vector<std::string> graphFormatNames;
+  for (std::string_view f : graphFormats()) graphFormatNames.emplace_back(f);
+  graphCmd->add_option("--format,-f", graphFormat, "dot, mermaid (default) or json")->check(CLI::IsMember(graphFormatNames));
+  graphCmd->add_option("--output,-o", graphOutput, "Write to FILE instead of standard output");
+
   std::vector<std::string> rulesDirs;
   std::string rulesFormat = "text";
   CLI::App* rulesCmd = app.add_subcommand("rules", "List the rules");
-  rulesCmd->add_option("--policy-dir", rulesDirs, "Directory of additional policy files");
+  rulesCmd->add_option("--policy-dir", rulesDirs, "Directory of additional policy files")->type_name("DIR");
   rulesCmd->add_option("--format,-f", rulesFormat, "Output format")->check(CLI::IsMember({"text", "json"}));
 
   std::string explainId;
   std::vector<std::string> explainDirs;
   CLI::App* explainCmd = app.add_subcommand("explain", "Show a rule's documentation");
-  explainCmd->add_option("rule", explainId, "Rule id or name (EG005, ip-filter-default-allow)")->required();
-  explainCmd->add_option("--policy-dir", explainDirs, "Directory of additional policy files");
+  explainCmd->add_option("rule", explainId, "Rule id or name (EG005, ip-filter-default-allow)")
+      ->type_name("RULE")
+      ->required();
+  explainCmd->add_option("--policy-dir", explainDirs, "Directory of additional policy files")->type_name("DIR");
   std::string explainFormat = "text";
   explainCmd->add_option("--format,-f", explainFormat, "Output format")->check(CLI::IsMember({"text", "markdown"}));
 
   std::string docsDir = "docs/rules";
   bool docsCheck = false;
   CLI::App* docsCmd = app.add_subcommand("docs", "Generate the rule documentation pages");
-  docsCmd->add_option("dir", docsDir, "Output directory (default docs/rules)");
+  docsCmd->add_option("dir", docsDir, "Output directory (default docs/rules)")->type_name("DIR");
+  std::string docsCatalog;
+  docsCmd->add_option("--catalog", docsCatalog, "Also write the rule catalog to FILE (policies/CATALOG.md)")->type_name("FILE");
   docsCmd->add_flag("--check", docsCheck, "Only check that the pages are up to date (exit 1 if not)");
 
-  CLI::App* versionCmd = app.add_subcommand("version", "Print the version");
+  std::string initDir = ".";
+  bool initForce = false;
+  CLI::App* initCmd = app.add_subcommand("init", "Write a commented starter .edgeguard.yaml");
+  initCmd->add_option("dir", initDir, "Directory to write it in (default: .)")->type_name("DIR");
+  initCmd->add_flag("--force", initForce, "Overwrite an existing configuration file");
+
+  cli::InfoCommands info(app, EDGEGUARD_VERSION);  // version, completion, manpage
 
   try {
     app.parse(argc, argv);
@@ -468,16 +728,16 @@ int main(int argc, char** argv) {
         std::cerr << "edgeguard: " << error << '\n';
         return 2;
       }
+      scan.failOnGiven = failOnOpt->count() > 0;
       return runScan(scan);
     }
+    if (*graphCmd) return runGraph(graph, graphFormat, graphOutput);
     if (*rulesCmd) return runRules(rulesDirs, rulesFormat);
     if (*explainCmd) return runExplain(explainId, explainDirs, explainFormat);
-    if (*docsCmd) return runDocs(docsDir, docsCheck);
+    if (*docsCmd) return runDocs(docsDir, docsCatalog, docsCheck);
+    if (*initCmd) return runInit(initDir, initForce);
     if (*lspCmd) return lsp::runLanguageServer(lspOptions);
-    if (*versionCmd) {
-      std::cout << "edgeguard " << EDGEGUARD_VERSION << '\n';
-      return 0;
-    }
+    if (auto status = info.run(app, std::cout, std::cerr)) return *status;
   } catch (const std::exception& e) {
     std::cerr << "edgeguard: internal error: " << e.what() << '\n';
     return 2;

@@ -14,4 +14,10 @@ struct EmbeddedFile {
 std::span<const EmbeddedFile> embeddedPolicies();           // policies/*.yaml
 std::span<const EmbeddedFile> embeddedTerraformMappings();  // parsers/terraform/mappings/*.yaml
 
+// SHA-256 (hex) of the `sha256sum` listing of each set, in byte order of the paths: what
+// `LC_ALL=C sha256sum *.yaml | sha256sum` prints in the source folder. The built-in policy
+// pack's version is the first 12 digits of embeddedPoliciesDigest() (`edgeguard version`).
+std::string_view embeddedPoliciesDigest();
+std::string_view embeddedTerraformMappingsDigest();
+
 }  // namespace eg

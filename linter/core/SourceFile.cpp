@@ -180,12 +180,10 @@ const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError
     return fail("invalid UTF-8 at line " + std::to_string(lc.line) + ", column " + std::to_string(lc.column));
   }
   std::lock_guard<std::mutex> lock(mu_);
-  for (size_t i = 0; i < keys_.size(); ++i) {
-    if (keys_[i] == key) return files_[i].get();
-  }
+  if (auto it = byKey_.find(key); it != byKey_.end()) return files_[it->second].get();
   FileId id = static_cast<FileId>(files_.size());
   files_.push_back(std::make_unique<SourceFile>(id, shown, std::move(text)));
-  keys_.push_back(key);
+  byKey_.emplace(std::move(key), id);
   return files_.back().get();
 }
 
@@ -193,7 +191,6 @@ const SourceFile* SourceStore::add(std::string shown, std::string text) {
   std::lock_guard<std::mutex> lock(mu_);
   FileId id = static_cast<FileId>(files_.size());
   files_.push_back(std::make_unique<SourceFile>(id, std::move(shown), std::move(text)));
-  keys_.emplace_back();
   return files_.back().get();
 }
 
@@ -205,10 +202,8 @@ const SourceFile* SourceStore::get(FileId id) const {
 const SourceFile* SourceStore::find(const std::filesystem::path& path) const {
   std::string key = canonicalKey(path);
   std::lock_guard<std::mutex> lock(mu_);
-  for (size_t i = 0; i < keys_.size(); ++i) {
-    if (!keys_[i].empty() && keys_[i] == key) return files_[i].get();
-  }
-  return nullptr;
+  auto it = byKey_.find(key);
+  return it == byKey_.end() ? nullptr : files_[it->second].get();
 }
 
 void SourceStore::markSecret(FileId file, ByteRange range) {

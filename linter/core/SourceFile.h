@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace eg {
@@ -77,6 +78,10 @@ class SourceFile {
 
 struct LoadLimits {
   uint64_t maxFileBytes = 16ull << 20;  // 16 MiB
+  // Budgets per file while a front-end loads it (see Budget.h): a unit of N files (a
+  // Terraform module) gets N times the time; memory is what the unit holds at once.
+  double parseSeconds = 10.0;               // --parse-timeout
+  uint64_t parseMemoryBytes = 1024ull << 20;  // --parse-memory (MiB on the command line)
 };
 
 // Why a file could not be loaded as text; message is user-facing.
@@ -118,7 +123,7 @@ class SourceStore {
   std::shared_ptr<const Overlays> overlays_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<SourceFile>> files_;
-  std::vector<std::string> keys_;  // canonical path per file (or "" for in-memory)
+  std::unordered_map<std::string, FileId> byKey_;  // canonical path -> file (not in-memory files)
   std::vector<std::pair<FileId, ByteRange>> secrets_;
 };
 

@@ -8,6 +8,10 @@
 //   module         IoTEdge/deployment -> each of its IoTEdge/module and IoTEdge/edgeHub
 //   securityGroup  IoTEdge/deployment <-> IoTEdge/deployment with the same SecurityGroup
 //                  device-twin tag in their targetCondition (both directions)
+//   parent         a child resource (kind `Provider/type/child`, ARM name `parent/child`) ->
+//                  the `Provider/type` resource named `parent`: in its own unit first, else
+//                  the only one of that name. Joins children whose parent is declared in
+//                  another module or template (a Bicep `existing` parent, a nested deployment).
 #pragma once
 
 #include "linter/graph/ResourceGraph.h"
@@ -15,5 +19,7 @@
 namespace eg {
 
 void linkAcrossResources(ResourceGraph& graph);
+// The `parent` edges alone (called by linkAcrossResources).
+void linkChildrenToParents(ResourceGraph& graph);
 
 }  // namespace eg

@@ -7,7 +7,9 @@
 #include <set>
 #include <thread>
 
+#include "linter/core/Budget.h"
 #include "linter/core/Embedded.h"
+#include "linter/core/Secrets.h"
 #include "linter/engine/Linker.h"
 #include "linter/engine/Suppressions.h"
 
@@ -62,6 +64,42 @@ void parallelFor(size_t n, unsigned jobs, Fn fn) {
   for (auto& th : pool) th.join();
 }
 
+// Marks every string value that is a secret (by its key or its text) so that no code frame
+// prints it; front-ends mark what they know (IoT Edge keys), this covers every format. A
+// connection string keeps its host and device visible: only its key is masked.
+void markSecretValues(SourceStore& store, const Value& v, bool secretKey) {
+  switch (v.type()) {
+    case Value::Type::String:
+      if (v.prov.valid() && !v.prov.value.empty() && (secretKey || holdsSecretText(v.asString()))) {
+        const SourceFile* f = store.get(v.prov.file);
+        if (!f || v.prov.value.end > f->text().size()) break;
+        // Whole values only where the range is the literal itself (not `var.x`, whose text
+        // names the secret without holding it).
+        if (!markSecretParts(store, *f, v.prov.value) && secretKey && !v.asString().empty() &&
+            f->slice(v.prov.value).find(v.asString()) != std::string_view::npos) {
+          store.markSecret(v.prov.file, v.prov.value);
+        }
+      }
+      break;
+    case Value::Type::Array:
+      for (const Value& e : v.asArray()) markSecretValues(store, e, secretKey);
+      break;
+    case Value::Type::Object:
+      for (const Member& m : v.asObject()) markSecretValues(store, m.value, secretKey || isSecretName(m.key));
+      break;
+    default: break;
+  }
+}
+
+// Replaces every occurrence of a marked secret's text in `s` (a message) with asterisks.
+void redact(std::string& s, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    for (size_t at = s.find(secret); at != std::string::npos; at = s.find(secret, at + secret.size())) {
+      s.replace(at, secret.size(), std::string(secret.size(), '*'));
+    }
+  }
+}
+
 }  // namespace
 
 Session::Session(ScanOptions options)
@@ -79,30 +117,43 @@ Session::~Session() = default;
 
 bool Session::loadPolicies(std::vector<Error>& errors) {
   bool ok = catalog_.loadBuiltins(errors);
-  for (const fs::path& dir : options_.policyDirs) {
+  // A directory that does not exist is reported as `missing` says, then skipped.
+  auto loadDirectory = [&](const fs::path& dir, auto missing) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
-      errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "policy directory does not exist", "EG904"});
+      errors.push_back(missing());
       ok = false;
-      continue;
+      return;
     }
     ok = catalog_.loadDirectory(dir, errors) && ok;
+  };
+  for (const fs::path& dir : options_.policyDirs) {
+    loadDirectory(dir, [&] { return Error{displayPath(dir), kNoFile, {}, 0, 0, "policy directory does not exist", "EG904"}; });
+  }
+  if (options_.config) {
+    for (const auto& [dir, at] : options_.config->policyDirs) {
+      loadDirectory(dir, [&] {
+        return Error{options_.config->path.generic_string(), kNoFile, {}, at.line, at.column,
+                     "policy-dirs: " + dir.generic_string() + " is not a directory", kConfigErrorCode};
+      });
+    }
+    ok = applyConfig(*options_.config, catalog_, errors) && ok;
   }
   return ok;
 }
 
-std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
-  std::vector<fs::path> roots = options_.paths;
-  if (roots.empty()) roots.emplace_back(".");
+std::vector<Session::Discovered> Session::discover(const std::vector<fs::path>& roots, std::vector<Error>& errors) {
   std::vector<Discovered> out;
   std::set<std::string> seen;
+  const Config* config = options_.config.get();
   auto accept = [&](const fs::path& p, bool explicitFile) {
     std::string key = p.lexically_normal().generic_string();
     if (!seen.insert(key).second) return;
+    if (config && config->excludes(p)) return;
     std::string head = readHead(p);
-    for (const auto& fe : frontEnds_) {
-      if (fe->accepts(p, head)) {
-        out.push_back(Discovered{p.lexically_normal(), explicitFile});
+    for (size_t i = 0; i < frontEnds_.size(); ++i) {
+      if (frontEnds_[i]->accepts(p, head)) {
+        out.push_back(Discovered{p.lexically_normal(), explicitFile, i});
         return;
       }
     }
@@ -130,25 +181,32 @@ std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
       errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "not a regular file or directory", "EG901"});
       continue;
     }
-    // Directory symlinks are not followed (no loops, nothing outside the tree).
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-    if (ec) {
-      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "cannot read directory: " + ec.message(), "EG901"});
-      continue;
-    }
-    std::vector<fs::path> found;
-    while (it != end) {
-      const fs::directory_entry& entry = *it;
-      std::error_code sec;
-      if (entry.is_directory(sec) && !entry.is_symlink(sec)) {
-        if (skippedDirectory(entry.path())) it.disable_recursion_pending();
-      } else if (entry.is_regular_file(sec) && !entry.is_symlink(sec)) {
-        found.push_back(entry.path());
-      }
-      it.increment(ec);
+    // Symlinks are not followed (no loops, nothing outside the tree). A directory that
+    // cannot be read is reported, so nobody mistakes a partial scan for a full one.
+    std::vector<fs::path> found, pending{root};
+    while (!pending.empty()) {
+      fs::path dir = std::move(pending.back());
+      pending.pop_back();
+      fs::directory_iterator it(dir, ec), end;
       if (ec) {
-        errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "error while walking: " + ec.message(), "EG901"});
-        break;
+        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "cannot read directory: " + ec.message() + "; not scanned", "EG901"});
+        continue;
+      }
+      for (; it != end; it.increment(ec)) {
+        const fs::directory_entry& entry = *it;
+        std::error_code sec;
+        if (entry.is_symlink(sec)) continue;
+        if (entry.is_directory(sec)) {
+          if (!skippedDirectory(entry.path()) && !(config && config->excludes(entry.path()))) {
+            pending.push_back(entry.path());
+          }
+        } else if (entry.is_regular_file(sec)) {
+          found.push_back(entry.path());
+        }
+      }
+      if (ec) {
+        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "error while reading directory: " + ec.message(), "EG901"});
+        ec.clear();
       }
     }
     std::sort(found.begin(), found.end());
@@ -159,7 +217,9 @@ std::vector<Session::Discovered> Session::discover(std::vector<Error>& errors) {
 
 ScanResult Session::scan() {
   ScanResult result;
-  std::vector<Discovered> files = discover(result.errors);
+  std::vector<fs::path> roots = options_.paths;
+  if (roots.empty()) roots.emplace_back(".");
+  std::vector<Discovered> files = discover(roots, result.errors);
 
   // Group files into units per front-end; units are independent and load in parallel.
   // A file named on the command line brings its companions (the rest of its Terraform
@@ -171,21 +231,28 @@ ScanResult Session::scan() {
   std::map<std::pair<size_t, std::string>, Unit> unitMap;
   std::set<std::string> scanned, contextOnly;
   for (const Discovered& d : files) scanned.insert(d.path.generic_string());
+  auto addToUnit = [&](const fs::path& path, size_t i) -> FrontEnd* {
+    Unit& u = unitMap[{i, frontEnds_[i]->unitKey(path)}];
+    u.frontEnd = frontEnds_[i].get();
+    u.paths.push_back(path);
+    return u.frontEnd;
+  };
   for (const Discovered& d : files) {
-    std::string head = readHead(d.path);
-    for (size_t i = 0; i < frontEnds_.size(); ++i) {
-      if (!frontEnds_[i]->accepts(d.path, head)) continue;
-      Unit& u = unitMap[{i, frontEnds_[i]->unitKey(d.path)}];
-      u.frontEnd = frontEnds_[i].get();
-      u.paths.push_back(d.path);
-      if (d.named) {
-        for (const fs::path& c : frontEnds_[i]->companions(d.path)) {
-          std::string key = c.generic_string();
-          if (scanned.count(key) || !contextOnly.insert(key).second) continue;
-          if (frontEnds_[i]->unitKey(c) == frontEnds_[i]->unitKey(d.path)) u.paths.push_back(c);
-        }
-      }
-      break;
+    FrontEnd* fe = addToUnit(d.path, d.frontEnd);
+    if (!d.named) continue;
+    for (const fs::path& c : fe->companions(d.path)) {
+      std::string key = c.generic_string();
+      if (scanned.count(key) || !contextOnly.insert(key).second) continue;
+      if (fe->unitKey(c) == fe->unitKey(d.path)) addToUnit(c, d.frontEnd);
+    }
+  }
+  // --context: the rest of the project, loaded and evaluated so that cross-file rules see it,
+  // but not reported on.
+  if (!options_.contextPaths.empty()) {
+    for (const Discovered& d : discover(options_.contextPaths, result.errors)) {
+      std::string key = d.path.generic_string();
+      if (scanned.count(key) || !contextOnly.insert(key).second) continue;
+      addToUnit(d.path, d.frontEnd);
     }
   }
   std::vector<Unit> units;
@@ -206,6 +273,7 @@ ScanResult Session::scan() {
       bool context = contextOnly.count(p.generic_string()) > 0;
       LoadError err;
       if (const SourceFile* f = store_.load(p, &err)) {
+        markSecretsInText(store_, *f);
         sources.push_back(f);
         if (context) out.contextFiles.push_back(f->id());
         else ++out.files;
@@ -215,8 +283,18 @@ ScanResult Session::scan() {
     }
     if (sources.empty()) return;
     LoadContext ctx{store_, options_.frontEnd, {}, {}};
+    const LoadLimits& limits = options_.limits;
+    ParseBudget budget(limits.parseSeconds * static_cast<double>(sources.size()), limits.parseMemoryBytes);
     try {
+      BudgetScope scope(budget);
       unit.frontEnd->loadUnit(sources, ctx);
+    } catch (const BudgetExceeded& e) {
+      // What the unit produced so far is dropped: a partial graph would give partial verdicts.
+      ctx.resources.clear();
+      ctx.errors.clear();
+      std::string message = e.what();
+      if (sources.size() > 1) message += " (with the " + std::to_string(sources.size() - 1) + " other files of its unit)";
+      ctx.errors.push_back(Error{sources.front()->path(), kNoFile, {}, 0, 0, message, kBudgetErrorCode});
     } catch (const std::exception& e) {
       ctx.errors.push_back(Error{sources.front()->path(), sources.front()->id(), {}, 0, 0,
                                  std::string("internal error in the ") + std::string(unit.frontEnd->format()) +
@@ -227,11 +305,18 @@ ScanResult Session::scan() {
     for (Error& e : ctx.errors) out.errors.push_back(std::move(e));
   });
   std::set<FileId> context;
+  std::map<FileId, std::string> configGroups;  // file -> security group from the configuration
   for (size_t u = 0; u < unitResults.size(); ++u) {
     UnitResult& ur = unitResults[u];
     result.files += ur.files;
     for (Resource& r : ur.resources) {
       r.unit = static_cast<uint32_t>(u);
+      if (options_.config && !options_.config->securityGroups.empty() && r.format == "edge") {
+        // A security group declared in the configuration takes precedence over the tag.
+        auto [it, fresh] = configGroups.try_emplace(r.file);
+        if (fresh) it->second = options_.config->securityGroupOf(store_.get(r.file)->path());
+        if (!it->second.empty()) r.attributes.set("securityGroup", Value(it->second));
+      }
       graph_.add(std::move(r));
     }
     for (Error& e : ur.errors) {
@@ -241,6 +326,7 @@ ScanResult Session::scan() {
     }
     context.insert(ur.contextFiles.begin(), ur.contextFiles.end());
   }
+  for (const Resource& r : graph_.resources()) markSecretValues(store_, r.attributes, false);
   graph_.linkReferences();
   // Edges that join resources across files and formats (IoT Edge modules to registry
   // credentials to registries, deployments to modules and security groups): see Linker.h.
@@ -248,6 +334,29 @@ ScanResult Session::scan() {
   result.resources = 0;
   for (const Resource& r : graph_.resources()) result.resources += context.count(r.file) ? 0 : 1;
   evaluate(result);
+  // Last line of defence: no message (a policy may quote a value) repeats a secret's text.
+  std::vector<std::string> secretTexts;
+  for (FileId id = 0; id < store_.size(); ++id) {
+    const SourceFile* f = store_.get(id);
+    for (const ByteRange& r : store_.secrets(id)) {
+      std::string_view t = f->slice(r);
+      while (!t.empty() && (t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
+      while (!t.empty() && (t.back() == '"' || t.back() == '\'')) t.remove_suffix(1);
+      if (t.size() >= 6) secretTexts.emplace_back(t);
+    }
+  }
+  // Longest first, so a secret that contains another is replaced whole.
+  std::sort(secretTexts.begin(), secretTexts.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() > b.size() : a < b;
+  });
+  secretTexts.erase(std::unique(secretTexts.begin(), secretTexts.end()), secretTexts.end());
+  if (!secretTexts.empty()) {
+    for (Finding& f : result.findings) {
+      redact(f.message, secretTexts);
+      for (RelatedLocation& rl : f.related) redact(rl.message, secretTexts);
+    }
+    for (Error& e : result.errors) redact(e.message, secretTexts);
+  }
   if (!context.empty()) {
     std::erase_if(result.findings, [&](const Finding& f) { return context.count(f.location.file) > 0; });
   }
@@ -259,6 +368,7 @@ void Session::evaluate(ScanResult& result) {
   std::vector<std::vector<Finding>> perPolicy(policies.size());
   policy::EvalOptions evalOptions;
   evalOptions.includeUnknown = options_.showUnknown;
+  evalOptions.sources = &store_;
   parallelFor(policies.size(), options_.jobs, [&](size_t i) {
     const policy::Policy& p = *policies[i];
     try {
@@ -282,6 +392,8 @@ void Session::evaluate(ScanResult& result) {
     for (Finding& f : v) findings.push_back(std::move(f));
   }
 
+  linkDeclarations(findings);
+
   // Suppressions, file by file.
   std::vector<Finding> extra;
   for (FileId id = 0; id < store_.size(); ++id) {
@@ -304,9 +416,41 @@ void Session::evaluate(ScanResult& result) {
     return std::tie(pathOf(a.location.file), a.location.range.begin, a.rule, a.message) <
            std::tie(pathOf(b.location.file), b.location.range.begin, b.rule, b.message);
   });
+  // The same text judged twice says one thing once: a module directory scanned on its own and
+  // through a module call of its parent gives identical findings at identical places.
+  findings.erase(std::unique(findings.begin(), findings.end(),
+                             [](const Finding& a, const Finding& b) {
+                               return a.rule == b.rule && a.location.file == b.location.file &&
+                                      a.location.range.begin == b.location.range.begin &&
+                                      a.location.range.end == b.location.range.end && a.message == b.message &&
+                                      a.suppressed == b.suppressed;
+                             }),
+                 findings.end());
   std::sort(result.errors.begin(), result.errors.end(), [](const Error& a, const Error& b) {
     return std::tie(a.path, a.range.begin, a.line, a.column) < std::tie(b.path, b.range.begin, b.line, b.column);
   });
+}
+
+void Session::linkDeclarations(std::vector<Finding>& findings) const {
+  // A resource from a Terraform plan names its declaration's address (`_source_address`);
+  // when the .tf sources were scanned too, findings on it point there as well.
+  std::map<std::string, const Resource*> declared;
+  std::map<std::pair<FileId, std::string>, std::string> planned;  // (file, address) -> declaration
+  for (const Resource& r : graph_.resources()) {
+    if (const Value* src = r.attributes.get("_source_address"); src && src->isString()) {
+      planned[{r.file, r.address}] = src->asString();
+    } else if (r.format == "terraform") {
+      declared.emplace(r.address, &r);
+    }
+  }
+  if (planned.empty() || declared.empty()) return;
+  for (Finding& f : findings) {
+    auto p = planned.find({f.anchor.file, f.resource});
+    if (p == planned.end()) continue;
+    auto d = declared.find(p->second);
+    if (d == declared.end()) continue;
+    f.related.push_back(RelatedLocation{Location{d->second->file, d->second->header}, "declared here"});
+  }
 }
 
 }  // namespace eg

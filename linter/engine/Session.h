@@ -13,6 +13,7 @@
 
 #include "linter/core/Finding.h"
 #include "linter/core/SourceFile.h"
+#include "linter/engine/Config.h"
 #include "linter/graph/ResourceGraph.h"
 #include "linter/policy/Policy.h"
 #include "parsers/FrontEnd.h"
@@ -22,6 +23,9 @@ namespace eg {
 struct ScanOptions {
   std::vector<std::filesystem::path> paths;              // files or directories; empty = "."
   std::vector<std::filesystem::path> policyDirs;         // --policy-dir
+  // --context: files or directories loaded and evaluated with the scanned ones (cross-file
+  // rules see them) but not reported on; pre-commit passes the project root.
+  std::vector<std::filesystem::path> contextPaths;
   FrontEndOptions frontEnd;
   LoadLimits limits;
   bool showUnknown = false;
@@ -32,6 +36,9 @@ struct ScanOptions {
   // Editor buffers that override the files on disk (keyed by canonicalKey(path)); a named
   // path with a buffer is scanned even when it does not exist on disk yet.
   std::shared_ptr<const SourceStore::Overlays> overlays;
+  // Project configuration (.edgeguard.yaml): rule selection, severities, parameters, extra
+  // policy directories (applied by loadPolicies), excludes and security groups (by scan).
+  std::shared_ptr<const Config> config;
 };
 
 struct ScanResult {
@@ -46,8 +53,9 @@ class Session {
   explicit Session(ScanOptions options);
   ~Session();
 
-  // Loads the built-in pack and --policy-dir policies. False when any policy file is invalid
-  // (its errors are returned); the scan may still run with the valid ones.
+  // Loads the built-in pack and --policy-dir policies, then applies the configuration's rule
+  // settings. False when any policy file or rule setting is invalid (its errors are returned);
+  // the scan may still run with the valid ones.
   bool loadPolicies(std::vector<Error>& errors);
   const policy::PolicyCatalog& catalog() const { return catalog_; }
 
@@ -60,10 +68,12 @@ class Session {
   struct Discovered {
     std::filesystem::path path;
     bool named = false;  // named on the command line (not found by walking a directory)
+    size_t frontEnd = 0;  // index into frontEnds_ of the first front-end that accepts it
   };
-  std::vector<Discovered> discover(std::vector<Error>& errors);
+  std::vector<Discovered> discover(const std::vector<std::filesystem::path>& roots, std::vector<Error>& errors);
   std::string readHead(const std::filesystem::path& p) const;
   void evaluate(ScanResult& result);
+  void linkDeclarations(std::vector<Finding>& findings) const;
 
   ScanOptions options_;
   SourceStore store_;

@@ -58,12 +58,24 @@ int64_t ResourceGraph::findByName(std::string_view name) const {
 
 void ResourceGraph::linkReferences() {
   std::unordered_map<std::string, std::vector<ResourceId>> byName;
+  std::unordered_map<std::string, std::vector<ResourceId>> unnamedByKind;  // lower-case kind
   for (const Resource& r : resources_) {
     byName[r.address].push_back(r.id);
     for (const std::string& a : r.aliases) byName[a].push_back(r.id);
+    const Value* n = r.attributes.get("name");
+    if (!n || !n->isString()) unnamedByKind[toLowerAscii(r.kind)].push_back(r.id);
   }
   for (const Resource& r : resources_) {
     for (const std::string& ref : r.references) {
+      if (ref.size() > 2 && ref.ends_with("/*")) {
+        // "Type/*": every resource of that type in the unit whose name is not known.
+        auto candidates = unnamedByKind.find(toLowerAscii(std::string_view(ref.data(), ref.size() - 2)));
+        if (candidates == unnamedByKind.end()) continue;
+        for (ResourceId t : candidates->second) {
+          if (t != r.id && resources_[t].unit == r.unit) addEdge(r.id, t, "reference");
+        }
+        continue;
+      }
       auto it = byName.find(ref);
       if (it == byName.end()) continue;
       // Within a unit a name means its first declaration (a duplicate is an input error the

@@ -24,6 +24,23 @@ std::string toLowerAscii(std::string_view s) {
   return out;
 }
 
+void setProvenanceDeep(Value& v, const Provenance& p) {
+  v.prov = p;
+  if (v.isArray()) {
+    for (Value& e : v.asArray()) setProvenanceDeep(e, Provenance{p.file, p.value, {}});
+  } else if (v.isObject()) {
+    for (Member& m : v.asObject()) setProvenanceDeep(m.value, Provenance{p.file, p.value, {}});
+  }
+}
+
+std::string toUpperAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
 bool Value::containsUnknown() const {
   switch (type()) {
     case Type::Unknown: return true;

@@ -37,22 +37,24 @@ class Value {
  public:
   enum class Type : uint8_t { Null, Bool, Number, String, Array, Object, Unknown };
 
-  Value() = default;
-  Value(std::nullptr_t) {}
-  Value(bool b) : data_(b) {}
-  Value(double d) : data_(d) {}
-  Value(int i) : data_(static_cast<double>(i)) {}
-  Value(int64_t i) : data_(static_cast<double>(i)) {}
-  Value(std::string s) : data_(std::move(s)) {}
-  Value(std::string_view s) : data_(std::string(s)) {}
-  Value(const char* s) : data_(std::string(s)) {}
+  // Defined below Member: clang with libstdc++ needs Member complete wherever the variant is
+  // constructed (its destructor is instantiated for the exception path).
+  Value();
+  Value(std::nullptr_t);
+  Value(bool b);
+  Value(double d);
+  Value(int i);
+  Value(int64_t i);
+  Value(std::string s);
+  Value(std::string_view s);
+  Value(const char* s);
   Value(Array a);
   Value(Object o);
-  Value(Unknown u) : data_(std::move(u)) {}
+  Value(Unknown u);
 
-  static Value unknown(std::string reason) { return Value(Unknown{std::move(reason)}); }
-  static Value array() { return Value(Array{}); }
-  static Value object() { return Value(Object{}); }
+  static Value unknown(std::string reason);
+  static Value array();
+  static Value object();
 
   Type type() const { return static_cast<Type>(data_.index()); }
   bool isNull() const { return type() == Type::Null; }
@@ -105,8 +107,27 @@ struct Member {
   Value value;  // value.prov.key is the key's range
 };
 
+inline Value::Value() = default;
+inline Value::Value(std::nullptr_t) {}
+inline Value::Value(bool b) : data_(b) {}
+inline Value::Value(double d) : data_(d) {}
+inline Value::Value(int i) : data_(static_cast<double>(i)) {}
+inline Value::Value(int64_t i) : data_(static_cast<double>(i)) {}
+inline Value::Value(std::string s) : data_(std::move(s)) {}
+inline Value::Value(std::string_view s) : data_(std::string(s)) {}
+inline Value::Value(const char* s) : data_(std::string(s)) {}
+inline Value::Value(Unknown u) : data_(std::move(u)) {}
+inline Value Value::unknown(std::string reason) { return Value(Unknown{std::move(reason)}); }
+inline Value Value::array() { return Value(Array{}); }
+inline Value Value::object() { return Value(Object{}); }
+
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
+// Gives `v` provenance `p` and everything inside it the same value range (without a key
+// range): for values parsed from text whose positions cannot be mapped back into the file.
+void setProvenanceDeep(Value& v, const Provenance& p);
+
 std::string toLowerAscii(std::string_view s);
+std::string toUpperAscii(std::string_view s);
 // Structural equality (strings compared case-sensitively; provenance ignored).
 bool operator==(const Value& a, const Value& b);
 

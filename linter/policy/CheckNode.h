@@ -18,6 +18,9 @@ namespace eg::policy {
 
 enum class Quantifier { Any, All, None };
 enum class Direction { Out, In, Any };
+// Which resources a `related:` condition looks at: those joined by edges, or every resource
+// of the kinds in the subject's front-end unit, or in the whole scan.
+enum class RelatedScope { Edges, Unit, Scan };
 
 // count_gt / count_ge / count_lt / count_le / count_eq
 struct CountTest {
@@ -36,11 +39,13 @@ struct Condition {
   Op op = Op::Equals;
   Operand operand;
 
-  // Related: resources of `relatedKind` reached over edges of kind `via` ("" = any);
-  // children[0] (optional) is the condition they must satisfy.
-  std::string relatedKind;
+  // Related: resources of one of `relatedKinds` reached over edges of kind `via` ("" = any)
+  // (or, with another scope, in the same unit / scan); children[0] (optional) is the
+  // condition they must satisfy.
+  std::vector<std::string> relatedKinds;
   std::string via;
   Direction direction = Direction::Out;
+  RelatedScope relatedScope = RelatedScope::Edges;
   std::optional<CountTest> count;  // instead of the quantifier
 
   // First: `path` (with [*]) lists candidates; children[0] selects, children[1] decides.

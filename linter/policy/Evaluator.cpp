@@ -256,6 +256,26 @@ class Evaluator {
     return last;
   }
 
+  // expression_matches: the regex over the text that produced the value, as written in its
+  // file. That text is known even when the value is not (`hub.listKeys().primaryKey`), which
+  // is the point. Without source text (no SourceStore, or a value that front-ends built
+  // without provenance) a known scalar is matched as itself; an unknown one stays unknown.
+  Truth expressionMatches(const Condition& c, const PathMatch& m) const {
+    if (!m.value) return Truth::False;
+    if (!m.complete) return Truth::Unknown;  // stopped at an unknown container on the way
+    const Value& v = *m.value;
+    if (v.isNull()) return Truth::False;
+    const SourceFile* f = options_.sources && v.prov.valid() ? options_.sources->get(v.prov.file) : nullptr;
+    if (f && !v.prov.value.empty() && v.prov.value.end <= f->text().size()) {
+      std::string_view text = f->slice(v.prov.value);
+      // Long expressions (a whole object) are not what this operator is for: unknown.
+      if (text.size() > kMaxRegexInput) return Truth::Unknown;
+      return searchRegex(c.operand, std::string(text));
+    }
+    if (v.isUnknown()) return Truth::Unknown;
+    return applyOp(Op::Matches, c.operand, &v);
+  }
+
   Outcome leaf(const Condition& c, const Scope& s) {
     const Value* b = base(c.path, s);
     if (!b) return Outcome{Truth::False, Witness{nullptr, {}, c.path.text, false}};
@@ -263,6 +283,7 @@ class Evaluator {
     resolvePath(c.path, *b, basePath(c.path, s), matches);
     bool isForeign = foreign(c.path, s);
     auto truthOf = [&](const PathMatch& m) {
+      if (c.op == Op::ExpressionMatches) return expressionMatches(c, m);
       return m.unknown ? Truth::Unknown : applyOp(c.op, c.operand, m.value);
     };
     auto witnessOf = [&](const PathMatch& m) {
@@ -313,15 +334,26 @@ class Evaluator {
   Outcome related(const Condition& c, const Scope& s) {
     ResourceId from = s.currentResource->id;
     std::vector<ResourceId> ids;
+    auto ofKind = [&](const Resource& r) {
+      return std::any_of(c.relatedKinds.begin(), c.relatedKinds.end(),
+                         [&](const std::string& k) { return equalsIgnoreCase(r.kind, k); });
+    };
     auto add = [&](ResourceId id) {
       if (id == from || std::find(ids.begin(), ids.end(), id) != ids.end()) return;
-      if (equalsIgnoreCase(graph_.resource(id).kind, c.relatedKind)) ids.push_back(id);
+      if (ofKind(graph_.resource(id))) ids.push_back(id);
     };
-    if (c.direction != Direction::In) {
-      for (const Edge* e : graph_.outgoing(from, c.via)) add(e->to);
-    }
-    if (c.direction != Direction::Out) {
-      for (const Edge* e : graph_.incoming(from, c.via)) add(e->from);
+    if (c.relatedScope != RelatedScope::Edges) {
+      for (const Resource& r : graph_.resources()) {
+        if (r.id != from && ofKind(r) && (c.relatedScope == RelatedScope::Scan || r.unit == s.currentResource->unit))
+          ids.push_back(r.id);
+      }
+    } else {
+      if (c.direction != Direction::In) {
+        for (const Edge* e : graph_.outgoing(from, c.via)) add(e->to);
+      }
+      if (c.direction != Direction::Out) {
+        for (const Edge* e : graph_.incoming(from, c.via)) add(e->from);
+      }
     }
     size_t yes = 0, no = 0, unknown = 0;
     Witness unknownWitness;

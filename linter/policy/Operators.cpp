@@ -31,6 +31,7 @@ constexpr OpName kOps[] = {
     {Op::ContainsAny, "contains_any"},
     {Op::LengthGt, "length_gt"},     {Op::LengthLt, "length_lt"},
     {Op::LengthEq, "length_eq"},
+    {Op::ExpressionMatches, "expression_matches"},
 };
 
 Truth fromBool(bool b) { return b ? Truth::True : Truth::False; }
@@ -200,6 +201,22 @@ bool looselyEquals(const Value& v, const Value& operand, bool caseSensitive) {
   }
 }
 
+Truth searchRegex(const Operand& o, const std::string& s) {
+  // libstdc++'s backtracking matcher recurses once per character and crashes on long
+  // inputs (a 100 kB value overflows the stack), so refuse them instead of crashing.
+  if (s.size() > kMaxRegexInput) {
+    throw EvaluationError("value of " + std::to_string(s.size()) + " characters is too long for matches (limit " +
+                          std::to_string(kMaxRegexInput) + ")");
+  }
+  try {
+    return fromBool(std::regex_search(s, *o.regex));
+  } catch (const std::regex_error& e) {
+    // libstdc++ reports runaway backtracking as error_complexity / error_stack.
+    throw EvaluationError(std::string("regular expression failed on a value of ") + std::to_string(s.size()) +
+                          " characters: " + e.what());
+  }
+}
+
 Truth applyOp(Op op, const Operand& o, const Value* v) {
   // Presence operators: `exists` = the member is there (even null); `absent` = missing or null.
   if (op == Op::Exists) return fromBool((v != nullptr) == o.flag);
@@ -219,22 +236,10 @@ Truth applyOp(Op op, const Operand& o, const Value* v) {
       if (v->containsUnknown()) return Truth::Unknown;
       return fromBool(looselyEquals(*v, o.value, o.caseSensitive));
     case Op::In: return inList(*v, o);
-    case Op::Matches: {
+    case Op::Matches: case Op::ExpressionMatches: {
+      // expression_matches without the source text (see Evaluator) falls back to the value.
       if (!v->isString() && !v->isNumber() && !v->isBool()) return Truth::False;
-      std::string s = v->isBool() ? (v->asBool() ? "true" : "false") : v->toDisplay();
-      // libstdc++'s backtracking matcher recurses once per character and crashes on long
-      // inputs (a 100 kB value overflows the stack), so refuse them instead of crashing.
-      if (s.size() > kMaxRegexInput) {
-        throw EvaluationError("value of " + std::to_string(s.size()) + " characters is too long for matches (limit " +
-                              std::to_string(kMaxRegexInput) + ")");
-      }
-      try {
-        return fromBool(std::regex_search(s, *o.regex));
-      } catch (const std::regex_error& e) {
-        // libstdc++ reports runaway backtracking as error_complexity / error_stack.
-        throw EvaluationError(std::string("regular expression failed on a value of ") +
-                              std::to_string(s.size()) + " characters: " + e.what());
-      }
+      return searchRegex(o, v->isBool() ? (v->asBool() ? "true" : "false") : v->toDisplay());
     }
     case Op::Gt: case Op::Ge: case Op::Lt: case Op::Le: {
       auto n = numberOf(*v);

@@ -20,6 +20,7 @@ enum class Op {
   IsTrue, IsFalse,
   CidrPrefixBelow, CidrContains, CidrWithin,
   ContainsAny, LengthGt, LengthLt, LengthEq,
+  ExpressionMatches,
 };
 
 // Operator spelling <-> enum; nullopt for an unknown name.
@@ -45,7 +46,7 @@ struct Operand {
   bool flag = true;               // exists / absent / is_true / is_false (false negates)
   double number = 0;              // gt..le, length_*
   std::vector<long> version;      // version_*
-  std::optional<std::regex> regex;  // matches
+  std::optional<std::regex> regex;  // matches / expression_matches
   std::vector<Cidr> cidrs;        // cidr_contains / cidr_within (any of them)
   int ipv4Below = -1, ipv6Below = -1;  // cidr_prefix_below (-1: family never matches)
   bool caseSensitive = false;
@@ -59,6 +60,10 @@ enum class Truth : uint8_t { False, True, Unknown };
 
 // Longest string `matches` accepts; longer values raise EvaluationError (see applyOp).
 inline constexpr size_t kMaxRegexInput = 4096;
+
+// regex_search of o.regex in `s`. Throws EvaluationError for inputs longer than
+// kMaxRegexInput or when the regex engine fails.
+Truth searchRegex(const Operand& o, const std::string& s);
 
 // Applies `op` to `v` (nullptr = missing attribute). `v` may contain unknowns inside a
 // composite (arrays for contains_any); a top-level unknown is handled by the caller.

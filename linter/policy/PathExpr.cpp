@@ -114,7 +114,7 @@ void walk(const std::vector<PathStep>& steps, size_t i, const Value* cur, std::s
           std::vector<PathMatch>& out) {
   for (; i < steps.size(); ++i) {
     if (cur->isUnknown()) {
-      out.push_back(PathMatch{cur, std::move(path), true});
+      out.push_back(PathMatch{cur, std::move(path), true, false});
       return;
     }
     const PathStep& s = steps[i];

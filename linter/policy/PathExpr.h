@@ -38,6 +38,7 @@ struct PathMatch {
   const Value* value = nullptr;  // nullptr: the attribute is missing
   std::string path;              // concrete path, e.g. "properties.ipRules[2].ipMask"
   bool unknown = false;          // value (or a container on the way) is unknown; value points at it
+  bool complete = true;          // false when an unknown container on the way stopped the walk
 };
 
 // Resolves `steps` from `base`, whose own path is `basePath` ("" for the resource root).

@@ -33,6 +33,15 @@ struct Policy {
   std::string rationale;
   std::map<std::string, std::string> remediation;  // format -> text
   std::vector<std::string> references;
+  // Equivalent rules of other scanners, for users migrating: scanner -> rule ids.
+  // Scanners: checkov, kics, trivy (tfsec), psrule, azure_policy, tflint.
+  std::map<std::string, std::vector<std::string>> peers;
+  // Short bad and good examples per format, shown in the docs.
+  struct Example {
+    std::string bad;
+    std::string good;
+  };
+  std::map<std::string, Example> examples;  // format -> example
   std::vector<std::string> kinds;    // resource kinds it applies to
   std::vector<std::string> formats;  // formats it applies to (fixtures are required for each)
   Value parameters = Value::object();
@@ -53,18 +62,31 @@ class PolicyCatalog {
   bool loadDirectory(const std::filesystem::path& dir, std::vector<Error>& errors);
   // Loads one policy from text; `path` is used in error messages.
   bool loadText(std::string_view text, const std::string& path, bool builtin, std::vector<Error>& errors);
-  // Overrides a parameter (from configuration). False when the policy or parameter is unknown.
-  bool setParameter(std::string_view policy, std::string_view name, Value value);
+  // Overrides a parameter (from configuration). False, with the reason in *error, when the
+  // policy or parameter is unknown or the value does not fit (the policy is then unchanged).
+  bool setParameter(std::string_view policy, std::string_view name, Value value, std::string* error = nullptr);
+  // Changes a rule's severity (from configuration). False when the policy is unknown.
+  bool setSeverity(std::string_view policy, Severity severity);
+  // Drops the policies for which `drop` returns true (rules disabled by configuration).
+  template <typename Pred>
+  void removeIf(Pred drop) {
+    std::erase_if(policies_, [&](const std::shared_ptr<Policy>& p) { return drop(static_cast<const Policy&>(*p)); });
+  }
 
   const std::vector<std::shared_ptr<Policy>>& policies() const { return policies_; }
   const Policy* find(std::string_view idOrName) const;
 
  private:
+  // Registers a compiled policy unless its id or name is taken (then an error, false).
+  bool add(std::shared_ptr<Policy> p, const std::string& path, std::vector<Error>& errors);
   std::vector<std::shared_ptr<Policy>> policies_;
 };
 
 struct EvalOptions {
   bool includeUnknown = false;  // also return findings whose verdict is unknown (Finding::unknown)
+  // The scanned files, for `expression_matches` (which reads the text behind a value).
+  // Optional: without it that operator sees only known scalar values.
+  const SourceStore* sources = nullptr;
 };
 
 struct EvaluationError : std::runtime_error {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "linter/core/Embedded.h"
 #include "linter/policy/Policy.h"
@@ -14,9 +15,27 @@ PolicyCatalog::PolicyCatalog() = default;
 PolicyCatalog::~PolicyCatalog() = default;
 
 bool PolicyCatalog::loadBuiltins(std::vector<Error>& errors) {
+  // Every scan compiles the whole built-in pack, so it is compiled on two threads (policies
+  // are independent; loadPolicy shares no mutable state) and registered in pack order.
+  std::span<const EmbeddedFile> files = embeddedPolicies();
+  std::vector<std::shared_ptr<Policy>> compiled(files.size());
+  std::vector<std::vector<Error>> compileErrors(files.size());
+  auto compile = [&](size_t i) {
+    compiled[i] = loadPolicy(files[i].text, "policies/" + std::string(files[i].path), true, compileErrors[i]);
+  };
+  size_t half = files.size() / 2;
+  std::thread helper;
+  if (half > 0 && std::thread::hardware_concurrency() > 1) {
+    helper = std::thread([&] { for (size_t i = half; i < files.size(); ++i) compile(i); });
+  } else {
+    half = files.size();
+  }
+  for (size_t i = 0; i < half; ++i) compile(i);
+  if (helper.joinable()) helper.join();
   bool ok = true;
-  for (const EmbeddedFile& f : embeddedPolicies()) {
-    ok &= loadText(f.text, "policies/" + std::string(f.path), true, errors);
+  for (size_t i = 0; i < files.size(); ++i) {
+    for (Error& e : compileErrors[i]) errors.push_back(std::move(e));
+    ok &= compiled[i] && add(std::move(compiled[i]), "policies/" + std::string(files[i].path), errors);
   }
   return ok;
 }
@@ -59,6 +78,10 @@ bool PolicyCatalog::loadDirectory(const std::filesystem::path& dir, std::vector<
 bool PolicyCatalog::loadText(std::string_view text, const std::string& path, bool builtin, std::vector<Error>& errors) {
   std::shared_ptr<Policy> p = loadPolicy(text, path, builtin, errors);
   if (!p) return false;
+  return add(std::move(p), path, errors);
+}
+
+bool PolicyCatalog::add(std::shared_ptr<Policy> p, const std::string& path, std::vector<Error>& errors) {
   for (const auto& other : policies_) {
     const char* clash = equalsIgnoreCase(other->id, p->id) ? "id" : other->name == p->name ? "name" : nullptr;
     if (!clash) continue;
@@ -77,15 +100,39 @@ bool PolicyCatalog::loadText(std::string_view text, const std::string& path, boo
   return true;
 }
 
-bool PolicyCatalog::setParameter(std::string_view policy, std::string_view name, Value value) {
+bool PolicyCatalog::setParameter(std::string_view policy, std::string_view name, Value value, std::string* error) {
+  std::string ignored;
+  if (!error) error = &ignored;
   const Policy* found = find(policy);
-  if (!found || !found->parameters.get(name)) return false;
+  if (!found) {
+    *error = "no rule '" + std::string(policy) + "'";
+    return false;
+  }
+  if (!found->parameters.get(name)) {
+    std::string known;
+    for (const Member& m : found->parameters.asObject()) known += (known.empty() ? "" : ", ") + m.key;
+    *error = found->id + " has no parameter '" + std::string(name) + "'" +
+             (known.empty() ? std::string(" (it takes none)") : "; it takes: " + known);
+    return false;
+  }
   for (auto& p : policies_) {
     if (p.get() != found) continue;
     Value params = p->parameters;
+    std::string shown = value.toJson();
     params.set(name, std::move(value));
-    std::string error;
-    return recompilePolicy(*p, params, &error);
+    if (recompilePolicy(*p, params, error)) return true;
+    *error = found->id + " parameter '" + std::string(name) + "' = " + shown + ": " + *error;
+    return false;
+  }
+  return false;
+}
+
+bool PolicyCatalog::setSeverity(std::string_view policy, Severity severity) {
+  for (auto& p : policies_) {
+    if (equalsIgnoreCase(p->id, policy) || equalsIgnoreCase(p->name, policy)) {
+      p->severity = severity;
+      return true;
+    }
   }
   return false;
 }

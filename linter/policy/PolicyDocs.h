@@ -17,5 +17,9 @@ std::string docsFileName(const Policy& policy);
 std::string renderMarkdown(const Policy& policy);
 // docs/rules/README.md: a table of every rule linking to its page.
 std::string renderIndex(const std::vector<std::shared_ptr<Policy>>& policies);
+// policies/CATALOG.md: every built-in rule with its formats, Defender recommendation and peer
+// rules of other scanners (checkov, KICS, trivy, PSRule, Azure Policy; tflint when used),
+// linking to docs/rules/.
+std::string renderCatalog(const std::vector<std::shared_ptr<Policy>>& policies);
 
 }  // namespace eg::policy

@@ -4,6 +4,7 @@
 // two, and policies/schema.json, in sync.
 #include "linter/policy/PolicyLoader.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -11,6 +12,7 @@
 #include <regex>
 
 #include "linter/policy/CheckNode.h"
+#include "linter/policy/YamlReader.h"
 
 namespace eg::policy {
 
@@ -18,8 +20,9 @@ namespace {
 
 constexpr std::string_view kFormats[] = {"terraform", "bicep", "arm", "edge", "aziot"};
 constexpr std::string_view kTopKeys[] = {"id", "name", "severity", "title", "defender", "description",
-                                         "rationale", "remediation", "references", "applies_to",
+                                         "rationale", "remediation", "references", "peers", "examples", "applies_to",
                                          "parameters", "where", "for_each", "violation", "aggregate", "message"};
+constexpr std::string_view kPeerScanners[] = {"checkov", "kics", "trivy", "psrule", "azure_policy", "tflint"};
 constexpr std::string_view kCountKeys[] = {"count_gt", "count_ge", "count_lt", "count_le", "count_eq"};
 constexpr size_t kMaxRegexLength = 4096;
 
@@ -29,173 +32,12 @@ struct LoaderState {
   PolicyOrigin origin;
 };
 
-struct LoadFailure {
-  YAML::Mark mark;
-  std::string message;
-};
-
-template <size_t N>
-bool oneOf(std::string_view s, const std::string_view (&set)[N]) {
-  for (std::string_view x : set) {
-    if (x == s) return true;
-  }
-  return false;
-}
-
-template <typename Range>
-std::string joined(const Range& r) {
-  std::string out;
-  for (std::string_view x : r) {
-    if (!out.empty()) out += ", ";
-    out += x;
-  }
-  return out;
-}
-
-std::string_view typeOf(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Null: return "null";
-    default: return "a scalar";
-  }
-}
-
-// Plain (unquoted) scalars follow the YAML 1.2 core schema; quoted ones are strings.
-bool isQuoted(const YAML::Node& n) { return n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str"; }
-
-Value plainScalar(const std::string& s) {
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Value(nullptr);
-  if (s == "true" || s == "True" || s == "TRUE") return Value(true);
-  if (s == "false" || s == "False" || s == "FALSE") return Value(false);
-  std::string_view t = s;
-  if (t.front() == '+') t.remove_prefix(1);
-  bool numeric = !t.empty();
-  for (char c : t) {
-    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == 'e' || c == 'E' || c == '+')) numeric = false;
-  }
-  if (numeric) {
-    double d = 0;
-    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
-    if (ec == std::errc() && ptr == t.data() + t.size() && std::isfinite(d)) return Value(d);
-  }
-  return Value(s);
-}
-
-class Compiler {
+class Compiler : public YamlReader {
  public:
-  explicit Compiler(Value params) : params_(std::move(params)) {}
-
-  [[noreturn]] void fail(const YAML::Node& n, std::string message) const { throw LoadFailure{n.Mark(), std::move(message)}; }
-
-  void visit(const YAML::Node& n, int depth) {
-    if (depth > kMaxYamlDepth) fail(n, "policy nested deeper than " + std::to_string(kMaxYamlDepth) + " levels");
-    if (++nodes_ > kMaxYamlNodes) {
-      fail(n, "policy too large: more than " + std::to_string(kMaxYamlNodes) + " YAML nodes (are aliases expanding it?)");
-    }
-  }
-
-  // A mapping's entries, checked for scalar keys, duplicates and allowed names.
-  struct Fields {
-    YAML::Node self;
-    std::vector<std::pair<std::string, YAML::Node>> entries;
-    std::vector<YAML::Node> keys;
-    const YAML::Node* find(std::string_view key) const {
-      for (const auto& [k, v] : entries) {
-        if (k == key) return &v;
-      }
-      return nullptr;
-    }
-  };
-
-  template <typename Allowed>
-  Fields fields(const YAML::Node& n, int depth, std::string_view what, const Allowed& allowed) {
-    visit(n, depth);
-    if (!n.IsMap()) fail(n, std::string(what) + " must be a mapping, not " + std::string(typeOf(n)));
-    Fields f;
-    f.self = n;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      visit(it->first, depth + 1);
-      if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
-      std::string key = it->first.Scalar();
-      if (f.find(key)) fail(it->first, "duplicate key '" + key + "'");
-      bool ok = false;
-      for (std::string_view a : allowed) {
-        if (a == key) ok = true;
-      }
-      if (!ok) fail(it->first, "unknown key '" + key + "' in " + std::string(what) + "; expected one of: " + joined(allowed));
-      f.entries.emplace_back(key, it->second);
-      f.keys.push_back(it->first);
-    }
-    return f;
-  }
-
-  const YAML::Node& require(const Fields& f, std::string_view key, std::string_view what) const {
-    const YAML::Node* n = f.find(key);
-    if (!n) fail(f.self, std::string(what) + " needs '" + std::string(key) + "'");
-    return *n;
-  }
-
-  std::string string(const YAML::Node& n, int depth, std::string_view what) {
-    visit(n, depth);
-    if (!n.IsScalar()) fail(n, std::string(what) + " must be a string, not " + std::string(typeOf(n)));
-    return n.Scalar();
-  }
-
-  std::string nonEmpty(const YAML::Node& n, int depth, std::string_view what) {
-    std::string s = string(n, depth, what);
-    if (s.find_first_not_of(" \t\r\n") == std::string::npos) fail(n, std::string(what) + " must not be empty");
-    return s;
-  }
-
-  bool boolean(const YAML::Node& n, int depth, std::string_view what) {
-    visit(n, depth);
-    Value v = n.IsScalar() && !isQuoted(n) ? plainScalar(n.Scalar()) : Value(nullptr);
-    if (!v.isBool()) fail(n, std::string(what) + " must be true or false");
-    return v.asBool();
-  }
-
-  std::vector<std::string> strings(const YAML::Node& n, int depth, std::string_view what, bool allowScalar) {
-    visit(n, depth);
-    std::vector<std::string> out;
-    if (allowScalar && n.IsScalar()) {
-      out.push_back(n.Scalar());
-      return out;
-    }
-    if (!n.IsSequence()) fail(n, std::string(what) + " must be a list of strings, not " + std::string(typeOf(n)));
-    for (const YAML::Node& e : n) out.push_back(string(e, depth + 1, std::string(what) + " entries"));
-    return out;
-  }
-
-  // Any YAML value as a Value (parameters, operands).
-  Value toValue(const YAML::Node& n, int depth, bool substitute) {
-    visit(n, depth);
-    switch (n.Type()) {
-      case YAML::NodeType::Scalar: {
-        const std::string& s = n.Scalar();
-        if (substitute && s.find("{{") != std::string::npos) return substituted(n);
-        return isQuoted(n) ? Value(s) : plainScalar(s);
-      }
-      case YAML::NodeType::Sequence: {
-        Array a;
-        for (const YAML::Node& e : n) a.push_back(toValue(e, depth + 1, substitute));
-        return Value(std::move(a));
-      }
-      case YAML::NodeType::Map: {
-        Value o = Value::object();
-        for (auto it = n.begin(); it != n.end(); ++it) {
-          visit(it->first, depth + 1);
-          if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
-          o.set(it->first.Scalar(), toValue(it->second, depth + 1, substitute));
-        }
-        return o;
-      }
-      default: return Value(nullptr);
-    }
-  }
+  explicit Compiler(Value params) : YamlReader("policy", kMaxYamlDepth, kMaxYamlNodes), params_(std::move(params)) {}
 
   // "{{params.x}}" -> the parameter's typed value; "a-{{params.x}}" -> the rendered string.
-  Value substituted(const YAML::Node& n) {
+  Value substituted(const YAML::Node& n) override {
     TemplateScope scope;
     scope.params = &params_;
     scope.paramsOnly = true;
@@ -377,7 +219,7 @@ class Compiler {
         if (!v.isBool()) fail(n, name + " must be true or false");
         o.flag = v.asBool();
         return;
-      case Op::Matches: case Op::NotMatches: {
+      case Op::Matches: case Op::NotMatches: case Op::ExpressionMatches: {
         if (!v.isString()) fail(n, name + " needs a regular expression string");
         if (v.asString().size() > kMaxRegexLength) fail(n, "regular expression longer than " + std::to_string(kMaxRegexLength) + " characters");
         auto flags = std::regex::ECMAScript | std::regex::optimize;
@@ -437,12 +279,20 @@ class Compiler {
   Condition related(const YAML::Node& n, int depth) {
     static constexpr std::string_view outer[] = {"related"};
     Fields top = fields(n, depth, "related condition", outer);
-    static constexpr std::string_view allowed[] = {"kind", "via", "direction", "where", "quantifier",
+    static constexpr std::string_view allowed[] = {"kind", "via", "direction", "scope", "where", "quantifier",
                                                    "count_gt", "count_ge", "count_lt", "count_le", "count_eq"};
     Fields f = fields(top.entries[0].second, depth + 1, "related", allowed);
     Condition c;
     c.kind = Condition::Kind::Related;
-    c.relatedKind = nonEmpty(require(f, "kind", "related"), depth + 2, "related.kind");
+    const YAML::Node& kinds = require(f, "kind", "related");
+    visit(kinds, depth + 2);
+    if (kinds.IsSequence() && kinds.size() > 0) {
+      for (const YAML::Node& k : kinds) c.relatedKinds.push_back(nonEmpty(k, depth + 3, "related.kind"));
+    } else if (kinds.IsSequence()) {
+      fail(kinds, "related.kind needs a resource kind or a non-empty list of kinds");
+    } else {
+      c.relatedKinds.push_back(nonEmpty(kinds, depth + 2, "related.kind"));
+    }
     if (const YAML::Node* via = f.find("via")) c.via = nonEmpty(*via, depth + 2, "related.via");
     if (const YAML::Node* d = f.find("direction")) {
       std::string s = string(*d, depth + 2, "direction");
@@ -450,6 +300,15 @@ class Compiler {
       else if (s == "in") c.direction = Direction::In;
       else if (s == "any") c.direction = Direction::Any;
       else fail(*d, "direction must be out, in or any");
+    }
+    if (const YAML::Node* sc = f.find("scope")) {
+      std::string s = string(*sc, depth + 2, "scope");
+      if (s == "edges") c.relatedScope = RelatedScope::Edges;
+      else if (s == "unit") c.relatedScope = RelatedScope::Unit;
+      else if (s == "scan") c.relatedScope = RelatedScope::Scan;
+      else fail(*sc, "scope must be edges, unit or scan");
+      if (c.relatedScope != RelatedScope::Edges && (f.find("via") || f.find("direction")))
+        fail(*sc, "scope: " + s + " takes no via: or direction: (it does not follow edges)");
     }
     if (const YAML::Node* q = f.find("quantifier")) c.quantifier = quantifier(*q, depth + 2);
     c.count = countTest(f, depth + 2);
@@ -591,14 +450,43 @@ class Compiler {
 
  private:
   Value params_;
-  size_t nodes_ = 0;
   bool allowItem_ = false;
   bool hasForEach_ = false;
   bool hasAggregate_ = false;
   bool hasOutlier_ = false;
 };
 
-bool matchesRegex(const std::string& s, const char* re) { return std::regex_match(s, std::regex(re)); }
+// Hand-written matchers for the metadata shapes: compiling a std::regex per policy was a
+// visible share of start-up (every scan loads the built-in pack).
+bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool isLower(char c) { return c >= 'a' && c <= 'z'; }
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+// EG[0-9]{3}
+bool isBuiltinId(std::string_view s) {
+  return s.size() == 5 && s[0] == 'E' && s[1] == 'G' && isDigit(s[2]) && isDigit(s[3]) && isDigit(s[4]);
+}
+// [A-Z][A-Z0-9_-]*[0-9]+
+bool isUserId(std::string_view s) {
+  if (s.size() < 2 || !isUpper(s[0]) || !isDigit(s.back())) return false;
+  for (char c : s) if (!isUpper(c) && !isDigit(c) && c != '_' && c != '-') return false;
+  return true;
+}
+// [a-z][a-z0-9]*(-[a-z0-9]+)*
+bool isKebab(std::string_view s) {
+  if (s.empty() || !isLower(s[0]) || s.back() == '-') return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '-') { if (s[i - 1] == '-') return false; }
+    else if (!isLower(c) && !isDigit(c)) return false;
+  }
+  return true;
+}
+// [a-z_][a-z0-9_]*
+bool isSnake(std::string_view s) {
+  if (s.empty() || isDigit(s[0])) return false;
+  for (char c : s) if (!isLower(c) && !isDigit(c) && c != '_') return false;
+  return true;
+}
 
 std::string basename(const std::string& path) {
   size_t slash = path.find_last_of("/\\");
@@ -610,12 +498,12 @@ void readMetadata(Compiler& c, const Compiler::Fields& top, Policy& p, bool buil
   const YAML::Node& idNode = c.require(top, "id", "a policy");
   origin = PolicyOrigin{static_cast<uint32_t>(idNode.Mark().line + 1), static_cast<uint32_t>(idNode.Mark().column + 1)};
   p.id = c.string(idNode, 1, "id");
-  if (builtin ? !matchesRegex(p.id, "EG[0-9]{3}") : !matchesRegex(p.id, "[A-Z][A-Z0-9_-]*[0-9]+")) {
+  if (builtin ? !isBuiltinId(p.id) : !isUserId(p.id)) {
     c.fail(idNode, builtin ? "built-in policy ids look like EG005" : "policy ids are upper case and end in digits, like ACME-TLS-001");
   }
   const YAML::Node& nameNode = c.require(top, "name", "a policy");
   p.name = c.string(nameNode, 1, "name");
-  if (!matchesRegex(p.name, "[a-z][a-z0-9]*(-[a-z0-9]+)*")) c.fail(nameNode, "name must be kebab-case, like ip-filter-default-allow");
+  if (!isKebab(p.name)) c.fail(nameNode, "name must be kebab-case, like ip-filter-default-allow");
   if (builtin && basename(p.sourcePath) != p.id + "-" + p.name + ".yaml") {
     c.fail(idNode, "built-in policy file must be named " + p.id + "-" + p.name + ".yaml");
   }
@@ -643,6 +531,24 @@ void readMetadata(Compiler& c, const Compiler::Fields& top, Policy& p, bool buil
     }
   }
 
+  if (const YAML::Node* peers = top.find("peers")) {
+    Compiler::Fields pf = c.fields(*peers, 1, "peers", kPeerScanners);
+    for (const auto& [k, v] : pf.entries) {
+      p.peers[k] = c.strings(v, 2, "peers." + k, true);
+      if (p.peers[k].empty()) c.fail(v, "peers." + k + " must not be empty (leave the scanner out instead)");
+    }
+  }
+  if (const YAML::Node* examples = top.find("examples")) {
+    static constexpr std::string_view exampleKeys[] = {"bad", "good"};
+    Compiler::Fields ef = c.fields(*examples, 1, "examples", kFormats);
+    for (const auto& [format, v] : ef.entries) {
+      Compiler::Fields bg = c.fields(v, 2, "examples." + format, exampleKeys);
+      Policy::Example& ex = p.examples[format];
+      ex.bad = c.nonEmpty(c.require(bg, "bad", "examples." + format), 3, "examples." + format + ".bad");
+      ex.good = c.nonEmpty(c.require(bg, "good", "examples." + format), 3, "examples." + format + ".good");
+    }
+  }
+
   static constexpr std::string_view appliesKeys[] = {"kinds", "formats"};
   const YAML::Node& applies = c.require(top, "applies_to", "a policy");
   Compiler::Fields af = c.fields(applies, 1, "applies_to", appliesKeys);
@@ -664,7 +570,7 @@ Value readParameters(Compiler& c, const Compiler::Fields& top) {
   c.visit(*n, 1);
   if (!n->IsMap()) c.fail(*n, "parameters must be a mapping of name: default");
   for (auto it = n->begin(); it != n->end(); ++it) {
-    if (!it->first.IsScalar() || !matchesRegex(it->first.Scalar(), "[a-z_][a-z0-9_]*")) {
+    if (!it->first.IsScalar() || !isSnake(it->first.Scalar())) {
       c.fail(it->first, "parameter names are snake_case identifiers");
     }
   }
@@ -718,6 +624,9 @@ std::shared_ptr<Policy> loadPolicy(std::string_view text, const std::string& pat
     return p;
   } catch (const LoadFailure& f) {
     errors.push_back(loadError(path, f.mark, f.message));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for it is "bad file".
+    errors.push_back(loadError(path, e.mark, "invalid YAML: nested deeper than " + std::to_string(e.depth() - 1) + " levels"));
   } catch (const YAML::Exception& e) {
     // ParserException and DeepRecursion carry the position; e.msg is the bare message.
     errors.push_back(loadError(path, e.mark, "invalid YAML: " + e.msg));

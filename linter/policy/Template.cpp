@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "linter/core/Strings.h"
 #include "linter/policy/Cidr.h"
 
 namespace eg::policy {
@@ -19,24 +20,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return s;
-}
-
-template <size_t N>
-bool oneOf(std::string_view s, const std::string_view (&set)[N]) {
-  for (std::string_view x : set) {
-    if (x == s) return true;
-  }
-  return false;
-}
-
-template <size_t N>
-std::string listOf(const std::string_view (&set)[N]) {
-  std::string out;
-  for (std::string_view x : set) {
-    if (!out.empty()) out += ", ";
-    out += x;
-  }
-  return out;
 }
 
 // Splits "a | b:\"x|y\" | c" on '|' outside quotes.
@@ -80,7 +63,7 @@ std::optional<TemplateExpr> parseExpr(std::string_view text, const TemplateScope
   } else if (root == "resource") {
     e.root = TemplateRoot::Resource;
     e.field = std::string(rest);
-    if (!oneOf(rest, kResourceFields)) return fail("unknown resource field; expected one of " + listOf(kResourceFields));
+    if (!oneOf(rest, kResourceFields)) return fail("unknown resource field; expected one of " + joined(kResourceFields));
   } else if (root == "value") {
     e.root = TemplateRoot::Value;
     if (!rest.empty() || dot != std::string_view::npos) return fail("{{value}} takes no path");
@@ -95,12 +78,12 @@ std::optional<TemplateExpr> parseExpr(std::string_view text, const TemplateScope
     e.root = TemplateRoot::Group;
     e.field = std::string(rest);
     if (!scope.allowGroup) return fail("{{group...}} needs aggregate:");
-    if (!oneOf(rest, kGroupFields)) return fail("unknown group field; expected one of " + listOf(kGroupFields));
+    if (!oneOf(rest, kGroupFields)) return fail("unknown group field; expected one of " + joined(kGroupFields));
   } else if (root == "outlier") {
     e.root = TemplateRoot::Outlier;
     e.field = std::string(rest);
     if (!scope.allowOutlier) return fail("{{outlier...}} needs aggregate: with compare: and outlier:");
-    if (!oneOf(rest, kOutlierFields)) return fail("unknown outlier field; expected one of " + listOf(kOutlierFields));
+    if (!oneOf(rest, kOutlierFields)) return fail("unknown outlier field; expected one of " + joined(kOutlierFields));
   } else {
     return fail("unknown variable; expected params., resource., value, item., attr., group. or outlier.");
   }
@@ -118,7 +101,7 @@ std::optional<TemplateExpr> parseExpr(std::string_view text, const TemplateScope
     } else if (filter.name == "join") {
       filter.arg = ", ";
     }
-    if (!oneOf(filter.name, kFilters)) return fail("unknown filter '" + filter.name + "'; expected one of " + listOf(kFilters));
+    if (!oneOf(filter.name, kFilters)) return fail("unknown filter '" + filter.name + "'; expected one of " + joined(kFilters));
     if (filter.name == "default" && colon == std::string_view::npos) return fail("default needs a value: default:\"...\"");
     if (scope.paramsOnly) return fail("operands cannot use filters");
     e.filters.push_back(std::move(filter));
@@ -360,11 +343,21 @@ std::string kindLabel(std::string_view kind) {
       {"Microsoft.Devices/IotHubs", "IoT Hub"},
       {"Microsoft.Devices/provisioningServices", "Device Provisioning Service"},
       {"Microsoft.ContainerRegistry/registries", "Container registry"},
+      {"Microsoft.ContainerRegistry/registries/tokens", "Registry token"},
+      {"Microsoft.ContainerRegistry/registries/scopeMaps", "Registry scope map"},
+      {"Microsoft.ContainerRegistry/registries/webhooks", "Registry webhook"},
       {"IoTEdge/deployment", "IoT Edge deployment"},
       {"IoTEdge/module", "IoT Edge module"},
       {"IoTEdge/edgeHub", "IoT Edge hub"},
       {"IoTEdge/registryCredential", "IoT Edge registry credential"},
       {"IoTEdge/deviceConfig", "IoT Edge device"},
+      {"Microsoft.Security/iotSecuritySolutions", "Defender for IoT solution"},
+      {"Microsoft.Network/privateEndpoints", "Private endpoint"},
+      {"Microsoft.Insights/diagnosticSettings", "Diagnostic setting"},
+      {"Microsoft.Resources/deployments", "Deployment"},
+      {"Deployment/output", "Output"},
+      {"Deployment/parameter", "Parameter"},
+      {"Terraform/module", "Module"},
   };
   for (const Label& l : kLabels) {
     if (equalsIgnoreCase(l.kind, kind)) return std::string(l.label);

@@ -154,4 +154,8 @@ std::string sarifUri(std::string_view path, bool& relative) {
   return out;
 }
 
+std::string plural(size_t n, std::string_view word) {
+  return std::to_string(n).append(" ").append(word).append(n == 1 ? "" : "s");
+}
+
 }  // namespace eg::report

@@ -11,6 +11,9 @@ namespace eg::report {
 // Valid UTF-8: invalid or truncated sequences become U+FFFD.
 std::string sanitizeUtf8(std::string_view text);
 
+// "1 finding", "2 findings".
+std::string plural(size_t n, std::string_view word);
+
 // XML 1.0 character data or attribute value: & < > " ' as entities; characters XML 1.0 forbids
 // (C0 controls other than tab, newline, carriage return) become U+FFFD. In attributes tab,
 // newline and carriage return are written as character references so parsers keep them.

@@ -8,19 +8,16 @@
 #include <set>
 
 #include "linter/report/Escaping.h"
+#include "linter/report/GraphWriter.h"
 #include "linter/report/Reporter.h"
 
 namespace eg {
 namespace {
 
 using report::escapeMarkdownCell;
-using report::escapeMermaidLabel;
+using report::plural;
 
 constexpr size_t kMaxDiagramResources = 40;
-
-std::string plural(size_t n, const char* word) {
-  return std::to_string(n).append(" ").append(word).append(n == 1 ? "" : "s");
-}
 
 std::string link(const ResolvedRange& r) {
   bool relative = true;
@@ -40,29 +37,9 @@ std::string ruleCell(const Report& report, const std::string& id, const std::str
   return cell.append(" ").append(escapeMarkdownCell(name));
 }
 
-struct NodeState {
-  size_t high = 0, medium = 0, low = 0;
-  size_t total() const { return high + medium + low; }
-};
-
 void writeDiagram(const Report& report, std::ostream& out) {
   if (report.nodes.empty()) return;
-  std::multimap<std::string, size_t> byAddress;
-  for (size_t i = 0; i < report.nodes.size(); ++i) byAddress.emplace(report.nodes[i].address, i);
-  std::map<size_t, NodeState> flagged;  // node index -> active findings on it
-  for (const Finding& f : report.findings) {
-    if (f.suppressed || f.unknown || f.resource.empty()) continue;
-    auto [begin, end] = byAddress.equal_range(f.resource);
-    if (begin == end) continue;
-    size_t node = begin->second;
-    for (auto it = begin; it != end; ++it) {
-      if (report.nodes[it->second].file == f.anchor.file) node = it->second;
-    }
-    NodeState& s = flagged[node];
-    if (f.severity == Severity::High) ++s.high;
-    else if (f.severity == Severity::Medium) ++s.medium;
-    else ++s.low;
-  }
+  std::map<size_t, NodeFindings> flagged = findingsByNode(report);
   if (flagged.empty()) return;
   bool truncated = flagged.size() > kMaxDiagramResources;
   while (flagged.size() > kMaxDiagramResources) flagged.erase(std::prev(flagged.end()));
@@ -78,29 +55,9 @@ void writeDiagram(const Report& report, std::ostream& out) {
     shown.insert(e.to);
   }
 
-  out << "\n### Resources with findings\n\n```mermaid\nflowchart LR\n";
-  for (size_t node : shown) {
-    const ReportNode& n = report.nodes[node];
-    std::string label = escapeMermaidLabel(n.address);
-    if (!n.kind.empty()) label.append("<br/>").append(escapeMermaidLabel(n.kind));
-    std::string cls = "context";
-    if (auto it = flagged.find(node); it != flagged.end()) {
-      const NodeState& s = it->second;
-      label.append("<br/>").append(plural(s.total(), "finding"));
-      cls = s.high ? "high" : s.medium ? "medium" : "low";
-    }
-    out << "  n" << node << "[\"" << label << "\"]:::" << cls << '\n';
-  }
-  for (const ReportEdge* e : edges) {
-    out << "  n" << e->from << " -->";
-    if (!e->kind.empty()) out << "|\"" << escapeMermaidLabel(e->kind) << "\"|";
-    out << " n" << e->to << '\n';
-  }
-  out << "  classDef high fill:#ffebe9,stroke:#cf222e,color:#1f2328\n"
-      << "  classDef medium fill:#fff8c5,stroke:#9a6700,color:#1f2328\n"
-      << "  classDef low fill:#ddf4ff,stroke:#0969da,color:#1f2328\n"
-      << "  classDef context fill:#f6f8fa,stroke:#8c959f,color:#1f2328\n"
-      << "```\n";
+  out << "\n### Resources with findings\n\n```mermaid\n";
+  writeMermaidFlowchart(report, flagged, shown, edges, out);
+  out << "```\n";
   if (truncated) out << "\nThe diagram shows the first " << kMaxDiagramResources << " resources with findings.\n";
 }
 

@@ -38,6 +38,7 @@ struct ReportNode {
   std::string address;  // "azurerm_iothub.hub"
   std::string kind;     // "Microsoft.Devices/IotHubs"
   FileId file = kNoFile;
+  ByteRange range;  // the declaration's header
 };
 struct ReportEdge {
   size_t from = 0, to = 0;  // indices into Report::nodes

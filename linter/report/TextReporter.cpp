@@ -5,10 +5,13 @@
 // then a one-line summary. Suppressed findings are counted, not shown.
 #include <algorithm>
 
+#include "linter/report/Escaping.h"
 #include "linter/report/Reporter.h"
 
 namespace eg {
 namespace {
+
+using report::plural;
 
 struct Style {
   bool on;
@@ -24,17 +27,35 @@ constexpr const char* kDim = "\x1b[2m";
 
 bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
+constexpr uint32_t kMaxFrameBytes = 240;  // longer source lines are cut to a window
+constexpr uint32_t kFrameContext = 60;    // bytes shown before and after the range
+
 // Prints the source line (secrets masked) and an underline below the part the range covers.
 void printFrame(std::ostream& out, const SourceStore& sources, const SourceFile& file, ByteRange range, Style st,
                 const char* colour) {
   uint32_t line = file.lines().lineOf(range.begin);
   uint32_t lineStart = file.lines().lineStart(line);
-  std::string shown = sources.masked(file.id(), lineStart, file.lineText(line));
-  std::string_view text = shown;
-  uint32_t from = range.begin - lineStart;
+  std::string_view full = file.lineText(line);
+  uint32_t from = std::min<uint32_t>(range.begin - lineStart, static_cast<uint32_t>(full.size()));
   uint32_t to = std::min<uint32_t>(range.end > range.begin ? range.end - lineStart : from + 1,
-                                   static_cast<uint32_t>(text.size()));
-  if (from > text.size()) from = static_cast<uint32_t>(text.size());
+                                   static_cast<uint32_t>(full.size()));
+  // A long line (minified JSON, a generated file) is shown as a window around the range, so a
+  // finding never prints megabytes, nor the rest of a one-line file.
+  uint32_t windowBegin = 0, windowEnd = static_cast<uint32_t>(full.size());
+  if (full.size() > kMaxFrameBytes) {
+    windowBegin = from > kFrameContext ? from - kFrameContext : 0;
+    windowEnd = std::min<uint32_t>(std::max(to, from + 1) + kFrameContext, static_cast<uint32_t>(full.size()));
+    windowEnd = std::min<uint32_t>(windowEnd, windowBegin + kMaxFrameBytes);
+    while (windowBegin > 0 && isContinuation(static_cast<unsigned char>(full[windowBegin]))) --windowBegin;
+    while (windowEnd < full.size() && isContinuation(static_cast<unsigned char>(full[windowEnd]))) ++windowEnd;
+  }
+  std::string shown = sources.masked(file.id(), lineStart + windowBegin, full.substr(windowBegin, windowEnd - windowBegin));
+  std::string prefix = windowBegin > 0 ? "..." : "";
+  if (windowEnd < full.size()) shown += "...";
+  shown.insert(0, prefix);
+  std::string_view text = shown;
+  from = from - windowBegin + static_cast<uint32_t>(prefix.size());
+  to = std::min<uint32_t>(to, windowEnd) - windowBegin + static_cast<uint32_t>(prefix.size());
   std::string number = std::to_string(line + 1);
   std::string gutter(number.size(), ' ');
   out << st(kDim) << "  " << number << " | " << st(kReset) << text << '\n';
@@ -60,10 +81,6 @@ const char* severityColour(const Finding& f) {
     case Severity::Low: return kCyan;
   }
   return kCyan;
-}
-
-std::string plural(size_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
 class TextReporter : public Reporter {

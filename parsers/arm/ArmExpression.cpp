@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "parsers/json/JsonReader.h"
+#include "linter/core/Budget.h"
 
 namespace eg::arm {
 
@@ -814,7 +815,18 @@ Value fnNull(Args&, ExpressionHost&) { return Value(nullptr); }
 Value fnResourceId(Args& a, ExpressionHost& h) {
   std::string id = resourceIdString(a);
   if (id.empty()) {
-    if (const Value* u = firstUnknown(a)) return *u;
+    if (const Value* u = firstUnknown(a)) {
+      // The type is known, a name is not: "Type/*" refers to the resources of that type whose
+      // name is not known either (ResourceGraph::linkReferences), e.g. a hub named by a
+      // parameter without value and its diagnostic setting's resourceId(..., parameters('name')).
+      for (const Value& t : a) {
+        if (t.isString() && t.asString().find('/') != std::string::npos && t.asString().find('.') != std::string::npos) {
+          h.referenced(t.asString() + "/*");
+          break;
+        }
+      }
+      return *u;
+    }
     return Value::unknown("resourceId() with arguments that are not known");
   }
   h.referenced(id);
@@ -906,6 +918,7 @@ std::string resourceIdString(const std::vector<Value>& args) {
 }
 
 Value evaluate(const ExprNode& n, ExpressionHost& host) {
+  checkBudget();
   switch (n.kind) {
     case ExprNode::Kind::String: return Value(n.text);
     case ExprNode::Kind::Number: return Value(n.number);

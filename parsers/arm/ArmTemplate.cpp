@@ -53,7 +53,10 @@ std::string normalizeRef(std::string_view target) {
 // outer-scope nested deployment are evaluated in their parent's Scope.
 class Scope : public ExpressionHost {
  public:
-  Scope(TemplateLoader& loader, const Value& templ, const std::unordered_map<std::string, Value>* supplied)
+  // `suppliedRefs`: the references behind each supplied value (a nested deployment's
+  // parameters), replayed wherever the inner template reads that parameter.
+  Scope(TemplateLoader& loader, const Value& templ, const std::unordered_map<std::string, Value>* supplied,
+        const std::unordered_map<std::string, std::vector<std::string>>* suppliedRefs = nullptr)
       : loader_(loader), templ_(templ) {
     if (const Value* ps = templ.get("parameters"); ps && ps->isObject()) {
       for (const Member& m : ps->asObject()) params_.emplace(toLowerAscii(m.key), makeSlot(m.key, &m.value));
@@ -64,6 +67,9 @@ class Scope : public ExpressionHost {
         if (it == params_.end()) continue;
         it->second.supplied = true;
         it->second.value = v;
+        if (suppliedRefs) {
+          if (auto r = suppliedRefs->find(k); r != suppliedRefs->end()) it->second.refs = r->second;
+        }
       }
     }
     if (const Value* vs = templ.get("variables"); vs && vs->isObject()) {
@@ -398,6 +404,90 @@ void TemplateLoader::load(const Value& root, const Value* parameterValues) {
   }
   Scope scope(*this, root, &supplied);
   if (const Value* rs = root.get("resources")) emitResources(scope, *rs, nullptr, "", 0);
+  if (const Value* outs = root.get("outputs"); outs && outs->isObject()) {
+    for (const Member& m : outs->asObject()) emitOutput(scope, m);
+  }
+  if (const Value* params = root.get("parameters"); params && params->isObject()) {
+    for (const Member& m : params->asObject()) emitParameter(m);
+  }
+}
+
+// An entry of `parameters` -> a `Deployment/parameter` resource (name, type, secure = type
+// secureString / secureObject): other parameters are kept in the deployment history.
+void TemplateLoader::emitParameter(const Member& m) {
+  if (!m.value.isObject()) return;
+  Value attrs = Value::object();
+  attrs.prov = m.value.prov;
+  Value name(m.key);
+  name.prov = Provenance{file_.id(), m.value.prov.key, {}};
+  attrs.set("name", std::move(name));
+  bool secure = false;
+  if (const Value* t = m.value.get("type")) {
+    attrs.set("type", *t);
+    secure = t->isString() && (equalsIgnoreCase(t->asString(), "securestring") || equalsIgnoreCase(t->asString(), "secureobject"));
+  }
+  Value sec(secure);
+  if (const Value* t = m.value.get("type")) sec.prov = t->prov;
+  attrs.set("secure", std::move(sec));
+  Resource r;
+  r.kind = "Deployment/parameter";
+  r.sourceType = "parameter";
+  r.format = "arm";
+  r.file = file_.id();
+  r.address = "parameters." + m.key;
+  r.header = m.value.prov.key.empty() ? ByteRange{m.value.prov.value.begin, m.value.prov.value.begin + 1}
+                                      : ByteRange{m.value.prov.key.begin, m.value.prov.key.end};
+  r.body = m.value.prov.value;
+  r.attributes = std::move(attrs);
+  ctx_.resources.push_back(std::move(r));
+}
+
+// An entry of `outputs` -> a `Deployment/output` resource: outputs are kept in the
+// deployment history, readable by anyone with read access to the resource group. Attributes:
+// name, type, value (provenance: the value's JSON text, so `expression_matches` sees the
+// `listKeys(...)` call), secure (type secureString / secureObject).
+void TemplateLoader::emitOutput(Scope& scope, const Member& m) {
+  if (!m.value.isObject()) return;
+  const Value* raw = m.value.get("value");
+  if (!raw) raw = m.value.get("copy");  // output copy loops: the whole copy object
+  if (!raw) return;
+  std::vector<std::string> refs;
+  std::vector<std::string>* outer = scope.refs;
+  scope.refs = &refs;
+  Value v = m.value.get("value") ? scope.evalTree(*raw) : Value::unknown("an output copy loop is evaluated at deployment");
+  scope.refs = outer;
+  // The value's text is the output's value, unless it came from elsewhere (a variable).
+  const ByteRange span = raw->prov.value;
+  bool inside = v.prov.file == raw->prov.file && v.prov.value.begin >= span.begin && v.prov.value.end <= span.end;
+  if (inside || !v.prov.valid() || v.prov.value.empty()) v.prov = raw->prov;
+  Value attrs = Value::object();
+  attrs.prov = m.value.prov;
+  Value name(m.key);
+  name.prov = Provenance{file_.id(), m.value.prov.key, {}};
+  attrs.set("name", std::move(name));
+  bool secure = false;
+  if (const Value* t = m.value.get("type")) {
+    attrs.set("type", *t);
+    secure = t->isString() && (equalsIgnoreCase(t->asString(), "securestring") || equalsIgnoreCase(t->asString(), "secureobject"));
+  }
+  attrs.set("value", std::move(v));
+  Value sec(secure);
+  if (const Value* t = m.value.get("type")) sec.prov = t->prov;
+  attrs.set("secure", std::move(sec));
+  Resource r;
+  r.kind = "Deployment/output";
+  r.sourceType = "output";
+  r.format = "arm";
+  r.file = file_.id();
+  r.address = "outputs." + m.key;
+  r.header = m.value.prov.key.empty() ? ByteRange{m.value.prov.value.begin, m.value.prov.value.begin + 1}
+                                      : ByteRange{m.value.prov.key.begin, m.value.prov.key.end};
+  r.body = m.value.prov.value;
+  std::sort(refs.begin(), refs.end());
+  refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+  r.references = std::move(refs);
+  r.attributes = std::move(attrs);
+  ctx_.resources.push_back(std::move(r));
 }
 
 void TemplateLoader::emitResources(Scope& scope, const Value& list, const Parent* parent, const std::string& path,
@@ -496,6 +586,12 @@ void TemplateLoader::emitResource(Scope& scope, const Value& raw, const std::str
         if (equalsIgnoreCase(pm.key, "template")) continue;
         props.asObject().push_back(Member{pm.key, scope.evalTree(pm.value)});
       }
+      if (const Value* link = m.value.get("templateLink"); link && !m.value.get("template")) {
+        // A linked template is not fetched: what it deploys is not known.
+        Value t = Value::unknown("the linked template is not loaded: what it deploys is not known");
+        t.prov = link->prov;
+        props.set("template", std::move(t));
+      }
       attrs.asObject().push_back(Member{m.key, std::move(props)});
       continue;
     }
@@ -508,6 +604,9 @@ void TemplateLoader::emitResource(Scope& scope, const Value& raw, const std::str
     }
   }
   if (parent && parent->name.isString()) refs.push_back(toLowerAscii(parent->type + "/" + parent->name.asString()));
+  // An extension resource (diagnostic settings, locks, role assignments) names its target in
+  // `scope`: a resource id, "Type/name", or a symbolic name (languageVersion 2.0).
+  if (const Value* sc = attrs.get("scope"); sc && sc->isString()) refs.push_back(normalizeRef(sc->asString()));
 
   Resource r;
   r.kind = type;
@@ -555,16 +654,22 @@ void TemplateLoader::emitResource(Scope& scope, const Value& raw, const std::str
       const Value* innerResources = inner->get("resources");
       if (scopeV.isString() && equalsIgnoreCase(scopeV.asString(), "inner")) {
         std::unordered_map<std::string, Value> supplied;
+        std::unordered_map<std::string, std::vector<std::string>> suppliedRefs;
         if (const Value* ps = props->get("parameters"); ps && ps->isObject()) {
           for (const Member& m : ps->asObject()) {
             Value v;
+            std::vector<std::string> valueRefs;
+            std::vector<std::string>* outer = scope.refs;
+            scope.refs = &valueRefs;
             if (const Value* val = m.value.get("value")) v = scope.evalTree(*val);
             else if (m.value.get("reference")) v = Value::unknown("parameter '" + m.key + "' comes from Key Vault");
-            else continue;
+            scope.refs = outer;
+            if (!m.value.get("value") && !m.value.get("reference")) continue;
+            for (std::string& r : valueRefs) suppliedRefs[toLowerAscii(m.key)].push_back(std::move(r));
             supplied.emplace(toLowerAscii(m.key), std::move(v));
           }
         }
-        Scope innerScope(*this, *inner, &supplied);
+        Scope innerScope(*this, *inner, &supplied, &suppliedRefs);
         if (innerResources) emitResources(innerScope, *innerResources, nullptr, innerPath, depth + 1);
       } else if (innerResources) {
         // Outer scope (the default): the nested template's expressions see this template.

@@ -38,6 +38,8 @@ class TemplateLoader {
   void emitResources(Scope& scope, const Value& list, const Parent* parent, const std::string& path, int depth);
   void emitResource(Scope& scope, const Value& raw, const std::string& symbol, ByteRange symbolRange,
                     const std::string& path, const Parent* parent, int depth);
+  void emitOutput(Scope& scope, const Member& m);
+  void emitParameter(const Member& m);
   void error(ByteRange range, std::string message);
 
   struct Parsed {

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "parsers/bicep/BicepFunctions.h"
+#include "linter/core/Budget.h"
 
 namespace eg::bicep {
 
@@ -86,7 +87,14 @@ class Template : public FunctionHost {
     return it == parents_.end() ? nullptr : it->second;
   }
 
+  // Resource addresses behind the values a module call passed in (`hubId: hub.id`), so a
+  // reference through a module parameter still becomes an edge to the resource.
+  void setParamRefs(std::unordered_map<std::string, std::vector<std::string>> refs) { paramRefs_ = std::move(refs); }
+
   Value param(const std::string& n, ByteRange at) {
+    if (refs_) {
+      if (auto r = paramRefs_.find(n); r != paramRefs_.end()) refs_->insert(refs_->end(), r->second.begin(), r->second.end());
+    }
     auto it = params_.find(n);
     if (it == params_.end()) return unknownAt("no parameter " + n, fid_, at);
     if (auto v = values_.find(n); v != values_.end()) return v->second;
@@ -109,6 +117,7 @@ class Template : public FunctionHost {
 
   // ---- expressions ----------------------------------------------------------------------------
   Value eval(const Node* n) {
+    checkBudget();
     if (++depth_ > 400) {
       --depth_;
       return unknownAt("expression nested too deeply", fid_, n->range);
@@ -206,7 +215,18 @@ class Template : public FunctionHost {
 
   // A reference to a resource symbol; `member` is the property read ("" = the resource itself).
   Value resourceRef(const ResourceSym& sym, const Node* at, std::string_view memberName) {
-    if (refs_) refs_->push_back(sym.address);
+    if (refs_) {
+      refs_->push_back(sym.address);
+      // An `existing` resource is declared elsewhere (a parent module, another template):
+      // refer to it also by the `type/name` alias its declaration carries, so the reference
+      // joins that declaration (e.g. a child whose `parent:` is an existing registry).
+      if (sym.decl->flags & kExisting) {
+        std::vector<std::string>* refs = refs_;
+        Value n = resourceName(sym);
+        refs_ = refs;
+        if (n.isString()) refs_->push_back(toLowerAscii(fullType(sym.decl).first + "/" + n.asString()));
+      }
+    }
     if (memberName.empty()) return unknownAt("resource '" + sym.address + "' is known at deployment", fid_, at->range);
     if (equalsIgnoreCase(memberName, "name")) {
       Value v = resourceName(sym);
@@ -505,7 +525,142 @@ class Template : public FunctionHost {
     for (const Node* d : pf_.tree.root->list) {
       if (d->is(NodeKind::Resource)) emitResource(d);
       else if (d->is(NodeKind::Module)) emitModule(d);
+      else if (d->is(NodeKind::Output)) emitOutput(d);
+      else if (d->is(NodeKind::Param)) emitParameter(d);
     }
+  }
+
+  // `param x type` -> a `Deployment/parameter` resource (name, type, secure = `@secure()`):
+  // parameters are stored in the deployment history in the clear unless secure.
+  void emitParameter(const Node* d) {
+    Value attrs = Value::object();
+    attrs.prov = Provenance{fid_, d->range, {}};
+    Value name{std::string(d->name)};
+    name.prov = Provenance{fid_, d->nameRange, {}};
+    attrs.set("name", std::move(name));
+    if (d->a) {  // the type as written: `string`, `string?`, `secretsType`, `resourceInput<...>`
+      Value t{std::string(pf_.tree.text.substr(d->a->range.begin, d->a->range.size()))};
+      t.prov = Provenance{fid_, d->a->range, {}};
+      attrs.set("type", std::move(t));
+    }
+    Value secure(hasDecorator(d, "secure"));
+    secure.prov = Provenance{fid_, d->decorators.empty() ? d->nameRange : d->decorators.front()->range, {}};
+    attrs.set("secure", std::move(secure));
+    Resource r;
+    r.kind = "Deployment/parameter";
+    r.sourceType = "param";
+    r.format = "bicep";
+    r.file = fid_;
+    r.address = prefix_ + "param." + std::string(d->name);
+    r.header = headerOf(d);
+    r.body = d->range;
+    r.attributes = std::move(attrs);
+    files_.ctx().resources.push_back(std::move(r));
+  }
+
+  static bool hasDecorator(const Node* d, std::string_view name) {
+    for (const Node* dec : d->decorators) {
+      const Node* call = dec->a;
+      if (!call || !call->is(NodeKind::Call) || !call->a) continue;
+      const Node* callee = call->a;
+      if (callee->is(NodeKind::Ident) && callee->name == name) return true;
+      if (callee->is(NodeKind::Member) && callee->name == name && callee->a && callee->a->is(NodeKind::Ident) &&
+          callee->a->name == "sys")
+        return true;
+    }
+    return false;
+  }
+
+  // `output x type = value` -> a `Deployment/output` resource (nested deployments keep their
+  // outputs in the deployment history too, so module outputs count). Attributes: name, type,
+  // value (provenance: the value expression), secure (`@secure()`).
+  void emitOutput(const Node* d) {
+    if (!d->b) return;
+    std::vector<std::string> refs;
+    refs_ = &refs;
+    Value v = eval(d->b);
+    refs_ = nullptr;
+    // The value's text is the output expression, unless the value came from elsewhere (a
+    // variable or parameter): then it keeps that declaration's text (`output k string = v`
+    // with `var v = x.listKeys()...`).
+    const ByteRange span = d->b->range;
+    bool inside = v.prov.file == fid_ && v.prov.value.begin >= span.begin && v.prov.value.end <= span.end;
+    if (inside || !v.prov.valid() || v.prov.value.empty()) v.prov = Provenance{fid_, span, {}};
+    Value attrs = Value::object();
+    attrs.prov = Provenance{fid_, d->range, {}};
+    Value name{std::string(d->name)};
+    name.prov = Provenance{fid_, d->nameRange, {}};
+    attrs.set("name", std::move(name));
+    if (d->a && d->a->is(NodeKind::TypeRef)) {
+      Value t{std::string(d->a->name)};
+      t.prov = Provenance{fid_, d->a->range, {}};
+      attrs.set("type", std::move(t));
+    }
+    attrs.set("value", std::move(v));
+    Value secure(hasDecorator(d, "secure"));
+    secure.prov = Provenance{fid_, d->decorators.empty() ? d->nameRange : d->decorators.front()->range, {}};
+    attrs.set("secure", std::move(secure));
+    Resource r;
+    r.kind = "Deployment/output";
+    r.sourceType = "output";
+    r.format = "bicep";
+    r.file = fid_;
+    r.address = prefix_ + "output." + std::string(d->name);
+    r.header = headerOf(d);
+    r.body = d->range;
+    std::sort(refs.begin(), refs.end());
+    refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+    r.references = std::move(refs);
+    r.attributes = std::move(attrs);
+    files_.ctx().resources.push_back(std::move(r));
+  }
+
+  // A module whose template is not read here (a registry module, a compiled .json) is what
+  // Bicep makes of every module, a nested `Microsoft.Resources/deployments`, whose
+  // `properties.template` is unknown: it may deploy anything. References in its params
+  // become edges, so a policy looking for "a private endpoint for this hub" answers unknown
+  // rather than reporting a hub whose endpoint such a module declares.
+  void emitOpaqueModule(const Node* d, std::string why) {
+    std::vector<std::string> refs;
+    Value params = Value::object();
+    {
+      LoopScope loop(*this, d->b);
+      refs_ = &refs;
+      if (const Node* obj = bodyObject(d->b)) {
+        for (const Node* p : obj->list) {
+          if (p->is(NodeKind::Property) && p->name == "params") params = eval(p->a);
+        }
+      }
+      refs_ = nullptr;
+    }
+    Value attrs = Value::object();
+    attrs.prov = Provenance{fid_, d->range, {}};
+    Value type("Microsoft.Resources/deployments");
+    type.prov = Provenance{fid_, d->a->range, {}};
+    attrs.set("type", std::move(type));
+    Value props = Value::object();
+    props.prov = attrs.prov;
+    Value link(d->a->text);
+    link.prov = Provenance{fid_, d->a->range, {}};
+    props.set("templateLink", std::move(link));
+    Value tmpl = Value::unknown("module '" + std::string(d->name) + "' (" + d->a->text + ") " + why);
+    tmpl.prov = Provenance{fid_, d->a->range, {}};
+    props.set("template", std::move(tmpl));
+    props.set("parameters", std::move(params));
+    attrs.set("properties", std::move(props));
+    Resource r;
+    r.kind = "Microsoft.Resources/deployments";
+    r.sourceType = d->a->text;
+    r.format = "bicep";
+    r.file = fid_;
+    r.address = prefix_ + "module." + std::string(d->name);
+    r.header = headerOf(d);
+    r.body = d->range;
+    std::sort(refs.begin(), refs.end());
+    refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+    r.references = std::move(refs);
+    r.attributes = std::move(attrs);
+    files_.ctx().resources.push_back(std::move(r));
   }
 
   // Evaluates a body's loop/condition wrapper; false when no instance is deployed.
@@ -620,8 +775,11 @@ class Template : public FunctionHost {
   void emitModule(const Node* d) {
     if (!d->a || !d->a->isPlainString()) return;
     const std::string& path = d->a->text;
-    if (isRegistryPath(path)) return;  // registry modules are not resolved (not an error)
     if (!instanceDeployed(d->b)) return;
+    if (isRegistryPath(path)) {  // registry modules are not resolved (not an error)
+      emitOpaqueModule(d, "is a registry module that is not loaded: what it deploys is not known");
+      return;
+    }
     fs::path base = fs::path(pf_.file->path()).parent_path();
     fs::path target = (base / path).lexically_normal();
     std::string key = target.generic_string();
@@ -641,24 +799,41 @@ class Template : public FunctionHost {
       moduleError(d, "module '" + std::string(d->name) + "': cannot read '" + path + "'" + (why.empty() ? "" : ": " + why));
       return;
     }
-    if (fs::path(path).extension() == ".json") return;  // compiled ARM module: not followed here
+    if (fs::path(path).extension() == ".json") {  // compiled ARM module: not followed here
+      emitOpaqueModule(d, "is a compiled ARM template that is not followed: what it deploys is not known");
+      return;
+    }
     const ParsedFile& child = files_.get(*f);
     if (child.hasErrors()) return;  // reported by UnitFiles
     ParamValues values;
+    std::unordered_map<std::string, std::vector<std::string>> paramRefs;
     {
       LoopScope loop(*this, d->b);
       if (const Node* obj = bodyObject(d->b)) {
         for (const Node* p : obj->list) {
-          if (p->is(NodeKind::Property) && p->name == "params") {
-            Value ps = eval(p->a);
-            if (ps.isObject()) for (Member& m : ps.asObject()) values[m.key] = std::move(m.value);
+          if (!p->is(NodeKind::Property) || p->name != "params") continue;
+          bool plain = p->a->is(NodeKind::Object) &&
+                       std::all_of(p->a->list.begin(), p->a->list.end(), [](const Node* x) { return x->is(NodeKind::Property); });
+          if (plain) {
+            // Per parameter, to know which resources each one refers to.
+            for (const Node* pp : p->a->list) {
+              std::vector<std::string> refs;
+              refs_ = &refs;
+              values[std::string(pp->name)] = eval(pp->a);
+              refs_ = nullptr;
+              if (!refs.empty()) paramRefs[std::string(pp->name)] = std::move(refs);
+            }
+            continue;
           }
+          Value ps = eval(p->a);
+          if (ps.isObject()) for (Member& m : ps.asObject()) values[m.key] = std::move(m.value);
         }
       }
     }
     std::vector<std::string> stack = stack_;
     stack.push_back(key);
     Template t(files_, child, values, prefix_ + "module." + std::string(d->name) + ".", std::move(stack));
+    t.setParamRefs(std::move(paramRefs));
     t.emitAll();
   }
 
@@ -690,6 +865,7 @@ class Template : public FunctionHost {
   std::unordered_set<const Node*> inProgress_;
   std::vector<std::pair<std::string_view, Value>> locals_;
   std::vector<std::string>* refs_ = nullptr;
+  std::unordered_map<std::string, std::vector<std::string>> paramRefs_;
   int depth_ = 0;
 };
 

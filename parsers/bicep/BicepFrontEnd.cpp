@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "parsers/bicep/BicepEvaluator.h"
@@ -157,13 +158,34 @@ void BicepFrontEnd::loadUnit(const std::vector<const SourceFile*>& unit, LoadCon
   // Templates of the folder that another template uses as a module are evaluated through that
   // module call (with its params), not on their own.
   std::set<std::string> moduleTargets;
+  std::map<std::string, std::vector<std::string>> calls;  // template -> templates it calls
   for (const SourceFile* f : templates) {
     const ParsedFile& pf = files.get(*f);
     for (const Node* d : pf.tree.root->list) {
       if (!d->is(NodeKind::Module) || !d->a || !d->a->isPlainString()) continue;
       fs::path target = (fs::path(f->path()).parent_path() / d->a->text).lexically_normal();
-      if (key(target) != key(f->path())) moduleTargets.insert(key(target));
+      if (key(target) != key(f->path())) {
+        moduleTargets.insert(key(target));
+        calls[key(f->path())].push_back(key(target));
+      }
     }
+  }
+  // A template is left to its callers only when a template evaluated on its own reaches it;
+  // templates that only call each other (a module cycle) would otherwise vanish silently, so
+  // they are evaluated on their own, and the evaluator reports the cycle (EG902).
+  {
+    std::set<std::string> reached;
+    std::vector<std::string> pending;
+    for (const SourceFile* f : templates) {
+      if (!moduleTargets.count(key(f->path())) || bindings.count(key(f->path()))) pending.push_back(key(f->path()));
+    }
+    while (!pending.empty()) {
+      std::string k = std::move(pending.back());
+      pending.pop_back();
+      if (!reached.insert(k).second) continue;
+      for (const std::string& t : calls[k]) pending.push_back(t);
+    }
+    std::erase_if(moduleTargets, [&](const std::string& k) { return !reached.count(k); });
   }
   for (const SourceFile* f : templates) {
     const ParsedFile& pf = files.get(*f);

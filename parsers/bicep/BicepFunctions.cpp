@@ -5,6 +5,7 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "parsers/arm/ArmExpression.h"
 #include "parsers/json/JsonReader.h"
 
 namespace eg::bicep {
@@ -13,11 +14,7 @@ namespace {
 
 std::string lower(std::string_view s) { return toLowerAscii(s); }
 
-std::string upper(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return o;
-}
+std::string upper(std::string_view s) { return toUpperAscii(s); }
 
 std::string str(const Value& v) { return v.isString() ? v.asString() : v.toDisplay(); }
 
@@ -66,6 +63,15 @@ Value callBuiltin(const std::string& name, const std::vector<const Node*>& argNo
     v.prov = Provenance{host.file(), at, {}};
     return v;
   };
+  // resourceId() with known arguments gives the same id the ARM front-end builds
+  // ("<type>/<name>/..."), so a policy sees which resource it names (for example a built-in
+  // registry scope map); subscription and resource group stay out of it.
+  if (fn == "resourceid") {
+    std::vector<Value> ids;
+    for (const Node* n : argNodes) ids.push_back(host.evalArg(n));
+    std::string id = arm::resourceIdString(ids);
+    if (!id.empty()) return Value(std::move(id));
+  }
   if (deploymentFunctions().count(fn) || fn.starts_with("list"))
     return unknown(name + "() is evaluated at deployment");
 

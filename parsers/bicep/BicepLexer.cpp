@@ -3,6 +3,7 @@
 // head/middle/tail tokens with the embedded expressions lexed in between (a stack tracks the
 // braces inside each `${…}`).
 #include "parsers/bicep/BicepSyntax.h"
+#include "linter/core/Budget.h"
 
 namespace eg::bicep {
 
@@ -20,7 +21,9 @@ class Lexer {
     std::vector<Token> out;
     out.reserve(s_.size() / 4 + 16);
     const size_t n = s_.size();
+    uint32_t steps = 0;
     while (i_ < n) {
+      if ((++steps & 1023) == 0) checkBudget();  // a huge file stops here, not after lexing it all
       unsigned char c = static_cast<unsigned char>(s_[i_]);
       if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') { ++i_; continue; }
       if (c == '\n') {

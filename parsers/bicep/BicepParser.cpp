@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "parsers/bicep/BicepSyntax.h"
+#include "linter/core/Budget.h"
 
 namespace eg::bicep {
 
@@ -126,6 +127,7 @@ class Parser {
   struct DepthGuard {
     Parser& p;
     explicit DepthGuard(Parser& parser) : p(parser) {
+      checkBudget();
       if (++p.depth_ > kMaxDepth) {
         const Token& t = p.toks_[p.pos_];
         p.t_.errors.push_back(SyntaxError{ByteRange{t.begin, t.end},

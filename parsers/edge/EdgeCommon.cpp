@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "linter/core/Secrets.h"
+
 namespace eg::edge {
 
 bool iequals(std::string_view a, std::string_view b) { return equalsIgnoreCase(a, b); }
@@ -111,15 +113,6 @@ void remapProvenance(Value& v, const std::vector<uint32_t>& map) {
     for (Value& e : v.asArray()) remapProvenance(e, map);
   } else if (v.isObject()) {
     for (Member& m : v.asObject()) remapProvenance(m.value, map);
-  }
-}
-
-void setProvenanceDeep(Value& v, const Provenance& p) {
-  v.prov = p;
-  if (v.isArray()) {
-    for (Value& e : v.asArray()) setProvenanceDeep(e, Provenance{p.file, p.value, {}});
-  } else if (v.isObject()) {
-    for (Member& m : v.asObject()) setProvenanceDeep(m.value, Provenance{p.file, p.value, {}});
   }
 }
 
@@ -268,14 +261,8 @@ void markSecret(SourceStore& store, const SourceFile& file, ByteRange literal, b
     store.markSecret(file.id(), {b, e});
     return;
   }
-  // Every "SharedAccessKey=<value>" up to ';' or the closing quote (case-insensitive).
-  std::string lower = toLowerAscii(text);
-  for (size_t pos = lower.find("sharedaccesskey="); pos != std::string::npos;
-       pos = lower.find("sharedaccesskey=", pos + 1)) {
-    size_t b = pos + std::string_view("sharedaccesskey=").size(), e = b;
-    while (e < text.size() && text[e] != ';' && text[e] != '"' && text[e] != '\'' && text[e] != '\n') ++e;
-    store.markSecret(file.id(), {literal.begin + static_cast<uint32_t>(b), literal.begin + static_cast<uint32_t>(e)});
-  }
+  // Every "SharedAccessKey=<value>" (and the other connection-string and SAS secrets).
+  markSecretParts(store, file, literal);
 }
 
 std::string redactConnectionString(std::string_view s) {

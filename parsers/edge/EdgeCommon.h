@@ -23,8 +23,6 @@ std::string secretHash(std::string_view secret);
 bool decodeJsonString(std::string_view raw, uint32_t rawBase, std::string& out, std::vector<uint32_t>& map);
 // Rewrites every provenance range of `v` (parsed from decoded text at offset 0) through `map`.
 void remapProvenance(Value& v, const std::vector<uint32_t>& map);
-// Sets the provenance of `v` and everything inside it (derived values point at their source).
-void setProvenanceDeep(Value& v, const Provenance& p);
 
 struct ImageRef {
   std::string host;        // "mcr.microsoft.com", "docker.io" when the reference names none

@@ -2,7 +2,6 @@
 // IoTEdge/registryCredential resources. See parsers/edge/README.md for the attribute model.
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include "parsers/edge/EdgeCommon.h"
 #include "parsers/edge/EdgeFrontEnd.h"
@@ -338,13 +337,27 @@ class ManifestLoader {
   static Value securityGroupOf(const Value& cond) {
     if (cond.isUnknown()) return cond;
     if (!cond.isString()) return Value();
-    static const std::regex re(R"(tags\.securitygroup\s*=\s*['"]([^'"]*)['"])", std::regex::icase);
-    std::smatch m;
+    // Scanned by hand: libstdc++'s std::regex recurses per character and overflows the stack
+    // on a long condition (found by fuzzing: 1 MB of spaces after the '=').
     const std::string& s = cond.asString();
-    if (!std::regex_search(s, m, re)) return Value();
-    Value out(m[1].str());
-    out.prov = cond.prov;
-    return out;
+    constexpr std::string_view kTag = "tags.securitygroup";
+    auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    for (size_t at = 0; at + kTag.size() <= s.size(); ++at) {
+      if (!iequals(std::string_view(s).substr(at, kTag.size()), kTag)) continue;
+      size_t i = at + kTag.size();
+      while (i < s.size() && isSpace(s[i])) ++i;
+      if (i >= s.size() || s[i] != '=') continue;
+      ++i;
+      while (i < s.size() && isSpace(s[i])) ++i;
+      if (i >= s.size() || (s[i] != '\'' && s[i] != '"')) continue;
+      size_t begin = ++i;
+      while (i < s.size() && s[i] != '\'' && s[i] != '"') ++i;
+      if (i >= s.size()) continue;
+      Value out(s.substr(begin, i - begin));
+      out.prov = cond.prov;
+      return out;
+    }
+    return Value();
   }
 
   // createOptions (object, string, or chunks createOptions01..99) as an object whose

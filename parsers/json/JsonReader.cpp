@@ -1,5 +1,6 @@
 // Recursive-descent JSON reader with byte-exact provenance. See JsonReader.h.
 #include "parsers/json/JsonReader.h"
+#include "linter/core/Budget.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -70,6 +71,7 @@ class Reader {
   }
 
   bool value(Value& out, uint32_t depth) {
+    checkBudget();
     if (depth >= opts_.maxDepth) return fail("JSON nesting is deeper than " + std::to_string(opts_.maxDepth) + " levels");
     size_t start = pos_;
     if (pos_ >= s_.size()) return fail("expected a JSON value, found end of input");

@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "parsers/terraform/TerraformModule.h"
+#include "linter/core/Budget.h"
 
 namespace eg::terraform {
 namespace {
@@ -166,6 +167,7 @@ Value Evaluator::evalUnwrappingJsonencode(const Expr& e) {
 }
 
 Value Evaluator::json(const Value& v, const ExprSource& s) {
+  checkBudget();
   DepthGuard g(depth_);
   if (depth_ > kMaxDepth) return Value::unknown("expression nested too deeply");
   switch (v.type()) {
@@ -195,6 +197,7 @@ Value Evaluator::json(const Value& v, const ExprSource& s) {
 }
 
 Value Evaluator::node(const ExprSource& s, TSNode n) {
+  checkBudget();
   DepthGuard g(depth_);
   if (depth_ > kMaxDepth) return unknownAt("expression nested too deeply", s, n);
   if (ts_node_is_null(n)) return Value::unknown("missing expression");
@@ -339,13 +342,20 @@ Value Evaluator::resolveRoot(std::string_view root, const std::vector<std::strin
     consumed = 1;
     auto it = mod_.vars.find(*n);
     if (it == mod_.vars.end()) return Value::unknown("var." + *n + " is not declared");
+    if (references) {
+      if (auto r = mod_.varRefs.find(*n); r != mod_.varRefs.end()) references->insert(references->end(), r->second.begin(), r->second.end());
+    }
     return it->second;
   }
   if (root == "local") {
     const std::string* n = name0(0);
     if (!n) return Value::unknown("local used without a name");
     consumed = 1;
-    return unit_.local(mod_, *n, at);
+    Value v = unit_.local(mod_, *n, at);
+    if (references) {
+      if (auto r = mod_.localRefs.find(*n); r != mod_.localRefs.end()) references->insert(references->end(), r->second.begin(), r->second.end());
+    }
+    return v;
   }
   if (root == "module") {
     const std::string* n = name0(0);

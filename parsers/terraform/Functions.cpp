@@ -24,6 +24,9 @@ bool toTfString(const Value& v, std::string& out) {
 
 namespace {
 
+constexpr size_t kMaxRegexInput = 4096;
+constexpr size_t kMaxRegexPattern = 256;
+
 using Args = std::vector<Value>;
 
 Value unknownFn(std::string_view name, std::string why) {
@@ -219,8 +222,19 @@ Value fn(std::string_view name, Args& a) {
   if (name == "replace") {
     if (!str(0, s0) || !str(1, s1) || !str(2, s2)) return unknownFn(name, "needs three strings");
     if (s1.size() >= 2 && s1.front() == '/' && s1.back() == '/') {
+      // libstdc++'s std::regex recurses per pattern nesting level and per input character:
+      // a long input or a deeply nested pattern overflows the stack instead of failing.
+      if (s0.size() > kMaxRegexInput || s1.size() > kMaxRegexPattern) {
+        return unknownFn(name, "input or regular expression too long to evaluate statically");
+      }
       try {
-        std::regex re(s1.substr(1, s1.size() - 2));
+        auto flags = std::regex::ECMAScript;
+#ifdef __GLIBCXX__
+        // Both the pattern and the text come from the scanned file: match in polynomial time
+        // (libstdc++'s breadth-first executor; back-references are then a regex_error).
+        flags |= std::regex_constants::__polynomial;
+#endif
+        std::regex re(s1.substr(1, s1.size() - 2), flags);
         std::string rep;
         // Terraform uses $1 for groups, as std::regex does.
         return Value(std::regex_replace(s0, re, s2));

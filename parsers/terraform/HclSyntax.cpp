@@ -2,11 +2,16 @@
 // HclSyntax.h, and turns syntax errors into EG901 errors with a readable message.
 #include "parsers/terraform/HclSyntax.h"
 
+#include <malloc.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <functional>
 #include <unordered_map>
 
+#include "linter/core/Budget.h"
 #include "parsers/json/JsonReader.h"
 
 extern "C" const TSLanguage* tree_sitter_hcl();
@@ -60,6 +65,7 @@ struct ParseBudget {
 
 bool progressCallback(TSParseState* state) {
   auto* budget = static_cast<ParseBudget*>(state->payload);
+  if (budgetExceeded()) return true;  // the unit's budget (eg::ParseBudget): cancel, then report
   if (std::chrono::steady_clock::now() > budget->deadline) {
     budget->expired = true;
     return true;  // cancel
@@ -67,7 +73,32 @@ bool progressCallback(TSParseState* state) {
   return false;
 }
 
+// tree-sitter allocates with malloc: route it through the per-thread allocation count so
+// the unit's memory budget sees it (Budget.h). Sizes come from malloc_usable_size.
+void* countedMalloc(size_t n) {
+  void* p = std::malloc(n);
+  if (p) countAllocation(static_cast<int64_t>(malloc_usable_size(p)));
+  return p;
+}
+void* countedCalloc(size_t n, size_t size) {
+  void* p = std::calloc(n, size);
+  if (p) countAllocation(static_cast<int64_t>(malloc_usable_size(p)));
+  return p;
+}
+void* countedRealloc(void* old, size_t n) {
+  size_t before = old ? malloc_usable_size(old) : 0;
+  void* p = std::realloc(old, n);
+  if (p) countAllocation(static_cast<int64_t>(malloc_usable_size(p)) - static_cast<int64_t>(before));
+  return p;
+}
+void countedFree(void* p) {
+  if (p) countAllocation(-static_cast<int64_t>(malloc_usable_size(p)));
+  std::free(p);
+}
+
 TSTree* parseHcl(std::string_view text, double seconds, bool* timedOut) {
+  static std::once_flag allocator;
+  std::call_once(allocator, [] { ts_set_allocator(countedMalloc, countedCalloc, countedRealloc, countedFree); });
   TSParser* parser = ts_parser_new();
   ts_parser_set_language(parser, hclLanguage());
   ParseBudget budget{std::chrono::steady_clock::now() +
@@ -118,6 +149,35 @@ std::string describeToken(std::string_view t) {
 
 // Turns the first ERROR/MISSING nodes into user-facing errors. Iterative walk (no recursion)
 // so deeply nested input cannot overflow the stack.
+// The deepest syntax node, found iteratively (a cursor walk, no recursion). Returns false and
+// the first node deeper than `limit` when there is one. The converter and the evaluator recurse
+// over the tree, so a file nested deeper than that is reported instead of converted.
+bool withinNesting(TSTree* tree, uint32_t limit, TSNode* deepest) {
+  TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
+  uint32_t depth = 0;
+  bool ok = true;
+  for (;;) {
+    if (depth > limit) {
+      *deepest = ts_tree_cursor_current_node(&cur);
+      ok = false;
+      break;
+    }
+    if (ts_tree_cursor_goto_first_child(&cur)) {
+      ++depth;
+      continue;
+    }
+    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+      if (!ts_tree_cursor_goto_parent(&cur)) {
+        ts_tree_cursor_delete(&cur);
+        return true;
+      }
+      --depth;
+    }
+  }
+  ts_tree_cursor_delete(&cur);
+  return ok;
+}
+
 void collectSyntaxErrors(TSTree* tree, const SourceFile& file, std::vector<Error>& errors, uint32_t maxErrors) {
   TSNode root = ts_tree_root_node(tree);
   if (!ts_node_has_error(root)) return;
@@ -411,8 +471,11 @@ std::unique_ptr<ParsedFile> ParsedFile::parse(const SourceFile& file, std::vecto
   }
 
   bool timedOut = false;
-  TSTree* tree = parseHcl(file.text(), limits.timeBudgetSeconds, &timedOut);
+  // Inside a scan the unit's budget (--parse-timeout, --parse-memory) bounds the parse.
+  double seconds = currentBudget() ? 1e9 : limits.timeBudgetSeconds;
+  TSTree* tree = parseHcl(file.text(), seconds, &timedOut);
   if (!tree) {
+    checkBudget();
     std::string msg = timedOut ? "parsing took longer than " + std::to_string(static_cast<int>(limits.timeBudgetSeconds)) +
                                      " s and was cancelled; is this really a Terraform file?"
                                : "the file could not be parsed";
@@ -420,6 +483,17 @@ std::unique_ptr<ParsedFile> ParsedFile::parse(const SourceFile& file, std::vecto
     return pf;
   }
   pf->trees_.push_back(tree);
+  // About four syntax nodes per level of brackets or blocks.
+  const uint32_t maxNodeDepth = limits.maxDepth * 4;
+  TSNode deepest;
+  if (!withinNesting(tree, maxNodeDepth, &deepest)) {
+    uint32_t at = ts_node_start_byte(deepest);
+    errors.push_back(Error{path, file.id(), ByteRange{at, at}, 0, 0,
+                           "blocks or expressions are nested deeper than " + std::to_string(limits.maxDepth) +
+                               " levels; not scanned",
+                           "EG901"});
+    return pf;
+  }
   collectSyntaxErrors(tree, file, errors, limits.maxErrorsPerFile);
   TSNode root = ts_tree_root_node(tree);
   HclConverter conv{*pf, pf->sources_.front().get(), errors, limits, file.text()};

@@ -10,6 +10,21 @@
 namespace eg::terraform {
 namespace {
 
+FieldRule parseRule(const std::string& from, const YAML::Node& n);
+
+// A `fields:` mapping. An argument mapped to a list of rules feeds several ARM paths
+// (`retention_policy_in_days` sets both `days` and `status`).
+void parseRules(const YAML::Node& fields, std::vector<FieldRule>& out) {
+  for (auto it : fields) {
+    std::string from = it.first.as<std::string>();
+    if (it.second.IsSequence()) {
+      for (const YAML::Node& one : it.second) out.push_back(parseRule(from, one));
+    } else {
+      out.push_back(parseRule(from, it.second));
+    }
+  }
+}
+
 FieldRule parseRule(const std::string& from, const YAML::Node& n) {
   FieldRule r;
   r.from = from;
@@ -26,13 +41,20 @@ FieldRule parseRule(const std::string& from, const YAML::Node& n) {
   }
   if (n["transform"]) r.transform = n["transform"].as<std::string>();
   if (r.transform != "" && r.transform != "negate" && r.transform != "enabled_disabled" &&
-      r.transform != "disabled_enabled" && r.transform != "keys_object")
+      r.transform != "disabled_enabled" && r.transform != "keys_object" && r.transform != "positive_enabled" &&
+      r.transform != "present_enabled")
     throw std::runtime_error("unknown transform '" + r.transform + "' (" + from + ")");
   if (n["values"]) for (auto it : n["values"]) r.values[it.first.as<std::string>()] = it.second.as<std::string>();
-  if (n["fields"]) for (auto it : n["fields"]) r.fields.push_back(parseRule(it.first.as<std::string>(), it.second));
+  if (n["fields"]) parseRules(n["fields"], r.fields);
   if (n["group_by"]) r.groupBy = n["group_by"].as<std::string>();
   if (n["cases"]) for (auto it : n["cases"]) r.cases[it.first.as<std::string>()] = it.second.as<std::string>();
   if (n["flags"]) for (auto it : n["flags"]) r.flags.emplace_back(it.first.as<std::string>(), it.second.as<std::string>());
+  if (n["entries"]) {
+    r.entryKey = n["entries"]["key"] ? n["entries"]["key"].as<std::string>() : std::string();
+    r.entryValue = n["entries"]["value"] ? n["entries"]["value"].as<std::string>() : std::string();
+    if (r.entryKey.empty() || r.entryValue.empty() || r.shape != FieldRule::Shape::Single)
+      throw std::runtime_error("entries needs key: and value: on a 'block: single' rule (" + from + ")");
+  }
   if (r.to.empty()) throw std::runtime_error("rule for '" + from + "' has no 'to'");
   return r;
 }
@@ -54,7 +76,7 @@ TypeMapping parseTable(const std::string& path, const YAML::Node& doc) {
   m.type = doc["type"].as<std::string>();
   m.kind = doc["kind"].as<std::string>();
   if (doc["aliases"]) for (auto a : doc["aliases"]) m.aliasFrom.push_back(a.as<std::string>());
-  if (doc["fields"]) for (auto it : doc["fields"]) m.fields.push_back(parseRule(it.first.as<std::string>(), it.second));
+  if (doc["fields"]) parseRules(doc["fields"], m.fields);
   if (doc["defaults"]) {
     for (auto d : doc["defaults"]) {
       DefaultRule r;
@@ -82,6 +104,12 @@ TypeMapping parseTable(const std::string& path, const YAML::Node& doc) {
 }
 
 Value transformValue(const FieldRule& r, const Value& v) {
+  // Presence is known even when the value is not (a key id computed by another resource).
+  if (r.transform == "present_enabled" && !v.isNull()) {
+    Value out(std::string("Enabled"));
+    out.prov = v.prov;
+    return out;
+  }
   if (v.isUnknown()) return v;
   Value out = v;
   if (!r.values.empty() && v.isString()) {
@@ -93,6 +121,8 @@ Value transformValue(const FieldRule& r, const Value& v) {
     if (r.transform == "negate") out = Value(!b);
     else if (r.transform == "enabled_disabled") out = Value(std::string(b ? "Enabled" : "Disabled"));
     else out = Value(std::string(b ? "Disabled" : "Enabled"));
+  } else if (r.transform == "positive_enabled" && v.isNumber()) {
+    out = Value(std::string(v.asNumber() > 0 ? "Enabled" : "Disabled"));
   } else if (r.transform == "keys_object" && v.isArray()) {
     out = Value::object();
     for (const Value& e : v.asArray()) {
@@ -148,7 +178,37 @@ void applyRule(const FieldRule& r, const Value& src, Value& dst) {
         el = &v->asArray().front();
       }
       if (el->isNull()) return;
-      setPath(dst, r.to, mapElement(r, *el));
+      if (!r.entryKey.empty()) {
+        if (el->isUnknown()) {
+          setPath(dst, r.to, *el);
+          return;
+        }
+        Value arr = Value::array();
+        arr.prov = el->prov;
+        for (const FieldRule& f : r.fields) {
+          const Value* fv = el->isObject() ? el->get(f.from) : nullptr;
+          if (!fv) continue;
+          Value entry = Value::object();
+          entry.prov = fv->prov;
+          Value key(f.to);
+          key.prov = fv->prov;
+          entry.set(r.entryKey, std::move(key));
+          entry.set(r.entryValue, transformValue(f, *fv));
+          arr.asArray().push_back(std::move(entry));
+        }
+        setPath(dst, r.to, std::move(arr));
+        return;
+      }
+      Value mapped = mapElement(r, *el);
+      // A block mapped onto an object other rules also fill (file_upload -> properties) adds
+      // its members; it must not replace what was mapped before it.
+      if (const Value* existing = dst.at(r.to); existing && existing->isObject() && mapped.isObject()) {
+        Value merged = *existing;
+        merged.mergeFrom(mapped);
+        setPath(dst, r.to, std::move(merged));
+        return;
+      }
+      setPath(dst, r.to, std::move(mapped));
       return;
     }
     case FieldRule::Shape::List: {
@@ -177,11 +237,7 @@ void applyRule(const FieldRule& r, const Value& src, Value& dst) {
           continue;
         }
         std::string path = r.to + "." + sub;
-        const Value* existing = dst.at(path);
-        Value arr = existing && existing->isArray() ? *existing : Value::array();
-        if (!arr.prov.valid()) arr.prov = v->prov;
-        arr.asArray().push_back(mapElement(r, *e));
-        setPath(dst, path, std::move(arr));
+        appendPath(dst, path, mapElement(r, *e), v->prov);
       }
       return;
     }
@@ -212,6 +268,14 @@ Value& setPath(Value& obj, std::string_view dotted, Value v) {
     cur = next;
     dotted = dotted.substr(dot + 1);
   }
+}
+
+void appendPath(Value& obj, std::string_view dotted, Value item, const Provenance& listProv) {
+  const Value* existing = obj.at(dotted);
+  Value arr = existing && existing->isArray() ? *existing : Value::array();
+  if (!arr.prov.valid()) arr.prov = listProv;
+  arr.asArray().push_back(std::move(item));
+  setPath(obj, dotted, std::move(arr));
 }
 
 MappingTables MappingTables::fromTexts(const std::vector<std::pair<std::string, std::string>>& files) {

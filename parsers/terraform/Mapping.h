@@ -19,12 +19,17 @@ struct FieldRule {
   std::string from;   // Terraform attribute or nested block name ("" for `flags` rules)
   std::string to;     // dotted ARM path relative to the enclosing output object
   Shape shape = Shape::Value;
-  std::string transform;                     // "", "negate", "enabled_disabled", "keys_object"
+  std::string transform;  // "", "negate", "enabled_disabled", "disabled_enabled", "keys_object",
+                          // "positive_enabled", "present_enabled"
   std::map<std::string, std::string> values; // string value mapping
   std::vector<FieldRule> fields;             // for blocks
   std::string groupBy;                       // list blocks: field whose value picks the sub-path
   std::map<std::string, std::string> cases;  // groupBy value -> sub-path under `to`
   std::vector<std::pair<std::string, std::string>> flags;  // bool attribute -> word, joined by ", "
+  // `entries: {key: K, value: V}` on a single block: each present field becomes an array
+  // element {K: <the field's `to`>, V: <its transformed value>} (ARM lists of settings such
+  // as recommendationsConfiguration: [{recommendationType, status}]).
+  std::string entryKey, entryValue;
 };
 
 struct DefaultRule {
@@ -74,5 +79,8 @@ Value applyMapping(const TypeMapping& m, const Value& raw, const Provenance& hea
                    const std::optional<Version>& azurermLowerBound);
 // Sets a dotted path in an object, creating intermediate objects.
 Value& setPath(Value& obj, std::string_view dotted, Value v);
+// Appends `item` to the array at a dotted path, creating the array (with `listProv`) when
+// there is none.
+void appendPath(Value& obj, std::string_view dotted, Value item, const Provenance& listProv);
 
 }  // namespace eg::terraform

@@ -7,6 +7,7 @@
 
 #include "parsers/json/JsonReader.h"
 #include "parsers/terraform/HclSyntax.h"
+#include "parsers/terraform/Azapi.h"
 #include "parsers/terraform/Mapping.h"
 #include "parsers/terraform/TerraformModule.h"
 
@@ -16,23 +17,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool endsWith(std::string_view s, std::string_view suf) {
-  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
-}
-
-bool isVarFile(std::string_view name) { return endsWith(name, ".tfvars") || endsWith(name, ".tfvars.json"); }
-
-// "Microsoft.Devices/IotHubs@2023-06-30" -> "Microsoft.Devices/IotHubs"
-std::string kindOfAzapiType(const std::string& t) {
-  size_t at = t.find('@');
-  return at == std::string::npos ? t : t.substr(0, at);
-}
+bool isVarFile(std::string_view name) { return name.ends_with(".tfvars") || name.ends_with(".tfvars.json"); }
 
 }  // namespace
 
 bool TerraformFrontEnd::accepts(const fs::path& path, std::string_view) const {
   std::string name = path.filename().string();
-  return endsWith(name, ".tf") || endsWith(name, ".tf.json") || isVarFile(name);
+  return name.ends_with(".tf") || name.ends_with(".tf.json") || isVarFile(name);
 }
 
 std::string TerraformFrontEnd::unitKey(const fs::path& path) const {
@@ -106,7 +97,69 @@ void TerraformUnit::run(const std::vector<const SourceFile*>& unitFiles) {
   computePin(*root_);
   bindRootVariables(*root_, files, dir);
   emit(*root_);
+  emitDeclarations(*root_, "output");
+  emitDeclarations(*root_, "variable");
   applyMerges();
+}
+
+// Root-module outputs and variables become `Deployment/output` and `Deployment/parameter`
+// resources: Terraform prints outputs and keeps them in plain text in the state (a child
+// module's outputs reach neither unless the root passes them on), and a variable that is not
+// sensitive is shown in plans and CI logs. Attributes: name, secure (= `sensitive`); outputs
+// add value (its provenance is the value expression, so `expression_matches` sees how it was
+// written), variables the `type` as written. `blockType` is "output" or "variable".
+void TerraformUnit::emitDeclarations(ModuleInstance& m, std::string_view blockType) {
+  bool output = blockType == "output";
+  const auto& declarations = output ? m.def->outputs : m.def->variables;
+  for (const ParsedFile* pf : m.def->files) {
+    for (const Block& b : pf->body.blocks) {
+      if (b.type != blockType || b.labels.size() != 1) continue;
+      auto declared = declarations.find(b.labels[0]);
+      if (declared == declarations.end() || declared->second != &b) continue;  // a duplicate (EG907)
+      Resource r;
+      r.kind = output ? "Deployment/output" : "Deployment/parameter";
+      r.address = m.prefix + (output ? "output." : "var.") + b.labels[0];
+      r.sourceType = std::string(blockType);
+      r.format = "terraform";
+      r.file = b.file;
+      r.header = b.header;
+      r.body = b.range;
+      std::vector<std::string> refs;
+      Value attrs = Value::object();
+      attrs.prov = Provenance{b.file, b.range, {}};
+      Value name(b.labels[0]);
+      name.prov = Provenance{b.file, b.header, {}};
+      attrs.set("name", std::move(name));
+      if (const Attribute* a = output ? b.attr("value") : nullptr) {
+        Evaluator ev(*this, m);
+        ev.references = &refs;
+        Value v = ev.eval(a->expr);
+        // The value's text is the value expression, unless the value came from elsewhere (a
+        // local or variable): then it keeps that declaration's text.
+        const ByteRange span = a->expr.range();
+        bool inside = v.prov.file == b.file && v.prov.value.begin >= span.begin && v.prov.value.end <= span.end;
+        if (inside || !v.prov.valid() || v.prov.value.empty()) v.prov = Provenance{b.file, span, a->nameRange};
+        attrs.set("value", std::move(v));
+      }
+      const SourceFile* f = ctx_.store.get(b.file);
+      if (const Attribute* a = output ? nullptr : b.attr("type"); a && f) {
+        Value t{std::string(f->slice(a->expr.range()))};
+        t.prov = Provenance{b.file, a->expr.range(), a->nameRange};
+        attrs.set("type", std::move(t));
+      }
+      if (const Attribute* a = b.attr("sensitive")) {
+        Evaluator ev(*this, m);
+        Value v = ev.eval(a->expr);
+        v.prov = Provenance{b.file, a->expr.range(), a->nameRange};
+        attrs.set("secure", std::move(v));
+      }
+      std::sort(refs.begin(), refs.end());
+      refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+      r.references = std::move(refs);
+      r.attributes = std::move(attrs);
+      ctx_.resources.push_back(std::move(r));
+    }
+  }
 }
 
 void TerraformUnit::emit(ModuleInstance& m) {
@@ -127,7 +180,51 @@ void TerraformUnit::emit(ModuleInstance& m) {
     }
     if (skip) continue;
     if (ModuleInstance* c = child(m, call->labels[0])) emit(*c);
+    else emitUnresolvedModule(m, *call);
   }
+}
+
+// A module call whose source is not loaded (registry, git, or a directory that failed to
+// load) is a `Terraform/module` resource: `source`, the evaluated `inputs`, and `contents`,
+// which is unknown — it may deploy anything. References in its inputs become edges, so a
+// policy looking for "a private endpoint for this hub" can answer unknown instead of
+// reporting a hub whose endpoint is declared in a module nobody can see.
+void TerraformUnit::emitUnresolvedModule(ModuleInstance& m, const Block& call) {
+  Evaluator ev(*this, m);
+  bool skip = false;
+  ev.bindings = representativeBindings(ev, call, skip);
+  std::vector<std::string> refs;
+  ev.references = &refs;
+  Resource r;
+  r.kind = "Terraform/module";
+  r.address = m.prefix + "module." + call.labels[0];
+  r.sourceType = "module";
+  r.format = "terraform";
+  r.file = call.file;
+  r.header = call.header;
+  r.body = call.range;
+  Value attrs = Value::object();
+  attrs.prov = Provenance{call.file, call.range, {}};
+  Value inputs = Value::object();
+  inputs.prov = attrs.prov;
+  for (const Attribute& a : call.attributes) {
+    if (a.name == "count" || a.name == "for_each" || a.name == "providers" || a.name == "depends_on") continue;
+    Value v = ev.eval(a.expr);
+    v.prov.key = a.nameRange;
+    if (a.name == "source" || a.name == "version") attrs.set(a.name, std::move(v));
+    else inputs.set(a.name, std::move(v));
+  }
+  attrs.set("inputs", std::move(inputs));
+  std::string source;
+  if (const Value* sv = attrs.get("source"); sv && sv->isString()) source = " (" + sv->asString() + ")";
+  Value contents = Value::unknown("module." + call.labels[0] + source + " is not loaded: what it deploys is not known");
+  contents.prov = Provenance{call.file, call.header, {}};
+  attrs.set("contents", std::move(contents));
+  std::sort(refs.begin(), refs.end());
+  refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+  r.references = std::move(refs);
+  r.attributes = std::move(attrs);
+  ctx_.resources.push_back(std::move(r));
 }
 
 void TerraformUnit::emitResource(ModuleInstance& m, const Block& b) {
@@ -152,27 +249,8 @@ void TerraformUnit::emitResource(ModuleInstance& m, const Block& b) {
 
   if (type == "azapi_resource" || type == "azapi_update_resource") {
     const Value* t = raw.get("type");
-    std::string kind = t && t->isString() ? kindOfAzapiType(t->asString()) : std::string();
-    Value attrs = Value::object();
-    attrs.prov = raw.prov;
-    for (const char* k : {"name", "location", "parent_id", "tags"}) {
-      if (const Value* v = raw.get(k)) attrs.set(std::string(k) == "parent_id" ? "parentId" : k, *v);
-    }
-    if (const Value* idn = raw.get("identity")) {
-      const Value* first = idn->isArray() && !idn->asArray().empty() ? &idn->asArray().front() : idn;
-      if (first->isObject()) {
-        Value identity = Value::object();
-        identity.prov = first->prov;
-        if (const Value* ty = first->get("type")) identity.set("type", *ty);
-        if (const Value* ids = first->get("identity_ids")) {
-          Value obj = Value::object();
-          obj.prov = ids->prov;
-          if (ids->isArray()) for (const Value& e : ids->asArray()) if (e.isString()) obj.set(e.asString(), Value::object());
-          identity.set("userAssignedIdentities", std::move(obj));
-        }
-        attrs.set("identity", std::move(identity));
-      }
-    }
+    std::string kind = t && t->isString() ? azapiKind(t->asString()) : std::string();
+    Value attrs = azapiAttributes(raw);
     if (const Attribute* bodyAttr = b.attr("body")) {
       Evaluator bev(*this, m);
       bev.bindings = ev.bindings;
@@ -191,11 +269,7 @@ void TerraformUnit::emitResource(ModuleInstance& m, const Block& b) {
         json::JsonError err;
         if (json::parseJsonText(body.asString(), b.file, base, parsed, err)) body = std::move(parsed);
       }
-      if (body.isObject()) {
-        for (const Member& mem : body.asObject()) attrs.set(mem.key, mem.value);
-      } else if (body.isUnknown()) {
-        attrs.set("properties", body);
-      }
+      mergeAzapiBody(attrs, body, b.file);
     }
     attrs.set("_terraform", raw);
     if (type == "azapi_update_resource") {
@@ -284,11 +358,8 @@ void TerraformUnit::applyMerges() {
     if (pm.path.empty()) {
       target.attributes.mergeFrom(pm.value);
     } else {
-      const Value* existing = target.attributes.at(pm.path);
-      Value arr = existing && existing->isArray() ? *existing : Value::array();
-      if (!arr.prov.valid()) arr.prov = pm.value.prov;
-      arr.asArray().push_back(std::move(pm.value));
-      setPath(target.attributes, pm.path, std::move(arr));
+      Provenance prov = pm.value.prov;
+      appendPath(target.attributes, pm.path, std::move(pm.value), prov);
     }
     if (pm.standalone) target.references.push_back(pm.standalone->address);
   }

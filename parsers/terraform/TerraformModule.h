@@ -50,6 +50,9 @@ struct ModuleInstance {
   std::string callName;
   std::unordered_map<std::string, Value> vars;
   std::unordered_map<std::string, Value> localCache;
+  // Resource addresses referenced by the expressions behind an input variable or a local, so
+  // a reference through `var.x` / `local.x` still becomes an edge to the resource.
+  std::unordered_map<std::string, std::vector<std::string>> varRefs, localRefs;
   std::set<std::string> busy;  // locals/resource attributes being evaluated (cycle guard)
   std::map<std::string, std::unique_ptr<ModuleInstance>> children;
   std::set<std::string> unresolvedChildren;  // module calls that are not local or failed to load
@@ -158,6 +161,8 @@ class TerraformUnit {
   void bindVariableDefaults(ModuleInstance& m);
   void applyVarFile(ModuleInstance& m, const ParsedFile& pf);
   void emit(ModuleInstance& m);
+  void emitDeclarations(ModuleInstance& m, std::string_view blockType);
+  void emitUnresolvedModule(ModuleInstance& m, const Block& call);
   friend class Evaluator;
 };
 

@@ -103,13 +103,10 @@ void ModuleDef::index(const ParsedFile& pf, std::vector<Error>& errors) {
 
 namespace {
 
-bool endsWith(std::string_view s, std::string_view suf) {
-  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
-}
-bool isConfigFile(std::string_view name) { return endsWith(name, ".tf") || endsWith(name, ".tf.json"); }
+bool isConfigFile(std::string_view name) { return name.ends_with(".tf") || name.ends_with(".tf.json"); }
 bool isAutoVarFile(std::string_view name) {
-  return name == "terraform.tfvars" || name == "terraform.tfvars.json" || endsWith(name, ".auto.tfvars") ||
-         endsWith(name, ".auto.tfvars.json");
+  return name == "terraform.tfvars" || name == "terraform.tfvars.json" || name.ends_with(".auto.tfvars") ||
+         name.ends_with(".auto.tfvars.json");
 }
 // Terraform's load order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) lexically.
 int varFileRank(std::string_view name) {
@@ -197,9 +194,12 @@ Value TerraformUnit::local(ModuleInstance& m, const std::string& name, ByteRange
   std::string busyKey = "local." + name;
   if (!m.busy.insert(busyKey).second) return Value::unknown("local." + name + " refers to itself");
   Evaluator ev(*this, m);
+  std::vector<std::string> refs;
+  ev.references = &refs;
   Value v = ev.eval(def->second->expr);
   m.busy.erase(busyKey);
   m.localCache.emplace(name, v);
+  if (!refs.empty()) m.localRefs[name] = std::move(refs);
   return v;
 }
 
@@ -413,9 +413,13 @@ ModuleInstance* TerraformUnit::child(ModuleInstance& m, const std::string& name)
     if (a.name == "source" || a.name == "version" || a.name == "count" || a.name == "for_each" ||
         a.name == "providers" || a.name == "depends_on")
       continue;
+    std::vector<std::string> refs;
+    cev.references = &refs;
     Value v = cev.eval(a.expr);
+    cev.references = nullptr;
     v.prov.key = a.nameRange;
     ptr->vars[a.name] = std::move(v);
+    if (!refs.empty()) ptr->varRefs[a.name] = std::move(refs);
   }
   return ptr;
 }

@@ -6,7 +6,8 @@
 # substitution: minimal chroots and containers may lack /dev/fd).
 # Reports written with --output: `@OUT@` in cmd stands for an empty temporary directory; when
 # <case>/check exists it is run (bash, from the repository root) with that directory as its
-# argument after the goldens matched, and its exit status decides too.
+# argument after the goldens matched, and its exit status decides too; it finds the binary
+# under test in $EDGEGUARD_BIN.
 set -uo pipefail
 bin=$1
 dir=$2
@@ -17,6 +18,8 @@ mkdir "$tmp/out"
 args=("${args[@]//@OUT@/$tmp/out}")
 NO_COLOR=1 "$bin" "${args[@]}" >"$tmp/stdout" 2>"$tmp/stderr"
 status=$?
+# The temporary directory's name changes each run: goldens say @OUT@.
+sed -i "s|$tmp/out|@OUT@|g" "$tmp/stdout" "$tmp/stderr"
 if [[ ${UPDATE_GOLDENS:-} == 1 ]]; then
   cp "$tmp/stdout" "$dir/stdout"
   echo "$status" > "$dir/status"
@@ -37,7 +40,7 @@ if [[ -f $dir/stderr ]] && ! diff -u "$dir/stderr" "$tmp/stderr"; then
   echo "stderr differs from $dir/stderr"
   fail=1
 fi
-if ((!fail)) && [[ -f $dir/check ]] && ! bash "$dir/check" "$tmp/out"; then
+if ((!fail)) && [[ -f $dir/check ]] && ! EDGEGUARD_BIN=$bin NO_COLOR=1 bash "$dir/check" "$tmp/out"; then
   echo "$dir/check failed"
   fail=1
 fi

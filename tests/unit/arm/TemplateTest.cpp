@@ -37,7 +37,7 @@ TEST_CASE("resources carry kind, address, sourceType, header, body and evaluated
             "location": { "type": "string", "defaultValue": "[resourceGroup().location]" } })",
                   R"({ "tls": "1.2" })"));
   REQUIRE_MESSAGE(res.errors.empty(), res.errorText());
-  REQUIRE(res.resources.size() == 1);
+  REQUIRE(res.declaredResources() == 1);
   const eg::Resource& r = res.resources[0];
   CHECK(r.kind == "Microsoft.Devices/IotHubs");
   CHECK(r.address == "Microsoft.Devices/IotHubs/contoso-hub");
@@ -215,7 +215,7 @@ TEST_CASE("copy loops emit one representative instance, false conditions none") 
   ])", R"({ "count": { "type": "int", "defaultValue": 3 }, "deployDps": { "type": "string", "defaultValue": "no" },
            "unknownFlag": { "type": "bool" } })"));
   REQUIRE_MESSAGE(res.errors.empty(), res.errorText());
-  REQUIRE(res.resources.size() == 2);
+  REQUIRE(res.declaredResources() == 2);
   const eg::Resource& hubs = res.resources[0];
   CHECK(hubs.address == "resources[0]");
   CHECK(hubs.attributes.get("name")->isUnknown());
@@ -250,7 +250,7 @@ TEST_CASE("nested deployments: inner and outer expression scope") {
         } } }
   ])", R"({ "prefix": { "type": "string", "defaultValue": "contoso" } })"));
   REQUIRE_MESSAGE(res.errors.empty(), res.errorText());
-  REQUIRE(res.resources.size() == 4);
+  REQUIRE(res.declaredResources() == 4);
   CHECK(res.resources[0].kind == "Microsoft.Resources/deployments");
   CHECK(res.resources[0].attributes.at("properties.template") == nullptr);
   CHECK(str(res.resources[0].attributes.at("properties.parameters.hubName.value")) == "contoso-inner");
@@ -363,7 +363,7 @@ TEST_CASE("a deployment request body is loaded as the template inside it, with i
     }
   })");
   REQUIRE_MESSAGE(res.errors.empty(), res.errorText());
-  REQUIRE(res.resources.size() == 1);
+  REQUIRE(res.declaredResources() == 1);
   const eg::Resource& r = res.resources[0];
   CHECK(r.kind == "Microsoft.Devices/IotHubs");
   CHECK(str(r.attributes.get("name")) == "hub");

@@ -33,6 +33,13 @@ struct Result {
   std::vector<eg::Resource> resources;
   std::vector<eg::Error> errors;
 
+  // Resources other than parameter declarations (Deployment/parameter), which every
+  // template with parameters also produces.
+  size_t declaredResources() const {
+    size_t n = 0;
+    for (const auto& r : resources) n += r.kind != "Deployment/parameter";
+    return n;
+  }
   const eg::Resource* find(std::string_view address) const {
     for (const auto& r : resources) if (r.address == address) return &r;
     return nullptr;

@@ -92,7 +92,7 @@ resource dps 'Microsoft.Devices/provisioningServices@2022-12-12' = {
 }
 )");
   REQUIRE(r.errorText() == "");
-  REQUIRE(r.resources.size() == 4);
+  REQUIRE(r.declaredResources() == 4);
   const eg::Resource* hub = r.find("hub");
   REQUIRE(hub);
   CHECK(hub->kind == "Microsoft.Devices/IotHubs");
@@ -135,7 +135,7 @@ resource hubs 'Microsoft.Devices/IotHubs@2023-06-30' = [for n in names: {
 resource none 'Microsoft.Devices/IotHubs@2023-06-30' = [for n in []: { name: n }]
 )");
   REQUIRE(r.errorText() == "");
-  REQUIRE(r.resources.size() == 1);
+  REQUIRE(r.declaredResources() == 1);
   CHECK(r.attr("hubs", "name").starts_with("<unknown"));
   CHECK(r.attr("hubs", "properties.minTlsVersion") == "\"1.2\"");
 }

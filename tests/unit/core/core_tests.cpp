@@ -129,7 +129,7 @@ TEST_CASE("ResourceGraph: kinds, edges as a set, reference linking") {
   CHECK(g.findByName("nope") == -1);
 }
 
-TEST_CASE("ResourceGraph: references resolve within the unit first; ambiguous names across units link nothing") {
+TEST_CASE("ResourceGraph: references resolve within the unit first, ambiguous names across units link nothing") {
   ResourceGraph g;
   auto make = [](std::string address, uint32_t unit, std::vector<std::string> refs = {}) {
     Resource r;

@@ -390,3 +390,22 @@ TEST_CASE("every manifest and device config of the corpus loads") {
   CHECK(manifests > 0);
   CHECK(configs > 0);
 }
+
+// Regression (issue 9): the SecurityGroup tag was read with std::regex, whose backtracking
+// matcher recursed per character and overflowed the stack on a long targetCondition.
+TEST_CASE("security group of a hostile target condition") {
+  auto group = [](const std::string& condition) {
+    Loaded l;
+    load(l, "layered.json", R"({"id": "d", "targetCondition": ")" + condition +
+                                R"(", "content": {"modulesContent": {"$edgeAgent": {"properties.desired.modules.m": {"type": "docker", "settings": {"image": "a.azurecr.io/m:1"}}}}}})");
+    const Resource* dep = l.find("IoTEdge/deployment", "d");
+    REQUIRE(dep);
+    const Value* g = at(dep, "securityGroup");
+    return g && g->isString() ? g->asString() : std::string("<none>");
+  };
+  CHECK(group("tags.SecurityGroup = \\\"a b\\\" and x") == "a b");
+  CHECK(group("tags.x='1' AND TAGS.SECURITYGROUP='g2'") == "g2");
+  CHECK(group("tags.securityGroup=" + std::string(1 << 20, ' ')) == "<none>");
+  CHECK(group("tags.securityGroup='" + std::string(1 << 20, 'a')) == "<none>");
+  CHECK(group(std::string(1 << 20, ' ') + "tags.securityGroup = 'late'") == "late");
+}

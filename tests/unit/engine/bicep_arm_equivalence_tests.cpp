@@ -102,11 +102,14 @@ Outcome scanOne(const fs::path& file) {
   // Kinds are compared case-insensitively: ARM types are case-insensitive and the compiled
   // JSON keeps the spelling of the Bicep source, but hand-written pairs do not always.
   // A Bicep file is loaded with the other Bicep files of its folder as context; only the
-  // resources declared in the scanned file itself are compared.
+  // resources declared in the scanned file itself are compared. Parameter declarations
+  // (Deployment/parameter) are not deployed resources, and the hand-written pairs declare
+  // them differently; their findings are still compared.
   const SourceFile* scanned = session.sources().find(file);
   FileId scannedId = scanned ? scanned->id() : kNoFile;
   for (const Resource& r : graph.resources())
-    if (r.file == scannedId) out.resources.insert(std::string(lower(r.kind)).append("|").append(knownName(r)));
+    if (r.file == scannedId && !equalsIgnoreCase(r.kind, "Deployment/parameter"))
+      out.resources.insert(std::string(lower(r.kind)).append("|").append(knownName(r)));
   for (const Finding& f : result.findings) {
     if (f.suppressed || f.unknown) continue;
     ++out.rawFindings;

@@ -1,6 +1,7 @@
 // The policy catalog test: discovers every built-in policy and fails when one lacks a good and
 // a bad fixture for a format it applies to, when ids or names repeat, when a bad fixture gives no
-// finding or a good one gives any, or when findings differ from the golden beside the fixture.
+// finding or a good one gives any, or when findings differ from the golden beside the fixture;
+// and when docs/rules/ or policies/CATALOG.md differ from what `edgeguard docs` generates.
 // UPDATE_GOLDENS=1 rewrites the goldens (review them as a diff).
 #include <doctest/doctest.h>
 
@@ -67,6 +68,8 @@ TEST_CASE("every policy has fixtures per format, unique ids and names, and findi
   std::set<std::string> ids, names;
   CHECK_MESSAGE(readFile("docs/rules/README.md") == policy::renderIndex(catalog.policies()),
                 "docs/rules/README.md is stale: run `make docs`");
+  CHECK_MESSAGE(readFile("policies/CATALOG.md") == policy::renderCatalog(catalog.policies()),
+                "policies/CATALOG.md is stale: run `make docs`");
   for (const auto& p : catalog.policies()) {
     CAPTURE(p->id);
     fs::path page = fs::path("docs/rules") / policy::docsFileName(*p);
@@ -75,6 +78,8 @@ TEST_CASE("every policy has fixtures per format, unique ids and names, and findi
     CHECK_MESSAGE(names.insert(p->name).second, "duplicate policy name " << p->name);
     CHECK_MESSAGE(!p->formats.empty(), p->id << " names no formats in applies_to.formats");
     for (const std::string& format : p->formats) {
+      // The docs show what is reported and what is not in every format the rule reads.
+      CHECK_MESSAGE(p->examples.count(format), p->id << " has no examples." << format << " (bad/good) in its YAML");
       if (!available.count(format)) continue;
       CAPTURE(format);
       for (std::string verdict : {"good", "bad"}) {

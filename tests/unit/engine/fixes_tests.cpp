@@ -265,7 +265,7 @@ TEST_CASE("EG009: createOptions without HostConfig, an object form with Type non
   CHECK(countOf(kEdge, fixed, "EG009") == 0);
 }
 
-TEST_CASE("EG008: one fix per protocol head, none preferred; each clears the finding") {
+TEST_CASE("EG008: one fix per protocol head, none preferred, each clears the finding") {
   std::string text = edgeManifest("", ",\n            \"env\": { \"mqttSettings__enabled\": { \"value\": \"true\" } }");
   Scan s = scanTexts({{kEdge, text}});
   auto found = findingsOf(s, "EG008");
@@ -327,7 +327,7 @@ TEST_CASE("suppression fixes use the comment syntax of each format and suppress 
   CHECK(countOf(kBicep, fixed, "EG201") == 0);
 }
 
-TEST_CASE("applyEdits drops overlapping edits; unifiedDiff prints hunks with context") {
+TEST_CASE("applyEdits drops overlapping edits, unifiedDiff prints hunks with context") {
   size_t skipped = 0;
   std::string out = applyEdits("abcdef", 0, {{0, {1, 3}, "X"}, {0, {2, 4}, "Y"}, {0, {5, 5}, "!"}, {1, {0, 1}, "?"}}, &skipped);
   CHECK(out == "aXde!f");

@@ -37,7 +37,7 @@ TEST_CASE("positions inside a code point or past the end are clamped") {
   CHECK(toPosition(text, lines, 999, PositionEncoding::Utf16) == Position{1, 2});
 }
 
-TEST_CASE("incremental changes apply in order; stale versions and unknown documents are refused") {
+TEST_CASE("incremental changes apply in order, stale versions and unknown documents are refused") {
   DocumentStore docs;
   docs.open("file:///w/a.tf", "/w/a.tf", "terraform", 1, "line one\nline two\n");
   std::string why;

@@ -69,7 +69,7 @@ TEST_CASE("a Content-Length that is too short leaves garbage that is skipped") {
   CHECK_FALSE(problems.empty());
 }
 
-TEST_CASE("a Content-Length that is too long swallows the next header; resync recovers it") {
+TEST_CASE("a Content-Length that is too long swallows the next header, resync recovers it") {
   std::string b = "{\"x\":1}";
   std::string next = frame("{\"ok\":4}");
   MessageReader r(chunked("Content-Length: " + std::to_string(b.size() + 20) + "\r\n\r\n" + b + next, 4096));

@@ -125,3 +125,22 @@ TEST_CASE("catalog: duplicate ids, built-in naming, directories") {
   CHECK_FALSE(c.loadText(text, "policies/TEST001-test-policy.yaml", true, errors));
   CHECK(errors.at(0).message == "built-in policy ids look like EG005");
 }
+
+TEST_CASE("peers and examples") {
+  auto ok = loadOk(policyText("violation: {attribute: x, exists: true}\nmessage: m\n"
+                              "peers: {checkov: CKV_AZURE_1, psrule: [Azure.A, Azure.B]}\n"
+                              "examples:\n  bicep: {bad: 'x: 1', good: 'x: 2'}\n"));
+  REQUIRE(ok->policy);
+  CHECK(ok->policy->peers.at("checkov") == std::vector<std::string>{"CKV_AZURE_1"});
+  CHECK(ok->policy->peers.at("psrule") == std::vector<std::string>{"Azure.A", "Azure.B"});
+  CHECK(ok->policy->examples.at("bicep").bad == "x: 1");
+  CHECK(ok->policy->examples.at("bicep").good == "x: 2");
+  CHECK(logicError("violation: {attribute: x, exists: true}\nmessage: m\npeers: {snyk: X}\n")
+            .rfind("11:9: unknown key 'snyk' in peers", 0) == 0);
+  CHECK(logicError("violation: {attribute: x, exists: true}\nmessage: m\npeers: {kics: []}\n") ==
+        "11:15: peers.kics must not be empty (leave the scanner out instead)");
+  CHECK(logicError("violation: {attribute: x, exists: true}\nmessage: m\nexamples: {bicep: {bad: x}}\n") ==
+        "11:19: examples.bicep needs 'good'");
+  CHECK(logicError("violation: {attribute: x, exists: true}\nmessage: m\nexamples: {yaml: {bad: x, good: y}}\n")
+            .rfind("11:12: unknown key 'yaml' in examples", 0) == 0);
+}

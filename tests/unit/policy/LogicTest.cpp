@@ -29,7 +29,7 @@ TEST_CASE("all/any/not follow Kleene logic") {
   }
 }
 
-TEST_CASE("member lookup is case-insensitive; indexes and quoted members") {
+TEST_CASE("member lookup is case-insensitive, indexes and quoted members") {
   const char* attrs = R"({Properties: {MinTlsVersion: "1.0", list: [x, y], "$edgeAgent": {a: 1}}})";
   CHECK(verdict("{attribute: properties.minTlsVersion, equals: '1.0'}", attrs) == 'T');
   CHECK(verdict("{attribute: 'properties.list[1]', equals: y}", attrs) == 'T');
@@ -77,7 +77,7 @@ TEST_CASE("first: the first element selected by where decides") {
   CHECK(run1("{rules: [{ip: 0.0.0.0/0, action: !unknown var.a}]}") == 'U');
 }
 
-TEST_CASE("a finding points at the decisive value; a missing attribute at the header") {
+TEST_CASE("a finding points at the decisive value, a missing attribute at the header") {
   const std::string attrs = "properties: {minTlsVersion: '1.0', other: x}";
   auto l = loadOk(policyText(
       "violation: {any: [{attribute: properties.minTlsVersion, absent: true}, {attribute: properties.minTlsVersion, version_lt: '1.2'}]}\nmessage: m\n"));
@@ -111,7 +111,7 @@ TEST_CASE("unknown findings only with includeUnknown, with the reason") {
   CHECK(f[0].message.find("properties.minTlsVersion") != std::string::npos);
 }
 
-TEST_CASE("where scopes resources; unknown where gives an unknown finding") {
+TEST_CASE("where scopes resources, unknown where gives an unknown finding") {
   auto l = loadOk(policyText("where: {attribute: sku, equals: S1}\nviolation: {attribute: x, equals: 1}\nmessage: m\n"));
   eg::ResourceGraph g;
   g.add(resource(kHub, "{sku: S1, x: 1}", "a"));

@@ -162,3 +162,17 @@ TEST_CASE("eval: deeply nested expressions are bounded") {
   // Either a syntax error or an unknown value: never a crash.
   CHECK(true);
 }
+
+// Regression (issue 9): replace() with a regular expression ran libstdc++'s recursive
+// backtracking matcher on text and patterns from the scanned file: a long input overflowed the
+// stack and a nested quantifier took exponential time. Long inputs and patterns are unknown
+// now, and matching is polynomial (back-references are then unsupported, so unknown too).
+TEST_CASE("eval: replace with a regular expression on hostile input") {
+  std::string longText(100000, 'a');
+  Value v = eval("replace(\"" + longText + "\", \"/a*/\", \"\")");
+  CHECK(v.isUnknown());
+  Value slow = eval("replace(\"" + std::string(40, 'a') + "!\", \"/(a*)*b/\", \"x\")");
+  CHECK(slow.toJson() == "\"" + std::string(40, 'a') + "!\"");
+  CHECK(eval("replace(\"abab\", \"/(a)\\\\1/\", \"x\")").isUnknown());
+  CHECK(json("replace(\"a1b22\", \"/[0-9]+/\", \"#\")") == "\"a#b#\"");
+}

@@ -81,7 +81,7 @@ TEST_CASE("json: nesting depth is bounded, not a stack overflow") {
   CHECK(parseJsonText(ok, 0, 0, v, err));
 }
 
-TEST_CASE("json: trailing commas only when enabled; duplicate keys keep the last") {
+TEST_CASE("json: trailing commas only when enabled, duplicate keys keep the last") {
   Value v;
   JsonError err;
   CHECK_FALSE(parseJsonText("[1,]", 0, 0, v, err));

@@ -23,7 +23,8 @@ TEST_CASE("mapping tables load without errors") {
   INFO(firstError);
   CHECK(t.errors().empty());
   for (const char* type : {"azurerm_iothub", "azurerm_iothub_dps", "azurerm_iothub_shared_access_policy",
-                           "azurerm_container_registry"})
+                           "azurerm_container_registry", "azurerm_container_registry_token",
+                           "azurerm_container_registry_scope_map", "azurerm_container_registry_webhook"})
     CHECK_MESSAGE(t.find(type), type);
 }
 
@@ -210,6 +211,8 @@ resource "azurerm_container_registry" "acr" {
   CHECK(a.at("properties.policies.quarantinePolicy.status")->asString() == "Enabled");
   CHECK(a.at("properties.policies.exportPolicy.status")->asString() == "Disabled");
   CHECK(a.at("properties.policies.retentionPolicy.days")->asNumber() == 7);
+  CHECK(a.at("properties.policies.retentionPolicy.status")->asString() == "Enabled");
+  CHECK(res.text(a.at("properties.policies.retentionPolicy.status")->prov) == "7");
   CHECK(a.at("properties.policies.trustPolicy.status")->asString() == "Enabled");
   CHECK(a.at("properties.zoneRedundancy")->asString() == "Enabled");
   CHECK(a.at("properties.dataEndpointEnabled")->asBool());
@@ -217,6 +220,65 @@ resource "azurerm_container_registry" "acr" {
   CHECK(a.at("properties.replications[0].location")->asString() == "northeurope");
   CHECK(a.at("identity.userAssignedIdentities")->toJson() == "{\"/subscriptions/x/id1\":{}}");
   CHECK(res.text(a.at("properties.adminUserEnabled")->prov, true) == "admin_enabled");
+}
+
+TEST_CASE("one argument feeds several ARM paths, registry tokens, scope maps and webhooks") {
+  Result res;
+  tftest::runMemory(res, {{"mem/main.tf", R"(
+resource "azurerm_container_registry" "acr" {
+  name                                         = "acr1"
+  sku                                          = "Premium"
+  retention_policy_in_days                     = 0
+  azuread_authentication_as_arm_policy_enabled = false
+}
+resource "azurerm_container_registry" "old" {
+  name = "acr2"
+  sku  = "Premium"
+  retention_policy {
+    days    = 7
+    enabled = true
+  }
+}
+resource "azurerm_container_registry_scope_map" "pull" {
+  name                    = "edge-pull"
+  container_registry_name = azurerm_container_registry.acr.name
+  actions                 = ["repositories/edge/opc/content/read", "repositories/edge/opc/metadata/read"]
+}
+resource "azurerm_container_registry_token" "edge" {
+  name                    = "edge-devices"
+  container_registry_name = azurerm_container_registry.acr.name
+  scope_map_id            = azurerm_container_registry_scope_map.pull.id
+  enabled                 = false
+}
+resource "azurerm_container_registry_webhook" "hook" {
+  name          = "pushhook"
+  registry_name = azurerm_container_registry.acr.name
+  service_uri   = "http://hooks.example.com/acr"
+  status        = "enabled"
+  actions       = ["push"]
+}
+)"}});
+  const Value& a = only(res, "azurerm_container_registry.acr").attributes;
+  CHECK(a.at("properties.policies.retentionPolicy.days")->asNumber() == 0);
+  CHECK(a.at("properties.policies.retentionPolicy.status")->asString() == "Disabled");
+  CHECK(a.at("properties.policies.azureADAuthenticationAsArmPolicy.status")->asString() == "Disabled");
+  const Value& old = only(res, "azurerm_container_registry.old").attributes;
+  CHECK(old.at("properties.policies.retentionPolicy.status")->asString() == "Enabled");
+  CHECK(old.at("properties.policies.retentionPolicy.days")->asNumber() == 7);
+
+  const eg::Resource& map = only(res, "azurerm_container_registry_scope_map.pull");
+  CHECK(map.kind == "Microsoft.ContainerRegistry/registries/scopeMaps");
+  CHECK(map.attributes.at("properties.actions[1]")->asString() == "repositories/edge/opc/metadata/read");
+  const eg::Resource& token = only(res, "azurerm_container_registry_token.edge");
+  CHECK(token.kind == "Microsoft.ContainerRegistry/registries/tokens");
+  CHECK(token.attributes.at("properties.status")->asString() == "Disabled");
+  CHECK(token.attributes.at("properties.scopeMapId")->isUnknown());  // a computed id
+  CHECK(std::find(token.references.begin(), token.references.end(), "azurerm_container_registry_scope_map.pull") !=
+        token.references.end());
+  const eg::Resource& hook = only(res, "azurerm_container_registry_webhook.hook");
+  CHECK(hook.kind == "Microsoft.ContainerRegistry/registries/webhooks");
+  CHECK(hook.attributes.at("properties.serviceUri")->asString() == "http://hooks.example.com/acr");
+  CHECK(hook.attributes.at("properties.actions[0]")->asString() == "push");
 }
 
 TEST_CASE("shared access policies merge into their hub's authorizationPolicies") {
@@ -250,7 +312,7 @@ resource "azurerm_iothub_shared_access_policy" "orphan" {
   CHECK(orphan.attributes.get("rights")->asString() == "DeviceConnect");
 }
 
-TEST_CASE("azapi_resource bodies: HCL object, jsonencode, heredoc JSON; azapi_update_resource merges") {
+TEST_CASE("azapi_resource bodies: HCL object, jsonencode, heredoc JSON, azapi_update_resource merges") {
   Result res;
   tftest::runMemory(res, {{"mem/main.tf", R"(resource "azapi_resource" "obj" {
   type      = "Microsoft.Devices/IotHubs@2023-06-30"

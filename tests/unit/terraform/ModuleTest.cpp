@@ -114,7 +114,7 @@ TEST_CASE("modules: a cycle is an EG902 error, not a hang") {
   CHECK(res.find("module.a.module.b.test_probe.x"));
 }
 
-TEST_CASE("modules: missing local module is EG902; registry modules are skipped silently") {
+TEST_CASE("modules: missing local module is EG902, registry modules are skipped silently") {
   TempTree t(std::map<std::string, std::string>{{"root/main.tf", R"(
 module "gone" { source = "./nothing-here" }
 module "naming" {
@@ -162,7 +162,7 @@ resource "test_probe" "each_set" {
   CHECK(res.find("test_probe.each_set")->attributes.at("_terraform.k")->asString() == "x");
 }
 
-TEST_CASE("dynamic blocks expand known collections; unknown gives one instance") {
+TEST_CASE("dynamic blocks expand known collections, unknown gives one instance") {
   Result res;
   tftest::runMemory(res, {{"mem/main.tf", R"(
 variable "rules" {}
@@ -256,7 +256,7 @@ TEST_CASE("syntax errors: hostile input does not crash") {
   }
 }
 
-TEST_CASE("duplicate declarations in one module are EG907 errors; the first declaration is kept") {
+TEST_CASE("duplicate declarations in one module are EG907 errors, the first declaration is kept") {
   TempTree t({{"root/a.tf", "resource \"test_probe\" \"x\" {\n  v = \"first\"\n}\nvariable \"v\" {}\n"},
               {"root/b.tf", "resource \"test_probe\" \"x\" {\n  v = \"second\"\n}\nvariable \"v\" {}\n"}});
   Result res;

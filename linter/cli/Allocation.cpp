@@ -1,0 +1,80 @@
+// Replaces the global operator new/delete of the edgeguard executable so that every C++
+// allocation is counted per thread (eg::countAllocation): the per-unit memory budget of a
+// scan (Budget.h, --parse-memory) is measured with it. Sizes come from malloc_usable_size,
+// so sized and unsized deletes count alike. Only the executable links this file; tests and
+// fuzzers keep the standard allocator (and only the time budget).
+#include <malloc.h>
+
+#include <cstdlib>
+#include <new>
+
+#include "linter/core/Budget.h"
+
+namespace {
+
+void* allocate(std::size_t size) {
+  if (size == 0) size = 1;
+  for (;;) {
+    if (void* p = std::malloc(size)) {
+      eg::countAllocation(static_cast<int64_t>(malloc_usable_size(p)));
+      return p;
+    }
+    std::new_handler handler = std::get_new_handler();
+    if (!handler) throw std::bad_alloc();
+    handler();
+  }
+}
+
+void* allocateAligned(std::size_t size, std::align_val_t align) {
+  if (size == 0) size = 1;
+  std::size_t a = static_cast<std::size_t>(align);
+  if (a < sizeof(void*)) a = sizeof(void*);
+  for (;;) {
+    void* p = nullptr;
+    if (posix_memalign(&p, a, size) == 0) {
+      eg::countAllocation(static_cast<int64_t>(malloc_usable_size(p)));
+      return p;
+    }
+    std::new_handler handler = std::get_new_handler();
+    if (!handler) throw std::bad_alloc();
+    handler();
+  }
+}
+
+void release(void* p) noexcept {
+  if (!p) return;
+  eg::countAllocation(-static_cast<int64_t>(malloc_usable_size(p)));
+  std::free(p);
+}
+
+}  // namespace
+
+void* operator new(std::size_t size) { return allocate(size); }
+void* operator new[](std::size_t size) { return allocate(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return allocate(size);
+  } catch (...) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return allocate(size);
+  } catch (...) {
+    return nullptr;
+  }
+}
+void* operator new(std::size_t size, std::align_val_t align) { return allocateAligned(size, align); }
+void* operator new[](std::size_t size, std::align_val_t align) { return allocateAligned(size, align); }
+
+void operator delete(void* p) noexcept { release(p); }
+void operator delete[](void* p) noexcept { release(p); }
+void operator delete(void* p, std::size_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t) noexcept { release(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }
+void operator delete(void* p, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { release(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { release(p); }

@@ -1,0 +1,174 @@
+// Reading YAML documents strictly: every mapping's keys are checked against the allowed
+// names, every value against its expected type, and every problem is thrown as a
+// LoadFailure with its position. Shared by the policy loader and the configuration loader
+// (linter/engine/Config). The walk is bounded in depth and node count, because yaml-cpp
+// shares aliased nodes and a small file with nested aliases would otherwise expand into
+// billions of visits.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "linter/core/Strings.h"
+#include "linter/graph/Value.h"
+
+namespace eg::policy {
+
+struct LoadFailure {
+  YAML::Mark mark;
+  std::string message;
+};
+
+using eg::joined;
+using eg::oneOf;
+
+// "a list", "a mapping", "null", "a scalar".
+std::string_view typeOf(const YAML::Node& n);
+// Plain (unquoted) scalars follow the YAML 1.2 core schema; quoted ones are strings.
+bool isQuoted(const YAML::Node& n);
+Value plainScalar(const std::string& s);
+
+class YamlReader {
+ public:
+  // `document` names the file kind in limit errors ("policy", "configuration").
+  YamlReader(std::string document, int maxDepth, size_t maxNodes)
+      : document_(std::move(document)), maxDepth_(maxDepth), maxNodes_(maxNodes) {}
+  virtual ~YamlReader() = default;
+
+  [[noreturn]] void fail(const YAML::Node& n, std::string message) const { throw LoadFailure{n.Mark(), std::move(message)}; }
+
+  void visit(const YAML::Node& n, int depth) {
+    if (depth > maxDepth_) fail(n, document_ + " nested deeper than " + std::to_string(maxDepth_) + " levels");
+    if (++nodes_ > maxNodes_) {
+      fail(n, document_ + " too large: more than " + std::to_string(maxNodes_) + " YAML nodes (are aliases expanding it?)");
+    }
+  }
+
+  // A mapping's entries, checked for scalar keys, duplicates and allowed names.
+  struct Fields {
+    YAML::Node self;
+    std::vector<std::pair<std::string, YAML::Node>> entries;
+    std::vector<YAML::Node> keys;
+    const YAML::Node* find(std::string_view key) const {
+      for (const auto& [k, v] : entries) {
+        if (k == key) return &v;
+      }
+      return nullptr;
+    }
+  };
+
+  template <typename Allowed>
+  Fields fields(const YAML::Node& n, int depth, std::string_view what, const Allowed& allowed) {
+    return entries(n, depth, what, [&](const YAML::Node& key) {
+      for (std::string_view a : allowed) {
+        if (a == key.Scalar()) return;
+      }
+      fail(key, "unknown key '" + key.Scalar() + "' in " + std::string(what) + "; expected one of: " + joined(allowed));
+    });
+  }
+
+  // A mapping whose keys are names chosen by the author (rule ids, group names).
+  Fields anyFields(const YAML::Node& n, int depth, std::string_view what) {
+    return entries(n, depth, what, [](const YAML::Node&) {});
+  }
+
+  const YAML::Node& require(const Fields& f, std::string_view key, std::string_view what) const {
+    const YAML::Node* n = f.find(key);
+    if (!n) fail(f.self, std::string(what) + " needs '" + std::string(key) + "'");
+    return *n;
+  }
+
+  std::string string(const YAML::Node& n, int depth, std::string_view what) {
+    visit(n, depth);
+    if (!n.IsScalar()) fail(n, std::string(what) + " must be a string, not " + std::string(typeOf(n)));
+    return n.Scalar();
+  }
+
+  std::string nonEmpty(const YAML::Node& n, int depth, std::string_view what) {
+    std::string s = string(n, depth, what);
+    if (s.find_first_not_of(" \t\r\n") == std::string::npos) fail(n, std::string(what) + " must not be empty");
+    return s;
+  }
+
+  bool boolean(const YAML::Node& n, int depth, std::string_view what) {
+    visit(n, depth);
+    Value v = n.IsScalar() && !isQuoted(n) ? plainScalar(n.Scalar()) : Value(nullptr);
+    if (!v.isBool()) fail(n, std::string(what) + " must be true or false");
+    return v.asBool();
+  }
+
+  std::vector<std::string> strings(const YAML::Node& n, int depth, std::string_view what, bool allowScalar) {
+    visit(n, depth);
+    std::vector<std::string> out;
+    if (allowScalar && n.IsScalar()) {
+      out.push_back(n.Scalar());
+      return out;
+    }
+    if (!n.IsSequence()) fail(n, std::string(what) + " must be a list of strings, not " + std::string(typeOf(n)));
+    for (const YAML::Node& e : n) out.push_back(string(e, depth + 1, std::string(what) + " entries"));
+    return out;
+  }
+
+  // Any YAML value as a Value (parameters, operands). With `substitute`, scalars holding
+  // "{{...}}" go through substituted().
+  Value toValue(const YAML::Node& n, int depth, bool substitute = false) {
+    visit(n, depth);
+    switch (n.Type()) {
+      case YAML::NodeType::Scalar: {
+        const std::string& s = n.Scalar();
+        if (substitute && s.find("{{") != std::string::npos) return substituted(n);
+        return isQuoted(n) ? Value(s) : plainScalar(s);
+      }
+      case YAML::NodeType::Sequence: {
+        Array a;
+        for (const YAML::Node& e : n) a.push_back(toValue(e, depth + 1, substitute));
+        return Value(std::move(a));
+      }
+      case YAML::NodeType::Map: {
+        Value o = Value::object();
+        for (auto it = n.begin(); it != n.end(); ++it) {
+          visit(it->first, depth + 1);
+          if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
+          o.set(it->first.Scalar(), toValue(it->second, depth + 1, substitute));
+        }
+        return o;
+      }
+      default: return Value(nullptr);
+    }
+  }
+
+ protected:
+  template <typename CheckKey>
+  Fields entries(const YAML::Node& n, int depth, std::string_view what, CheckKey checkKey) {
+    visit(n, depth);
+    if (!n.IsMap()) fail(n, std::string(what) + " must be a mapping, not " + std::string(typeOf(n)));
+    Fields f;
+    f.self = n;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      visit(it->first, depth + 1);
+      if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
+      std::string key = it->first.Scalar();
+      if (f.find(key)) fail(it->first, "duplicate key '" + key + "'");
+      checkKey(it->first);
+      f.entries.emplace_back(key, it->second);
+      f.keys.push_back(it->first);
+    }
+    return f;
+  }
+
+  // Scalars with "{{...}}" when toValue() is asked to substitute; readers that allow
+  // templates override it.
+  virtual Value substituted(const YAML::Node& n) { fail(n, "templates ({{...}}) are not allowed here"); }
+
+ private:
+  std::string document_;
+  int maxDepth_;
+  size_t maxNodes_;
+  size_t nodes_ = 0;
+};
+
+}  // namespace eg::policy

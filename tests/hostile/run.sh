@@ -1,0 +1,393 @@
+#!/usr/bin/env bash
+# Hostile and broken inputs (issue 9): one case per invocation, `run.sh EDGEGUARD CASE`,
+# registered in ctest as hostile.<case> (tests/CMakeLists.txt lists them). Each case builds
+# its inputs in a fresh temporary directory at run time (nothing large is in the repository:
+# the 1 GB file is sparse), runs a scan under a wall-clock limit and asserts the exit status
+# and the message. Exit 77 is a skip (ctest SKIP_RETURN_CODE), with the reason printed.
+#
+# EG_HOSTILE_TIME_SCALE multiplies the time limits (sanitizer builds are slower).
+# When /usr/bin/time exists each scan's peak RSS is printed ("peak-rss-kb: N").
+set -uo pipefail
+bin=$(realpath "$1")
+case=$2
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+scale=${EG_HOSTILE_TIME_SCALE:-1}
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+
+fail=0
+out=$tmp/.out
+status=0
+
+# scan LIMIT_SECONDS ARGS... : runs `edgeguard scan ARGS` with NO_COLOR, output in $out.
+scan() {
+  local limit=$(( $1 * scale ))
+  shift
+  local timer=()
+  [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f 'peak-rss-kb: %M' -o "$tmp/.rss")
+  NO_COLOR=1 timeout -s KILL "$limit" "${timer[@]}" "${runner[@]}" "$bin" scan "$@" >"$out" 2>&1
+  status=$?
+  # /usr/bin/time reports a signal as "Command terminated by signal N" and exits 128+N.
+  if ((status == 137)) || grep -q 'terminated by signal' "$tmp/.rss" 2>/dev/null; then
+    echo "FAIL: scan $* was killed (time limit ${limit}s or a crash)"
+    cat "$tmp/.rss" 2>/dev/null
+    fail=1
+  fi
+  [[ -f $tmp/.rss ]] && grep -h 'peak-rss-kb' "$tmp/.rss"
+  rm -f "$tmp/.rss"
+}
+runner=()
+
+expect_status() {
+  if [[ $status != "$1" ]]; then
+    echo "FAIL: expected exit status $1, got $status"
+    fail=1
+  fi
+}
+# expect_output REGEX: the output (stdout + stderr) matches the extended regex.
+expect_output() {
+  if ! grep -Eq -- "$1" "$out"; then
+    echo "FAIL: output does not match /$1/"
+    fail=1
+  fi
+}
+expect_no_output() {
+  if grep -Eq -- "$1" "$out"; then
+    echo "FAIL: output matches /$1/ but must not"
+    fail=1
+  fi
+}
+# repeat STRING COUNT: STRING written COUNT times (no newline), fast for large counts.
+repeat() { perl -e 'print $ARGV[0] x $ARGV[1]' -- "$1" "$2"; }
+
+arm_head='{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": []'
+hub_tf='resource "azurerm_iothub" "hub" {
+  name                = "hub"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  min_tls_version     = "1.0"
+  sku {
+    name     = "S1"
+    capacity = 1
+  }
+}
+'
+
+case $case in
+  deep-json)
+    # 100,000 nested arrays in an ARM template and in an IoT Edge manifest.
+    mkdir arm edge
+    { printf '%s, "variables": {"deep": ' "$arm_head"; repeat '[' 100000; repeat ']' 100000; printf '}}\n'; } > arm/azuredeploy.json
+    { printf '{"modulesContent": {"$edgeAgent": {"properties.desired": {"deep": '; repeat '[' 100000; repeat ']' 100000; printf '}}}}\n'; } > edge/deployment.json
+    scan 30 arm edge
+    expect_status 2
+    expect_output '^arm/azuredeploy.json:1:[0-9]+: error EG901 .*nest'
+    expect_output '^edge/deployment.json:1:[0-9]+: error EG901 .*nest'
+    ;;
+  deep-hcl)
+    { printf 'locals {\n  deep = '; repeat '[' 100000; repeat ']' 100000; printf '\n}\n'; } > main.tf
+    { printf 'locals {\n  obj = '; repeat '{a=' 100000; printf '1'; repeat '}' 100000; printf '\n}\n'; } > objects.tf
+    { repeat 'a {' 100000; repeat '}' 100000; printf '\n'; } > blocks.tf
+    { printf 'locals {\n  e = '; repeat '(' 100000; printf '1'; repeat ')' 100000; printf '\n}\n'; } > parens.tf
+    printf '%s' "$hub_tf" > hub.tf
+    scan 60 .
+    expect_status 2
+    expect_output '^main.tf:2:[0-9]+: error EG901 .*nest'
+    expect_output '^objects.tf:2:[0-9]+: error EG901 .*nest'
+    expect_output '^parens.tf:2:[0-9]+: error EG901 .*nest'
+    expect_output '^blocks.tf:1:[0-9]+: error EG901 .*nest'
+    expect_output '^hub.tf:5:[0-9]+: medium EG004'  # the rest of the module is still scanned
+    ;;
+  deep-bicep)
+    { printf 'var deep = '; repeat '[' 100000; repeat ']' 100000; printf '\n'; } > deep.bicep
+    { printf 'var obj = '; repeat $'{\na: ' 100000; printf '1\n'; repeat $'}\n' 100000; } > objects.bicep
+    { printf 'var e = '; repeat '(' 100000; printf '1'; repeat ')' 100000; printf '\n'; } > parens.bicep
+    { printf 'var n = '; repeat '!' 100000; printf 'true\n'; } > unary.bicep
+    scan 60 .
+    expect_status 2
+    expect_output '^deep.bicep:1:[0-9]+: error EG901 .*nest'
+    expect_output '^objects.bicep:[0-9]+:[0-9]+: error EG901 .*nest'
+    expect_output '^parens.bicep:1:[0-9]+: error EG901 .*nest'
+    expect_output '^unary.bicep:1:[0-9]+: error EG901 .*nest'
+    ;;
+  deep-yaml-policy)
+    mkdir policies
+    { printf 'id: DEEP001\nname: deep\nseverity: low\ntitle: t\ndescription: d\nrationale: r\nremediation: {arm: x}\napplies_to: {kinds: [Microsoft.Devices/IotHubs]}\nviolation: '; repeat '[' 100000; repeat ']' 100000; printf '\nmessage: m\n'; } > policies/deep.yaml
+    # Block style needs one more space per level: 3,000 levels (4.5 MB) instead of 100,000.
+    { printf 'id: DEEP002\nname: deep-block\nseverity: low\ntitle: t\ndescription: d\nrationale: r\nremediation: {arm: x}\napplies_to: {kinds: [Microsoft.Devices/IotHubs]}\nviolation:\n'; perl -e 'for $i (1..3000) { print " " x $i, "not:\n" }'; } > policies/deep-block.yaml
+    mkdir src && printf '%s' "$hub_tf" > src/hub.tf
+    scan 60 src --policy-dir policies
+    expect_status 2
+    expect_output '^policies/deep.yaml:9:[0-9]+: error EG904 .*(nest|deep)'
+    expect_output '^policies/deep-block.yaml:[0-9]+:[0-9]+: error EG904 .*(nest|deep)'
+    ;;
+  huge-file)
+    # A 1 GB file (sparse: nothing is written) and a file of one 50 MB line.
+    truncate -s 1G big.tf
+    repeat 'a' 52428800 > line.bicep
+    printf '%s' "$hub_tf" > hub.tf
+    scan 30 .
+    expect_status 2
+    expect_output '^big.tf: error EG901 file is 1073741824 bytes, over the limit of 16777216 bytes \(set --max-file-size to raise it\); not scanned'
+    expect_output '^line.bicep: error EG901 file is 52428800 bytes, over the limit of 16777216 bytes'
+    expect_output '^hub.tf:5:[0-9]+: medium EG004'
+    scan 30 big.tf
+    expect_status 2
+    expect_output '^big.tf: error EG901 file is 1073741824 bytes, over the limit'
+    ;;
+  long-line)
+    # The 50 MB line with the size limit raised: the parse budget ends it, not the machine.
+    { printf 'var s = '; repeat '[1, ' 13107200; } > line.bicep
+    scan 60 . --max-file-size 67108864 --parse-timeout 5
+    expect_status 2
+    expect_output '^line.bicep: error EG908 loading took (longer than the time|more than the memory) budget'
+    # The memory budget, on its own (a generous time budget).
+    scan 120 . --max-file-size 67108864 --parse-timeout 600 --parse-memory 64
+    expect_status 2
+    expect_output '^line.bicep: error EG908 loading took more than the memory budget of 64 MiB \(set --parse-memory to raise it\); not scanned'
+    ;;
+  random-bytes)
+    # Random bytes (fixed seed) under every extension a front-end reads: binary and printable.
+    for ext in tf tf.json bicep bicepparam json toml; do
+      perl -e 'srand(9); print map { chr(int(rand(256))) } 1..65536' > "bin.$ext"
+      perl -e 'srand(9); my @c = (map(chr, 32..126), "\n", "\t", "{", "}", "[", "]", "\"", "=", ":"); print map { $c[int(rand(@c))] } 1..65536' > "text.$ext"
+    done
+    mv bin.json deployment.json && mv bin.toml config.toml
+    mkdir edge && mv text.json edge/deployment.json && mkdir aziot && mv text.toml aziot/config.toml
+    scan 120 deployment.json config.toml edge/deployment.json aziot/config.toml bin.tf bin.tf.json bin.bicep bin.bicepparam text.tf text.tf.json text.bicep text.bicepparam
+    expect_status 2
+    expect_output '^bin.tf: error EG901 (binary file|invalid UTF-8)'
+    expect_output '^bin.bicep: error EG901 (binary file|invalid UTF-8)'
+    expect_output '^text.tf:[0-9]+:[0-9]+: error EG901'
+    expect_output '^text.tf.json:[0-9]+:[0-9]+: error EG901'
+    expect_output '^text.bicep:[0-9]+:[0-9]+: error EG901'
+    expect_output '^text.bicepparam:[0-9]+:[0-9]+: error EG901'
+    # Named .json/.toml files are claimed by content: garbage is not an IoT Edge file at all.
+    expect_output '^deployment.json: error EG901 not a file edgeguard can scan'
+    expect_output '^edge/deployment.json: error EG901 not a file edgeguard can scan'
+    expect_output '^aziot/config.toml: error EG901 not a file edgeguard can scan'
+    expect_no_output 'internal error'
+    ;;
+  encodings)
+    # Invalid UTF-8, UTF-16 with a BOM (both byte orders), a UTF-8 BOM (accepted), NUL bytes.
+    printf 'locals {\n  a = "caf\xe9"\n}\n' > latin1.tf
+    printf '\xff\xfeр\0e\0' > utf16le.tf
+    printf '\xfe\xff\0r\0e' > utf16be.bicep
+    printf '\xef\xbb\xbf%s' "$hub_tf" > bom.tf
+    printf 'locals {\n  a = "x\0y"\n}\n' > nul.tf
+    scan 30 .
+    expect_status 2
+    expect_output '^latin1.tf: error EG901 invalid UTF-8 at line 2, column 11'
+    expect_output '^utf16le.tf: error EG901 file is UTF-16 encoded; only UTF-8 is supported'
+    expect_output '^utf16be.bicep: error EG901 file is UTF-16 encoded; only UTF-8 is supported'
+    expect_output '^nul.tf: error EG901 binary file \(contains NUL bytes\); not scanned'
+    expect_output '^bom.tf:5:25: medium EG004'
+    ;;
+  line-endings)
+    # CRLF and lone CR line ends: findings on the same line and column as with LF.
+    mkdir lf crlf cr
+    printf '%s' "$hub_tf" > lf/hub.tf
+    printf '%s' "$hub_tf" | sed 's/$/\r/' > crlf/hub.tf
+    printf '%s' "$hub_tf" | tr '\n' '\r' > cr/hub.tf
+    printf "param tls string = '1.0'\r\nresource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {\r\n  name: 'h'\r\n  location: 'westeurope'\r\n  sku: { name: 'S1', capacity: 1 }\r\n  properties: {\r\n    minTlsVersion: tls\r\n  }\r\n}\r\n" > crlf/hub.bicep
+    scan 30 lf crlf cr --format text
+    expect_status 1
+    expect_output '^lf/hub.tf:5:25: medium EG004'
+    expect_output '^crlf/hub.tf:5:25: medium EG004'
+    expect_output '^cr/hub.tf:5:25: medium EG004'
+    expect_output '^crlf/hub.bicep:[0-9]+:[0-9]+: medium EG004'
+    expect_no_output 'EG901'
+    ;;
+  yaml-alias-bomb)
+    # "Billion laughs" in a policy file: nine levels of nine aliases each.
+    mkdir policies src
+    {
+      printf 'id: BOMB001\nname: bomb\nseverity: low\ntitle: t\ndescription: d\nrationale: r\nremediation: {arm: x}\n'
+      printf 'applies_to: {kinds: [Microsoft.Devices/IotHubs]}\n'
+      printf 'parameters:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n'
+      for i in 1 2 3 4 5 6 7 8 9; do
+        p=$((i - 1))
+        printf '  a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n' $i $i $p $p $p $p $p $p $p $p $p
+      done
+      printf 'violation: {path: name, in: *a9}\nmessage: m\n'
+    } > policies/bomb.yaml
+    printf '%s' "$hub_tf" > src/hub.tf
+    scan 30 src --policy-dir policies
+    expect_status 2
+    expect_output '^policies/bomb.yaml:[0-9]+:[0-9]+: error EG904 .*(alias|too many|large|nodes)'
+    ;;
+  terraform-module-cycle)
+    mkdir a b
+    printf 'module "b" {\n  source = "../b"\n}\n' > a/main.tf
+    printf 'module "a" {\n  source = "../a"\n}\n%s' "$hub_tf" > b/main.tf
+    scan 30 a
+    expect_status 2
+    expect_output '^(a|b)/main.tf:[0-9]+:[0-9]+: error EG902 .*cycle'
+    ;;
+  bicep-module-cycle)
+    printf "module b 'b.bicep' = {\n  name: 'b'\n}\n" > a.bicep
+    printf "module a 'a.bicep' = {\n  name: 'a'\n}\n" > b.bicep
+    printf "module self 'self.bicep' = {\n  name: 'self'\n}\n" > self.bicep
+    scan 30 .
+    expect_status 2
+    expect_output '^(a|b).bicep:[0-9]+:[0-9]+: error EG902 .*cycle'
+    expect_output '^self.bicep:[0-9]+:[0-9]+: error EG902 .*cycle'
+    ;;
+  symlinks)
+    # A loop (a directory linking to its parent), a link to a directory outside the scanned
+    # tree and a link to a file outside it: none is followed while walking.
+    mkdir -p tree/sub outside
+    printf '%s' "$hub_tf" > outside/hub.tf
+    printf '%s' "$hub_tf" > tree/sub/hub.tf
+    ln -s .. tree/sub/loop
+    ln -s ../outside tree/outside-dir
+    ln -s ../outside/hub.tf tree/outside-file.tf
+    ln -s tree/self-loop tree/self-loop 2>/dev/null || ln -s self-loop tree/self-loop
+    scan 30 tree --format json
+    expect_status 1
+    expect_output '"file": "tree/sub/hub.tf"'
+    expect_no_output 'outside'
+    expect_no_output 'loop'
+    expect_output '"files": 1,'
+    ;;
+  unreadable)
+    # An unreadable file and an unreadable directory are reported, and the rest is scanned.
+    # root reads everything: run the scan as nobody (setpriv) then, or skip.
+    mkdir -p tree/locked
+    printf '%s' "$hub_tf" > tree/hub.tf
+    printf '%s' "$hub_tf" > tree/secret.tf
+    printf '%s' "$hub_tf" > tree/locked/hub.tf
+    chmod 000 tree/secret.tf tree/locked
+    if [[ $(id -u) == 0 ]]; then
+      if ! command -v setpriv >/dev/null || ! setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+        echo "SKIP: running as root and cannot drop privileges (setpriv), so chmod 000 hides nothing"
+        exit 77
+      fi
+      cp "$bin" "$tmp/edgeguard" && chmod 755 "$tmp/edgeguard" && bin=$tmp/edgeguard
+      if ! setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" version >/dev/null 2>&1; then
+        echo "SKIP: running as root and the binary does not run as nobody"
+        exit 77
+      fi
+      runner=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+      echo "(running the scan as uid 65534: tests run as root)"
+    fi
+    scan 30 tree
+    expect_status 2
+    expect_output '^tree/locked: error EG901 cannot read directory: Permission denied'
+    expect_output '^tree/secret.tf: error EG901 .*(Permission denied|cannot open)'
+    expect_output '^tree/hub.tf:5:25: medium EG004'
+    ;;
+  many-files)
+    # 100,000 empty files in one directory (empty Terraform, Bicep, JSON and others).
+    mkdir many
+    (cd many && perl -e 'for $i (1..100000) { my @e = ("tf", "bicep", "json", "txt"); open(F, ">", "f$i." . $e[$i % 4]); close F }')
+    printf '%s' "$hub_tf" > many/hub.tf
+    scan 120 many --format json
+    expect_status 1
+    expect_output '"rule": "EG004"'
+    expect_output '"files": 50001,'
+    ;;
+  create-options)
+    mkdir invalid deep
+    cat > invalid/deployment.json <<'EOF'
+{"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
+  "runtime": {"type": "docker", "settings": {}},
+  "systemModules": {"edgeHub": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
+  "modules": {"m": {"type": "docker", "settings": {"image": "m:1.0",
+    "createOptions": "{\"HostConfig\": {\"Privileged\": tru"}}}}}}}
+EOF
+    {
+      printf '{"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",\n'
+      printf '  "runtime": {"type": "docker", "settings": {}},\n'
+      printf '  "modules": {"m": {"type": "docker", "settings": {"image": "m:1.0",\n'
+      printf '    "createOptions": "'; repeat '{\"a\":' 10000; printf '1'; repeat '}' 10000; printf '"}}}}}}}\n'
+    } > deep/deployment.json
+    scan 30 invalid deep
+    expect_status 2
+    expect_output '^invalid/deployment.json:5:[0-9]+: error EG901 .*createOptions'
+    expect_output '^deep/deployment.json:4:[0-9]+: error EG901 .*createOptions.*nest'
+    ;;
+  inputs-unchanged)
+    # A scan (every format written to files) leaves fixtures/ and ../shared/corpus exactly as
+    # they were: same content hashes, modes and sizes, and no file added or removed.
+    roots=("$repo/fixtures")
+    corpus=${EDGEGUARD_CORPUS:-$repo/../shared/corpus}
+    [[ -d $corpus ]] && roots+=("$(realpath "$corpus")") || echo "(../shared/corpus not found: fixtures only)"
+    snapshot() { find "${roots[@]}" -printf '%p %s %m %y\n' | sort; find "${roots[@]}" -type f -print0 | sort -z | xargs -0 sha256sum; }
+    snapshot > before
+    mkdir reports
+    scan 600 "${roots[@]}" --fail-on none --format json --output reports/r.json --format sarif --output reports/r.sarif \
+      --format junit --output reports/r.xml --format markdown --output reports/r.md --format github --output reports/r.gh --format text
+    snapshot > after
+    if ! cmp -s before after; then
+      echo "FAIL: the scan changed its inputs:"
+      diff before after | head -20
+      fail=1
+    fi
+    expect_output 'findings \('
+    echo "$(grep -c . before) entries unchanged"
+    ;;
+  output-atomic)
+    # --output replaces the report in one rename: no temporary file is left behind, a report
+    # that cannot be written is an error (exit 2) and leaves the old one untouched.
+    mkdir src reports
+    printf '%s' "$hub_tf" > src/hub.tf
+    echo old > reports/r.json
+    scan 30 src --format json --output reports/r.json
+    expect_status 1
+    grep -q '"rule": "EG004"' reports/r.json || { echo "FAIL: report not written"; fail=1; }
+    leftovers=$(find reports -name '*edgeguard*' | wc -l)
+    ((leftovers == 0)) || { echo "FAIL: temporary files left: $(ls reports)"; fail=1; }
+    [[ $(stat -c %a reports/r.json) == 6?4 || $(stat -c %a reports/r.json) == 6?0 ]] || { echo "FAIL: mode $(stat -c %a reports/r.json)"; fail=1; }
+    scan 30 src --format json --output missing-dir/r.json
+    expect_status 2
+    expect_output '^edgeguard: cannot write missing-dir/r.json'
+    [[ ! -e missing-dir ]] || { echo "FAIL: created missing-dir"; fail=1; }
+    ;;
+  no-network-no-exec)
+    # A scan opens no socket and starts no program. With strace (when installed) every
+    # execve, socket and connect is traced; with unshare (when permitted) the scan also runs
+    # without any network interface and must give the same report.
+    checked=0
+    if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
+      scan 120 "$repo/fixtures" --fail-on none --format json --output plain.json
+      strace -f -qq -e trace=execve,execveat,socket,connect,fork,vfork -o trace "$bin" scan "$repo/fixtures" --fail-on none \
+        --format json --output traced.json >/dev/null 2>&1
+      execs=$(grep -c 'execve' trace)
+      nets=$(grep -Ec '(socket|connect)\(' trace)
+      forks=$(grep -Ec '(^|[0-9] )(v?fork)\(' trace)
+      if ((execs != 1 || nets != 0 || forks != 0)); then
+        echo "FAIL: $execs execve (1 expected: edgeguard itself), $nets socket/connect, $forks fork calls:"
+        grep -E 'execve|socket|connect|fork' trace | head
+        fail=1
+      fi
+      echo "strace: 1 execve, 0 socket/connect, 0 fork"
+      checked=1
+    fi
+    if command -v unshare >/dev/null && unshare -n true 2>/dev/null; then
+      scan 120 "$repo/fixtures" --fail-on none --format json --output plain.json
+      plain_status=$status
+      runner=(unshare -n)
+      scan 120 "$repo/fixtures" --fail-on none --format json --output isolated.json
+      runner=()
+      expect_status "$plain_status"  # fixtures/ holds broken inputs on purpose: 2 either way
+      cmp -s plain.json isolated.json || { echo "FAIL: the report differs without a network"; fail=1; }
+      echo "unshare -n: same report without a network"
+      checked=1
+    fi
+    ((checked)) || { echo "SKIP: neither strace nor unshare -n is usable here"; exit 77; }
+    ;;
+  *)
+    echo "unknown case $case"
+    exit 2
+    ;;
+esac
+if ((fail)); then
+  echo "--- output of the last scan (exit $status):"
+  head -c 4000 "$out"
+  exit 1
+fi
+echo "ok: $case"
+exit 0
