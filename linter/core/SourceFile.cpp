@@ -127,7 +127,10 @@ const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError
   std::error_code ec;
   std::filesystem::path canon = std::filesystem::weakly_canonical(path, ec);
   std::string key = (ec ? path : canon).generic_string();
-  if (const SourceFile* f = find(path)) return f;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (const SourceFile* f = findKey(key)) return f;
+  }
   std::string shown = displayPath(path);
   auto fail = [&](std::string msg) -> const SourceFile* {
     if (error) *error = LoadError{shown, std::move(msg)};
@@ -160,12 +163,10 @@ const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError
     return fail("invalid UTF-8 at line " + std::to_string(lc.line) + ", column " + std::to_string(lc.column));
   }
   std::lock_guard<std::mutex> lock(mu_);
-  for (size_t i = 0; i < keys_.size(); ++i) {
-    if (keys_[i] == key) return files_[i].get();
-  }
+  if (const SourceFile* f = findKey(key)) return f;  // loaded by another thread meanwhile
   FileId id = static_cast<FileId>(files_.size());
   files_.push_back(std::make_unique<SourceFile>(id, shown, std::move(text)));
-  keys_.push_back(key);
+  byKey_.emplace(std::move(key), id);
   return files_.back().get();
 }
 
@@ -173,7 +174,6 @@ const SourceFile* SourceStore::add(std::string shown, std::string text) {
   std::lock_guard<std::mutex> lock(mu_);
   FileId id = static_cast<FileId>(files_.size());
   files_.push_back(std::make_unique<SourceFile>(id, std::move(shown), std::move(text)));
-  keys_.emplace_back();
   return files_.back().get();
 }
 
@@ -187,24 +187,23 @@ const SourceFile* SourceStore::find(const std::filesystem::path& path) const {
   std::filesystem::path canon = std::filesystem::weakly_canonical(path, ec);
   std::string key = (ec ? path : canon).generic_string();
   std::lock_guard<std::mutex> lock(mu_);
-  for (size_t i = 0; i < keys_.size(); ++i) {
-    if (!keys_[i].empty() && keys_[i] == key) return files_[i].get();
-  }
-  return nullptr;
+  return findKey(key);
+}
+
+const SourceFile* SourceStore::findKey(const std::string& key) const {
+  auto it = byKey_.find(key);
+  return it == byKey_.end() ? nullptr : files_[it->second].get();
 }
 
 void SourceStore::markSecret(FileId file, ByteRange range) {
   std::lock_guard<std::mutex> lock(mu_);
-  secrets_.emplace_back(file, range);
+  secrets_[file].push_back(range);
 }
 
 std::vector<ByteRange> SourceStore::secrets(FileId file) const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<ByteRange> out;
-  for (const auto& [f, r] : secrets_) {
-    if (f == file) out.push_back(r);
-  }
-  return out;
+  auto it = secrets_.find(file);
+  return it == secrets_.end() ? std::vector<ByteRange>{} : it->second;
 }
 
 std::string SourceStore::masked(FileId file, uint32_t offset, std::string_view text) const {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -110,8 +111,9 @@ class SourceStore {
   LoadLimits limits_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<SourceFile>> files_;
-  std::vector<std::string> keys_;  // canonical path per file (or "" for in-memory)
-  std::vector<std::pair<FileId, ByteRange>> secrets_;
+  std::unordered_map<std::string, FileId> byKey_;  // canonical path -> file (not in-memory ones)
+  std::unordered_map<FileId, std::vector<ByteRange>> secrets_;
+  const SourceFile* findKey(const std::string& key) const;  // caller holds mu_
 };
 
 // Path shown to users: relative to the current directory when below it, with '/' separators.
