@@ -137,7 +137,10 @@ const std::string* SourceStore::overlay(const std::filesystem::path& path) const
 
 const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError* error) {
   std::string key = canonicalKey(path);
-  if (const SourceFile* f = find(path)) return f;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = byKey_.find(key); it != byKey_.end()) return files_[it->second].get();
+  }
   std::string shown = displayPath(path);
   auto fail = [&](std::string msg) -> const SourceFile* {
     if (error) *error = LoadError{shown, std::move(msg)};
