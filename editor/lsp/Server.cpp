@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -19,6 +20,7 @@
 #include "editor/lsp/DocumentStore.h"
 #include "editor/lsp/Position.h"
 #include "editor/lsp/Uri.h"
+#include "linter/engine/Config.h"
 #include "linter/engine/Fixes.h"
 #include "linter/engine/Session.h"
 #include "linter/policy/PolicyDocs.h"
@@ -46,6 +48,7 @@ void logLine(const std::string& text) { std::cerr << "edgeguard lsp: " << text <
 // Settings the client can change at run time (initializationOptions, didChangeConfiguration,
 // workspace/configuration), section "edgeguard".
 struct Settings {
+  std::string config;  // configuration file; "" = the nearest .edgeguard.yaml above the workspace
   std::vector<std::string> policyDirs;
   bool showUnknown = false;
   uint64_t maxFileSize = 16ull << 20;
@@ -73,6 +76,10 @@ Settings parseSettings(const json& raw, const Settings& base, std::vector<std::s
     }
   };
   strings("policyDirs", s.policyDirs);
+  if (j.contains("config") && !j["config"].is_null()) {
+    if (j["config"].is_string()) s.config = j["config"].get<std::string>();
+    else problems.push_back("edgeguard.config must be a path (a string)");
+  }
   strings("varFiles", s.varFiles);
   if (j.contains("showUnknown")) {
     if (j["showUnknown"].is_boolean()) s.showUnknown = j["showUnknown"].get<bool>();
@@ -107,12 +114,22 @@ struct Snapshot {
   unsigned jobs = 0;
 };
 
-// Diagnostics and code actions of one open document, for one version.
+// What code actions need of an analysis, computed on request rather than for every finding of
+// every edit: the session (graph and sources), its findings and where each file is open.
+struct AnalysisState {
+  std::unique_ptr<Session> session;
+  std::vector<Finding> findings;
+  std::map<std::string, std::string> uriByKey;  // open documents: canonical path -> uri
+  PositionEncoding encoding = PositionEncoding::Utf16;
+};
+
+// Diagnostics of one open document, for one version.
 struct DocResult {
   std::string uri;
   int64_t version = 0;
   json diagnostics = json::array();
-  std::vector<json> actions;  // code actions, each with its "diagnostics" member
+  std::vector<int64_t> findingOf;  // per diagnostic: its index in state->findings, -1 for errors
+  std::shared_ptr<const AnalysisState> state;
 };
 
 struct AnalysisResult {
@@ -142,11 +159,138 @@ json rangeJson(const SourceFile& file, ByteRange r, PositionEncoding enc) {
 
 std::string keyOf(const std::string& displayPath) { return canonicalKey(displayPath); }
 
-// Runs one Session over the snapshot and turns its findings into per-document results.
-std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap) {
+// The uri of a file of the analysis: the open document's when it is open.
+std::string uriOf(const AnalysisState& state, FileId id) {
+  const SourceFile* f = state.session->sources().get(id);
+  if (!f) return {};
+  std::string key = keyOf(f->path());
+  auto it = state.uriByKey.find(key);
+  return it != state.uriByKey.end() ? it->second : pathToUri(key);
+}
+
+// The quick fixes and "suppress with a reason" of one finding, as LSP code actions for `diagnostic`.
+std::vector<json> codeActions(const AnalysisState& state, const Finding& f, const json& diagnostic) {
+  const SourceStore& store = state.session->sources();
+  std::vector<Fix> fixes = fixesFor(f, state.session->graph(), store);
+  if (std::optional<Fix> s = suppressionFix(f, store)) fixes.push_back(std::move(*s));
+  std::vector<json> out;
+  for (const Fix& fix : fixes) {
+    json changes = json::object();
+    for (const TextEdit& e : fix.edits) {
+      const SourceFile* ef = store.get(e.file);
+      if (!ef) continue;
+      changes[uriOf(state, e.file)].push_back({{"range", rangeJson(*ef, e.range, state.encoding)}, {"newText", e.newText}});
+    }
+    if (changes.empty()) continue;
+    json action = {{"title", fix.title},
+                   {"kind", "quickfix"},
+                   {"diagnostics", json::array({diagnostic})},
+                   {"edit", {{"changes", std::move(changes)}}}};
+    if (fix.preferred) action["isPreferred"] = true;
+    out.push_back(std::move(action));
+  }
+  return out;
+}
+
+// The policy catalog and project configuration analyses run with. Compiling the built-in pack
+// costs tens of milliseconds, so the worker keeps them between analyses and rebuilds them only
+// when what they were built from changes: the settings, the configuration's text (its open
+// buffer, else the file on disk) and the files of the policy directories (name, size, mtime).
+struct PolicySetup {
+  std::string key;      // settings and configuration text it was built from
+  std::string listing;  // the policy directories' files when it was built
+  std::vector<fs::path> dirs;
+  std::unique_ptr<Session> holder;  // owns the catalog
+  std::shared_ptr<const Config> config;
+  std::vector<Error> errors;  // policy and configuration errors, reported with every analysis
+};
+
+std::string directoryListing(const std::vector<fs::path>& dirs) {
+  std::string out;
+  for (const fs::path& dir : dirs) {
+    out += dir.generic_string() + '\n';
+    std::error_code ec;
+    std::vector<std::string> entries;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code fec;
+      auto size = it->file_size(fec);
+      auto time = it->last_write_time(fec).time_since_epoch().count();
+      entries.push_back(it->path().filename().string() + ' ' + std::to_string(size) + ' ' + std::to_string(time));
+    }
+    std::sort(entries.begin(), entries.end());
+    for (const std::string& e : entries) out += e + '\n';
+  }
+  return out;
+}
+
+const PolicySetup& preparePolicies(const Snapshot& snap, PolicySetup& setup) {
+  // The configuration: edgeguard.config, else the nearest .edgeguard.yaml above the first
+  // workspace folder (or the first open document when there is no folder), as the CLI finds it.
+  std::optional<fs::path> configPath;
+  fs::path base = !snap.roots.empty() ? fs::path(snap.roots.front())
+                  : !snap.docs.empty() ? fs::path(snap.docs.front().path).parent_path()
+                                       : fs::current_path();
+  if (!snap.settings.config.empty()) {
+    fs::path p(snap.settings.config);
+    configPath = p.is_absolute() ? p : base / p;
+  } else {
+    configPath = findConfig(base);
+  }
+  std::string configText;
+  bool configRead = false;
+  if (configPath) {
+    if (auto it = snap.overlays->find(canonicalKey(*configPath)); it != snap.overlays->end()) {
+      configText = it->second;  // an open .edgeguard.yaml applies as it is typed
+      configRead = true;
+    } else if (std::ifstream in(*configPath, std::ios::binary); in) {
+      configText.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      configRead = !in.bad();
+    }
+  }
+  std::string key;
+  for (const std::string& d : snap.settings.policyDirs) key += d + '\n';
+  key += '\0';
+  if (configPath) key += configPath->generic_string() + '\n' + (configRead ? "read\n" : "unreadable\n") + configText;
+  if (setup.holder && key == setup.key && directoryListing(setup.dirs) == setup.listing) return setup;
+
+  std::shared_ptr<const Config> lastGood = setup.config;
+  setup = PolicySetup{};
+  setup.key = std::move(key);
+  ScanOptions options;
+  for (const std::string& d : snap.settings.policyDirs) options.policyDirs.emplace_back(d);
+  if (configPath && !configRead) {
+    setup.errors.push_back(Error{displayPath(*configPath), kNoFile, {}, 0, 0, "cannot read the configuration file", kConfigErrorCode});
+  } else if (configPath) {
+    auto config = std::make_shared<Config>();
+    size_t before = setup.errors.size();
+    if (loadConfigText(configText, *configPath, *config, setup.errors)) {
+      options.config = std::move(config);
+    } else if (lastGood && canonicalKey(lastGood->path) == canonicalKey(*configPath)) {
+      // While the file is being edited into shape, the last valid version stays in effect
+      // (the errors are shown on the file itself when it is open).
+      options.config = lastGood;
+      for (size_t i = before; i < setup.errors.size(); ++i) {
+        setup.errors[i].message += " (the last valid configuration stays in effect)";
+      }
+    }
+  }
+  setup.config = options.config;
+  setup.dirs = options.policyDirs;
+  if (setup.config) {
+    for (const auto& [dir, at] : setup.config->policyDirs) setup.dirs.push_back(dir);
+  }
+  setup.listing = directoryListing(setup.dirs);
+  setup.holder = std::make_unique<Session>(options);
+  setup.holder->loadPolicies(setup.errors);
+  return setup;
+}
+
+// Runs one Session over the snapshot and turns its findings into per-document diagnostics.
+std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup) {
   auto started = std::chrono::steady_clock::now();
   auto result = std::make_shared<AnalysisResult>();
   result->progress = snap.progress;
+  const PolicySetup& policies = preparePolicies(snap, setup);
   ScanOptions options;
   for (const std::string& r : snap.roots) options.paths.emplace_back(r);
   for (const Snapshot::Doc& d : snap.docs) {
@@ -159,7 +303,6 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap) {
     std::error_code ec;
     if (!inside || !fs::exists(d.path, ec)) options.paths.emplace_back(d.path);
   }
-  for (const std::string& p : snap.settings.policyDirs) options.policyDirs.emplace_back(p);
   for (const auto& [k, v] : snap.settings.vars) options.frontEnd.terraformVars[k] = v;
   for (const std::string& f : snap.settings.varFiles) options.frontEnd.terraformVarFiles.emplace_back(f);
   options.showUnknown = snap.settings.showUnknown;
@@ -167,11 +310,14 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap) {
   options.skipUnsupported = true;  // a README.md the client opened is not an error
   options.jobs = snap.jobs;
   options.overlays = snap.overlays;
+  options.config = policies.config;
 
-  Session session(options);
-  std::vector<Error> policyErrors;
-  session.loadPolicies(policyErrors);
-  for (const Error& e : policyErrors) {
+  auto state = std::make_shared<AnalysisState>();
+  state->encoding = snap.encoding;
+  state->session = std::make_unique<Session>(options);
+  Session& session = *state->session;
+  session.adoptCatalog(policies.holder->catalog());
+  for (const Error& e : policies.errors) {
     std::string where = e.path;
     if (e.line) where += ":" + std::to_string(e.line) + ":" + std::to_string(e.column);
     result->problems.push_back(where + ": " + e.message);
@@ -184,29 +330,28 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap) {
   std::map<std::string, const Snapshot::Doc*> docByKey;
   for (const Snapshot::Doc& d : snap.docs) {
     docByKey[d.key] = &d;
+    state->uriByKey[d.key] = d.uri;
     DocResult& dr = result->docs[d.uri];
     dr.uri = d.uri;
     dr.version = d.version;
   }
-  std::map<std::string, std::string> keyCache;
-  auto fileKey = [&](FileId id) -> const std::string& {
-    static const std::string none;
-    const SourceFile* f = store.get(id);
-    if (!f) return none;
-    auto it = keyCache.find(f->path());
-    if (it == keyCache.end()) it = keyCache.emplace(f->path(), keyOf(f->path())).first;
-    return it->second;
-  };
-  auto uriOf = [&](const std::string& key) {
-    auto it = docByKey.find(key);
-    return it != docByKey.end() ? it->second->uri : pathToUri(key);
-  };
+  std::map<FileId, const Snapshot::Doc*> docOfFile;  // open documents by file id
+  for (FileId id = 0; id < store.size(); ++id) {
+    if (const SourceFile* f = store.get(id)) {
+      if (auto it = docByKey.find(keyOf(f->path())); it != docByKey.end()) docOfFile[id] = it->second;
+    }
+  }
+  std::map<std::string, std::string> hrefs;  // rule -> docs link (built-in rules only)
+  for (const auto& p : session.catalog().policies()) {
+    if (p->builtin) hrefs[p->id] = std::string(kRuleDocsBaseUrl).append(policy::docsFileName(*p));
+  }
 
-  for (const Finding& f : scan.findings) {
+  state->findings = std::move(scan.findings);
+  for (size_t i = 0; i < state->findings.size(); ++i) {
+    const Finding& f = state->findings[i];
     if (f.suppressed) continue;
-    const std::string& key = fileKey(f.location.file);
-    auto doc = docByKey.find(key);
-    if (doc == docByKey.end()) continue;
+    auto doc = docOfFile.find(f.location.file);
+    if (doc == docOfFile.end()) continue;
     const SourceFile* file = store.get(f.location.file);
     DocResult& dr = result->docs[doc->second->uri];
     json d = {{"range", rangeJson(*file, f.location.range, snap.encoding)},
@@ -214,43 +359,27 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap) {
               {"code", f.rule},
               {"source", "edgeguard"},
               {"message", f.name.empty() ? f.message : f.message + " [" + f.name + "]"}};
-    if (const policy::Policy* p = session.catalog().find(f.rule); p && p->builtin) {
-      d["codeDescription"] = {{"href", std::string(kRuleDocsBaseUrl).append(policy::docsFileName(*p))}};
-    }
+    if (auto h = hrefs.find(f.rule); h != hrefs.end()) d["codeDescription"] = {{"href", h->second}};
     if (!f.related.empty()) {
       json rel = json::array();
       for (const RelatedLocation& r : f.related) {
         const SourceFile* rf = store.get(r.location.file);
         if (!rf) continue;
-        rel.push_back({{"location", {{"uri", uriOf(fileKey(r.location.file))},
+        rel.push_back({{"location", {{"uri", uriOf(*state, r.location.file)},
                                      {"range", rangeJson(*rf, r.location.range, snap.encoding)}}},
                        {"message", r.message}});
       }
-      if (!rel.empty()) d["relatedInformation"] = rel;
+      if (!rel.empty()) d["relatedInformation"] = std::move(rel);
     }
     d["data"] = {{"fingerprint", f.fingerprint}};
-    // Quick fixes and "suppress with a reason" for this diagnostic.
-    std::vector<Fix> fixes = fixesFor(f, session.graph(), store);
-    if (std::optional<Fix> s = suppressionFix(f, store)) fixes.push_back(std::move(*s));
-    for (const Fix& fix : fixes) {
-      json changes = json::object();
-      for (const TextEdit& e : fix.edits) {
-        const SourceFile* ef = store.get(e.file);
-        if (!ef) continue;
-        changes[uriOf(fileKey(e.file))].push_back({{"range", rangeJson(*ef, e.range, snap.encoding)}, {"newText", e.newText}});
-      }
-      if (changes.empty()) continue;
-      json action = {{"title", fix.title},
-                     {"kind", "quickfix"},
-                     {"diagnostics", json::array({d})},
-                     {"edit", {{"changes", changes}}}};
-      if (fix.preferred) action["isPreferred"] = true;
-      dr.actions.push_back(std::move(action));
-    }
     dr.diagnostics.push_back(std::move(d));
+    dr.findingOf.push_back(static_cast<int64_t>(i));
   }
-  for (const Error& e : scan.errors) {
-    std::string key = e.file != kNoFile ? fileKey(e.file) : keyOf(e.path);
+  // Input errors, and policy or configuration errors in files that are open.
+  std::vector<Error> errors = std::move(scan.errors);
+  errors.insert(errors.end(), policies.errors.begin(), policies.errors.end());
+  for (const Error& e : errors) {
+    std::string key = e.file != kNoFile ? keyOf(store.get(e.file) ? store.get(e.file)->path() : e.path) : keyOf(e.path);
     auto doc = docByKey.find(key);
     if (doc == docByKey.end()) continue;
     json range;
@@ -258,11 +387,15 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap) {
       range = rangeJson(*file, e.range, snap.encoding);
     } else {
       uint32_t line = e.line ? e.line - 1 : 0;
-      range = {{"start", {{"line", line}, {"character", 0}}}, {"end", {{"line", line}, {"character", 0}}}};
+      uint32_t column = e.column ? e.column - 1 : 0;
+      range = {{"start", {{"line", line}, {"character", column}}}, {"end", {{"line", line}, {"character", column}}}};
     }
-    result->docs[doc->second->uri].diagnostics.push_back(
+    DocResult& dr = result->docs[doc->second->uri];
+    dr.diagnostics.push_back(
         {{"range", range}, {"severity", 1}, {"code", e.code}, {"source", "edgeguard"}, {"message", e.message}});
+    dr.findingOf.push_back(-1);
   }
+  for (auto& [uri, dr] : result->docs) dr.state = state;
   result->millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;
 }
@@ -347,7 +480,7 @@ class AnalysisWorker {
       Event e;
       e.type = Event::Type::Analysed;
       try {
-        e.result = analyse(snap);
+        e.result = analyse(snap, setup_);
       } catch (const std::exception& ex) {
         e.result = std::make_shared<AnalysisResult>();
         e.result->problems.push_back(std::string("internal error during analysis: ") + ex.what());
@@ -362,6 +495,7 @@ class AnalysisWorker {
   std::condition_variable cv_;
   std::optional<Snapshot> job_;
   bool stop_ = false;
+  PolicySetup setup_;  // used by the worker thread only
   std::thread thread_;
 };
 
@@ -735,12 +869,18 @@ class Dispatcher {
     for (auto& [uri, dr] : result->docs) {
       Document* d = docs_.find(uri);
       if (!d || d->version != dr.version) continue;  // edited or closed meanwhile: the next run publishes
-      bool changed = !published_.count(uri) || published_[uri] != dr.diagnostics;
+      // Serialised once: compared with what the client has, and written as it is.
+      std::string diagnostics = dr.diagnostics.dump(-1, ' ', false, json::error_handler_t::replace);
+      auto published = published_.find(uri);
+      bool changed = published == published_.end() || published->second != diagnostics;
       if (changed || unpublished_.count(uri)) {
-        json params = {{"uri", uri}, {"diagnostics", dr.diagnostics}};
-        if (versionSupport_) params["version"] = dr.version;
-        notify("textDocument/publishDiagnostics", params);
-        published_[uri] = dr.diagnostics;
+        std::string body = R"({"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"diagnostics":)";
+        body += diagnostics;
+        body += R"(,"uri":)" + json(uri).dump(-1, ' ', false, json::error_handler_t::replace);
+        if (versionSupport_) body += R"(,"version":)" + std::to_string(dr.version);
+        body += "}}";
+        out_.write(body);
+        published_[uri] = std::move(diagnostics);
         unpublished_.erase(uri);
       }
       results_.docs[uri] = std::move(dr);
@@ -789,10 +929,13 @@ class Dispatcher {
         })) {
       return sendResult(id, out);
     }
-    for (const json& action : dr->actions) {
-      const json& diag = action["diagnostics"][0];
+    for (size_t i = 0; i < dr->diagnostics.size(); ++i) {
+      const json& diag = dr->diagnostics[i];
       Position db, de;
-      if (parseRange(diag["range"], db, de) && overlaps(b, e, db, de)) out.push_back(action);
+      if (dr->findingOf[i] < 0 || !parseRange(diag["range"], db, de) || !overlaps(b, e, db, de)) continue;
+      for (json& action : codeActions(*dr->state, dr->state->findings[static_cast<size_t>(dr->findingOf[i])], diag)) {
+        out.push_back(std::move(action));
+      }
     }
     sendResult(id, out);
   }
@@ -874,7 +1017,7 @@ class Dispatcher {
   bool dirty_ = false, analysing_ = false;
   int requestCounter_ = 0;
   std::map<std::string, std::string> pending_;  // our request id -> what it was
-  std::map<std::string, json> published_;       // uri -> diagnostics last published
+  std::map<std::string, std::string> published_;  // uri -> diagnostics last published, serialised
   std::set<std::string> unpublished_;           // uris whose new version has not been published
   std::set<std::string> reportedProblems_;
   AnalysisResult results_;

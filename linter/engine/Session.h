@@ -58,6 +58,9 @@ class Session {
   // the scan may still run with the valid ones.
   bool loadPolicies(std::vector<Error>& errors);
   const policy::PolicyCatalog& catalog() const { return catalog_; }
+  // Uses a catalog another Session loaded instead of calling loadPolicies: the language server
+  // keeps one between analyses. The policies are shared, not copied; neither side changes them.
+  void adoptCatalog(const policy::PolicyCatalog& catalog) { catalog_ = catalog; }
 
   ScanResult scan();
 
