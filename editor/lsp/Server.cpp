@@ -25,6 +25,7 @@
 #include "linter/engine/Session.h"
 #include "linter/policy/PolicyDocs.h"
 #include "linter/report/Reporter.h"
+#include "parsers/terraform/SyntaxTrees.h"
 
 namespace eg::lsp {
 namespace {
@@ -311,6 +312,11 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
   options.jobs = snap.jobs;
   options.overlays = snap.overlays;
   options.config = policies.config;
+
+  // The open documents' syntax trees are kept, so an edit re-parses only what it changed.
+  std::vector<std::string> open;
+  for (const Snapshot::Doc& d : snap.docs) open.push_back(d.key);
+  terraform::keepSyntaxTreesFor(std::move(open));
 
   auto state = std::make_shared<AnalysisState>();
   state->encoding = snap.encoding;

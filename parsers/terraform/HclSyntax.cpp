@@ -4,15 +4,18 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <functional>
+#include <set>
 #include <unordered_map>
 
 #include "linter/core/Budget.h"
 #include "parsers/json/JsonReader.h"
+#include "parsers/terraform/SyntaxTrees.h"
 
 extern "C" const TSLanguage* tree_sitter_hcl();
 
@@ -96,7 +99,87 @@ void countedFree(void* p) {
   std::free(p);
 }
 
-TSTree* parseHcl(std::string_view text, double seconds, bool* timedOut) {
+// The trees kept by keepSyntaxTreesFor, with the text each was parsed from.
+class TreeCache {
+ public:
+  static TreeCache& instance() {
+    static TreeCache cache;
+    return cache;
+  }
+  void keep(std::vector<std::string> paths) {
+    std::lock_guard<std::mutex> lock(mu_);
+    wanted_ = std::set<std::string>(std::make_move_iterator(paths.begin()), std::make_move_iterator(paths.end()));
+    std::erase_if(entries_, [&](auto& e) {
+      if (wanted_.count(e.first)) return false;
+      ts_tree_delete(e.second.tree);
+      return true;
+    });
+  }
+  // The canonical key of `path` when its tree is to be kept, else "".
+  std::string keyFor(const std::string& path) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (wanted_.empty()) return {};
+    }
+    std::string key = canonicalKey(path);
+    std::lock_guard<std::mutex> lock(mu_);
+    return wanted_.count(key) ? key : std::string();
+  }
+  // A copy of the kept tree of `key`, edited to `text`; null when there is none. *same says
+  // whether the text is unchanged (then the tree is complete as it is).
+  TSTree* edited(const std::string& key, std::string_view text, bool* same) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return nullptr;
+    std::string_view old = it->second.text;
+    TSTree* tree = ts_tree_copy(it->second.tree);
+    *same = old == text;
+    if (*same) return tree;
+    // One changed region: the common prefix and suffix stay.
+    size_t limit = std::min(old.size(), text.size());
+    size_t prefix = std::mismatch(old.begin(), old.begin() + static_cast<std::ptrdiff_t>(limit), text.begin()).first - old.begin();
+    size_t suffix = 0;
+    while (suffix < limit - prefix && old[old.size() - 1 - suffix] == text[text.size() - 1 - suffix]) ++suffix;
+    auto point = [](std::string_view t, size_t offset) {
+      std::string_view head = t.substr(0, offset);
+      size_t rows = static_cast<size_t>(std::count(head.begin(), head.end(), '\n'));
+      size_t lineStart = rows ? head.rfind('\n') + 1 : 0;
+      return TSPoint{static_cast<uint32_t>(rows), static_cast<uint32_t>(offset - lineStart)};
+    };
+    TSInputEdit edit{};
+    edit.start_byte = static_cast<uint32_t>(prefix);
+    edit.old_end_byte = static_cast<uint32_t>(old.size() - suffix);
+    edit.new_end_byte = static_cast<uint32_t>(text.size() - suffix);
+    edit.start_point = point(old, prefix);
+    edit.old_end_point = point(old, old.size() - suffix);
+    edit.new_end_point = point(text, text.size() - suffix);
+    ts_tree_edit(tree, &edit);
+    return tree;
+  }
+  size_t size() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return entries_.size();
+  }
+  void store(const std::string& key, std::string_view text, const TSTree* tree) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!wanted_.count(key)) return;
+    auto [it, fresh] = entries_.try_emplace(key);
+    if (!fresh) ts_tree_delete(it->second.tree);
+    it->second.text.assign(text);
+    it->second.tree = ts_tree_copy(tree);
+  }
+
+ private:
+  struct Entry {
+    std::string text;
+    TSTree* tree = nullptr;
+  };
+  std::mutex mu_;
+  std::set<std::string> wanted_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+TSTree* parseHcl(std::string_view text, double seconds, bool* timedOut, const std::string& cacheKey = {}) {
   static std::once_flag allocator;
   std::call_once(allocator, [] { ts_set_allocator(countedMalloc, countedCalloc, countedRealloc, countedFree); });
   TSParser* parser = ts_parser_new();
@@ -117,8 +200,17 @@ TSTree* parseHcl(std::string_view text, double seconds, bool* timedOut) {
     *bytesRead = static_cast<uint32_t>(pl->text.size() - byte);
     return pl->text.data() + byte;
   };
-  TSTree* tree = ts_parser_parse_with_options(parser, nullptr, input, options);
+  bool same = false;
+  TSTree* previous = cacheKey.empty() ? nullptr : TreeCache::instance().edited(cacheKey, text, &same);
+  if (same) {
+    ts_parser_delete(parser);
+    *timedOut = false;
+    return previous;
+  }
+  TSTree* tree = ts_parser_parse_with_options(parser, previous, input, options);
   ts_parser_delete(parser);
+  if (previous) ts_tree_delete(previous);
+  if (tree && !cacheKey.empty()) TreeCache::instance().store(cacheKey, text, tree);
   *timedOut = budget.expired;
   return tree;
 }
@@ -282,6 +374,9 @@ void collectSyntaxErrors(TSTree* tree, const SourceFile& file, std::vector<Error
 }
 
 }  // namespace
+
+void keepSyntaxTreesFor(std::vector<std::string> canonicalPaths) { TreeCache::instance().keep(std::move(canonicalPaths)); }
+size_t keptSyntaxTrees() { return TreeCache::instance().size(); }
 
 struct HclConverter {
   ParsedFile& pf;
@@ -473,7 +568,7 @@ std::unique_ptr<ParsedFile> ParsedFile::parse(const SourceFile& file, std::vecto
   bool timedOut = false;
   // Inside a scan the unit's budget (--parse-timeout, --parse-memory) bounds the parse.
   double seconds = currentBudget() ? 1e9 : limits.timeBudgetSeconds;
-  TSTree* tree = parseHcl(file.text(), seconds, &timedOut);
+  TSTree* tree = parseHcl(file.text(), seconds, &timedOut, TreeCache::instance().keyFor(path));
   if (!tree) {
     checkBudget();
     std::string msg = timedOut ? "parsing took longer than " + std::to_string(static_cast<int>(limits.timeBudgetSeconds)) +
