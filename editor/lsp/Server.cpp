@@ -124,12 +124,20 @@ struct AnalysisState {
   PositionEncoding encoding = PositionEncoding::Utf16;
 };
 
+// One diagnostic: its JSON text as the client gets it (written directly: a file can have
+// thousands, republished on every edit), and what hover and code actions look up.
+struct Diagnostic {
+  std::string json;
+  Position begin, end;
+  std::string code;
+  int64_t finding = -1;  // its index in AnalysisState::findings, -1 for an error
+};
+
 // Diagnostics of one open document, for one version.
 struct DocResult {
   std::string uri;
   int64_t version = 0;
-  json diagnostics = json::array();
-  std::vector<int64_t> findingOf;  // per diagnostic: its index in state->findings, -1 for errors
+  std::vector<Diagnostic> diagnostics;
   std::shared_ptr<const AnalysisState> state;
 };
 
@@ -159,6 +167,27 @@ json rangeJson(const SourceFile& file, ByteRange r, PositionEncoding enc) {
 }
 
 std::string keyOf(const std::string& displayPath) { return canonicalKey(displayPath); }
+
+std::string jsonString(std::string_view text) { return json(text).dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// A diagnostic's JSON, members in the order nlohmann::json writes them (sorted).
+Diagnostic makeDiagnostic(Position b, Position e, int severity, const std::string& code, const std::string* href,
+                          const std::string& message, const json* related, const std::string* fingerprint) {
+  auto pos = [](Position p) {
+    return R"({"character":)" + std::to_string(p.character) + R"(,"line":)" + std::to_string(p.line) + "}";
+  };
+  Diagnostic d{{}, b, e, code, -1};
+  std::string& out = d.json;
+  out.reserve(256 + message.size());
+  out += R"({"code":)" + jsonString(code);
+  if (href) out += R"(,"codeDescription":{"href":)" + jsonString(*href) + "}";
+  if (fingerprint) out += R"(,"data":{"fingerprint":)" + jsonString(*fingerprint) + "}";
+  out += R"(,"message":)" + jsonString(message);
+  out += R"(,"range":{"end":)" + pos(e) + R"(,"start":)" + pos(b) + "}";
+  if (related) out += R"(,"relatedInformation":)" + related->dump(-1, ' ', false, json::error_handler_t::replace);
+  out += R"(,"severity":)" + std::to_string(severity) + R"(,"source":"edgeguard"})";
+  return d;
+}
 
 // The uri of a file of the analysis: the open document's when it is open.
 std::string uriOf(const AnalysisState& state, FileId id) {
@@ -360,26 +389,24 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
     if (doc == docOfFile.end()) continue;
     const SourceFile* file = store.get(f.location.file);
     DocResult& dr = result->docs[doc->second->uri];
-    json d = {{"range", rangeJson(*file, f.location.range, snap.encoding)},
-              {"severity", lspSeverity(f)},
-              {"code", f.rule},
-              {"source", "edgeguard"},
-              {"message", f.name.empty() ? f.message : f.message + " [" + f.name + "]"}};
-    if (auto h = hrefs.find(f.rule); h != hrefs.end()) d["codeDescription"] = {{"href", h->second}};
+    json related;
     if (!f.related.empty()) {
-      json rel = json::array();
+      related = json::array();
       for (const RelatedLocation& r : f.related) {
         const SourceFile* rf = store.get(r.location.file);
         if (!rf) continue;
-        rel.push_back({{"location", {{"uri", uriOf(*state, r.location.file)},
-                                     {"range", rangeJson(*rf, r.location.range, snap.encoding)}}},
-                       {"message", r.message}});
+        related.push_back({{"location", {{"uri", uriOf(*state, r.location.file)},
+                                         {"range", rangeJson(*rf, r.location.range, snap.encoding)}}},
+                           {"message", r.message}});
       }
-      if (!rel.empty()) d["relatedInformation"] = std::move(rel);
     }
-    d["data"] = {{"fingerprint", f.fingerprint}};
-    dr.diagnostics.push_back(std::move(d));
-    dr.findingOf.push_back(static_cast<int64_t>(i));
+    auto h = hrefs.find(f.rule);
+    Position b = toPosition(file->text(), file->lines(), f.location.range.begin, snap.encoding);
+    Position e = toPosition(file->text(), file->lines(), std::max(f.location.range.begin, f.location.range.end), snap.encoding);
+    dr.diagnostics.push_back(makeDiagnostic(b, e, lspSeverity(f), f.rule, h != hrefs.end() ? &h->second : nullptr,
+                                            f.name.empty() ? f.message : f.message + " [" + f.name + "]",
+                                            related.empty() ? nullptr : &related, &f.fingerprint));
+    dr.diagnostics.back().finding = static_cast<int64_t>(i);
   }
   // Input errors, and policy or configuration errors in files that are open.
   std::vector<Error> errors = std::move(scan.errors);
@@ -388,18 +415,14 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
     std::string key = e.file != kNoFile ? keyOf(store.get(e.file) ? store.get(e.file)->path() : e.path) : keyOf(e.path);
     auto doc = docByKey.find(key);
     if (doc == docByKey.end()) continue;
-    json range;
+    Position b, en;
     if (const SourceFile* file = e.file != kNoFile ? store.get(e.file) : nullptr) {
-      range = rangeJson(*file, e.range, snap.encoding);
+      b = toPosition(file->text(), file->lines(), e.range.begin, snap.encoding);
+      en = toPosition(file->text(), file->lines(), std::max(e.range.begin, e.range.end), snap.encoding);
     } else {
-      uint32_t line = e.line ? e.line - 1 : 0;
-      uint32_t column = e.column ? e.column - 1 : 0;
-      range = {{"start", {{"line", line}, {"character", column}}}, {"end", {{"line", line}, {"character", column}}}};
+      b = en = Position{e.line ? e.line - 1 : 0, e.column ? e.column - 1 : 0};
     }
-    DocResult& dr = result->docs[doc->second->uri];
-    dr.diagnostics.push_back(
-        {{"range", range}, {"severity", 1}, {"code", e.code}, {"source", "edgeguard"}, {"message", e.message}});
-    dr.findingOf.push_back(-1);
+    result->docs[doc->second->uri].diagnostics.push_back(makeDiagnostic(b, en, 1, e.code, nullptr, e.message, nullptr, nullptr));
   }
   for (auto& [uri, dr] : result->docs) dr.state = state;
   result->millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -876,7 +899,12 @@ class Dispatcher {
       Document* d = docs_.find(uri);
       if (!d || d->version != dr.version) continue;  // edited or closed meanwhile: the next run publishes
       // Serialised once: compared with what the client has, and written as it is.
-      std::string diagnostics = dr.diagnostics.dump(-1, ' ', false, json::error_handler_t::replace);
+      std::string diagnostics = "[";
+      for (const Diagnostic& diag : dr.diagnostics) {
+        if (diagnostics.size() > 1) diagnostics += ',';
+        diagnostics += diag.json;
+      }
+      diagnostics += ']';
       auto published = published_.find(uri);
       bool changed = published == published_.end() || published->second != diagnostics;
       if (changed || unpublished_.count(uri)) {
@@ -935,13 +963,10 @@ class Dispatcher {
         })) {
       return sendResult(id, out);
     }
-    for (size_t i = 0; i < dr->diagnostics.size(); ++i) {
-      const json& diag = dr->diagnostics[i];
-      Position db, de;
-      if (dr->findingOf[i] < 0 || !parseRange(diag["range"], db, de) || !overlaps(b, e, db, de)) continue;
-      for (json& action : codeActions(*dr->state, dr->state->findings[static_cast<size_t>(dr->findingOf[i])], diag)) {
-        out.push_back(std::move(action));
-      }
+    for (const Diagnostic& diag : dr->diagnostics) {
+      if (diag.finding < 0 || !overlaps(b, e, diag.begin, diag.end)) continue;
+      const Finding& f = dr->state->findings[static_cast<size_t>(diag.finding)];
+      for (json& action : codeActions(*dr->state, f, json::parse(diag.json))) out.push_back(std::move(action));
     }
     sendResult(id, out);
   }
@@ -962,12 +987,12 @@ class Dispatcher {
     std::vector<std::string> rules;
     json range;
     if (const DocResult* dr = currentResult(uri)) {
-      for (const json& diag : dr->diagnostics) {
-        Position db, de;
-        if (parseRange(diag["range"], db, de) && overlaps(pos, pos, db, de) && diag["code"].is_string()) {
-          std::string code = diag["code"].get<std::string>();
-          if (std::find(rules.begin(), rules.end(), code) == rules.end()) rules.push_back(code);
-          if (range.is_null()) range = diag["range"];
+      for (const Diagnostic& diag : dr->diagnostics) {
+        if (!overlaps(pos, pos, diag.begin, diag.end)) continue;
+        if (std::find(rules.begin(), rules.end(), diag.code) == rules.end()) rules.push_back(diag.code);
+        if (range.is_null()) {
+          range = {{"start", {{"line", diag.begin.line}, {"character", diag.begin.character}}},
+                   {"end", {{"line", diag.end.line}, {"character", diag.end.character}}}};
         }
       }
     }
