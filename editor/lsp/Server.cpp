@@ -760,19 +760,7 @@ class Dispatcher {
       ContentChange cc;
       cc.text = c["text"].get<std::string>();
       if (c.contains("range")) {
-        const json& r = c["range"];
-        auto pos = [](const json& p, Position& out) {
-          if (!p.is_object() || !p.contains("line") || !p.contains("character") || !p["line"].is_number_unsigned() ||
-              !p["character"].is_number_unsigned()) {
-            return false;
-          }
-          out = {p["line"].get<uint32_t>(), p["character"].get<uint32_t>()};
-          return true;
-        };
-        if (!r.is_object() || !r.contains("start") || !r.contains("end") || !pos(r["start"], cc.start) ||
-            !pos(r["end"], cc.end)) {
-          return logLine("didChange with a malformed range; ignored");
-        }
+        if (!parseRange(c["range"], cc.start, cc.end)) return logLine("didChange with a malformed range; ignored");
         cc.hasRange = true;
       }
       changes.push_back(std::move(cc));

@@ -1,16 +1,8 @@
 #include "editor/lsp/Uri.h"
 
+#include "linter/core/Strings.h"
+
 namespace eg::lsp {
-namespace {
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::optional<std::string> uriToPath(std::string_view uri) {
   constexpr std::string_view scheme = "file://";

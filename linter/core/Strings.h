@@ -1,4 +1,5 @@
-// Small helpers for fixed sets of names (keys, operators, filters) in loaders' messages.
+// Small string helpers: fixed sets of names (keys, operators, filters) in loaders' messages,
+// hexadecimal digits.
 #pragma once
 
 #include <string>
@@ -23,6 +24,14 @@ std::string joined(const Range& r) {
     out += x;
   }
   return out;
+}
+
+// The value of a hexadecimal digit, or -1.
+inline int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
 }  // namespace eg

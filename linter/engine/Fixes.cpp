@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include <nlohmann/json.hpp>
+
+#include "parsers/edge/EdgeCommon.h"
 #include "parsers/json/JsonReader.h"
 
 namespace eg {
@@ -145,76 +148,11 @@ std::optional<Value> reparseBody(const SourceFile& file, ByteRange body) {
   return out;
 }
 
-// Decodes the content of a JSON string literal; map[i] is the offset in `raw` where decoded
-// byte i came from (map[size] = raw.size()).
-bool decodeJsonString(std::string_view raw, std::string& out, std::vector<uint32_t>& map) {
-  auto hex4 = [&](size_t at, uint32_t& cp) {
-    if (at + 4 > raw.size()) return false;
-    cp = 0;
-    for (size_t k = 0; k < 4; ++k) {
-      char c = raw[at + k];
-      cp <<= 4;
-      if (c >= '0' && c <= '9') cp |= static_cast<uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') cp |= static_cast<uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') cp |= static_cast<uint32_t>(c - 'A' + 10);
-      else return false;
-    }
-    return true;
-  };
-  for (size_t i = 0; i < raw.size();) {
-    size_t start = i;
-    std::string piece;
-    if (raw[i] != '\\') {
-      piece = raw[i];
-      ++i;
-    } else {
-      if (i + 1 >= raw.size()) return false;
-      char e = raw[i + 1];
-      i += 2;
-      switch (e) {
-        case '"': piece = "\""; break;
-        case '\\': piece = "\\"; break;
-        case '/': piece = "/"; break;
-        case 'b': piece = "\b"; break;
-        case 'f': piece = "\f"; break;
-        case 'n': piece = "\n"; break;
-        case 'r': piece = "\r"; break;
-        case 't': piece = "\t"; break;
-        case 'u': {
-          uint32_t cp;
-          if (!hex4(i, cp)) return false;
-          i += 4;
-          if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= raw.size() && raw[i] == '\\' && raw[i + 1] == 'u') {
-            uint32_t lo;
-            if (hex4(i + 2, lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-              i += 6;
-            }
-          }
-          appendUtf8(piece, cp);
-          break;
-        }
-        default: return false;
-      }
-    }
-    for (size_t k = 0; k < piece.size(); ++k) map.push_back(static_cast<uint32_t>(start));
-    out += piece;
-  }
-  map.push_back(static_cast<uint32_t>(raw.size()));
-  return true;
-}
-
+// The content of a JSON string literal for `s` (quotes, backslashes and control characters
+// escaped; UTF-8 kept as it is).
 std::string escapeJsonString(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
+  std::string quoted = nlohmann::json(std::string(s)).dump();
+  return quoted.substr(1, quoted.size() - 2);
 }
 
 // --- rules -------------------------------------------------------------------------------------
@@ -276,7 +214,7 @@ std::optional<Fix> fixLogging(const Resource& r, const SourceStore& store) {
   std::string_view raw = text.substr(lit.begin + 1, lit.size() - 2);
   std::string decoded;
   std::vector<uint32_t> map;
-  if (!decodeJsonString(raw, decoded, map)) return std::nullopt;
+  if (!edge::decodeJsonString(raw, 0, decoded, map)) return std::nullopt;
   Value inner;
   json::JsonError err;
   if (decoded.find_first_not_of(" \t\r\n") == std::string::npos) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "linter/core/Secrets.h"
+#include "linter/core/Strings.h"
 
 namespace eg::edge {
 
@@ -33,13 +34,6 @@ std::string secretHash(std::string_view secret) {
 }
 
 namespace {
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 ByteRange remapRange(ByteRange r, const std::vector<uint32_t>& map) {
   if (map.empty()) return r;
