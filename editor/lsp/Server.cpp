@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -347,6 +348,10 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
   for (const Snapshot::Doc& d : snap.docs) open.push_back(d.key);
   terraform::keepSyntaxTreesFor(std::move(open));
 
+  // No folder and no document: nothing to analyse (an empty path list would scan the
+  // server's working directory).
+  if (options.paths.empty()) return result;
+
   auto state = std::make_shared<AnalysisState>();
   state->encoding = snap.encoding;
   state->session = std::make_unique<Session>(options);
@@ -533,6 +538,9 @@ class Dispatcher {
   Dispatcher(MessageWriter& out, EventQueue& queue, const ServerOptions& options)
       : out_(out), queue_(queue), options_(options), worker_(queue) {}
 
+  // True while an analysis runs on the worker thread.
+  bool busy() const { return analysing_; }
+
   // Handles events until exit; returns the exit status.
   int run() {
     for (;;) {
@@ -712,7 +720,7 @@ class Dispatcher {
       pending_[rid] = "configuration";
       request(rid, "workspace/configuration", {{"items", json::array({{{"section", "edgeguard"}}})}});
     }
-    workspaceScanDue_ = true;
+    workspaceScanDue_ = !roots_.empty();  // without a folder only the open documents are analysed
     if (progressSupport_ && !roots_.empty()) {
       std::string rid = "edgeguard/progress/" + std::to_string(++requestCounter_);
       pending_[rid] = "progress";
@@ -1081,14 +1089,20 @@ int serve(MessageReader& in, MessageWriter& out, const ServerOptions& options) {
     }
   });
   reader.detach();
-  Dispatcher dispatcher(out, queue, options);
-  return dispatcher.run();
+  auto dispatcher = std::make_unique<Dispatcher>(out, queue, options);
+  int status = dispatcher->run();
+  // An analysis still running (a large workspace) is not waited for: the client asked the
+  // server to exit. Its thread keeps the dispatcher; runLanguageServer ends the process.
+  if (dispatcher->busy()) (void)dispatcher.release();
+  return status;
 }
 
 int runLanguageServer(const ServerOptions& options) {
   static MessageReader in(fdSource(STDIN_FILENO));
   MessageWriter out(fdSink(STDOUT_FILENO));
-  return serve(in, out, options);
+  int status = serve(in, out, options);
+  std::cerr << std::flush;
+  std::_Exit(status);  // without waiting for an analysis in flight (everything is written)
 }
 
 }  // namespace eg::lsp

@@ -25,7 +25,8 @@ struct ServerOptions {
 // status (0 after shutdown + exit, 1 otherwise, as LSP specifies).
 int serve(MessageReader& in, MessageWriter& out, const ServerOptions& options);
 
-// serve() over standard input and output.
+// serve() over standard input and output; ends the process with serve's status (an analysis
+// still in flight is not waited for).
 int runLanguageServer(const ServerOptions& options);
 
 }  // namespace eg::lsp
