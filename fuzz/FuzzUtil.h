@@ -45,7 +45,7 @@ inline void loadAndEvaluate(eg::FrontEnd& fe, const std::vector<std::pair<std::s
   eg::FrontEndOptions options;
   std::vector<const eg::SourceFile*> unit;
   for (const auto& [path, text] : files) unit.push_back(store.add(path, text));
-  eg::LoadContext ctx{store, options, {}, {}};
+  eg::LoadContext ctx{store, options};
   fe.loadUnit(unit, ctx);
   for (const eg::Error& e : ctx.errors) {
     if (e.message.find("internal error") != std::string::npos) __builtin_trap();

@@ -33,7 +33,7 @@ struct Fixture {
   Fixture() {
     eg::arm::ArmFrontEnd arm;
     auto edge = std::move(eg::edge::makeEdgeFrontEnds().front());
-    eg::LoadContext ctx{store, options, {}, {}};
+    eg::LoadContext ctx{store, options};
     arm.loadUnit({store.add("azuredeploy.json", kTemplate)}, ctx);
     edge->loadUnit({store.add("deployment.json", kManifest)}, ctx);
     for (eg::Resource& r : ctx.resources) graph.add(std::move(r));

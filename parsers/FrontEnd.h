@@ -28,10 +28,19 @@ struct FrontEndOptions {
 };
 
 struct LoadContext {
+  LoadContext(SourceStore& s, const FrontEndOptions& o) : store(s), options(o) {}
   SourceStore& store;
   const FrontEndOptions& options;
   std::vector<Resource> resources;  // appended by loadUnit; ids are assigned when merged
   std::vector<Error> errors;
+  // Files a front-end reads beyond the unit's own (module sources, variable files, .env,
+  // module.json): what the unit's result depends on. Read them through load().
+  std::vector<const SourceFile*> read;
+  const SourceFile* load(const std::filesystem::path& path, LoadError* error) {
+    const SourceFile* f = store.load(path, error);
+    if (f) read.push_back(f);
+    return f;
+  }
 };
 
 class FrontEnd {

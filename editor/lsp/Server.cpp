@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "editor/lsp/DocumentStore.h"
 #include "editor/lsp/Position.h"
@@ -24,6 +25,7 @@
 #include "linter/engine/Config.h"
 #include "linter/engine/Fixes.h"
 #include "linter/engine/Session.h"
+#include "linter/engine/UnitCache.h"
 #include "linter/policy/PolicyDocs.h"
 #include "linter/report/Reporter.h"
 #include "parsers/terraform/SyntaxTrees.h"
@@ -114,6 +116,7 @@ struct Snapshot {
   PositionEncoding encoding = PositionEncoding::Utf16;
   bool progress = false;  // the workspace scan: report through $/progress
   unsigned jobs = 0;
+  bool filesChanged = false;  // the client reported changes on disk since the last analysis
 };
 
 // What code actions need of an analysis, computed on request rather than for every finding of
@@ -234,6 +237,7 @@ struct PolicySetup {
   std::unique_ptr<Session> holder;  // owns the catalog
   std::shared_ptr<const Config> config;
   std::vector<Error> errors;  // policy and configuration errors, reported with every analysis
+  std::string frontEndKey;    // the Terraform variables the unit cache was filled with
 };
 
 std::string directoryListing(const std::vector<fs::path>& dirs) {
@@ -317,7 +321,7 @@ const PolicySetup& preparePolicies(const Snapshot& snap, PolicySetup& setup) {
 }
 
 // Runs one Session over the snapshot and turns its findings into per-document diagnostics.
-std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup) {
+std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup, const std::shared_ptr<UnitCache>& units) {
   auto started = std::chrono::steady_clock::now();
   auto result = std::make_shared<AnalysisResult>();
   result->progress = snap.progress;
@@ -342,6 +346,14 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
   options.jobs = snap.jobs;
   options.overlays = snap.overlays;
   options.config = policies.config;
+  // Units whose files did not change are not parsed again; what they produce depends on the
+  // Terraform variables too, and on files the cache cannot see appear (reported by the client).
+  std::string frontEndKey;
+  for (const auto& [k, v] : snap.settings.vars) frontEndKey += k + '=' + v + '\n';
+  for (const std::string& f : snap.settings.varFiles) frontEndKey += f + '\n';
+  if (snap.filesChanged || frontEndKey != setup.frontEndKey) units->clear();
+  setup.frontEndKey = std::move(frontEndKey);
+  options.unitCache = units;
 
   // The open documents' syntax trees are kept, so an edit re-parses only what it changed.
   std::vector<std::string> open;
@@ -376,10 +388,12 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
     dr.version = d.version;
   }
   std::map<FileId, const Snapshot::Doc*> docOfFile;  // open documents by file id
+  std::set<std::string> openNames;  // file names of open documents: the others need no canonical path
+  for (const Snapshot::Doc& d : snap.docs) openNames.insert(fs::path(d.path).filename().string());
   for (FileId id = 0; id < store.size(); ++id) {
-    if (const SourceFile* f = store.get(id)) {
-      if (auto it = docByKey.find(keyOf(f->path())); it != docByKey.end()) docOfFile[id] = it->second;
-    }
+    const SourceFile* f = store.get(id);
+    if (!f || !openNames.count(fs::path(f->path()).filename().string())) continue;
+    if (auto it = docByKey.find(keyOf(f->path())); it != docByKey.end()) docOfFile[id] = it->second;
   }
   std::map<std::string, std::string> hrefs;  // rule -> docs link (built-in rules only)
   for (const auto& p : session.catalog().policies()) {
@@ -514,7 +528,7 @@ class AnalysisWorker {
       Event e;
       e.type = Event::Type::Analysed;
       try {
-        e.result = analyse(snap, setup_);
+        e.result = analyse(snap, setup_, units_);
       } catch (const std::exception& ex) {
         e.result = std::make_shared<AnalysisResult>();
         e.result->problems.push_back(std::string("internal error during analysis: ") + ex.what());
@@ -530,6 +544,7 @@ class AnalysisWorker {
   std::optional<Snapshot> job_;
   bool stop_ = false;
   PolicySetup setup_;  // used by the worker thread only
+  std::shared_ptr<UnitCache> units_ = std::make_shared<UnitCache>();
   std::thread thread_;
 };
 
@@ -646,6 +661,7 @@ class Dispatcher {
     if (method == "workspace/didChangeWorkspaceFolders") return onDidChangeWorkspaceFolders(params);
     if (method == "workspace/didChangeWatchedFiles") {
       dirty_ = true;  // files changed on disk: the workspace context changed
+      filesChanged_ = true;
       return;
     }
     // $/cancelRequest was handled by the reader; $/setTrace and unknown notifications are ignored.
@@ -860,6 +876,7 @@ class Dispatcher {
     snap.settings = settings_;
     snap.encoding = encoding_;
     snap.jobs = options_.jobs;
+    snap.filesChanged = std::exchange(filesChanged_, false);
     for (const auto& [uri, d] : docs_.all()) {
       if (d.path.empty()) continue;
       snap.docs.push_back({d.uri, d.path, d.key, d.version});
@@ -1041,7 +1058,7 @@ class Dispatcher {
   bool initialized_ = false, shutdown_ = false;
   bool versionSupport_ = false, progressSupport_ = false, configurationSupport_ = false;
   bool progressAllowed_ = false, waitingForProgress_ = false, workspaceScanDue_ = false;
-  bool dirty_ = false, analysing_ = false;
+  bool dirty_ = false, analysing_ = false, filesChanged_ = false;
   int requestCounter_ = 0;
   std::map<std::string, std::string> pending_;  // our request id -> what it was
   std::map<std::string, std::string> published_;  // uri -> diagnostics last published, serialised

@@ -6,12 +6,14 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <unordered_set>
 
 #include "linter/core/Budget.h"
 #include "linter/core/Embedded.h"
 #include "linter/core/Secrets.h"
 #include "linter/engine/Linker.h"
 #include "linter/engine/Suppressions.h"
+#include "linter/engine/UnitCache.h"
 
 namespace eg {
 namespace fs = std::filesystem;
@@ -92,13 +94,32 @@ void markSecretValues(SourceStore& store, const Value& v, bool secretKey) {
 }
 
 // Replaces every occurrence of a marked secret's text in `s` (a message) with asterisks.
-void redact(std::string& s, const std::vector<std::string>& secrets) {
-  for (const std::string& secret : secrets) {
-    for (size_t at = s.find(secret); at != std::string::npos; at = s.find(secret, at + secret.size())) {
-      s.replace(at, secret.size(), std::string(secret.size(), '*'));
+// Secrets are at least kSecretPrefix bytes long; a message holds one only where it holds one's
+// first kSecretPrefix bytes, which are looked up in a hash set (one pass over the message)
+// before any secret is searched for: a scan has thousands of messages and of secrets.
+constexpr size_t kSecretPrefix = 6;
+
+struct Redactor {
+  std::vector<std::string> secrets;  // longest first
+  std::unordered_set<std::string_view> prefixes;
+
+  explicit Redactor(std::vector<std::string> s) : secrets(std::move(s)) {
+    for (const std::string& secret : secrets) prefixes.insert(std::string_view(secret).substr(0, kSecretPrefix));
+  }
+  void operator()(std::string& s) const {
+    if (secrets.empty() || s.size() < kSecretPrefix) return;
+    bool candidate = false;
+    for (size_t i = 0; i + kSecretPrefix <= s.size() && !candidate; ++i) {
+      candidate = prefixes.count(std::string_view(s).substr(i, kSecretPrefix)) > 0;
+    }
+    if (!candidate) return;
+    for (const std::string& secret : secrets) {
+      for (size_t at = s.find(secret); at != std::string::npos; at = s.find(secret, at + secret.size())) {
+        s.replace(at, secret.size(), std::string(secret.size(), '*'));
+      }
     }
   }
-}
+};
 
 }  // namespace
 
@@ -220,6 +241,7 @@ ScanResult Session::scan() {
   std::vector<fs::path> roots = options_.paths;
   if (roots.empty()) roots.emplace_back(".");
   std::vector<Discovered> files = discover(roots, result.errors);
+  if (options_.unitCache) options_.unitCache->beginScan();
 
   // Group files into units per front-end; units are independent and load in parallel.
   // A file named on the command line brings its companions (the rest of its Terraform
@@ -282,12 +304,23 @@ ScanResult Session::scan() {
       }
     }
     if (sources.empty()) return;
-    LoadContext ctx{store_, options_.frontEnd, {}, {}};
+    // The cache knows a unit by its front-end and files (context ones marked).
+    std::string cacheKey;
+    if (options_.unitCache) {
+      cacheKey = std::string(unit.frontEnd->format());
+      for (const fs::path& p : unit.paths) {
+        cacheKey.append("\n").append(p.generic_string()).append(contextOnly.count(p.generic_string()) ? " (context)" : "");
+      }
+      if (options_.unitCache->reuse(cacheKey, store_, out.resources, out.errors)) return;
+    }
+    LoadContext ctx{store_, options_.frontEnd};
     const LoadLimits& limits = options_.limits;
     ParseBudget budget(limits.parseSeconds * static_cast<double>(sources.size()), limits.parseMemoryBytes);
+    bool complete = false;  // loaded without running out of budget or failing: may be cached
     try {
       BudgetScope scope(budget);
       unit.frontEnd->loadUnit(sources, ctx);
+      complete = true;
     } catch (const BudgetExceeded& e) {
       // What the unit produced so far is dropped: a partial graph would give partial verdicts.
       ctx.resources.clear();
@@ -300,6 +333,12 @@ ScanResult Session::scan() {
                                  std::string("internal error in the ") + std::string(unit.frontEnd->format()) +
                                      " front-end: " + e.what(),
                                  "EG901"});
+    }
+    if (options_.unitCache && complete) {
+      // What it read besides its own files (module sources, variable files) is part of the key.
+      std::vector<const SourceFile*> depends = sources;
+      depends.insert(depends.end(), ctx.read.begin(), ctx.read.end());
+      options_.unitCache->put(cacheKey, store_, depends, ctx.resources, ctx.errors);
     }
     out.resources = std::move(ctx.resources);
     for (Error& e : ctx.errors) out.errors.push_back(std::move(e));
@@ -326,6 +365,7 @@ ScanResult Session::scan() {
     }
     context.insert(ur.contextFiles.begin(), ur.contextFiles.end());
   }
+  if (options_.unitCache) options_.unitCache->endScan();  // units no longer scanned are dropped
   for (const Resource& r : graph_.resources()) markSecretValues(store_, r.attributes, false);
   graph_.linkReferences();
   // Edges that join resources across files and formats (IoT Edge modules to registry
@@ -342,7 +382,7 @@ ScanResult Session::scan() {
       std::string_view t = f->slice(r);
       while (!t.empty() && (t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
       while (!t.empty() && (t.back() == '"' || t.back() == '\'')) t.remove_suffix(1);
-      if (t.size() >= 6) secretTexts.emplace_back(t);
+      if (t.size() >= kSecretPrefix) secretTexts.emplace_back(t);
     }
   }
   // Longest first, so a secret that contains another is replaced whole.
@@ -351,11 +391,12 @@ ScanResult Session::scan() {
   });
   secretTexts.erase(std::unique(secretTexts.begin(), secretTexts.end()), secretTexts.end());
   if (!secretTexts.empty()) {
+    Redactor redact(std::move(secretTexts));
     for (Finding& f : result.findings) {
-      redact(f.message, secretTexts);
-      for (RelatedLocation& rl : f.related) redact(rl.message, secretTexts);
+      redact(f.message);
+      for (RelatedLocation& rl : f.related) redact(rl.message);
     }
-    for (Error& e : result.errors) redact(e.message, secretTexts);
+    for (Error& e : result.errors) redact(e.message);
   }
   if (!context.empty()) {
     std::erase_if(result.findings, [&](const Finding& f) { return context.count(f.location.file) > 0; });

@@ -20,6 +20,8 @@
 
 namespace eg {
 
+class UnitCache;
+
 struct ScanOptions {
   std::vector<std::filesystem::path> paths;              // files or directories; empty = "."
   std::vector<std::filesystem::path> policyDirs;         // --policy-dir
@@ -36,6 +38,9 @@ struct ScanOptions {
   // Editor buffers that override the files on disk (keyed by canonicalKey(path)); a named
   // path with a buffer is scanned even when it does not exist on disk yet.
   std::shared_ptr<const SourceStore::Overlays> overlays;
+  // Front-end results kept between scans (the language server): units whose files did not
+  // change are not parsed again. Null: every unit is loaded.
+  std::shared_ptr<UnitCache> unitCache;
   // Project configuration (.edgeguard.yaml): rule selection, severities, parameters, extra
   // policy directories (applied by loadPolicies), excludes and security groups (by scan).
   std::shared_ptr<const Config> config;

@@ -890,7 +890,7 @@ const SourceFile* UnitFiles::load(const fs::path& p, std::string* why) {
     return nullptr;
   }
   LoadError err;
-  const SourceFile* f = ctx_.store.load(p, &err);
+  const SourceFile* f = ctx_.load(p, &err);
   if (!f && why) *why = err.message;
   return f;
 }
@@ -937,7 +937,7 @@ void emitTemplate(UnitFiles& files, const ParsedFile& pf, const ParamValues& val
 Value evaluateExpressionForTest(std::string_view bicepFile, std::string_view expr, const ParamValues& values) {
   SourceStore store;
   FrontEndOptions opts;
-  LoadContext ctx{store, opts, {}, {}};
+  LoadContext ctx{store, opts};
   std::string text = std::string(bicepFile) + "\nvar __test = " + std::string(expr) + "\n";
   const SourceFile* f = store.add("test.bicep", text);
   UnitFiles files(ctx);

@@ -263,7 +263,7 @@ class ManifestLoader {
     std::error_code ec;
     if (!fs::is_regular_file(envPath, ec)) return;
     LoadError le;
-    if (const SourceFile* f = ctx_.store.load(envPath, &le)) {
+    if (const SourceFile* f = ctx_.load(envPath, &le)) {
       vars_ = parseDotEnv(f->text());
       haveEnv_ = true;
     }
@@ -282,7 +282,7 @@ class ManifestLoader {
     std::error_code ec;
     if (!fs::is_regular_file(mj, ec)) return false;
     LoadError le;
-    const SourceFile* f = ctx_.store.load(mj, &le);
+    const SourceFile* f = ctx_.load(mj, &le);
     if (!f) return false;
     Value root;
     json::JsonError err;

@@ -108,9 +108,10 @@ class TreeCache {
   }
   void keep(std::vector<std::string> paths) {
     std::lock_guard<std::mutex> lock(mu_);
-    wanted_ = std::set<std::string>(std::make_move_iterator(paths.begin()), std::make_move_iterator(paths.end()));
+    wanted_.clear();
+    for (std::string& p : paths) wanted_.insert(directoryOf(p));
     std::erase_if(entries_, [&](auto& e) {
-      if (wanted_.count(e.first)) return false;
+      if (isWanted(e.first)) return false;
       ts_tree_delete(e.second.tree);
       return true;
     });
@@ -123,7 +124,7 @@ class TreeCache {
     }
     std::string key = canonicalKey(path);
     std::lock_guard<std::mutex> lock(mu_);
-    return wanted_.count(key) ? key : std::string();
+    return isWanted(key) ? key : std::string();
   }
   // A copy of the kept tree of `key`, edited to `text`; null when there is none. *same says
   // whether the text is unchanged (then the tree is complete as it is).
@@ -162,7 +163,7 @@ class TreeCache {
   }
   void store(const std::string& key, std::string_view text, const TSTree* tree) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!wanted_.count(key)) return;
+    if (!isWanted(key)) return;
     auto [it, fresh] = entries_.try_emplace(key);
     if (!fresh) ts_tree_delete(it->second.tree);
     it->second.text.assign(text);
@@ -174,8 +175,15 @@ class TreeCache {
     std::string text;
     TSTree* tree = nullptr;
   };
+  static std::string directoryOf(std::string_view key) {
+    size_t slash = key.rfind('/');
+    return std::string(slash == std::string_view::npos ? std::string_view() : key.substr(0, slash));
+  }
+  // Kept: the trees of files in the directories of the named files (a Terraform module is its
+  // directory: an edit re-parses the module, and its other files are unchanged).
+  bool isWanted(const std::string& key) const { return wanted_.count(directoryOf(key)) > 0; }
   std::mutex mu_;
-  std::set<std::string> wanted_;
+  std::set<std::string> wanted_;  // directories
   std::unordered_map<std::string, Entry> entries_;
 };
 

@@ -272,7 +272,7 @@ ModuleDef* TerraformUnit::loadModuleDir(const std::string& dir, const Block& cal
   def->dir = dir;
   for (const fs::path& p : paths) {
     LoadError le;
-    const SourceFile* f = ctx_.store.load(p, &le);
+    const SourceFile* f = ctx_.load(p, &le);
     if (!f) {
       Error e;
       e.path = le.path.empty() ? displayPath(p) : le.path;
@@ -329,7 +329,7 @@ void TerraformUnit::bindRootVariables(ModuleInstance& root, const std::vector<co
       if (!isAutoVarFile(name)) continue;
       if (std::any_of(varFiles.begin(), varFiles.end(), [&](const auto& p) { return p.first == name; })) continue;
       LoadError le;
-      if (const SourceFile* f = ctx_.store.load(it->path(), &le)) varFiles.emplace_back(name, f);
+      if (const SourceFile* f = ctx_.load(it->path(), &le)) varFiles.emplace_back(name, f);
       else ctx_.errors.push_back(Error{le.path, kNoFile, {}, 0, 0, le.message, "EG901"});
     }
   }
@@ -340,7 +340,7 @@ void TerraformUnit::bindRootVariables(ModuleInstance& root, const std::vector<co
   for (const auto& [name, f] : varFiles) applyVarFile(root, *parse(*f));
   for (const fs::path& p : ctx_.options.terraformVarFiles) {
     LoadError le;
-    const SourceFile* f = ctx_.store.load(p, &le);
+    const SourceFile* f = ctx_.load(p, &le);
     if (!f) { ctx_.errors.push_back(Error{le.path.empty() ? displayPath(p) : le.path, kNoFile, {}, 0, 0, le.message, "EG901"}); continue; }
     applyVarFile(root, *parse(*f));
   }

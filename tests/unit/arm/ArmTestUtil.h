@@ -67,7 +67,7 @@ inline void load(Result& res, const std::string& templ, const std::string& param
   unit.push_back(res.store.add("azuredeploy.json", templ));
   if (!params.empty()) unit.push_back(res.store.add("azuredeploy.parameters.json", params));
   eg::arm::ArmFrontEnd fe;
-  eg::LoadContext ctx{res.store, res.options, {}, {}};
+  eg::LoadContext ctx{res.store, res.options};
   fe.loadUnit(unit, ctx);
   res.resources = std::move(ctx.resources);
   res.errors = std::move(ctx.errors);

@@ -59,7 +59,7 @@ TEST_CASE("corpus: ARM templates load without errors") {
     if (!params.empty()) {
       if (const eg::SourceFile* pf = res.store.load(params, &le)) unit.push_back(pf);
     }
-    eg::LoadContext ctx{res.store, res.options, {}, {}};
+    eg::LoadContext ctx{res.store, res.options};
     fe.loadUnit(unit, ctx);
     res.errors = std::move(ctx.errors);
     ++files;

@@ -78,7 +78,7 @@ inline void load(Result& res, const std::vector<std::pair<std::string, std::stri
   std::vector<const eg::SourceFile*> unit;
   for (const auto& [path, text] : files) unit.push_back(res.store.add(path, text));
   eg::bicep::BicepFrontEnd fe;
-  eg::LoadContext ctx{res.store, res.options, {}, {}};
+  eg::LoadContext ctx{res.store, res.options};
   fe.loadUnit(unit, ctx);
   res.resources = std::move(ctx.resources);
   res.errors = std::move(ctx.errors);

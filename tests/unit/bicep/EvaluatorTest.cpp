@@ -191,7 +191,7 @@ TEST_CASE("evaluator: local modules are followed, cycles reported, registry modu
   const eg::SourceFile* f = r.store.load(dir / "main.bicep", &err);
   REQUIRE(f);
   eg::bicep::BicepFrontEnd fe;
-  eg::LoadContext ctx{r.store, r.options, {}, {}};
+  eg::LoadContext ctx{r.store, r.options};
   fe.loadUnit({f}, ctx);
   r.resources = std::move(ctx.resources);
   r.errors = std::move(ctx.errors);

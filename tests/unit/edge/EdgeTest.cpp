@@ -36,7 +36,7 @@ struct Loaded {
 
 void load(Loaded& out, const std::string& path, const std::string& text) {
   const SourceFile* f = out.store.add(path, text);
-  LoadContext ctx{out.store, out.options, {}, {}};
+  LoadContext ctx{out.store, out.options};
   if (path.ends_with(".toml")) edge::loadTomlConfig(*f, ctx);
   else if (path.ends_with(".yaml")) edge::loadLegacyYamlConfig(*f, ctx);
   else edge::loadManifest(*f, ctx);
@@ -171,7 +171,7 @@ TEST_CASE("template placeholders are unknown without .env and resolved with it")
   {
     SourceStore store;
     FrontEndOptions opts;
-    LoadContext ctx{store, opts, {}, {}};
+    LoadContext ctx{store, opts};
     edge::loadManifest(*store.load(d / "deployment.template.json", nullptr), ctx);
     REQUIRE(ctx.errors.empty());
     const Resource* n = nullptr;
@@ -191,7 +191,7 @@ TEST_CASE("template placeholders are unknown without .env and resolved with it")
   writeFile(d / "modules/m/module.json", R"({"image": {"repository": "${ACR}/m", "tag": {"version": "0.1.0"}}})");
   SourceStore store;
   FrontEndOptions opts;
-  LoadContext ctx{store, opts, {}, {}};
+  LoadContext ctx{store, opts};
   edge::loadManifest(*store.load(d / "deployment.template.json", nullptr), ctx);
   REQUIRE(ctx.errors.empty());
   for (const Resource& r : ctx.resources) {
@@ -364,7 +364,7 @@ TEST_CASE("every manifest and device config of the corpus loads") {
       if (!fe->accepts(it->path(), head)) continue;
       SourceStore store;
       FrontEndOptions opts;
-      LoadContext ctx{store, opts, {}, {}};
+      LoadContext ctx{store, opts};
       const SourceFile* f = store.load(it->path(), nullptr);
       if (!f) break;
       fe->loadUnit({f}, ctx);  // must not throw or crash

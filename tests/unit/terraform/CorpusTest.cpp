@@ -49,7 +49,7 @@ TEST_CASE("corpus: Terraform and HCL files parse without errors") {
       const eg::SourceFile* f = res.store.load(p, &le);
       REQUIRE_MESSAGE(f, le.message);
       eg::terraform::TerraformFrontEnd fe;
-      eg::LoadContext ctx{res.store, res.options, {}, {}};
+      eg::LoadContext ctx{res.store, res.options};
       fe.loadUnit({f}, ctx);
       if (meantInvalid) {
         bool any = std::any_of(ctx.errors.begin(), ctx.errors.end(), [](const eg::Error& e) { return e.code == "EG901"; });

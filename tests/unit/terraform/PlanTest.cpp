@@ -21,7 +21,7 @@ struct Loaded {
 std::unique_ptr<Loaded> loadPlan(const std::string& text) {
   auto l = std::make_unique<Loaded>();
   l->file = l->store.add("plan.json", text);
-  LoadContext ctx{l->store, l->options, {}, {}};
+  LoadContext ctx{l->store, l->options};
   PlanFrontEnd().loadUnit({l->file}, ctx);
   l->resources = std::move(ctx.resources);
   l->errors = std::move(ctx.errors);

@@ -88,7 +88,7 @@ inline void run(Result& res, const fs::path& dir) {
     REQUIRE_MESSAGE(f, le.message);
     unit.push_back(f);
   }
-  eg::LoadContext ctx{res.store, res.options, {}, {}};
+  eg::LoadContext ctx{res.store, res.options};
   fe.loadUnit(unit, ctx);
   res.resources = std::move(ctx.resources);
   res.errors = std::move(ctx.errors);
@@ -99,7 +99,7 @@ inline void runMemory(Result& res, const std::map<std::string, std::string>& fil
   eg::terraform::TerraformFrontEnd fe;
   std::vector<const eg::SourceFile*> unit;
   for (const auto& [name, text] : files) unit.push_back(res.store.add(name, text));
-  eg::LoadContext ctx{res.store, res.options, {}, {}};
+  eg::LoadContext ctx{res.store, res.options};
   fe.loadUnit(unit, ctx);
   res.resources = std::move(ctx.resources);
   res.errors = std::move(ctx.errors);
