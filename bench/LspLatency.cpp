@@ -3,7 +3,10 @@
 // only file of its workspace folder. Prints median, p95 and max per file, measured to the arrival
 // of the message's last byte, and the median and p95 including this client's JSON parse of it.
 //
-// Usage: eg_bench_lsp EDGEGUARD [EDITS=200] [LINES=5000]
+// With WORKSPACE (e.g. a gencorpus tree), also the same edits in the first Terraform file of that
+// folder, opened with the whole folder as the workspace: the cost of the rest of the workspace.
+//
+// Usage: eg_bench_lsp EDGEGUARD [EDITS=200] [LINES=5000] [WORKSPACE]
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -102,16 +106,17 @@ Server start(const std::string& binary) {
 }
 
 void measure(const std::string& binary, const fs::path& dir, const std::string& name, const std::string& text,
-             const std::string& languageId, int edits) {
+             const std::string& languageId, int edits, bool write = true, fs::path workspace = {}) {
+  if (workspace.empty()) workspace = dir;
   fs::create_directories(dir);
   fs::path file = dir / name;
-  std::ofstream(file) << text;
+  if (write) std::ofstream(file) << text;
   std::string uri = "file://" + fs::absolute(file).string();
   Server s = start(binary);
   s.send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
           {"params", {{"processId", nullptr},
                       {"capabilities", {{"textDocument", {{"publishDiagnostics", {{"versionSupport", true}}}}}}},
-                      {"workspaceFolders", json::array({{{"uri", "file://" + fs::absolute(dir).string()}, {"name", "bench"}}})}}}});
+                      {"workspaceFolders", json::array({{{"uri", "file://" + fs::absolute(workspace).string()}, {"name", "bench"}}})}}}});
   while (!s.next().contains("result")) {
   }
   s.send({{"jsonrpc", "2.0"}, {"method", "initialized"}, {"params", json::object()}});
@@ -169,7 +174,7 @@ void measure(const std::string& binary, const fs::path& dir, const std::string& 
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: eg_bench_lsp EDGEGUARD [EDITS=200] [LINES=5000]\n";
+    std::cerr << "usage: eg_bench_lsp EDGEGUARD [EDITS=200] [LINES=5000] [WORKSPACE]\n";
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
@@ -179,6 +184,21 @@ int main(int argc, char** argv) {
   try {
     measure(argv[1], root / "tf", "main.tf", terraform(lines), "terraform", edits);
     measure(argv[1], root / "bicep", "main.bicep", bicep(lines), "bicep", edits);
+    if (argc > 4) {
+      fs::path workspace = fs::absolute(argv[4]);
+      std::vector<fs::path> tf;
+      for (const auto& e : fs::recursive_directory_iterator(workspace)) {
+        if (e.is_regular_file() && e.path().extension() == ".tf") tf.push_back(e.path());
+      }
+      if (tf.empty()) throw std::runtime_error("no .tf file in " + workspace.string());
+      std::sort(tf.begin(), tf.end());
+      std::ifstream in(tf.front());
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      size_t files = 0;
+      for (const auto& e : fs::recursive_directory_iterator(workspace)) files += e.is_regular_file() ? 1 : 0;
+      std::printf("workspace %s: %zu files; edited: %s\n", workspace.c_str(), files, tf.front().c_str());
+      measure(argv[1], tf.front().parent_path(), tf.front().filename().string(), text, "terraform", edits, false, workspace);
+    }
   } catch (const std::exception& e) {
     std::cerr << "eg_bench_lsp: " << e.what() << '\n';
     fs::remove_all(root);
