@@ -340,7 +340,8 @@ TEST_CASE("cross-file edges: module to credential to registry, deployment to mod
   CHECK(linked(id("a"), id("b"), "securityGroup"));
   CHECK(linked(id("b"), id("a"), "securityGroup"));
   bool eg003 = false;
-  for (const Finding& f : result.findings) eg003 = eg003 || (f.rule == "EG003" && f.resource == "a:modules.m");
+  // The credential is the admin user through the join to the Terraform registry (admin_enabled).
+  for (const Finding& f : result.findings) eg003 = eg003 || (f.rule == "EG003" && f.resource == "a:registryCredentials.c");
   CHECK(eg003);
   fs::remove_all(d);
 }
