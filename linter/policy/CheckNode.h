@@ -74,6 +74,9 @@ struct Aggregate {
 struct MessageCase {
   std::optional<Condition> when;  // none: always
   Template text;
+  // `at:` where a finding this case describes points, when that attribute is present with a
+  // location (e.g. the object a missing setting belongs in); otherwise at the witness.
+  std::optional<PathExpr> at;
 };
 
 struct CheckNode {

@@ -415,7 +415,17 @@ class Evaluator {
     return anchor;
   }
 
-  std::string message(const Resource& r, const Scope& s, const Witness& w, const GroupInfo* group) {
+  // The first message case whose `when` holds (the loader guarantees a fallback case).
+  const MessageCase* messageCase(const Scope& s) {
+    for (const MessageCase& mc : check_.messages) {
+      if (mc.when && eval(*mc.when, s).truth != Truth::True) continue;
+      return &mc;
+    }
+    return nullptr;
+  }
+
+  std::string message(const Resource& r, const Scope& s, const Witness& w, const GroupInfo* group,
+                      const MessageCase* mc = nullptr) {
     RenderContext ctx;
     ctx.params = &policy_.parameters;
     ctx.resource = &r;
@@ -423,11 +433,20 @@ class Evaluator {
     ctx.itemPath = s.itemPath;
     ctx.value = w.foreign ? nullptr : w.value;
     ctx.group = group;
-    for (const MessageCase& mc : check_.messages) {
-      if (mc.when && eval(*mc.when, s).truth != Truth::True) continue;
-      return render(mc.text, ctx);
-    }
-    return policy_.title;
+    if (!mc) mc = messageCase(s);
+    return mc ? render(mc->text, ctx) : policy_.title;
+  }
+
+  // A message case's `at:` attribute, when it resolves to one known value with a location.
+  static std::optional<Location> caseLocation(const MessageCase* mc, const Scope& s) {
+    if (!mc || !mc->at) return std::nullopt;
+    std::vector<PathMatch> m;
+    resolvePath(*mc->at, *base(*mc->at, s), basePath(*mc->at, s), m);
+    if (m.size() != 1 || !m[0].value || m[0].unknown || !m[0].value->prov.valid()) return std::nullopt;
+    const Provenance& p = m[0].value->prov;
+    // An object or list is named by its key (one line), not spanned whole.
+    bool container = m[0].value->isObject() || m[0].value->isArray();
+    return Location{p.file, container && !p.key.empty() ? p.key : p.value};
   }
 
   void decide(const Resource& r, const Scope& s, const Outcome& o, const std::optional<std::string>& itemPath) {
@@ -438,9 +457,10 @@ class Evaluator {
       return;
     }
     Finding f = newFinding(r);
-    f.location = locationOf(o.witness, f.anchor);
+    const MessageCase* mc = messageCase(s);
+    f.location = caseLocation(mc, s).value_or(locationOf(o.witness, f.anchor));
     f.detailKey = std::move(detail);
-    f.message = message(r, s, o.witness, nullptr);
+    f.message = message(r, s, o.witness, nullptr, mc);
     findings_.push_back(std::move(f));
   }
 

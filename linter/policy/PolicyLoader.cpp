@@ -358,20 +358,21 @@ class Compiler : public YamlReader {
     const YAML::Node& msg = require(top, "message", "a policy");
     visit(msg, 1);
     if (msg.IsSequence()) {
-      static constexpr std::string_view allowed[] = {"when", "text"};
+      static constexpr std::string_view allowed[] = {"when", "text", "at"};
       for (const YAML::Node& e : msg) {
         if (!check.messages.empty() && !check.messages.back().when) fail(e, "unreachable message case after one without 'when'");
         Fields f = fields(e, 2, "message case", allowed);
         MessageCase mc;
         if (const YAML::Node* w = f.find("when")) mc.when = condition(*w, 3);
         mc.text = messageTemplate(require(f, "text", "a message case"), 3);
+        if (const YAML::Node* at = f.find("at")) mc.at = path(*at, 3, "at", false);
         check.messages.push_back(std::move(mc));
       }
       if (check.messages.empty() || check.messages.back().when) {
         fail(msg, "the last message case must have no 'when' (it is the fallback)");
       }
     } else {
-      check.messages.push_back(MessageCase{std::nullopt, messageTemplate(msg, 1)});
+      check.messages.push_back(MessageCase{std::nullopt, messageTemplate(msg, 1), std::nullopt});
     }
     // Policy::message is the (fallback) text as written, for `edgeguard explain`.
     p.message = msg.IsScalar() ? msg.Scalar() : msg[msg.size() - 1]["text"].Scalar();

@@ -621,8 +621,10 @@ void TemplateLoader::emitResource(Scope& scope, const Value& raw, const std::str
   else r.address = path;
   if (!symbol.empty() && !symbolRange.empty()) {
     r.header = symbolRange;
-  } else if (typeRaw && !typeRaw->prov.key.empty()) {
-    r.header = ByteRange{typeRaw->prov.key.begin, typeRaw->prov.value.end};
+  } else if (typeRaw && !typeRaw->prov.key.empty() && typeRaw->prov.value.end > raw.prov.value.begin) {
+    // From the resource's opening brace (its first line: where a comment above it suppresses)
+    // through its "type", so the range names the resource.
+    r.header = ByteRange{raw.prov.value.begin, typeRaw->prov.value.end};
   } else {
     r.header = ByteRange{raw.prov.value.begin, raw.prov.value.begin + 1};
   }

@@ -340,8 +340,9 @@ TEST_CASE("cross-file edges: module to credential to registry, deployment to mod
   CHECK(linked(id("a"), id("b"), "securityGroup"));
   CHECK(linked(id("b"), id("a"), "securityGroup"));
   bool eg003 = false;
-  for (const Finding& f : result.findings) eg003 = eg003 || (f.rule == "EG003" && f.resource == "a:modules.m");
-  CHECK(eg003);
+  // "u" is not the admin user (whose name is the registry's): the admin-enabled registry alone is EG201.
+  for (const Finding& f : result.findings) eg003 = eg003 || f.rule == "EG003";
+  CHECK_FALSE(eg003);
   fs::remove_all(d);
 }
 

@@ -239,3 +239,46 @@ message: m
   CHECK(bad->errors[0].message.find("kind: needs") != std::string::npos);
   CHECK(bad->errors[0].line == 9);
 }
+
+TEST_CASE("message case at: moves the finding to an attribute that is present, else keeps the witness") {
+  auto l = loadOk(policyText(R"(
+violation:
+  any:
+    - {attribute: properties.mode, equals: disabled}
+    - all:
+        - {attribute: name, exists: true}
+        - {attribute: properties.settings.level, absent: true}
+message:
+  - when: {attribute: properties.mode, equals: disabled}
+    text: "mode disabled"
+  - text: "no level"
+    at: properties.settings
+)"));
+  auto locate = [&](const std::string& attrs) {
+    ResourceGraph g;
+    g.add(resource(kHub, attrs));
+    auto f = run(*l->policy, g);
+    REQUIRE(f.size() == 1);
+    return f[0];
+  };
+  // A missing setting: at the object it belongs in (its key), not at the witness `name`.
+  const std::string missing = "{name: hub1, properties: {settings: {other: 1}}}";
+  eg::Finding f = locate(missing);
+  CHECK(f.message == "no level");
+  CHECK(f.location.range.begin == offsetOf(missing, "settings"));
+  CHECK(f.location.range.end == offsetOf(missing, "settings") + 8);
+  // The object is missing too: the witness (name's value) decides as before.
+  const std::string bare = "{name: hub1, properties: {}}";
+  CHECK(locate(bare).location.range.begin == offsetOf(bare, "hub1"));
+  // A case without at: keeps its witness even when the at: attribute of another case exists.
+  const std::string off = "{name: hub1, properties: {mode: disabled, settings: {level: 1}}}";
+  f = locate(off);
+  CHECK(f.message == "mode disabled");
+  CHECK(f.location.range.begin == offsetOf(off, "disabled,"));
+}
+
+TEST_CASE("message case at: must be a path") {
+  auto l = load(policyText("violation: {attribute: v, exists: true}\nmessage:\n  - text: m\n    at: 'a[*'\n"));
+  REQUIRE_FALSE(l->errors.empty());
+  CHECK(l->policy == nullptr);
+}
