@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "linter/core/Budget.h"
 #include "linter/core/Embedded.h"
@@ -91,14 +92,47 @@ void markSecretValues(SourceStore& store, const Value& v, bool secretKey) {
   }
 }
 
-// Replaces every occurrence of a marked secret's text in `s` (a message) with asterisks.
-void redact(std::string& s, const std::vector<std::string>& secrets) {
-  for (const std::string& secret : secrets) {
-    for (size_t at = s.find(secret); at != std::string::npos; at = s.find(secret, at + secret.size())) {
-      s.replace(at, secret.size(), std::string(secret.size(), '*'));
+// Replaces every occurrence of a marked secret's text in messages with asterisks. Secrets are
+// indexed by their first kMinSecret bytes, so a message costs one hash lookup per byte instead
+// of one search per secret (a scan of 26,000 files has tens of thousands of secrets and of
+// findings: searching each message for each secret was a fifth of the run).
+class Redactor {
+ public:
+  static constexpr size_t kMinSecret = 6;
+  // `secrets`: at least kMinSecret bytes each, longest first (a secret that contains another
+  // is replaced whole).
+  explicit Redactor(const std::vector<std::string>& secrets) : secrets_(secrets) {
+    for (size_t i = 0; i < secrets_.size(); ++i) {
+      byPrefix_[std::string_view(secrets_[i]).substr(0, kMinSecret)].push_back(i);
     }
   }
-}
+  // Masks the union of all occurrences of all secrets (overlapping ones included).
+  void redact(std::string& s) const {
+    if (s.size() < kMinSecret) return;
+    std::vector<std::pair<size_t, size_t>> masks;
+    size_t maskedTo = 0;  // end of the last mask
+    for (size_t at = 0; at + kMinSecret <= s.size(); ++at) {
+      auto it = byPrefix_.find(std::string_view(s).substr(at, kMinSecret));
+      if (it == byPrefix_.end()) continue;
+      for (size_t i : it->second) {  // longest first: the first match covers the others here
+        const std::string& secret = secrets_[i];
+        if (std::string_view(s).substr(at, secret.size()) != secret) continue;
+        size_t from = std::max(at, maskedTo), to = at + secret.size();
+        // Mask later, so the comparison of an overlapping secret still sees its text.
+        masks.emplace_back(from, to);
+        maskedTo = std::max(maskedTo, to);
+        break;
+      }
+    }
+    for (auto [from, to] : masks) {
+      if (from < to) std::fill(s.begin() + static_cast<std::ptrdiff_t>(from), s.begin() + static_cast<std::ptrdiff_t>(to), '*');
+    }
+  }
+
+ private:
+  const std::vector<std::string>& secrets_;
+  std::unordered_map<std::string_view, std::vector<size_t>> byPrefix_;
+};
 
 }  // namespace
 
@@ -342,7 +376,7 @@ ScanResult Session::scan() {
       std::string_view t = f->slice(r);
       while (!t.empty() && (t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
       while (!t.empty() && (t.back() == '"' || t.back() == '\'')) t.remove_suffix(1);
-      if (t.size() >= 6) secretTexts.emplace_back(t);
+      if (t.size() >= Redactor::kMinSecret) secretTexts.emplace_back(t);
     }
   }
   // Longest first, so a secret that contains another is replaced whole.
@@ -351,11 +385,12 @@ ScanResult Session::scan() {
   });
   secretTexts.erase(std::unique(secretTexts.begin(), secretTexts.end()), secretTexts.end());
   if (!secretTexts.empty()) {
+    Redactor redactor(secretTexts);
     for (Finding& f : result.findings) {
-      redact(f.message, secretTexts);
-      for (RelatedLocation& rl : f.related) redact(rl.message, secretTexts);
+      redactor.redact(f.message);
+      for (RelatedLocation& rl : f.related) redactor.redact(rl.message);
     }
-    for (Error& e : result.errors) redact(e.message, secretTexts);
+    for (Error& e : result.errors) redactor.redact(e.message);
   }
   if (!context.empty()) {
     std::erase_if(result.findings, [&](const Finding& f) { return context.count(f.location.file) > 0; });
