@@ -150,7 +150,7 @@ std::string Session::readHead(const fs::path& p) const {
 Session::~Session() = default;
 
 bool Session::loadPolicies(std::vector<Error>& errors) {
-  bool ok = catalog_.loadBuiltins(errors);
+  bool ok = catalog_.loadBuiltins(errors, options_.policyDocumentation);
   // A directory that does not exist is reported as `missing` says, then skipped.
   auto loadDirectory = [&](const fs::path& dir, auto missing) {
     std::error_code ec;
@@ -299,9 +299,21 @@ ScanResult Session::scan() {
     size_t files = 0;
   };
   std::vector<UnitResult> unitResults(units.size());
+  size_t totalFiles = 0;
+  for (const Unit& u : units) totalFiles += u.paths.size();
+  std::atomic<size_t> filesDone{0};
   parallelFor(units.size(), options_.jobs, [&](size_t i) {
     Unit& unit = units[i];
     UnitResult& out = unitResults[i];
+    struct ProgressOnExit {  // reports the unit as done, however it ends
+      const std::function<void(size_t, size_t)>& progress;
+      std::atomic<size_t>& done;
+      size_t files, total;
+      ~ProgressOnExit() {
+        size_t now = done += files;
+        if (progress) progress(now, total);
+      }
+    } progressOnExit{options_.progress, filesDone, unit.paths.size(), totalFiles};
     std::vector<const SourceFile*> sources;
     for (const fs::path& p : unit.paths) {
       bool context = contextOnly.count(p.generic_string()) > 0;
