@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,9 +39,16 @@ int main(int argc, char** argv) {
     }
     std::sort(paths.begin(), paths.end());
     for (const fs::path& p : paths) {
+      // The first bytes decide for JSON files (ARM template, IoT Edge manifest), as in a scan.
+      std::string head(512, '\0');
+      {
+        std::ifstream in(p, std::ios::binary);
+        in.read(head.data(), static_cast<std::streamsize>(head.size()));
+        head.resize(static_cast<size_t>(std::max<std::streamsize>(0, in.gcount())));
+      }
       for (const auto& fe : frontEnds) {
         if (!only.empty() && fe->format() != only) continue;
-        if (!fe->accepts(p, {})) continue;
+        if (!fe->accepts(p, head)) continue;
         eg::LoadError err;
         if (const eg::SourceFile* f = store.load(p, &err)) {
           work.emplace_back(fe.get(), f);

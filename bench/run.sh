@@ -166,4 +166,10 @@ echo "$report"
     echo
     cat bench/NOTES.md
   fi
-} > bench/RESULTS.md
+  # Sections measured by other benchmarks (eg_bench_lsp's "LSP latency") are kept as they are.
+  if [[ -f bench/RESULTS.md ]] && grep -q '^## LSP latency' bench/RESULTS.md; then
+    echo
+    sed -n '/^## LSP latency/,$p' bench/RESULTS.md
+  fi
+} > "$TMP/RESULTS.md"
+mv "$TMP/RESULTS.md" bench/RESULTS.md

@@ -21,6 +21,7 @@
 #include "editor/lsp/Server.h"
 #include "linter/engine/Fixes.h"
 #include "linter/cli/InfoCommands.h"
+#include "linter/cli/Progress.h"
 #include "linter/engine/Baseline.h"
 #include "linter/engine/ChangedLines.h"
 #include "linter/engine/Session.h"
@@ -165,12 +166,14 @@ std::vector<RuleInfo> ruleInfos(const policy::PolicyCatalog& catalog) {
     r.name = p->name;
     r.severity = p->severity;
     r.title = p->title;
-    r.description = trimmed(p->description);
-    if (!p->rationale.empty()) r.description.append(r.description.empty() ? "" : "\n\n").append(trimmed(p->rationale));
-    r.helpMarkdown = policy::renderMarkdown(*p);
-    if (r.helpMarkdown.rfind("<!--", 0) == 0) {  // the "generated, do not edit" note is for the repository
-      size_t end = r.helpMarkdown.find("-->\n");
-      if (end != std::string::npos) r.helpMarkdown.erase(0, end + 4);
+    if (p->documented) {
+      r.description = trimmed(p->description);
+      if (!p->rationale.empty()) r.description.append(r.description.empty() ? "" : "\n\n").append(trimmed(p->rationale));
+      r.helpMarkdown = policy::renderMarkdown(*p);
+      if (r.helpMarkdown.rfind("<!--", 0) == 0) {  // the "generated, do not edit" note is for the repository
+        size_t end = r.helpMarkdown.find("-->\n");
+        if (end != std::string::npos) r.helpMarkdown.erase(0, end + 4);
+      }
     }
     if (p->builtin) r.helpUri = std::string(kRuleDocsBaseUrl).append(policy::docsFileName(*p));
     r.tags = {"security", "azure-iot"};
@@ -341,10 +344,24 @@ int runScan(const ScanArgs& args) {
     }
   }
 
+  // Only SARIF carries rule documentation; the other formats at most link to the rule pages.
+  bool ruleDocs = false, ruleLinks = false;
+  for (const OutputSpec& o : args.outputs) {
+    ruleDocs = ruleDocs || o.format == "sarif";
+    ruleLinks = ruleLinks || o.format == "sarif" || o.format == "markdown" || o.format == "junit";
+  }
+  options.policyDocumentation = ruleDocs;
+  // Long scans show progress on an interactive terminal, and nothing in logs and pipes.
+  std::unique_ptr<cli::ProgressLine> progress;
+  if (isatty(STDERR_FILENO)) {
+    progress = std::make_unique<cli::ProgressLine>(std::cerr);
+    options.progress = [p = progress.get()](size_t done, size_t total) { p->update(done, total); };
+  }
   std::unique_ptr<Session> opened = openSession(options);
   if (!opened) return 2;
   Session& session = *opened;
   ScanResult result = session.scan();
+  if (progress) progress->finish();
   if (!args.writeBaseline.empty()) {
     std::string error;
     if (!writeFileAtomically(args.writeBaseline,
@@ -411,7 +428,7 @@ int runScan(const ScanArgs& args) {
     }
   }
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
-                EDGEGUARD_VERSION, false, ruleInfos(session.catalog()), {}, {}};
+                EDGEGUARD_VERSION, false, ruleLinks ? ruleInfos(session.catalog()) : std::vector<RuleInfo>{}, {}, {}};
   bool wantsGraph = false;
   for (const OutputSpec& o : args.outputs) wantsGraph = wantsGraph || o.format == "markdown";
   if (wantsGraph) copyGraph(session.graph(), report);

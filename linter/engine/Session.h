@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,12 @@ struct ScanOptions {
   // being an error: pre-commit and editors pass every changed file (package.json, workflows).
   bool skipUnsupported = false;
   unsigned jobs = 0;  // 0 = hardware concurrency
+  // Parse the built-in policies' documentation (description, remediation, ...). Only rule
+  // help needs it (SARIF rule metadata, explain, hover); without it start-up is faster.
+  bool policyDocumentation = true;
+  // Called from the loading threads as units finish: files loaded so far, files in the scan.
+  // Must be thread-safe; the CLI draws a progress line with it.
+  std::function<void(size_t done, size_t total)> progress;
   // Editor buffers that override the files on disk (keyed by canonicalKey(path)); a named
   // path with a buffer is scanned even when it does not exist on disk yet.
   std::shared_ptr<const SourceStore::Overlays> overlays;

@@ -127,6 +127,13 @@ class Evaluator {
   }
 
  private:
+  struct KindIndex {
+    std::vector<ResourceId> all;
+    std::unordered_map<uint32_t, std::vector<ResourceId>> byUnit;
+  };
+  // related: conditions over the unit or the scan -> the resources of their kinds.
+  std::unordered_map<const Condition*, KindIndex> relatedIndex_;
+
   bool applies(const Resource& r) const {
     bool kind = std::any_of(policy_.kinds.begin(), policy_.kinds.end(),
                             [&](const std::string& k) { return equalsIgnoreCase(k, r.kind); });
@@ -343,9 +350,25 @@ class Evaluator {
       if (ofKind(graph_.resource(id))) ids.push_back(id);
     };
     if (c.relatedScope != RelatedScope::Edges) {
-      for (const Resource& r : graph_.resources()) {
-        if (r.id != from && ofKind(r) && (c.relatedScope == RelatedScope::Scan || r.unit == s.currentResource->unit))
-          ids.push_back(r.id);
+      // The resources of the related kinds, in graph order, found once per condition (a walk
+      // over the whole graph for every subject made unit- and scan-wide conditions quadratic).
+      auto [it, fresh] = relatedIndex_.try_emplace(&c);
+      KindIndex& index = it->second;
+      if (fresh) {
+        for (const Resource& r : graph_.resources()) {
+          if (!ofKind(r)) continue;
+          index.all.push_back(r.id);
+          index.byUnit[r.unit].push_back(r.id);
+        }
+      }
+      const std::vector<ResourceId>* candidates = &index.all;
+      if (c.relatedScope != RelatedScope::Scan) {
+        static const std::vector<ResourceId> none;
+        auto u = index.byUnit.find(s.currentResource->unit);
+        candidates = u == index.byUnit.end() ? &none : &u->second;
+      }
+      for (ResourceId id : *candidates) {
+        if (id != from) ids.push_back(id);
       }
     } else {
       if (c.direction != Direction::In) {

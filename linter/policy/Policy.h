@@ -48,6 +48,9 @@ struct Policy {
   std::string message;  // template
   std::string sourcePath;  // "policies/EG005-ip-filter-default-allow.yaml" or user path
   bool builtin = false;
+  // False when loaded without its documentation (description, rationale, remediation,
+  // references, peers, examples are then empty): scans that print no rule help.
+  bool documented = true;
   std::shared_ptr<const CheckNode> check;  // opaque, built by the loader
   std::shared_ptr<const void> compiled;    // loader-private extra state
 };
@@ -57,7 +60,8 @@ class PolicyCatalog {
   PolicyCatalog();
   ~PolicyCatalog();
   // Loads the built-in pack (embeddedPolicies()). Returns false and appends errors on failure.
-  bool loadBuiltins(std::vector<Error>& errors);
+  // Without `documentation` the policies' documentation is not parsed (see loadPolicy).
+  bool loadBuiltins(std::vector<Error>& errors, bool documentation = true);
   // Loads every *.yaml / *.yml in a directory (not recursive).
   bool loadDirectory(const std::filesystem::path& dir, std::vector<Error>& errors);
   // Loads one policy from text; `path` is used in error messages.

@@ -14,14 +14,19 @@ namespace eg::policy {
 PolicyCatalog::PolicyCatalog() = default;
 PolicyCatalog::~PolicyCatalog() = default;
 
-bool PolicyCatalog::loadBuiltins(std::vector<Error>& errors) {
+bool PolicyCatalog::loadBuiltins(std::vector<Error>& errors, bool documentation) {
   // Every scan compiles the whole built-in pack, so it is compiled on two threads (policies
   // are independent; loadPolicy shares no mutable state) and registered in pack order.
   std::span<const EmbeddedFile> files = embeddedPolicies();
   std::vector<std::shared_ptr<Policy>> compiled(files.size());
   std::vector<std::vector<Error>> compileErrors(files.size());
   auto compile = [&](size_t i) {
-    compiled[i] = loadPolicy(files[i].text, "policies/" + std::string(files[i].path), true, compileErrors[i]);
+    std::string path = "policies/" + std::string(files[i].path);
+    compiled[i] = loadPolicy(files[i].text, path, true, compileErrors[i], documentation);
+    if (!compiled[i] && !documentation) {  // report the error as the whole file shows it
+      compileErrors[i].clear();
+      compiled[i] = loadPolicy(files[i].text, path, true, compileErrors[i], true);
+    }
   };
   size_t half = files.size() / 2;
   std::thread helper;

@@ -495,6 +495,8 @@ std::string basename(const std::string& path) {
 }
 
 // Reads the metadata fields into `p` and returns the parameters' defaults.
+void readDocumentation(Compiler& c, const Compiler::Fields& top, Policy& p);
+
 void readMetadata(Compiler& c, const Compiler::Fields& top, Policy& p, bool builtin, PolicyOrigin& origin) {
   const YAML::Node& idNode = c.require(top, "id", "a policy");
   origin = PolicyOrigin{static_cast<uint32_t>(idNode.Mark().line + 1), static_cast<uint32_t>(idNode.Mark().column + 1)};
@@ -516,6 +518,24 @@ void readMetadata(Compiler& c, const Compiler::Fields& top, Policy& p, bool buil
   p.title = c.nonEmpty(title, 1, "title");
   if (p.title.find('\n') != std::string::npos) c.fail(title, "title must be one line");
   if (const YAML::Node* d = top.find("defender")) p.defender = c.nonEmpty(*d, 1, "defender");
+  if (p.documented) readDocumentation(c, top, p);
+
+  static constexpr std::string_view appliesKeys[] = {"kinds", "formats"};
+  const YAML::Node& applies = c.require(top, "applies_to", "a policy");
+  Compiler::Fields af = c.fields(applies, 1, "applies_to", appliesKeys);
+  const YAML::Node& kinds = c.require(af, "kinds", "applies_to");
+  p.kinds = c.strings(kinds, 2, "applies_to.kinds", true);
+  if (p.kinds.empty()) c.fail(kinds, "applies_to.kinds must not be empty");
+  if (const YAML::Node* formats = af.find("formats")) {
+    p.formats = c.strings(*formats, 2, "applies_to.formats", false);
+    size_t i = 0;
+    for (const YAML::Node& f : *formats) {
+      if (!oneOf(p.formats[i++], kFormats)) c.fail(f, "unknown format; expected one of: " + joined(kFormats));
+    }
+  }
+}
+
+void readDocumentation(Compiler& c, const Compiler::Fields& top, Policy& p) {
   p.description = c.nonEmpty(c.require(top, "description", "a policy"), 1, "description");
   p.rationale = c.nonEmpty(c.require(top, "rationale", "a policy"), 1, "rationale");
 
@@ -547,20 +567,6 @@ void readMetadata(Compiler& c, const Compiler::Fields& top, Policy& p, bool buil
       Policy::Example& ex = p.examples[format];
       ex.bad = c.nonEmpty(c.require(bg, "bad", "examples." + format), 3, "examples." + format + ".bad");
       ex.good = c.nonEmpty(c.require(bg, "good", "examples." + format), 3, "examples." + format + ".good");
-    }
-  }
-
-  static constexpr std::string_view appliesKeys[] = {"kinds", "formats"};
-  const YAML::Node& applies = c.require(top, "applies_to", "a policy");
-  Compiler::Fields af = c.fields(applies, 1, "applies_to", appliesKeys);
-  const YAML::Node& kinds = c.require(af, "kinds", "applies_to");
-  p.kinds = c.strings(kinds, 2, "applies_to.kinds", true);
-  if (p.kinds.empty()) c.fail(kinds, "applies_to.kinds must not be empty");
-  if (const YAML::Node* formats = af.find("formats")) {
-    p.formats = c.strings(*formats, 2, "applies_to.formats", false);
-    size_t i = 0;
-    for (const YAML::Node& f : *formats) {
-      if (!oneOf(p.formats[i++], kFormats)) c.fail(f, "unknown format; expected one of: " + joined(kFormats));
     }
   }
 }
@@ -597,13 +603,45 @@ Error loadError(const std::string& path, const YAML::Mark& mark, std::string mes
 
 }  // namespace
 
+std::string withoutDocumentation(std::string_view text) {
+  static constexpr std::string_view docKeys[] = {"description", "rationale", "remediation",
+                                                 "references", "peers", "examples"};
+  std::string out;
+  out.reserve(text.size());
+  bool dropping = false;
+  for (size_t at = 0; at < text.size();) {
+    size_t eol = text.find('\n', at);
+    size_t next = eol == std::string_view::npos ? text.size() : eol + 1;
+    std::string_view line = text.substr(at, next - at);
+    char first = line.empty() ? '\n' : line.front();
+    // A top-level key starts at column 0; its block goes on over indented, empty and comment
+    // lines and over a sequence written at column 0 ("- item"), but not over "---" / "...".
+    bool topLevel = first != ' ' && first != '\t' && first != '\n' && first != '\r' && first != '#' &&
+                    !(first == '-' && !line.starts_with("---"));
+    if (topLevel) {
+      dropping = false;
+      for (std::string_view k : docKeys) {
+        if (line.starts_with(k) && line.size() > k.size() && line[k.size()] == ':') dropping = true;
+      }
+    }
+    if (dropping) {
+      if (eol != std::string_view::npos) out += '\n';
+    } else {
+      out.append(line);
+    }
+    at = next;
+  }
+  return out;
+}
+
 std::shared_ptr<Policy> loadPolicy(std::string_view text, const std::string& path, bool builtin,
-                                   std::vector<Error>& errors) {
+                                   std::vector<Error>& errors, bool documentation) {
   auto p = std::make_shared<Policy>();
   p->sourcePath = path;
   p->builtin = builtin;
+  p->documented = documentation;
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    std::vector<YAML::Node> docs = YAML::LoadAll(documentation ? std::string(text) : withoutDocumentation(text));
     if (docs.size() != 1) {
       YAML::Mark at = docs.size() > 1 ? docs[1].Mark() : YAML::Mark();
       errors.push_back(loadError(path, at, docs.empty() ? "empty policy file" : "a policy file holds one YAML document"));

@@ -1,4 +1,9 @@
 // JSON reporter: the contract of DESIGN §4 (version 1). Field order is fixed for stable diffs.
+//
+// Written as text straight to the stream, in the layout of nlohmann's dump(2) (which the
+// goldens were made with): building a whole ordered_json document first, then dumping it, was
+// a tenth of a large scan and held every finding twice in memory. Strings that are not valid
+// UTF-8 are still written by nlohmann (replacing invalid sequences), so the bytes stay the same.
 #include <nlohmann/json.hpp>
 
 #include "linter/report/Reporter.h"
@@ -6,55 +11,227 @@
 namespace eg {
 namespace {
 
+// True when every byte sequence of `s` is well-formed UTF-8 (what nlohmann accepts as is).
+bool validUtf8(std::string_view s) {
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
+    else return false;
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+class Writer {
+ public:
+  explicit Writer(std::ostream& out) : out_(out) { buf_.reserve(1 << 16); }
+  ~Writer() { flush(); }
+
+  void string(std::string_view s) {
+    if (!validUtf8(s)) {
+      buf_ += nlohmann::ordered_json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+    buf_ += '"';
+    for (char ch : s) {
+      auto c = static_cast<unsigned char>(ch);
+      switch (c) {
+        case '"': buf_ += "\\\""; break;
+        case '\\': buf_ += "\\\\"; break;
+        case '\b': buf_ += "\\b"; break;
+        case '\f': buf_ += "\\f"; break;
+        case '\n': buf_ += "\\n"; break;
+        case '\r': buf_ += "\\r"; break;
+        case '\t': buf_ += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            static const char* hex = "0123456789abcdef";
+            buf_ += "\\u00";
+            buf_ += hex[c >> 4];
+            buf_ += hex[c & 0xF];
+          } else {
+            buf_ += ch;
+          }
+      }
+    }
+    buf_ += '"';
+  }
+  void number(uint64_t n) { buf_ += std::to_string(n); }
+  void boolean(bool b) { buf_ += b ? "true" : "false"; }
+
+  // Containers: open, then key()/element() before each member, then close.
+  void open(char bracket) {
+    buf_ += bracket;
+    first_.push_back(true);
+  }
+  void close(char bracket) {
+    bool empty = first_.back();
+    first_.pop_back();
+    if (!empty) newline();
+    buf_ += bracket;
+    if (buf_.size() > (1 << 16)) flush();
+  }
+  void key(std::string_view k) {
+    element();
+    string(k);
+    buf_ += ": ";
+  }
+  void element() {
+    if (!first_.back()) buf_ += ',';
+    first_.back() = false;
+    newline();
+  }
+  void raw(std::string_view s) { buf_ += s; }
+  void flush() {
+    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    buf_.clear();
+  }
+
+ private:
+  void newline() {
+    buf_ += '\n';
+    buf_.append(2 * first_.size(), ' ');
+  }
+  std::ostream& out_;
+  std::string buf_;
+  std::vector<bool> first_;  // per open container: no member written yet
+};
+
 class JsonReporter : public Reporter {
  public:
   void write(const Report& report, std::ostream& out) override {
-    using nlohmann::ordered_json;
-    ordered_json doc;
-    doc["version"] = 1;
-    doc["tool"] = {{"name", "edgeguard"}, {"version", report.toolVersion}};
-    ordered_json findings = ordered_json::array();
+    Writer w(out);
+    w.open('{');
+    w.key("version");
+    w.number(1);
+    w.key("tool");
+    w.open('{');
+    w.key("name");
+    w.string("edgeguard");
+    w.key("version");
+    w.string(report.toolVersion);
+    w.close('}');
+    w.key("findings");
+    w.open('[');
     for (const Finding& f : report.findings) {
       ResolvedRange r = resolve(report.sources, f.location);
-      ordered_json j;
-      j["rule"] = f.rule;
-      j["name"] = f.name;
-      j["severity"] = f.unknown ? "unknown" : std::string(toString(f.severity));
-      j["message"] = f.message;
-      j["file"] = r.path;
-      j["line"] = r.line;
-      j["column"] = r.column;
-      j["end_line"] = r.endLine;
-      j["end_column"] = r.endColumn;
-      j["resource"] = f.resource;
-      j["kind"] = f.kind;
-      j["fingerprint"] = f.fingerprint;
-      j["suppressed"] = f.suppressed;
-      if (f.suppressed) j["suppression_reason"] = f.suppressionReason;
-      if (f.unknown) j["unknown"] = true;
+      w.element();
+      w.open('{');
+      w.key("rule");
+      w.string(f.rule);
+      w.key("name");
+      w.string(f.name);
+      w.key("severity");
+      w.string(f.unknown ? std::string_view("unknown") : toString(f.severity));
+      w.key("message");
+      w.string(f.message);
+      w.key("file");
+      w.string(r.path);
+      w.key("line");
+      w.number(r.line);
+      w.key("column");
+      w.number(r.column);
+      w.key("end_line");
+      w.number(r.endLine);
+      w.key("end_column");
+      w.number(r.endColumn);
+      w.key("resource");
+      w.string(f.resource);
+      w.key("kind");
+      w.string(f.kind);
+      w.key("fingerprint");
+      w.string(f.fingerprint);
+      w.key("suppressed");
+      w.boolean(f.suppressed);
+      if (f.suppressed) {
+        w.key("suppression_reason");
+        w.string(f.suppressionReason);
+      }
+      if (f.unknown) {
+        w.key("unknown");
+        w.boolean(true);
+      }
       if (!f.related.empty()) {
-        ordered_json rel = ordered_json::array();
+        w.key("related");
+        w.open('[');
         for (const RelatedLocation& rl : f.related) {
           ResolvedRange rr = resolve(report.sources, rl.location);
-          rel.push_back({{"file", rr.path}, {"line", rr.line}, {"column", rr.column}, {"message", rl.message}});
+          w.element();
+          w.open('{');
+          w.key("file");
+          w.string(rr.path);
+          w.key("line");
+          w.number(rr.line);
+          w.key("column");
+          w.number(rr.column);
+          w.key("message");
+          w.string(rl.message);
+          w.close('}');
         }
-        j["related"] = std::move(rel);
+        w.close(']');
       }
-      findings.push_back(std::move(j));
+      w.close('}');
     }
-    doc["findings"] = std::move(findings);
-    ordered_json errors = ordered_json::array();
+    w.close(']');
+    w.key("errors");
+    w.open('[');
     for (const Error& e : report.errors) {
       ResolvedRange r = resolve(report.sources, e);
-      errors.push_back({{"file", r.path}, {"line", r.line}, {"column", r.column}, {"code", e.code},
-                        {"message", e.message}});
+      w.element();
+      w.open('{');
+      w.key("file");
+      w.string(r.path);
+      w.key("line");
+      w.number(r.line);
+      w.key("column");
+      w.number(r.column);
+      w.key("code");
+      w.string(e.code);
+      w.key("message");
+      w.string(e.message);
+      w.close('}');
     }
-    doc["errors"] = std::move(errors);
+    w.close(']');
     ReportCounts c = countFindings(report.findings);
-    doc["summary"] = {{"files", report.files}, {"resources", report.resources}, {"high", c.high},
-                      {"medium", c.medium}, {"low", c.low}, {"suppressed", c.suppressed}};
-    if (c.unknown) doc["summary"]["unknown"] = c.unknown;
-    out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    w.key("summary");
+    w.open('{');
+    w.key("files");
+    w.number(report.files);
+    w.key("resources");
+    w.number(report.resources);
+    w.key("high");
+    w.number(c.high);
+    w.key("medium");
+    w.number(c.medium);
+    w.key("low");
+    w.number(c.low);
+    w.key("suppressed");
+    w.number(c.suppressed);
+    if (c.unknown) {
+      w.key("unknown");
+      w.number(c.unknown);
+    }
+    w.close('}');
+    w.close('}');
+    w.raw("\n");
   }
 };
 

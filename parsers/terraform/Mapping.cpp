@@ -278,43 +278,77 @@ void appendPath(Value& obj, std::string_view dotted, Value item, const Provenanc
   setPath(obj, dotted, std::move(arr));
 }
 
-MappingTables MappingTables::fromTexts(const std::vector<std::pair<std::string, std::string>>& files) {
-  MappingTables t;
-  for (const auto& [path, text] : files) {
-    // A file holds one or more tables as YAML documents.
-    std::vector<YAML::Node> docs;
+MappingTables::MappingTables(MappingTables&& other) noexcept
+    : byType_(std::move(other.byType_)), errors_(std::move(other.errors_)), pending_(std::move(other.pending_)) {}
+
+void MappingTables::addTexts(const std::string& path, const std::string& text) const {
+  // A file holds one or more tables as YAML documents.
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const std::exception& e) {
+    errors_.push_back(path + ": " + e.what());
+    return;
+  }
+  for (const YAML::Node& doc : docs) {
+    if (!doc || doc.IsNull()) continue;
     try {
-      docs = YAML::LoadAll(text);
+      TypeMapping m = parseTable(path, doc);
+      std::string type = m.type;
+      byType_[type] = std::move(m);
     } catch (const std::exception& e) {
-      t.errors_.push_back(path + ": " + e.what());
-      continue;
-    }
-    for (const YAML::Node& doc : docs) {
-      if (!doc || doc.IsNull()) continue;
-      try {
-        TypeMapping m = parseTable(path, doc);
-        std::string type = m.type;
-        t.byType_[type] = std::move(m);
-      } catch (const std::exception& e) {
-        t.errors_.push_back(path + ": " + e.what());
-      }
+      errors_.push_back(path + ": " + e.what());
     }
   }
+}
+
+MappingTables MappingTables::fromTexts(const std::vector<std::pair<std::string, std::string>>& files) {
+  MappingTables t;
+  for (const auto& [path, text] : files) t.addTexts(path, text);
   return t;
 }
 
 const MappingTables& MappingTables::builtin() {
   static const MappingTables tables = [] {
-    std::vector<std::pair<std::string, std::string>> files;
-    for (const EmbeddedFile& f : embeddedTerraformMappings()) files.emplace_back(std::string(f.path), std::string(f.text));
-    return fromTexts(files);
+    MappingTables t;
+    for (const EmbeddedFile& f : embeddedTerraformMappings()) {
+      std::string_view stem = f.path.substr(0, f.path.rfind('.'));
+      t.pending_.emplace(std::string(stem), std::pair{std::string(f.path), f.text});
+    }
+    return t;
   }();
   return tables;
 }
 
+void MappingTables::parsePending(std::string_view type) const {
+  auto it = pending_.find(type);
+  if (it == pending_.end()) return;
+  auto [path, text] = std::move(it->second);
+  pending_.erase(it);
+  size_t before = byType_.size();
+  addTexts(path, std::string(text));
+  if (byType_.size() != before + 1 || !byType_.count(type)) {
+    errors_.push_back(path + ": an embedded mapping file must hold exactly the table of the type it is named after");
+  }
+}
+
 const TypeMapping* MappingTables::find(std::string_view type) const {
+  std::lock_guard lock(mutex_);
+  parsePending(type);
   auto it = byType_.find(type);
   return it == byType_.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>& MappingTables::errors() const {
+  std::lock_guard lock(mutex_);
+  while (!pending_.empty()) parsePending(std::string(pending_.begin()->first));
+  return errors_;
+}
+
+size_t MappingTables::size() const {
+  errors();
+  std::lock_guard lock(mutex_);
+  return byType_.size();
 }
 
 Value applyMapping(const TypeMapping& m, const Value& raw, const Provenance& header,

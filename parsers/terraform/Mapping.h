@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -60,17 +61,29 @@ struct TypeMapping {
 class MappingTables {
  public:
   // The embedded tables. Errors in a table are programming errors caught by the tests;
-  // a broken table is skipped (and listed in errors()).
+  // a broken table is skipped (and listed in errors()). Each embedded file holds the table of
+  // the type it is named after and is parsed when that type is first looked up: a scan of a
+  // few files needs a few of the tables (parsing all of them was a third of its start-up).
   static const MappingTables& builtin();
   // For tests: tables from YAML texts.
   static MappingTables fromTexts(const std::vector<std::pair<std::string, std::string>>& files);
   const TypeMapping* find(std::string_view type) const;
-  const std::vector<std::string>& errors() const { return errors_; }
-  size_t size() const { return byType_.size(); }
+  // Both parse every table not parsed yet.
+  const std::vector<std::string>& errors() const;
+  size_t size() const;
+
+  MappingTables() = default;
+  MappingTables(MappingTables&& other) noexcept;
 
  private:
-  std::map<std::string, TypeMapping, std::less<>> byType_;
-  std::vector<std::string> errors_;
+  void addTexts(const std::string& path, const std::string& text) const;
+  void parsePending(std::string_view type) const;  // with mutex_ held
+
+  mutable std::map<std::string, TypeMapping, std::less<>> byType_;
+  mutable std::vector<std::string> errors_;
+  // Not parsed yet: type (the file's name without .yaml) -> (path, text).
+  mutable std::map<std::string, std::pair<std::string, std::string_view>, std::less<>> pending_;
+  mutable std::mutex mutex_;
 };
 
 // Maps a raw evaluated azurerm body to ARM attributes following `m`. `header` provenance is

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "PolicyTestUtil.h"
+#include "linter/policy/PolicyLoader.h"
 
 using namespace eg::policy::test;
 
@@ -60,4 +61,62 @@ TEST_CASE("README and schema.json document every operator") {
     CHECK(readme.find(code) != std::string::npos);
     CHECK(schema.find(key) != std::string::npos);
   }
+}
+
+TEST_CASE("the built-in pack without documentation compiles to the same rules as with it") {
+  eg::policy::PolicyCatalog full, slim;
+  std::vector<eg::Error> errors;
+  REQUIRE(full.loadBuiltins(errors, true));
+  REQUIRE(slim.loadBuiltins(errors, false));
+  CHECK(errors.empty());
+  REQUIRE(full.policies().size() == slim.policies().size());
+  for (size_t i = 0; i < full.policies().size(); ++i) {
+    const eg::policy::Policy& a = *full.policies()[i];
+    const eg::policy::Policy& b = *slim.policies()[i];
+    INFO(a.sourcePath);
+    CHECK(a.documented);
+    CHECK_FALSE(b.documented);
+    CHECK(b.id == a.id);
+    CHECK(b.name == a.name);
+    CHECK((b.severity == a.severity));
+    CHECK(b.title == a.title);
+    CHECK(b.defender == a.defender);
+    CHECK(b.kinds == a.kinds);
+    CHECK(b.formats == a.formats);
+    CHECK(b.message == a.message);
+    CHECK(b.parameters == a.parameters);
+    CHECK((eg::policy::originOf(b).line == eg::policy::originOf(a).line));
+    CHECK(!a.description.empty());
+    CHECK(b.description.empty());
+    CHECK(b.remediation.empty());
+    CHECK(b.examples.empty());
+  }
+}
+
+TEST_CASE("withoutDocumentation blanks the documentation blocks and keeps every line in place") {
+  const std::string text =
+      "id: EG999\n"
+      "description: |\n"
+      "  two\n"
+      "\n"
+      "  lines\n"
+      "# a comment\n"
+      "references:\n"
+      "- https://example.com\n"
+      "title: kept\n"
+      "peers: {checkov: [CKV_1],\n"
+      "  kics: [x]}\n"
+      "---\n"
+      "examples:\n"
+      "  terraform: {bad: a, good: b}\n"
+      "message: \"m\"";
+  const std::string expected =
+      "id: EG999\n"
+      "\n\n\n\n\n\n\n"
+      "title: kept\n"
+      "\n\n"
+      "---\n"
+      "\n\n"
+      "message: \"m\"";
+  CHECK(eg::policy::withoutDocumentation(text) == expected);
 }

@@ -315,3 +315,22 @@ TEST_CASE("markdown of a clean scan is one line") {
   fx.errors.clear();
   CHECK(fx.render("markdown") == "## edgeguard\n\nNo findings in 2 files, 1 resource.\n");
 }
+
+TEST_CASE("json is written in the layout of a two-space dump, escapes controls and replaces invalid UTF-8") {
+  ReportFixture fx;
+  fx.findings.front().message = std::string("ctl \x01\x1f tab\t quote\" back\\ del\x7f \xc3\xa9 bad \xff\xc3 end");
+  std::string out = fx.render("json");
+  REQUIRE(!out.empty());
+  CHECK(out.back() == '\n');
+  // The streaming writer must give byte for byte what a document dump gives (the goldens were
+  // made that way): parse it back and dump it again.
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(out);
+  CHECK(doc.dump(2) + "\n" == out);
+  std::string message = doc["findings"][0]["message"];
+  CHECK(message == "ctl \x01\x1f tab\t quote\" back\\ del\x7f \xc3\xa9 bad \xef\xbf\xbd\xef\xbf\xbd end");
+  CHECK(out.find("ctl \\u0001\\u001f tab\\t quote\\\" back\\\\") != std::string::npos);
+  CHECK(doc["findings"].size() == fx.findings.size());
+  CHECK(doc["errors"].size() == fx.errors.size());
+  CHECK(doc["summary"]["files"] == 2);
+  CHECK(doc["findings"][0]["related"][0]["message"] == "declared here");
+}

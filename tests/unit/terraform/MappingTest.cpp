@@ -2,6 +2,7 @@
 // exact source text behind mapped values.
 #include "TfTestUtil.h"
 
+#include "linter/core/Embedded.h"
 #include "parsers/terraform/Mapping.h"
 
 using eg::Value;
@@ -406,4 +407,16 @@ TEST_CASE("policy fixtures load cleanly and map as their policies expect") {
     const Value* v = r->attributes.at(e.path);
     CHECK((v ? v->toJson() : std::string("<absent>")) == e.value);
   }
+}
+
+TEST_CASE("every embedded mapping file holds the table of the type it is named after") {
+  // The built-in tables are parsed on first lookup by file name: a file whose table has another
+  // type would never be found. errors() parses them all and reports such a file.
+  const auto& t = eg::terraform::MappingTables::builtin();
+  CHECK(t.find("azurerm_iothub"));
+  CHECK_FALSE(t.find("azurerm_resource_group"));
+  std::string firstError = t.errors().empty() ? std::string() : t.errors()[0];
+  INFO(firstError);
+  CHECK(t.errors().empty());
+  CHECK(t.size() == eg::embeddedTerraformMappings().size());
 }
