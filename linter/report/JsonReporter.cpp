@@ -76,6 +76,19 @@ class Writer {
   }
   void number(uint64_t n) { buf_ += std::to_string(n); }
   void boolean(bool b) { buf_ += b ? "true" : "false"; }
+  // A member: key and value.
+  void text(std::string_view k, std::string_view v) {
+    key(k);
+    string(v);
+  }
+  void count(std::string_view k, uint64_t n) {
+    key(k);
+    number(n);
+  }
+  void flag(std::string_view k, bool b) {
+    key(k);
+    boolean(b);
+  }
 
   // Containers: open, then key()/element() before each member, then close.
   void open(char bracket) {
@@ -120,14 +133,11 @@ class JsonReporter : public Reporter {
   void write(const Report& report, std::ostream& out) override {
     Writer w(out);
     w.open('{');
-    w.key("version");
-    w.number(1);
+    w.count("version", 1);
     w.key("tool");
     w.open('{');
-    w.key("name");
-    w.string("edgeguard");
-    w.key("version");
-    w.string(report.toolVersion);
+    w.text("name", "edgeguard");
+    w.text("version", report.toolVersion);
     w.close('}');
     w.key("findings");
     w.open('[');
@@ -135,39 +145,24 @@ class JsonReporter : public Reporter {
       ResolvedRange r = resolve(report.sources, f.location);
       w.element();
       w.open('{');
-      w.key("rule");
-      w.string(f.rule);
-      w.key("name");
-      w.string(f.name);
-      w.key("severity");
-      w.string(f.unknown ? std::string_view("unknown") : toString(f.severity));
-      w.key("message");
-      w.string(f.message);
-      w.key("file");
-      w.string(r.path);
-      w.key("line");
-      w.number(r.line);
-      w.key("column");
-      w.number(r.column);
-      w.key("end_line");
-      w.number(r.endLine);
-      w.key("end_column");
-      w.number(r.endColumn);
-      w.key("resource");
-      w.string(f.resource);
-      w.key("kind");
-      w.string(f.kind);
-      w.key("fingerprint");
-      w.string(f.fingerprint);
-      w.key("suppressed");
-      w.boolean(f.suppressed);
+      w.text("rule", f.rule);
+      w.text("name", f.name);
+      w.text("severity", f.unknown ? std::string_view("unknown") : toString(f.severity));
+      w.text("message", f.message);
+      w.text("file", r.path);
+      w.count("line", r.line);
+      w.count("column", r.column);
+      w.count("end_line", r.endLine);
+      w.count("end_column", r.endColumn);
+      w.text("resource", f.resource);
+      w.text("kind", f.kind);
+      w.text("fingerprint", f.fingerprint);
+      w.flag("suppressed", f.suppressed);
       if (f.suppressed) {
-        w.key("suppression_reason");
-        w.string(f.suppressionReason);
+        w.text("suppression_reason", f.suppressionReason);
       }
       if (f.unknown) {
-        w.key("unknown");
-        w.boolean(true);
+        w.flag("unknown", true);
       }
       if (!f.related.empty()) {
         w.key("related");
@@ -176,14 +171,10 @@ class JsonReporter : public Reporter {
           ResolvedRange rr = resolve(report.sources, rl.location);
           w.element();
           w.open('{');
-          w.key("file");
-          w.string(rr.path);
-          w.key("line");
-          w.number(rr.line);
-          w.key("column");
-          w.number(rr.column);
-          w.key("message");
-          w.string(rl.message);
+          w.text("file", rr.path);
+          w.count("line", rr.line);
+          w.count("column", rr.column);
+          w.text("message", rl.message);
           w.close('}');
         }
         w.close(']');
@@ -197,37 +188,25 @@ class JsonReporter : public Reporter {
       ResolvedRange r = resolve(report.sources, e);
       w.element();
       w.open('{');
-      w.key("file");
-      w.string(r.path);
-      w.key("line");
-      w.number(r.line);
-      w.key("column");
-      w.number(r.column);
-      w.key("code");
-      w.string(e.code);
-      w.key("message");
-      w.string(e.message);
+      w.text("file", r.path);
+      w.count("line", r.line);
+      w.count("column", r.column);
+      w.text("code", e.code);
+      w.text("message", e.message);
       w.close('}');
     }
     w.close(']');
     ReportCounts c = countFindings(report.findings);
     w.key("summary");
     w.open('{');
-    w.key("files");
-    w.number(report.files);
-    w.key("resources");
-    w.number(report.resources);
-    w.key("high");
-    w.number(c.high);
-    w.key("medium");
-    w.number(c.medium);
-    w.key("low");
-    w.number(c.low);
-    w.key("suppressed");
-    w.number(c.suppressed);
+    w.count("files", report.files);
+    w.count("resources", report.resources);
+    w.count("high", c.high);
+    w.count("medium", c.medium);
+    w.count("low", c.low);
+    w.count("suppressed", c.suppressed);
     if (c.unknown) {
-      w.key("unknown");
-      w.number(c.unknown);
+      w.count("unknown", c.unknown);
     }
     w.close('}');
     w.close('}');
