@@ -27,6 +27,7 @@
 #include "linter/engine/Session.h"
 #include "linter/engine/UnitCache.h"
 #include "linter/policy/PolicyDocs.h"
+#include "linter/report/Escaping.h"
 #include "linter/report/Reporter.h"
 #include "parsers/terraform/SyntaxTrees.h"
 
@@ -172,7 +173,11 @@ json rangeJson(const SourceFile& file, ByteRange r, PositionEncoding enc) {
 
 std::string keyOf(const std::string& displayPath) { return canonicalKey(displayPath); }
 
-std::string jsonString(std::string_view text) { return json(text).dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string jsonString(std::string_view text) {
+  std::string out;
+  report::appendJsonString(out, text);
+  return out;
+}
 
 // A diagnostic's JSON, members in the order nlohmann::json writes them (sorted).
 Diagnostic makeDiagnostic(Position b, Position e, int severity, const std::string& code, const std::string* href,

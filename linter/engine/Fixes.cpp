@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include <nlohmann/json.hpp>
-
 #include "parsers/edge/EdgeCommon.h"
+#include "linter/report/Escaping.h"
 #include "parsers/json/JsonReader.h"
 
 namespace eg {
@@ -151,7 +150,8 @@ std::optional<Value> reparseBody(const SourceFile& file, ByteRange body) {
 // The content of a JSON string literal for `s` (quotes, backslashes and control characters
 // escaped; UTF-8 kept as it is).
 std::string escapeJsonString(std::string_view s) {
-  std::string quoted = nlohmann::json(std::string(s)).dump();
+  std::string quoted;
+  report::appendJsonString(quoted, s);
   return quoted.substr(1, quoted.size() - 2);
 }
 

@@ -8,19 +8,10 @@ namespace {
 
 size_t textHash(std::string_view text) { return std::hash<std::string_view>{}(text); }
 
-void remapValue(Value& v, const std::function<FileId(FileId)>& map) {
-  v.prov.file = map(v.prov.file);
-  if (v.isArray()) {
-    for (Value& e : v.asArray()) remapValue(e, map);
-  } else if (v.isObject()) {
-    for (Member& m : v.asObject()) remapValue(m.value, map);
-  }
-}
-
 void remap(std::vector<Resource>& resources, std::vector<Error>& errors, const std::function<FileId(FileId)>& map) {
   for (Resource& r : resources) {
     r.file = map(r.file);
-    remapValue(r.attributes, map);
+    forEachValue(r.attributes, [&](Value& v) { v.prov.file = map(v.prov.file); });
   }
   for (Error& e : errors) e.file = map(e.file);
 }

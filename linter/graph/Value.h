@@ -126,6 +126,17 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b);
 // range): for values parsed from text whose positions cannot be mapped back into the file.
 void setProvenanceDeep(Value& v, const Provenance& p);
 
+// Calls f on v and on every value inside it (array elements and member values), parents first.
+template <typename F>
+void forEachValue(Value& v, F&& f) {
+  f(v);
+  if (v.isArray()) {
+    for (Value& e : v.asArray()) forEachValue(e, f);
+  } else if (v.isObject()) {
+    for (Member& m : v.asObject()) forEachValue(m.value, f);
+  }
+}
+
 std::string toLowerAscii(std::string_view s);
 std::string toUpperAscii(std::string_view s);
 // Structural equality (strings compared case-sensitively; provenance ignored).

@@ -2,6 +2,10 @@
 
 #include <cstdint>
 
+#include <nlohmann/json.hpp>
+
+#include "linter/core/SourceFile.h"
+
 namespace eg::report {
 namespace {
 
@@ -45,6 +49,36 @@ void forEachChar(std::string_view text, Emit emit) {
 }
 
 }  // namespace
+
+void appendJsonString(std::string& out, std::string_view text) {
+  if (!isValidUtf8(text, nullptr)) {
+    out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 0xF];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
 
 std::string sanitizeUtf8(std::string_view text) {
   std::string out;

@@ -11,6 +11,11 @@ namespace eg::report {
 // Valid UTF-8: invalid or truncated sequences become U+FFFD.
 std::string sanitizeUtf8(std::string_view text);
 
+// `text` as a JSON string literal, quotes included, appended to `out`: the escapes nlohmann::json
+// writes (\" \\ \b \f \n \r \t, other controls as \u00XX), UTF-8 kept as it is; invalid UTF-8
+// goes through nlohmann's replacing handler, so the bytes equal its dump().
+void appendJsonString(std::string& out, std::string_view text);
+
 // "1 finding", "2 findings".
 std::string plural(size_t n, std::string_view word);
 

@@ -4,76 +4,18 @@
 // goldens were made with): building a whole ordered_json document first, then dumping it, was
 // a tenth of a large scan and held every finding twice in memory. Strings that are not valid
 // UTF-8 are still written by nlohmann (replacing invalid sequences), so the bytes stay the same.
-#include <nlohmann/json.hpp>
-
+#include "linter/report/Escaping.h"
 #include "linter/report/Reporter.h"
 
 namespace eg {
 namespace {
-
-// True when every byte sequence of `s` is well-formed UTF-8 (what nlohmann accepts as is).
-bool validUtf8(std::string_view s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-    else return false;
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
 
 class Writer {
  public:
   explicit Writer(std::ostream& out) : out_(out) { buf_.reserve(1 << 16); }
   ~Writer() { flush(); }
 
-  void string(std::string_view s) {
-    if (!validUtf8(s)) {
-      buf_ += nlohmann::ordered_json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
-    }
-    buf_ += '"';
-    for (char ch : s) {
-      auto c = static_cast<unsigned char>(ch);
-      switch (c) {
-        case '"': buf_ += "\\\""; break;
-        case '\\': buf_ += "\\\\"; break;
-        case '\b': buf_ += "\\b"; break;
-        case '\f': buf_ += "\\f"; break;
-        case '\n': buf_ += "\\n"; break;
-        case '\r': buf_ += "\\r"; break;
-        case '\t': buf_ += "\\t"; break;
-        default:
-          if (c < 0x20) {
-            static const char* hex = "0123456789abcdef";
-            buf_ += "\\u00";
-            buf_ += hex[c >> 4];
-            buf_ += hex[c & 0xF];
-          } else {
-            buf_ += ch;
-          }
-      }
-    }
-    buf_ += '"';
-  }
+  void string(std::string_view s) { report::appendJsonString(buf_, s); }
   void number(uint64_t n) { buf_ += std::to_string(n); }
   void boolean(bool b) { buf_ += b ? "true" : "false"; }
   // A member: key and value.

@@ -101,13 +101,10 @@ bool decodeJsonString(std::string_view raw, uint32_t rawBase, std::string& out, 
 }
 
 void remapProvenance(Value& v, const std::vector<uint32_t>& map) {
-  v.prov.value = remapRange(v.prov.value, map);
-  if (!v.prov.key.empty()) v.prov.key = remapRange(v.prov.key, map);
-  if (v.isArray()) {
-    for (Value& e : v.asArray()) remapProvenance(e, map);
-  } else if (v.isObject()) {
-    for (Member& m : v.asObject()) remapProvenance(m.value, map);
-  }
+  forEachValue(v, [&](Value& x) {
+    x.prov.value = remapRange(x.prov.value, map);
+    if (!x.prov.key.empty()) x.prov.key = remapRange(x.prov.key, map);
+  });
 }
 
 ImageRef parseImage(std::string_view image) {
