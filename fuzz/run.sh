@@ -99,6 +99,17 @@ gather() {
     policy)
       find policies fixtures -type f \( -name '*.yaml' -o -name '*.yml' \) -print0 |
         xargs -0 grep -l -Z '^id:' 2>/dev/null | add_seeds policy ;;
+    lsp)
+      # The client's side of each LSP transcript, as NUL-separated bodies (first byte 1: the
+      # whole server) and as one framed stream (first byte 0: the framing alone).
+      mkdir -p "$seeds/lsp"
+      for f in tests/lsp/*.transcript; do
+        n=$(basename "$f" .transcript)
+        grep '^-> ' "$f" | sed 's/^-> //; s#@DIR@#/nonexistent#g' > "$work/lsp.bodies"
+        { printf '\001'; tr '\n' '\000' < "$work/lsp.bodies"; } > "$seeds/lsp/$n.messages"
+        { printf '\000'; LC_ALL=C awk '{ printf "Content-Length: %d\r\n\r\n%s", length($0), $0 }' "$work/lsp.bodies"; } \
+          > "$seeds/lsp/$n.stream"
+      done ;;
     *) mkdir -p "$seeds/$1" ;;  # a new target without seeds starts from nothing
   esac
 }

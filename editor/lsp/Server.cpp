@@ -278,19 +278,23 @@ const PolicySetup& preparePolicies(const Snapshot& snap, PolicySetup& setup) {
   }
   std::string configText;
   bool configRead = false;
+  ReadResult configResult = ReadResult::Ok;
   if (configPath) {
     if (auto it = snap.overlays->find(canonicalKey(*configPath)); it != snap.overlays->end()) {
       configText = it->second;  // an open .edgeguard.yaml applies as it is typed
       configRead = true;
-    } else if (std::ifstream in(*configPath, std::ios::binary); in) {
-      configText.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-      configRead = !in.bad();
+    } else {
+      // A regular file of at most 1 MiB, as the CLI reads it: a repository's .edgeguard.yaml
+      // that is a FIFO or a link to /dev/zero must not hang or fill the server.
+      configResult = readSmallFile(*configPath, kMaxConfigBytes, configText);
+      configRead = configResult == ReadResult::Ok;
+      if (!configRead) configText.clear();
     }
   }
   std::string key;
   for (const std::string& d : snap.settings.policyDirs) key += d + '\n';
   key += '\0';
-  if (configPath) key += configPath->generic_string() + '\n' + (configRead ? "read\n" : "unreadable\n") + configText;
+  if (configPath) key += configPath->generic_string() + '\n' + describe(configResult, kMaxConfigBytes) + '\n' + configText;
   if (setup.holder && key == setup.key && directoryListing(setup.dirs) == setup.listing) return setup;
 
   std::shared_ptr<const Config> lastGood = setup.config;
@@ -299,7 +303,7 @@ const PolicySetup& preparePolicies(const Snapshot& snap, PolicySetup& setup) {
   ScanOptions options;
   for (const std::string& d : snap.settings.policyDirs) options.policyDirs.emplace_back(d);
   if (configPath && !configRead) {
-    setup.errors.push_back(Error{displayPath(*configPath), kNoFile, {}, 0, 0, "cannot read the configuration file", kConfigErrorCode});
+    setup.errors.push_back(Error{displayPath(*configPath), kNoFile, {}, 0, 0, "cannot read the configuration file: " + describe(configResult, kMaxConfigBytes), kConfigErrorCode});
   } else if (configPath) {
     auto config = std::make_shared<Config>();
     size_t before = setup.errors.size();
@@ -714,7 +718,7 @@ class Dispatcher {
       }
     } else if (params.contains("rootUri") && params["rootUri"].is_string()) {
       addRoot(params["rootUri"].get<std::string>());
-    } else if (params.contains("rootPath") && params["rootPath"].is_string()) {
+    } else if (params.contains("rootPath") && params["rootPath"].is_string() && options_.clientPaths) {
       roots_.push_back(canonicalKey(params["rootPath"].get<std::string>()));
     }
     if (params.contains("initializationOptions")) applySettings(params["initializationOptions"], false);
@@ -729,6 +733,7 @@ class Dispatcher {
   }
 
   void addRoot(const std::string& uri) {
+    if (!options_.clientPaths) return;
     if (std::optional<std::string> p = uriToPath(uri)) {
       std::string key = canonicalKey(*p);
       if (std::find(roots_.begin(), roots_.end(), key) == roots_.end()) roots_.push_back(key);
@@ -850,6 +855,11 @@ class Dispatcher {
   void applySettings(const json& raw, bool announce = true) {
     std::vector<std::string> problems;
     Settings next = parseSettings(raw, settings_, problems);
+    if (!options_.clientPaths) {
+      next.policyDirs.clear();
+      next.config.clear();
+      next.varFiles.clear();
+    }
     for (const std::string& p : problems) showMessage(2, p);
     if (next == settings_) return;
     settings_ = std::move(next);
@@ -1115,7 +1125,7 @@ int serve(MessageReader& in, MessageWriter& out, const ServerOptions& options) {
   int status = dispatcher->run();
   // An analysis still running (a large workspace) is not waited for: the client asked the
   // server to exit. Its thread keeps the dispatcher; runLanguageServer ends the process.
-  if (dispatcher->busy()) (void)dispatcher.release();
+  if (dispatcher->busy() && !options.waitForAnalysis) (void)dispatcher.release();
   return status;
 }
 

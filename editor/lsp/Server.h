@@ -19,6 +19,14 @@ namespace eg::lsp {
 struct ServerOptions {
   std::string version = "0.0.0";  // serverInfo.version
   unsigned jobs = 0;              // engine worker threads (0 = all cores)
+  // False: the workspace folders, rootPath and the path settings (policyDirs, config) the
+  // client sends are ignored, so only open documents are analysed, with the built-in policies
+  // and no var files are read (the fuzzer: generated messages must not point the server at the
+  // machine's files).
+  bool clientPaths = true;
+  // True: serve() returns only after an analysis in flight has finished, so nothing outlives it
+  // (the fuzzer, which runs serve() many times in one process).
+  bool waitForAnalysis = false;
 };
 
 // Serves one client over `in`/`out` until `exit` or end of input. Returns the process exit

@@ -190,6 +190,36 @@ const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError
   return files_.back().get();
 }
 
+ReadResult readSmallFile(const std::filesystem::path& path, size_t maxBytes, std::string& text) {
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) return ReadResult::Missing;
+  if (!std::filesystem::is_regular_file(st)) return ReadResult::NotRegular;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) return ReadResult::Unreadable;
+  if (size > maxBytes) return ReadResult::TooLarge;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ReadResult::Unreadable;
+  // Read at most maxBytes + 1 even if the file grew after file_size.
+  text.assign(static_cast<size_t>(size) + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return ReadResult::Unreadable;
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > maxBytes) return ReadResult::TooLarge;
+  return ReadResult::Ok;
+}
+
+std::string describe(ReadResult r, size_t maxBytes) {
+  switch (r) {
+    case ReadResult::Ok: return "read";
+    case ReadResult::Missing: return "no such file";
+    case ReadResult::NotRegular: return "not a regular file";
+    case ReadResult::TooLarge: return "larger than " + std::to_string(maxBytes) + " bytes";
+    case ReadResult::Unreadable: break;
+  }
+  return "cannot read the file";
+}
+
 const SourceFile* SourceStore::add(std::string shown, std::string text) {
   std::lock_guard<std::mutex> lock(mu_);
   FileId id = static_cast<FileId>(files_.size());

@@ -136,4 +136,12 @@ bool isValidUtf8(std::string_view text, size_t* badOffset);
 // Appends code point `cp` (at most U+10FFFF) encoded as UTF-8; used by every string unescaper.
 void appendUtf8(std::string& out, uint32_t cp);
 
+// Reads a small file the user or the scanned repository names (configuration, policy,
+// baseline): only a regular file (after symlinks) of at most `maxBytes` is read, so a FIFO or a
+// link to /dev/zero cannot hang a scan or exhaust memory. On failure returns the reason, one of
+// "no such file", "not a regular file", "larger than N bytes", "cannot read the file".
+enum class ReadResult { Ok, Missing, NotRegular, TooLarge, Unreadable };
+ReadResult readSmallFile(const std::filesystem::path& path, size_t maxBytes, std::string& text);
+std::string describe(ReadResult r, size_t maxBytes);
+
 }  // namespace eg

@@ -123,19 +123,17 @@ bool loadBaselineText(std::string_view text, const fs::path& file, Baseline& bas
 }
 
 bool loadBaseline(const fs::path& file, Baseline& baseline, std::vector<Error>& errors) {
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) {
-    errors.push_back(baselineError(file, 0, 0, fs::exists(file, ec) ? "not a regular file" : "no such baseline file"));
+  // Baselines list one line per accepted finding: 256 MiB is far above any real one.
+  constexpr size_t kMaxBaselineBytes = 256u << 20;
+  std::string text;
+  ReadResult r = readSmallFile(file, kMaxBaselineBytes, text);
+  if (r != ReadResult::Ok) {
+    errors.push_back(baselineError(file, 0, 0, r == ReadResult::Missing ? "no such baseline file"
+                                             : r == ReadResult::Unreadable ? "cannot read the baseline file"
+                                                                             : describe(r, kMaxBaselineBytes)));
     return false;
   }
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) {
-    errors.push_back(baselineError(file, 0, 0, "cannot read the baseline file"));
-    return false;
-  }
-  return loadBaselineText(text.str(), file, baseline, errors);
+  return loadBaselineText(text, file, baseline, errors);
 }
 
 BaselineOutcome applyBaseline(const Baseline& baseline, std::vector<Finding>& findings, const SourceStore& sources) {

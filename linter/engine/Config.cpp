@@ -240,23 +240,14 @@ bool loadConfigText(std::string_view text, const fs::path& path, Config& config,
 }
 
 bool loadConfig(const fs::path& path, Config& config, std::vector<Error>& errors) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
-    errors.push_back(configError(path, {}, fs::exists(path, ec) ? "not a regular file" : "no such file"));
+  std::string text;
+  ReadResult r = readSmallFile(path, kMaxConfigBytes, text);
+  if (r != ReadResult::Ok) {
+    errors.push_back(configError(path, {}, r == ReadResult::TooLarge ? "configuration file larger than 1 MiB"
+                                                                       : describe(r, kMaxConfigBytes)));
     return false;
   }
-  if (fs::file_size(path, ec) > (1u << 20)) {
-    errors.push_back(configError(path, {}, "configuration file larger than 1 MiB"));
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) {
-    errors.push_back(configError(path, {}, "cannot read the file"));
-    return false;
-  }
-  return loadConfigText(text.str(), path, config, errors);
+  return loadConfigText(text, path, config, errors);
 }
 
 bool applyConfig(const Config& config, policy::PolicyCatalog& catalog, std::vector<Error>& errors) {

@@ -71,7 +71,9 @@ struct Config {
 // parents, or nullopt.
 std::optional<std::filesystem::path> findConfig(const std::filesystem::path& start);
 
-// Reads and validates a configuration file. False with errors (EG905) when it is unusable.
+// Reads and validates a configuration file (a regular file of at most kMaxConfigBytes). False
+// with errors (EG905) when it is unusable.
+inline constexpr size_t kMaxConfigBytes = 1u << 20;
 bool loadConfig(const std::filesystem::path& path, Config& config, std::vector<Error>& errors);
 bool loadConfigText(std::string_view text, const std::filesystem::path& path, Config& config,
                     std::vector<Error>& errors);

@@ -555,20 +555,20 @@ FixRun applyFixes(const std::vector<Finding>& findings, const ResourceGraph& gra
     std::string after = applyEdits(file->text(), id, edits);
     if (after == file->text()) continue;
     // The store blanks a UTF-8 BOM to spaces; put it back in what is written.
-    std::ifstream in(file->path(), std::ios::binary);
-    std::stringstream current;
-    current << in.rdbuf();
-    std::string disk = current.str();
+    // Larger than what was read (plus a BOM), or no longer a regular file: it changed.
+    std::string disk;
+    bool readBack = readSmallFile(file->path(), file->text().size() + 3, disk) == ReadResult::Ok;
     bool bom = disk.size() >= 3 && disk.compare(0, 3, "\xEF\xBB\xBF") == 0;
     if (bom) disk.replace(0, 3, "   ");
-    if (!in || disk != file->text()) {
+    if (!readBack || disk != file->text()) {
       run.errors.push_back(file->path() + ": changed since it was read; not fixed");
       continue;
     }
+    const std::vector<std::string>& fixedHere = fixedIn[id];  // (clang 14 cannot capture a binding)
     auto succeeded = [&] {
       ++run.files;
-      run.fixes += fixedIn[id].size();
-      run.fixed.insert(run.fixed.end(), fixedIn[id].begin(), fixedIn[id].end());
+      run.fixes += fixedHere.size();
+      run.fixed.insert(run.fixed.end(), fixedHere.begin(), fixedHere.end());
     };
     if (dryRun) {
       run.diff += unifiedDiff(file->path(), file->text(), after);

@@ -63,19 +63,20 @@ bool PolicyCatalog::loadDirectory(const std::filesystem::path& dir, std::vector<
   std::sort(files.begin(), files.end());  // deterministic order regardless of the file system
   bool ok = true;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in) {
+    // A policy directory may come from the scanned repository's .edgeguard.yaml: a policy is
+    // read only when it is a regular file of at most 16 MiB (the default input size limit).
+    constexpr size_t kMaxPolicyBytes = 16u << 20;
+    std::string text;
+    if (ReadResult r = readSmallFile(file, kMaxPolicyBytes, text); r != ReadResult::Ok) {
       Error e;
       e.path = displayPath(file);
-      e.message = "cannot read policy file";
+      e.message = "cannot read policy file: " + describe(r, kMaxPolicyBytes);
       e.code = kPolicyErrorCode;
       errors.push_back(std::move(e));
       ok = false;
       continue;
     }
-    ok &= loadText(text.str(), displayPath(file), false, errors);
+    ok &= loadText(text, displayPath(file), false, errors);
   }
   return ok;
 }
