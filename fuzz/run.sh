@@ -114,7 +114,7 @@ gather() {
   esac
 }
 
-results=$build/fuzz-results.txt
+results=${FUZZ_RESULTS:-$build/fuzz-results.txt}  # FUZZ_RESULTS: for runs side by side
 : > "$results"
 status=0
 total_start=$SECONDS

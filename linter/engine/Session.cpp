@@ -166,8 +166,9 @@ bool Session::loadPolicies(std::vector<Error>& errors) {
     loadDirectory(dir, [&] { return Error{displayPath(dir), kNoFile, {}, 0, 0, "policy directory does not exist", "EG904"}; });
   }
   if (options_.config) {
-    for (const auto& [dir, at] : options_.config->policyDirs) {
-      loadDirectory(dir, [&] {
+    for (const auto& entry : options_.config->policyDirs) {
+      const auto& [dir, at] = entry;  // (clang 14 cannot capture a structured binding)
+      loadDirectory(dir, [&dir = dir, &at = at, this] {
         return Error{options_.config->path.generic_string(), kNoFile, {}, at.line, at.column,
                      "policy-dirs: " + dir.generic_string() + " is not a directory", kConfigErrorCode};
       });
