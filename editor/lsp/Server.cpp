@@ -48,6 +48,11 @@ constexpr int kRequestCancelled = -32800;
 
 constexpr const char* kScanToken = "edgeguard/workspaceScan";
 
+// The `exit` notification ends the server; a message with an id is not it.
+bool isExitNotification(const json& m) {
+  return m.is_object() && m.contains("method") && m["method"] == "exit" && !m.contains("id");
+}
+
 void logLine(const std::string& text) { std::cerr << "edgeguard lsp: " << text << '\n' << std::flush; }
 
 // Settings the client can change at run time (initializationOptions, didChangeConfiguration,
@@ -614,9 +619,7 @@ class Dispatcher {
   }
 
   // --- dispatch ------------------------------------------------------------------------------
-  bool exitRequested(const json& m) {
-    return m.is_object() && m.contains("method") && m["method"] == "exit" && !m.contains("id");
-  }
+  bool exitRequested(const json& m) { return isExitNotification(m); }
 
   void handle(const json& m) {
     if (!m.is_object()) return sendError(nullptr, kInvalidRequest, "Invalid Request: a message must be a JSON object");
@@ -1115,7 +1118,10 @@ int serve(MessageReader& in, MessageWriter& out, const ServerOptions& options) {
           e.message.contains("params") && e.message["params"].is_object() && e.message["params"].contains("id")) {
         queue.cancel(e.message["params"]["id"]);
       }
-      bool exit = e.message.is_object() && e.message.contains("method") && e.message["method"] == "exit";
+      // The same test as the dispatcher's: an `exit` that is a request (it has an id) is
+      // answered as an error and reading goes on (stopping here left the dispatcher waiting
+      // for input forever; found by fuzz_lsp).
+      bool exit = isExitNotification(e.message);
       queue.push(std::move(e));
       if (exit) return;
     }

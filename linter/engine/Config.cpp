@@ -22,11 +22,11 @@ constexpr std::string_view kTopKeys[] = {"version", "fail-on", "exclude", "polic
 constexpr std::string_view kRuleKeys[] = {"disable", "enable", "severity", "parameters"};
 constexpr std::string_view kFailOn[] = {"high", "medium", "low", "none"};
 
-ConfigPosition positionOf(const YAML::Node& n) {
-  const YAML::Mark m = n.Mark();
+ConfigPosition positionOf(const YAML::Mark& m) {
   if (m.line < 0) return {};
   return {static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
 }
+ConfigPosition positionOf(const YAML::Node& n) { return positionOf(n.Mark()); }
 
 Error configError(const fs::path& path, ConfigPosition at, std::string message) {
   Error e;
@@ -219,13 +219,13 @@ bool loadConfigText(std::string_view text, const fs::path& path, Config& config,
   std::error_code ec;
   config.dir = fs::absolute(path, ec).lexically_normal().parent_path();
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-    if (docs.size() > 1) {
-      errors.push_back(configError(path, positionOf(docs[1]), "a configuration file holds one YAML document"));
+    policy::SingleDocument doc = policy::loadSingleDocument(text);
+    if (!doc.second.is_null()) {
+      errors.push_back(configError(path, positionOf(doc.second), "a configuration file holds one YAML document"));
       return false;
     }
     ConfigReader reader;
-    if (!docs.empty()) reader.read(docs[0], config);
+    if (!doc.empty) reader.read(doc.root, config);
     return true;
   } catch (const LoadFailure& f) {
     ConfigPosition at;

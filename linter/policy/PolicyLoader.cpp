@@ -641,13 +641,13 @@ std::shared_ptr<Policy> loadPolicy(std::string_view text, const std::string& pat
   p->builtin = builtin;
   p->documented = documentation;
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(documentation ? std::string(text) : withoutDocumentation(text));
-    if (docs.size() != 1) {
-      YAML::Mark at = docs.size() > 1 ? docs[1].Mark() : YAML::Mark();
-      errors.push_back(loadError(path, at, docs.empty() ? "empty policy file" : "a policy file holds one YAML document"));
+    SingleDocument doc = loadSingleDocument(documentation ? std::string(text) : withoutDocumentation(text));
+    if (doc.empty || !doc.second.is_null()) {
+      errors.push_back(loadError(path, doc.empty ? YAML::Mark() : doc.second,
+                                 doc.empty ? "empty policy file" : "a policy file holds one YAML document"));
       return nullptr;
     }
-    const YAML::Node& root = docs[0];
+    const YAML::Node& root = doc.root;
     // Metadata first with an empty parameter set; then the logic with the real defaults.
     Compiler meta{Value::object()};
     Compiler::Fields top = topFields(meta, root);

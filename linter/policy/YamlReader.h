@@ -26,6 +26,17 @@ struct LoadFailure {
 using eg::joined;
 using eg::oneOf;
 
+// The documents of a file that must hold at most one: the first (a null node when the text
+// has none) and, when there is a second, its start in `second` (line >= 0). Used instead of
+// YAML::LoadAll, which loops forever on some malformed inputs in yaml-cpp 0.7 (found by
+// fuzz_policy); at most two documents are ever read. Throws YAML::Exception on a syntax error.
+struct SingleDocument {
+  YAML::Node root;
+  bool empty = true;
+  YAML::Mark second = YAML::Mark::null_mark();  // no second document
+};
+SingleDocument loadSingleDocument(std::string_view text);
+
 // "a list", "a mapping", "null", "a scalar".
 std::string_view typeOf(const YAML::Node& n);
 // Plain (unquoted) scalars follow the YAML 1.2 core schema; quoted ones are strings.

@@ -694,6 +694,18 @@ class Template : public FunctionHost {
     const Node* body = d->b;
     if (!instanceDeployed(body)) return;
     auto symIt = std::find_if(resources_.begin(), resources_.end(), [&](auto& kv) { return kv.second.decl == d; });
+    if (symIt == resources_.end()) {
+      // Another resource with the same symbolic name took its place in the index (Bicep
+      // rejects this as BCP028); that one is evaluated, this one is reported.
+      Error e;
+      e.path = pf_.file->path();
+      e.file = fid_;
+      e.range = d->nameRange;
+      e.message = "the symbol '" + std::string(d->name) + "' is declared more than once; this declaration is not evaluated";
+      e.code = "EG902";
+      files_.ctx().errors.push_back(std::move(e));
+      return;
+    }
     const ResourceSym& sym = symIt->second;
     LoopScope loop(*this, body);
     const Node* obj = bodyObject(body);

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "parsers/edge/EdgeCommon.h"
 #include "parsers/edge/EdgeFrontEnd.h"
@@ -235,7 +236,58 @@ void normalize(const SourceFile& f, const Value& root, bool legacy, LoadContext&
   ctx.resources.push_back(std::move(r));
 }
 
+// toml++ 3.3.0 (Debian 12) reaches __builtin_unreachable (undefined behaviour) when it asks
+// whether some non-ASCII characters are whitespace: it does so for a non-ASCII character outside
+// strings and comments, and after a backslash in a basic string (found by fuzz_toml; `a = 1é`
+// is enough). Both are invalid TOML, so they are found here first and reported with their
+// position; toml++ never sees such a file. Returns the offset of the first one.
+std::optional<size_t> nonAsciiOutsideStrings(std::string_view t) {
+  const size_t n = t.size();
+  auto at = [&](size_t i, std::string_view s) { return t.substr(i, s.size()) == s; };
+  size_t i = 0;
+  while (i < n) {
+    const char c = t[i];
+    if (c == '#') {
+      while (i < n && t[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      const std::string_view triple = c == '"' ? "\"\"\"" : "'''";
+      const bool multi = at(i, triple);
+      i += multi ? 3 : 1;
+      while (i < n) {
+        if (!multi && t[i] == '\n') break;  // unterminated: toml++ reports it
+        if (c == '"' && t[i] == '\\') {
+          size_t j = i + 1;
+          while (j < n && (t[j] == ' ' || t[j] == '\t')) ++j;
+          if (j < n && static_cast<unsigned char>(t[j]) >= 0x80) return j;
+          i = j == i + 1 ? j + 1 : j;  // skip the escaped character
+          continue;
+        }
+        if (multi ? at(i, triple) : t[i] == c) {
+          i += multi ? 3 : 1;
+          for (int k = 0; multi && k < 2 && i < n && t[i] == c; ++k) ++i;  // """a"""" ends in a quote
+          break;
+        }
+        ++i;
+      }
+      continue;
+    }
+    if (static_cast<unsigned char>(c) >= 0x80) return i;
+    ++i;
+  }
+  return std::nullopt;
+}
+
 bool parseToml(const SourceFile& f, Value& out, std::vector<Error>& errors) {
+  if (std::optional<size_t> bad = nonAsciiOutsideStrings(f.text())) {
+    uint32_t b = static_cast<uint32_t>(*bad);
+    uint32_t e = b + 1;
+    while (e < f.text().size() && (static_cast<unsigned char>(f.text()[e]) & 0xC0) == 0x80) ++e;
+    errors.push_back(Error{f.path(), f.id(), ByteRange{b, e}, 0, 0,
+                           "invalid TOML: a non-ASCII character is allowed only in strings and comments", "EG901"});
+    return false;
+  }
   try {
     toml::table t = toml::parse(std::string_view(f.text()), std::string_view(f.path()));
     out = tomlToValue(f, t);
