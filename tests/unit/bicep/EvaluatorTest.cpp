@@ -201,3 +201,13 @@ TEST_CASE("evaluator: local modules are followed, cycles reported, registry modu
   CHECK(r.errors[0].message.find("creates a cycle") != std::string::npos);
   fs::remove_all(dir);
 }
+
+// Found by fuzz_bicep: two resources with one symbolic name (Bicep's BCP028) crashed the
+// evaluator, which looked up the first declaration in an index the second had taken over.
+TEST_CASE("evaluator: a resource symbol declared twice is an error, not a crash") {
+  Result r;
+  load(r, "resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {\n  name: 'one'\n}\n"
+          "resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {\n  name: 'two'\n  resource child 'routes' = {\n    name: 'c'\n  }\n}\n");
+  CHECK(r.errorText() == "main.bicep:1:10: EG902 the symbol 'hub' is declared more than once; this declaration is not evaluated\n");
+  CHECK(r.declaredResources() >= 1);
+}

@@ -257,6 +257,29 @@ TEST_CASE("an incomplete config.toml is a clear error with a position") {
   CHECK(e.errors[0].message.find("empty") != std::string::npos);
 }
 
+// Found by fuzz_toml: toml++ 3.3.0 reaches __builtin_unreachable when it tests such a character
+// for whitespace; edgeguard reports it before toml++ parses the file.
+TEST_CASE("a non-ASCII character outside TOML strings and comments is an error at its position") {
+  for (const char* text : {"[provisioning]\na = 1\u00e9\n", "[provisioning]\n\u00e9 = 1\n", "[provisioning]\na = [1,\u3001]\n",
+                           "[provisioning]\na = \"\"\"x\\  \u00e9\"\"\"\n", "[provisioning]\na = 1979-05-27T07:32:00\u00e9\n"}) {
+    CAPTURE(text);
+    Loaded l;
+    load(l, "config.toml", text);
+    REQUIRE(l.errors.size() == 1);
+    CHECK(l.errors[0].message == "invalid TOML: a non-ASCII character is allowed only in strings and comments");
+    LineCol lc = l.store.get(l.errors[0].file)->position(l.errors[0].range.begin);
+    CHECK(lc.line == 2);
+    CHECK((static_cast<unsigned char>(l.store.get(l.errors[0].file)->slice(l.errors[0].range)[0]) & 0xC0) == 0xC0);
+  }
+  // In strings (of every kind) and comments they are fine.
+  Loaded ok;
+  load(ok, "config.toml",
+       "# \u00e9\nhostname = \"h\u00e9\" # \u3001\n[provisioning]\nsource = \"manual\"\n"
+       "connection_string = \"HostName=h;DeviceId=d;SharedAccessKey=a2V5\"\n[agent]\nname = '\u00e9'\n"
+       "x = \"\"\"\u00e9\"\"\"\"\ny = '\'\'\u00e9\'\'\'\nz = \"\\\"\u00e9\"\n");
+  CHECK(ok.errors.empty());
+}
+
 TEST_CASE("legacy config.yaml") {
   Loaded l;
   load(l, "config.yaml", "provisioning:\n  source: \"dps\"\n  global_endpoint: \"https://g\"\n  scope_id: \"0ne\"\n  attestation:\n    method: \"symmetric_key\"\n    registration_id: \"r\"\n    symmetric_key: \"abc\"\n");

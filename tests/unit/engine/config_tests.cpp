@@ -89,6 +89,11 @@ TEST_CASE("config: an empty file is an empty configuration") {
   configOk("# only a comment\n");
 }
 
+// Found by fuzz_policy (the same reader): LoadAll never returned on this text.
+TEST_CASE("config: a text that makes yaml-cpp's LoadAll loop forever is an error") {
+  CHECK(configError("\"\",2") == "1:1: the configuration must be a mapping, not a scalar");
+}
+
 TEST_CASE("config: rule selectors") {
   policy::PolicyCatalog catalog = builtins();
   const policy::Policy& eg301 = *catalog.find("EG301");

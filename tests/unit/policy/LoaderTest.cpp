@@ -26,6 +26,14 @@ TEST_CASE("bad YAML syntax") {
   CHECK(error("- a\n- b\n").rfind("1:1: a policy file must be a YAML mapping", 0) == 0);
 }
 
+// Found by fuzz_policy: yaml-cpp's LoadAll never returns on this text (an endless stream of
+// documents); the loader reads one document and looks for a second with a bounded parser.
+TEST_CASE("a text that makes yaml-cpp's LoadAll loop forever is an error") {
+  CHECK(error("\"\",2").find("a policy file must be a YAML mapping") != std::string::npos);
+  CHECK(error("\"\",2\n---\nid: x\n").find("a policy file") != std::string::npos);
+  CHECK(error("id: a\n---\nid: b\n").rfind("3:1: a policy file holds one YAML document", 0) == 0);
+}
+
 TEST_CASE("metadata errors") {
   CHECK(logicError("violation: {attribute: x, exists: true}\nmessage: m\nmesage: typo\n").rfind("11:1: unknown key 'mesage'", 0) == 0);
   std::string noTitle = policyText("violation: {attribute: x, exists: true}\nmessage: m\n");
