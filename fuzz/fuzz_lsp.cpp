@@ -19,6 +19,7 @@
 #include "editor/lsp/Server.h"
 #include "editor/lsp/Transport.h"
 #include "fuzz/FuzzUtil.h"
+#include "parsers/terraform/SyntaxTrees.h"
 
 namespace {
 
@@ -77,6 +78,9 @@ void server(std::string_view messages) {
   options.clientPaths = false;
   options.waitForAnalysis = true;
   (void)eg::lsp::serve(in, out, options);
+  // The Terraform trees a server keeps for its open documents live in a process-wide cache;
+  // one server per process in real use, one per input here: let go of them between inputs.
+  eg::terraform::keepSyntaxTreesFor({});
 }
 
 }  // namespace
