@@ -3,6 +3,7 @@
 #include "parsers/arm/ArmExpression.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -310,7 +311,13 @@ Value fnFormat(Args& a, ExpressionHost&) {
     const Value& v = a[static_cast<size_t>(idx) + 1];
     if (v.isNumber() && !fmt.empty() && (fmt[0] == 'D' || fmt[0] == 'd') && isInt(v)) {
       std::string digits = numberString(std::fabs(v.asNumber()));
-      size_t width = static_cast<size_t>(std::atoi(fmt.c_str() + 1));
+      // The width, capped as padLeft caps it: `{0:D999999999}` must not allocate gigabytes
+      // (found by fuzz_arm_expr).
+      size_t width = 0;
+      for (size_t k = 1; k < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[k])) && width <= 4096; ++k) {
+        width = width * 10 + static_cast<size_t>(fmt[k] - '0');
+      }
+      width = std::min<size_t>(width, 4096);
       if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
       if (v.asNumber() < 0) digits.insert(0, 1, '-');
       out += digits;

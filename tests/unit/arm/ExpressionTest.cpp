@@ -84,6 +84,8 @@ TEST_CASE("string functions") {
   CHECK(s(eval("[format('{0}-{1}', 'a', 2)]")) == "a-2");
   CHECK(s(eval("[format('{{{0}}}', 'x')]")) == "{x}");
   CHECK(s(eval("[format('vm{0:D3}', 7)]")) == "vm007");
+  // Found by fuzz_arm_expr: a huge width was read with atoi (overflow) and padded to it.
+  CHECK(s(eval("[format('{0:D888888888888888879}', 7)]")).size() == 4096);
   CHECK(eval("[format('{1}', 'a')]").isUnknown());
   CHECK(s(eval("[toLower('AbC')]")) == "abc");
   CHECK(s(eval("[toUpper('AbC')]")) == "ABC");
