@@ -585,7 +585,7 @@ class Dispatcher {
           onAnalysed(std::move(e.result));
           break;
         case Event::Type::Message:
-          if (exitRequested(e.message)) return shutdown_ ? 0 : 1;
+          if (isExitNotification(e.message)) return shutdown_ ? 0 : 1;
           try {
             handle(e.message);
           } catch (const std::exception& ex) {
@@ -619,7 +619,6 @@ class Dispatcher {
   }
 
   // --- dispatch ------------------------------------------------------------------------------
-  bool exitRequested(const json& m) { return isExitNotification(m); }
 
   void handle(const json& m) {
     if (!m.is_object()) return sendError(nullptr, kInvalidRequest, "Invalid Request: a message must be a JSON object");
