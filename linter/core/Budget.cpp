@@ -1,12 +1,19 @@
 #include "linter/core/Budget.h"
 
+#include <pthread.h>
+
 #include <cstdio>
+#include <exception>
+#include <system_error>
+#include <vector>
 
 namespace eg {
 
 namespace {
 thread_local int64_t tAllocated = 0;
 thread_local ParseBudget* tBudget = nullptr;
+thread_local int tEvalDepth = 0;
+thread_local std::optional<DepthHit> tDepthHit;
 
 std::string mebibytes(uint64_t bytes) {
   char buf[32];
@@ -57,5 +64,61 @@ BudgetScope::BudgetScope(ParseBudget& budget) : previous_(tBudget) { tBudget = &
 BudgetScope::~BudgetScope() { tBudget = previous_; }
 
 ParseBudget* currentBudget() noexcept { return tBudget; }
+
+EvalDepth::EvalDepth() noexcept : tooDeep_(++tEvalDepth > kMaxEvalDepth) {}
+EvalDepth::~EvalDepth() { --tEvalDepth; }
+int evalDepth() noexcept { return tEvalDepth; }
+
+void noteTooDeep(FileId file, ByteRange at) noexcept {
+  if (!tDepthHit) tDepthHit = DepthHit{file, at};
+}
+
+std::optional<DepthHit> takeTooDeep() noexcept {
+  std::optional<DepthHit> hit;
+  hit.swap(tDepthHit);
+  return hit;
+}
+
+std::string tooDeepMessage() {
+  return "values are nested or chained (references, module calls, template links) deeper than " +
+         std::to_string(kMaxEvalDepth) + " levels; what depends on the rest of the chain is unknown";
+}
+
+namespace {
+struct StackJob {
+  const std::function<void(unsigned)>* fn;
+  unsigned index;
+  std::exception_ptr error;
+};
+void* runStackJob(void* arg) {
+  auto* job = static_cast<StackJob*>(arg);
+  try {
+    (*job->fn)(job->index);
+  } catch (...) {
+    job->error = std::current_exception();
+  }
+  return nullptr;
+}
+}  // namespace
+
+void runWithLargeStacks(unsigned threads, const std::function<void(unsigned)>& fn) {
+  std::vector<StackJob> jobs(threads);
+  std::vector<pthread_t> ids(threads);
+  std::vector<bool> started(threads, false);
+  pthread_attr_t attr;
+  bool haveAttr = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kEvalStackBytes) == 0;
+  for (unsigned i = 0; i < threads; ++i) {
+    jobs[i] = StackJob{&fn, i, nullptr};
+    started[i] = haveAttr && pthread_create(&ids[i], &attr, runStackJob, &jobs[i]) == 0;
+  }
+  pthread_attr_destroy(&attr);
+  for (unsigned i = 0; i < threads; ++i) {
+    if (started[i]) pthread_join(ids[i], nullptr);
+    else runStackJob(&jobs[i]);  // no thread to be had: this one's stack (the depth limit still applies)
+  }
+  for (const StackJob& j : jobs) {
+    if (j.error) std::rethrow_exception(j.error);
+  }
+}
 
 }  // namespace eg

@@ -14,8 +14,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "linter/core/SourceFile.h"
 
 namespace eg {
 
@@ -72,5 +76,48 @@ inline bool budgetExceeded() noexcept {
   ParseBudget* b = currentBudget();
   return b && b->exceeded();
 }
+
+// ---- Evaluation depth -------------------------------------------------------------------------
+// Every evaluator (Terraform, Bicep, ARM, IoT Edge placeholders) nests through EvalDepth, on a
+// counter of the thread, so expression nesting, reference chains (local.a -> local.b -> ...),
+// module chains and template links together never recurse deeper than kMaxEvalDepth: a chain
+// as long as the input (200,000 locals) cannot overflow the stack. Beyond the limit the value
+// is unknown and the unit gets one EG908 error (takeTooDeep) saying where.
+// Scans run on threads with a stack of kEvalStackBytes (runWithLargeStacks), which the deepest
+// evaluation allowed fits with a wide margin: measured at kMaxEvalDepth, 0.9 MB (Bicep) to
+// 4.4 MB (ARM arrays built through variables) of stack.
+inline constexpr int kMaxEvalDepth = 1000;
+inline constexpr size_t kEvalStackBytes = size_t{64} << 20;
+
+class EvalDepth {
+ public:
+  EvalDepth() noexcept;
+  ~EvalDepth();
+  EvalDepth(const EvalDepth&) = delete;
+  EvalDepth& operator=(const EvalDepth&) = delete;
+  // True when this level is past kMaxEvalDepth: evaluate nothing deeper, answer unknown.
+  bool tooDeep() const noexcept { return tooDeep_; }
+
+ private:
+  bool tooDeep_;
+};
+
+// The current nesting on this thread (0 outside any evaluation).
+int evalDepth() noexcept;
+
+struct DepthHit {
+  FileId file = kNoFile;
+  ByteRange at;
+};
+// Records the first place the limit was hit on this thread since the last takeTooDeep().
+void noteTooDeep(FileId file, ByteRange at) noexcept;
+std::optional<DepthHit> takeTooDeep() noexcept;
+// The message of the EG908 error for a hit.
+std::string tooDeepMessage();
+
+// Runs fn(0) .. fn(threads - 1) on `threads` new threads whose stacks are kEvalStackBytes
+// (reserved, touched only as used) and waits for all; the first exception thrown by an fn is
+// rethrown here. When no thread can be created, runs them one after the other on this thread.
+void runWithLargeStacks(unsigned threads, const std::function<void(unsigned)>& fn);
 
 }  // namespace eg

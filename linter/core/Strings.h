@@ -34,4 +34,15 @@ inline int hexValue(char c) {
   return -1;
 }
 
+// `s` cut to at most `max` bytes at a UTF-8 character boundary, with "…" appended when cut: a
+// value quoted in a message (a name built from a 200,000-element chain) stays readable.
+inline std::string shortened(std::string s, size_t max = 200) {
+  if (s.size() <= max) return s;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  s.resize(cut);
+  s += "\xE2\x80\xA6";
+  return s;
+}
+
 }  // namespace eg

@@ -48,22 +48,16 @@ std::string readFileHead(const fs::path& p) {
   return head;
 }
 
-// Runs fn(i) for i in [0, n) on up to `jobs` threads.
+// Runs fn(i) for i in [0, n) on up to `jobs` threads, each with the large stack that the
+// evaluators' depth limit is measured against (even with one job: the main thread's stack is
+// whatever the environment set).
 template <typename Fn>
 void parallelFor(size_t n, unsigned jobs, Fn fn) {
   unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(n)));
-  if (threads <= 1) {
-    for (size_t i = 0; i < n; ++i) fn(i);
-    return;
-  }
   std::atomic<size_t> next{0};
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (size_t i = next++; i < n; i = next++) fn(i);
-    });
-  }
-  for (auto& th : pool) th.join();
+  runWithLargeStacks(threads, [&](unsigned) {
+    for (size_t i = next++; i < n; i = next++) fn(i);
+  });
 }
 
 // Marks every string value that is a secret (by its key or its text) so that no code frame
@@ -346,7 +340,14 @@ ScanResult Session::scan() {
     bool complete = false;  // loaded without running out of budget or failing: may be cached
     try {
       BudgetScope scope(budget);
+      takeTooDeep();
       unit.frontEnd->loadUnit(sources, ctx);
+      if (std::optional<DepthHit> hit = takeTooDeep()) {
+        const SourceFile* at = hit->file != kNoFile ? store_.get(hit->file) : nullptr;
+        if (!at) at = sources.front();
+        ctx.errors.push_back(Error{at->path(), at->id(), hit->file == at->id() ? hit->at : ByteRange{}, 0, 0,
+                                   tooDeepMessage(), kBudgetErrorCode});
+      }
       complete = true;
     } catch (const BudgetExceeded& e) {
       // What the unit produced so far is dropped: a partial graph would give partial verdicts.

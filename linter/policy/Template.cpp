@@ -306,7 +306,7 @@ std::string render(const Template& t, const RenderContext& ctx, RenderInfo* info
       if (info) info->missing = true;
       out += "(unknown)";
     } else {
-      out += display(*s.value);
+      out += shortened(display(*s.value));  // a quoted value stays readable
     }
   }
   return out;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "linter/core/Budget.h"
+
 namespace eg::arm {
 
 namespace {
@@ -173,6 +175,15 @@ class Scope : public ExpressionHost {
   // --- template JSON -------------------------------------------------------------------------
   // Evaluates a template value: expressions in strings, property copy loops in objects.
   Value evalTree(const Value& raw) {
+    // Variables, parameters, copy loops and functions resolve through here: the thread's depth
+    // bounds a chain of variables as long as the template.
+    EvalDepth depth;
+    if (depth.tooDeep()) {
+      noteTooDeep(raw.prov.file, raw.prov.value);
+      Value v = Value::unknown("nested or chained deeper than " + std::to_string(kMaxEvalDepth) + " levels");
+      v.prov = raw.prov;
+      return v;
+    }
     switch (raw.type()) {
       case Value::Type::String: return evalString(raw);
       case Value::Type::Array: {

@@ -118,12 +118,12 @@ class Template : public FunctionHost {
   // ---- expressions ----------------------------------------------------------------------------
   Value eval(const Node* n) {
     checkBudget();
-    if (++depth_ > 400) {
-      --depth_;
-      return unknownAt("expression nested too deeply", fid_, n->range);
+    EvalDepth depth;  // the thread's depth: also counts module calls and the evaluators above
+    if (depth.tooDeep()) {
+      noteTooDeep(fid_, n->range);
+      return unknownAt("nested or chained deeper than " + std::to_string(kMaxEvalDepth) + " levels", fid_, n->range);
     }
     Value v = evalInner(n);
-    --depth_;
     if (!v.prov.valid()) v.prov = Provenance{fid_, n->range, {}};
     return v;
   }
@@ -878,7 +878,6 @@ class Template : public FunctionHost {
   std::vector<std::pair<std::string_view, Value>> locals_;
   std::vector<std::string>* refs_ = nullptr;
   std::unordered_map<std::string, std::vector<std::string>> paramRefs_;
-  int depth_ = 0;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_map>
 
 namespace eg::json {
 namespace {
@@ -188,6 +189,8 @@ class Reader {
     ++pos_;  // '{'
     out = Value::object();
     Object& members = out.asObject();
+    constexpr size_t kIndexFrom = 32;
+    std::unordered_map<std::string, size_t> index;  // key -> member, once kIndexFrom are read
     if (!skipSpace()) return false;
     if (pos_ < s_.size() && s_[pos_] == '}') { ++pos_; return true; }
     while (true) {
@@ -206,12 +209,23 @@ class Reader {
       Value v;
       if (!value(v, depth + 1)) return false;
       v.prov.key = keyRange;
-      // Duplicate keys: the last one wins, as in most JSON consumers (ARM included).
-      bool replaced = false;
-      for (Member& m : members) {
-        if (m.key == key) { m.value = std::move(v); replaced = true; break; }
+      // Duplicate keys: the last one wins, as in most JSON consumers (ARM included). Small
+      // objects are searched; large ones through an index (200,000 variables made the search
+      // quadratic).
+      size_t found = members.size();
+      if (members.size() < kIndexFrom) {
+        for (size_t i = 0; i < members.size(); ++i) {
+          if (members[i].key == key) { found = i; break; }
+        }
+      } else {
+        if (index.empty()) {
+          for (size_t i = 0; i < members.size(); ++i) index.emplace(members[i].key, i);
+        }
+        auto [it, fresh] = index.emplace(key, members.size());
+        if (!fresh) found = it->second;
       }
-      if (!replaced) members.push_back(Member{std::move(key), std::move(v)});
+      if (found < members.size()) members[found].value = std::move(v);
+      else members.push_back(Member{std::move(key), std::move(v)});
       if (!skipSpace()) return false;
       if (pos_ < s_.size() && s_[pos_] == ',') { ++pos_; continue; }
       if (pos_ < s_.size() && s_[pos_] == '}') { ++pos_; return true; }

@@ -7,7 +7,9 @@
 // Comments may appear as children anywhere and are skipped.
 //
 // Anything that cannot be known statically evaluates to Unknown with a reason; evaluation
-// never fails. Recursion is bounded by kMaxDepth so hostile nesting cannot overflow the stack.
+// never fails. Recursion goes through EvalDepth (linter/core/Budget.h) in node() and json(), so
+// hostile nesting or a reference chain as long as the input (local -> local -> ...: each hop is
+// a new Evaluator, but the depth belongs to the thread) cannot overflow the stack.
 #include <cmath>
 #include <cstdlib>
 
@@ -17,15 +19,17 @@
 namespace eg::terraform {
 namespace {
 
-constexpr int kMaxDepth = 200;
+constexpr int kMaxBlockDepth = 200;
 
 bool isComment(TSNode n) { return nodeType(n) == "comment"; }
 
-struct DepthGuard {
-  int& d;
-  explicit DepthGuard(int& depth) : d(depth) { ++d; }
-  ~DepthGuard() { --d; }
-};
+Value tooDeep(FileId file, ByteRange at) {
+  noteTooDeep(file, at);
+  Value v = Value::unknown("nested or chained deeper than " + std::to_string(kMaxEvalDepth) + " levels");
+  v.prov.file = file;
+  v.prov.value = at;
+  return v;
+}
 
 Value unknownAt(std::string reason, const ExprSource& s, TSNode n) {
   Value v = Value::unknown(std::move(reason));
@@ -168,8 +172,8 @@ Value Evaluator::evalUnwrappingJsonencode(const Expr& e) {
 
 Value Evaluator::json(const Value& v, const ExprSource& s) {
   checkBudget();
-  DepthGuard g(depth_);
-  if (depth_ > kMaxDepth) return Value::unknown("expression nested too deeply");
+  EvalDepth depth;
+  if (depth.tooDeep()) return tooDeep(s.file, v.prov.value);
   switch (v.type()) {
     case Value::Type::String: {
       const std::string& str = v.asString();
@@ -198,8 +202,8 @@ Value Evaluator::json(const Value& v, const ExprSource& s) {
 
 Value Evaluator::node(const ExprSource& s, TSNode n) {
   checkBudget();
-  DepthGuard g(depth_);
-  if (depth_ > kMaxDepth) return unknownAt("expression nested too deeply", s, n);
+  EvalDepth depth;
+  if (depth.tooDeep()) return tooDeep(s.file, s.range(n));
   if (ts_node_is_null(n)) return Value::unknown("missing expression");
   std::string_view t = nodeType(n);
   Value v;
@@ -799,7 +803,7 @@ Value Evaluator::evalBody(const Block& b) {
 }
 
 void Evaluator::addBody(const Block& b, Value& out, int depth) {
-  if (depth > kMaxDepth) return;
+  if (depth > kMaxBlockDepth) return;
   for (const Attribute& a : b.attributes) {
     if (depth == 0 && isMetaArgument(a.name)) continue;
     Value v = eval(a.expr);

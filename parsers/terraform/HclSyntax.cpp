@@ -407,10 +407,15 @@ struct HclConverter {
       }
       return;
     }
+    // Attribute name -> index in out.attributes, for the duplicate check (a body of 200,000
+    // attributes made a linear search per attribute quadratic).
+    std::unordered_map<std::string, size_t> byName;
+    for (const Attribute& a : out.attributes) byName.emplace(a.name, &a - out.attributes.data());
     for (TSNode c : childrenOf(bodyNode, true)) {
       if (ts_node_is_error(c)) continue;
+      checkBudget();
       std::string_view t = nodeType(c);
-      if (t == "attribute") attribute(c, out);
+      if (t == "attribute") attribute(c, out, byName);
       // A top-level block with a syntax error inside is incomplete: evaluating it would give
       // findings about attributes that are only missing because they did not parse. The file's
       // syntax error is already reported; the other blocks are still scanned.
@@ -418,7 +423,7 @@ struct HclConverter {
     }
   }
 
-  void attribute(TSNode n, Block& out) {
+  void attribute(TSNode n, Block& out, std::unordered_map<std::string, size_t>& byName) {
     TSNode id{}, ex{};
     bool haveId = false, haveEx = false;
     for (TSNode c : childrenOf(n, true)) {
@@ -432,9 +437,8 @@ struct HclConverter {
     a.nameRange = range(id);
     a.expr = Expr{src, ex, nullptr};
     // A duplicate attribute is an error in Terraform; keep the last one (what a reader expects).
-    for (Attribute& old : out.attributes) {
-      if (old.name == a.name) { old = std::move(a); return; }
-    }
+    auto [at, inserted] = byName.emplace(a.name, out.attributes.size());
+    if (!inserted) { out.attributes[at->second] = std::move(a); return; }
     out.attributes.push_back(std::move(a));
   }
 

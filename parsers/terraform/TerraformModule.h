@@ -82,7 +82,6 @@ class Evaluator {
  private:
   TerraformUnit& unit_;
   ModuleInstance& mod_;
-  int depth_ = 0;
 
   Value node(const ExprSource& s, TSNode n);
   Value json(const Value& v, const ExprSource& s);

@@ -346,6 +346,67 @@ EOF
     expect_output '^edgeguard: cannot write missing-dir/r.json'
     [[ ! -e missing-dir ]] || { echo "FAIL: created missing-dir"; fail=1; }
     ;;
+  reference-chains)
+    # Issue 20: a chain of references as long as the input (200,000 locals, variables, vars)
+    # crashed the Terraform evaluator (stack overflow) and ran the ARM one out of its budget.
+    # Every format ends with one EG908 error at the chain and still scans the rest: the weak
+    # hub of weak/ and the weak hub that the chain names.
+    n=200000
+    mkdir tf-blocks tf-one tf-nest bicep bicep-nest arm arm-nest weak
+    printf '%s' "$hub_tf" > weak/hub.tf
+    chain_hub='resource "azurerm_iothub" "chain" {
+  name                = local.v0
+  resource_group_name = "rg"
+  location            = "westeurope"
+  min_tls_version     = "1.0"
+  sku {
+    name     = "S1"
+    capacity = 1
+  }
+}
+'
+    perl -e 'for $i (0..$ARGV[0]-2) { print "locals { v$i = \"\${local.v", $i+1, "}\" }\n" } print "locals { v", $ARGV[0]-1, " = \"end\" }\n"' $n > tf-blocks/chain.tf
+    perl -e 'print "locals {\n"; for $i (0..$ARGV[0]-2) { print "  v$i = local.v", $i+1, "\n" } print "  v", $ARGV[0]-1, " = \"end\"\n}\n"' $n > tf-one/chain.tf
+    perl -e 'for $i (0..$ARGV[0]-2) { print "locals { v$i = [local.v", $i+1, "] }\n" } print "locals { v", $ARGV[0]-1, " = \"end\" }\n"' $n > tf-nest/chain.tf
+    for d in tf-blocks tf-one tf-nest; do printf '%s' "$chain_hub" >> $d/chain.tf; done
+    bicep_hub="resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {
+  name: 'h\${v0}'
+  location: 'westeurope'
+  sku: { name: 'S1', capacity: 1 }
+  properties: { minTlsVersion: '1.0' }
+}"
+    perl -e 'for $i (0..$ARGV[0]-2) { print "var v$i = v", $i+1, "\n" } print "var v", $ARGV[0]-1, " = '"'"'end'"'"'\n"' $n > bicep/main.bicep
+    perl -e 'for $i (0..$ARGV[0]-2) { print "var v$i = [v", $i+1, "]\n" } print "var v", $ARGV[0]-1, " = '"'"'end'"'"'\n"' $n > bicep-nest/main.bicep
+    for d in bicep bicep-nest; do printf '%s\n' "$bicep_hub" >> $d/main.bicep; done
+    arm_hub='"resources": [{"type": "Microsoft.Devices/IotHubs", "apiVersion": "2023-06-30", "name": "[string(variables('"'v0'"'))]", "location": "westeurope", "sku": {"name": "S1", "capacity": 1}, "properties": {"minTlsVersion": "1.0"}}]}'
+    { printf '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "variables": {'
+      perl -e 'for $i (0..$ARGV[0]-2) { print "\"v$i\": \"[variables('"'"'v", $i+1, "'"'"')]\", " } print "\"v", $ARGV[0]-1, "\": \"end\"}, "' $n
+      printf '%s\n' "$arm_hub"; } > arm/azuredeploy.json
+    { printf '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "variables": {'
+      perl -e 'for $i (0..$ARGV[0]-2) { print "\"v$i\": \"[createArray(variables('"'"'v", $i+1, "'"'"'))]\", " } print "\"v", $ARGV[0]-1, "\": \"end\"}, "' $n
+      printf '%s\n' "$arm_hub"; } > arm-nest/azuredeploy.json
+    scan 180 .
+    expect_status 2
+    expect_output '^weak/hub.tf:5:[0-9]+: medium EG004'
+    for d in tf-blocks tf-one tf-nest; do
+      expect_output "^$d/chain.tf:[0-9]+:[0-9]+: error EG908 values are nested or chained .* deeper than 1000 levels"
+      line=$((n + 5)); [[ $d == tf-one ]] && line=$((n + 7))
+      expect_output "^$d/chain.tf:$line:[0-9]+: medium EG004"
+    done
+    for d in bicep bicep-nest; do
+      expect_output "^$d/main.bicep:[0-9]+:[0-9]+: error EG908 values are nested or chained"
+      expect_output "^$d/main.bicep:$((n + 5)):[0-9]+: medium EG004"
+    done
+    for d in arm arm-nest; do
+      expect_output "^$d/azuredeploy.json:1:[0-9]+: error EG908 values are nested or chained"
+      expect_output "^$d/azuredeploy.json:1:[0-9]+: medium EG004"
+    done
+    expect_no_output 'loading took longer'
+    # A message quotes at most 200 bytes of a value (the Bicep hub's name holds the chain).
+    if awk 'length($0) > 600 && /EG004/ { found = 1 } END { exit !found }' "$out"; then
+      echo "FAIL: a finding's message quotes a value of unbounded length"; fail=1
+    fi
+    ;;
   no-network-no-exec)
     # A scan opens no socket and starts no program. With strace (when installed) every
     # execve, socket and connect is traced; with unshare (when permitted) the scan also runs
