@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "linter/core/Budget.h"
 #include "linter/core/SourceFile.h"
 #include "linter/graph/ResourceGraph.h"
 #include "linter/policy/Policy.h"
@@ -40,13 +41,28 @@ inline const eg::policy::PolicyCatalog& builtinCatalog() {
 // Loads `files` (display path, text) as one unit of `fe`, then evaluates every built-in policy
 // over the resources. Exceptions are a bug here: the Session turns a front-end exception into
 // an "internal error" EG901, which a user must never see, so the fuzzer treats it as a crash.
-inline void loadAndEvaluate(eg::FrontEnd& fe, const std::vector<std::pair<std::string, std::string>>& files) {
+// With `budget`, the unit loads under it as in the Session (BudgetExceeded is then the EG908
+// outcome, not a crash); its memory part counts only in a target linked with the counting
+// allocator (linter/cli/Allocation.cpp: fuzz_chains).
+inline void loadAndEvaluate(eg::FrontEnd& fe, const std::vector<std::pair<std::string, std::string>>& files,
+                            eg::ParseBudget* budget = nullptr) {
   eg::SourceStore store;
   eg::FrontEndOptions options;
   std::vector<const eg::SourceFile*> unit;
   for (const auto& [path, text] : files) unit.push_back(store.add(path, text));
   eg::LoadContext ctx{store, options};
-  fe.loadUnit(unit, ctx);
+  // As the Session does: on a thread with the stack the evaluation depth limit is measured for.
+  bool overBudget = false;
+  eg::runWithLargeStacks(1, [&](unsigned) {
+    if (!budget) return fe.loadUnit(unit, ctx);
+    try {
+      eg::BudgetScope scope(*budget);
+      fe.loadUnit(unit, ctx);
+    } catch (const eg::BudgetExceeded&) {
+      overBudget = true;
+    }
+  });
+  if (overBudget) return;
   for (const eg::Error& e : ctx.errors) {
     if (e.message.rfind("internal error", 0) == 0) __builtin_trap();  // not a quote of the input
   }

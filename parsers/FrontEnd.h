@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "linter/core/Finding.h"
+#include "linter/core/ProjectRoot.h"
 #include "linter/core/SourceFile.h"
 #include "linter/graph/ResourceGraph.h"
 
@@ -25,6 +26,18 @@ namespace eg {
 struct FrontEndOptions {
   std::map<std::string, std::string> terraformVars;        // --var k=v (value is HCL text or a bare string)
   std::vector<std::filesystem::path> terraformVarFiles;    // --var-file
+  // The project roots (linter/core/ProjectRoot.h: the root of a scan, the workspace folders of
+  // the language server), absolute and resolved; none: no limit. Files a unit reaches by
+  // reference (module sources, tfvars, .env, module.json, Bicep modules and parameter files)
+  // are read only when they resolve inside one of them.
+  std::vector<std::filesystem::path> roots;
+  bool insideRoots(const std::filesystem::path& p) const {
+    if (roots.empty()) return true;
+    for (const std::filesystem::path& r : roots) {
+      if (isInsideRoot(r, p)) return true;
+    }
+    return false;
+  }
 };
 
 struct LoadContext {
@@ -37,6 +50,16 @@ struct LoadContext {
   // module.json): what the unit's result depends on. Read them through load().
   std::vector<const SourceFile*> read;
   const SourceFile* load(const std::filesystem::path& path, LoadError* error) {
+    // One check for every file a front-end reaches by reference: with symlinks followed, it
+    // must be inside the project root, or nothing of it is read (a pull request's
+    // `source = "../../../etc"` or a linked .env must not put another file's text in a report).
+    if (!options.insideRoots(path)) {
+      if (error) {
+        error->path = path.generic_string();
+        error->message = "outside the project root (set --root to widen it); not read";
+      }
+      return nullptr;
+    }
     const SourceFile* f = store.load(path, error);
     if (f) read.push_back(f);
     return f;

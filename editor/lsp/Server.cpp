@@ -354,6 +354,13 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
   }
   for (const auto& [k, v] : snap.settings.vars) options.frontEnd.terraformVars[k] = v;
   for (const std::string& f : snap.settings.varFiles) options.frontEnd.terraformVarFiles.emplace_back(f);
+  // Files reached by reference are read only inside the workspace folders (without one: the
+  // git work tree of the first document), as `edgeguard scan` reads only inside its root.
+  for (const std::string& r : snap.roots) {
+    std::error_code ec;
+    options.frontEnd.roots.push_back(fs::weakly_canonical(fs::path(r), ec));
+  }
+  if (options.frontEnd.roots.empty() && !snap.docs.empty()) options.frontEnd.roots.push_back(defaultProjectRoot(snap.docs.front().path));
   options.showUnknown = snap.settings.showUnknown;
   options.limits.maxFileBytes = snap.settings.maxFileSize;
   options.skipUnsupported = true;  // a README.md the client opened is not an error

@@ -12,11 +12,19 @@
 
 namespace {
 
+void release(void* p) noexcept;
+
 void* allocate(std::size_t size) {
   if (size == 0) size = 1;
   for (;;) {
     if (void* p = std::malloc(size)) {
       eg::countAllocation(static_cast<int64_t>(malloc_usable_size(p)));
+      try {
+        eg::checkMemoryOnAllocation();
+      } catch (...) {
+        release(p);
+        throw;
+      }
       return p;
     }
     std::new_handler handler = std::get_new_handler();

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "editor/lsp/Server.h"
+#include "linter/core/ProjectRoot.h"
 #include "linter/engine/Fixes.h"
 #include "linter/cli/InfoCommands.h"
 #include "linter/cli/Progress.h"
@@ -138,6 +139,7 @@ struct ScanArgs {
   std::string baseline, writeBaseline;
   bool failOnStale = false;
   std::string diffBase, changedFilesFrom;
+  std::string root;  // --root: the project root (linter/core/ProjectRoot.h); default: found from the first path
   std::vector<std::string> contextPaths;
   std::vector<std::string> policyDirs;
   std::vector<std::string> vars;
@@ -259,6 +261,13 @@ std::vector<std::shared_ptr<policy::Policy>> loadCatalog(const std::vector<std::
   return ok ? session->catalog().policies() : std::vector<std::shared_ptr<policy::Policy>>{};
 }
 
+// --root, or the default: the git work tree of the first path, else the current directory.
+fs::path projectRoot(const ScanArgs& args, const ScanOptions& options) {
+  if (args.root.empty()) return defaultProjectRoot(options.paths.empty() ? fs::path(".") : options.paths.front());
+  std::error_code ec;
+  return fs::weakly_canonical(fs::absolute(args.root, ec), ec);
+}
+
 // ScanOptions from the command line and the configuration file. 0, or the exit status of a
 // usage or configuration error (already reported).
 int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn) {
@@ -273,6 +282,7 @@ int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn)
     options.frontEnd.terraformVars[v.substr(0, eq)] = v.substr(eq + 1);
   }
   for (const auto& f : args.varFiles) options.frontEnd.terraformVarFiles.emplace_back(f);
+  options.frontEnd.roots.push_back(projectRoot(args, options));
   for (const auto& p : args.contextPaths) options.contextPaths.emplace_back(p);
   options.showUnknown = args.showUnknown;
   options.skipUnsupported = args.skipUnsupported;
@@ -409,8 +419,9 @@ int runScan(const ScanArgs& args) {
   }
   bool fixFailed = false;
   if (args.fix) {
-    FixRun run = applyFixes(result.findings, session.graph(), session.sources(), args.dryRun);
-    for (const std::string& e : run.errors) std::cerr << "edgeguard: " << e << '\n';
+    FixRun run = applyFixes(result.findings, session.graph(), session.sources(), args.dryRun,
+                            options.frontEnd.roots.front());
+    for (const std::string& e : run.errors) std::cerr << "edgeguard: " << report::escapeTerminal(e) << '\n';
     std::cerr << "edgeguard: " << (args.dryRun ? "would fix " : "fixed ") << run.fixes << " finding"
               << (run.fixes == 1 ? "" : "s") << " in " << run.files << " file" << (run.files == 1 ? "" : "s") << '\n';
     std::set<std::string> fixed(run.fixed.begin(), run.fixed.end());
@@ -664,6 +675,11 @@ int main(int argc, char** argv) {
           ->allow_extra_args(false);
   CLI::Option* failOnOpt = scanCmd->add_option("--fail-on", scan.failOn, "Lowest severity that makes the exit status 1")
                                ->check(CLI::IsMember({"high", "medium", "low", "none"}));
+  scanCmd->add_option("--root", scan.root,
+                      "The project root: files reached by reference (module sources, .env, module.json, parameter "
+                      "files) are read and --fix writes only inside it (default: the top of the git work tree that "
+                      "holds the first path, else the current directory)")
+      ->type_name("DIR");
   scanCmd->add_option("--baseline", scan.baseline, "Hide the findings recorded in this baseline file")->type_name("FILE");
   scanCmd->add_option("--write-baseline", scan.writeBaseline, "Record the current findings in this baseline file")
       ->type_name("FILE");

@@ -45,6 +45,18 @@ bool ParseBudget::exceeded() noexcept {
   return false;
 }
 
+bool ParseBudget::overMemoryOnce() noexcept {
+  if (allocatorThrew_ || !memoryBytes_ || tAllocated - baseBytes_ <= static_cast<int64_t>(memoryBytes_)) return false;
+  allocatorThrew_ = true;
+  over_ = Over::Memory;
+  return true;
+}
+
+void checkMemoryOnAllocation() {
+  ParseBudget* b = tBudget;
+  if (b && b->overMemoryOnce()) throw BudgetExceeded(b->message());
+}
+
 void ParseBudget::check() {
   if (exceeded()) throw BudgetExceeded(message());
 }
@@ -68,6 +80,12 @@ ParseBudget* currentBudget() noexcept { return tBudget; }
 EvalDepth::EvalDepth() noexcept : tooDeep_(++tEvalDepth > kMaxEvalDepth) {}
 EvalDepth::~EvalDepth() { --tEvalDepth; }
 int evalDepth() noexcept { return tEvalDepth; }
+
+bool oversizedString(size_t bytes) noexcept { return bytes > kMaxStringValueBytes; }
+std::string oversizedReason(size_t bytes) {
+  return "a string of " + std::to_string(bytes) + " bytes, over the limit of " + mebibytes(kMaxStringValueBytes) +
+         " for one value";
+}
 
 void noteTooDeep(FileId file, ByteRange at) noexcept {
   if (!tDepthHit) tDepthHit = DepthHit{file, at};

@@ -34,6 +34,11 @@ class BudgetExceeded : public std::runtime_error {
 void countAllocation(int64_t delta) noexcept;
 // This thread's allocation count (bytes allocated minus freed, since the thread started).
 int64_t allocatedOnThisThread() noexcept;
+// Called by the counting allocator after each allocation: throws BudgetExceeded, once per
+// budget, when this thread is past the memory budget, so that one step that copies a large
+// value (an array doubled 40 times) cannot run far past the budget before the next
+// checkBudget(). The later safe points throw again if the first exception was swallowed.
+void checkMemoryOnAllocation();
 
 class ParseBudget {
  public:
@@ -43,6 +48,8 @@ class ParseBudget {
   // Throws BudgetExceeded with a user-facing message when exceeded().
   void check();
   std::string message() const;
+  // Over the memory budget, the first time it is asked (for the allocator).
+  bool overMemoryOnce() noexcept;
 
  private:
   std::chrono::steady_clock::time_point deadline_;
@@ -50,6 +57,7 @@ class ParseBudget {
   uint64_t memoryBytes_;
   int64_t baseBytes_;
   uint32_t calls_ = 0;
+  bool allocatorThrew_ = false;
   enum class Over : uint8_t { No, Time, Memory } over_ = Over::No;
 };
 
@@ -101,6 +109,14 @@ class EvalDepth {
  private:
   bool tooDeep_;
 };
+
+// A string an evaluator builds that is longer than this is unknown instead: a chain of
+// doublings (`v0 = "${local.v1}${local.v1}"`, ...) cannot grow a value past what any real
+// template holds, and no single value can exhaust the memory budget in one step.
+inline constexpr size_t kMaxStringValueBytes = size_t{4} << 20;
+// Whether a string of `bytes` is over kMaxStringValueBytes, and the unknown reason to give.
+bool oversizedString(size_t bytes) noexcept;
+std::string oversizedReason(size_t bytes);
 
 // The current nesting on this thread (0 outside any evaluation).
 int evalDepth() noexcept;

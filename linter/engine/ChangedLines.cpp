@@ -12,6 +12,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "linter/core/ProjectRoot.h"
+
 extern char** environ;
 
 namespace eg {
@@ -25,8 +27,9 @@ struct Completed {
   std::string out, err;
 };
 
-// Runs a program (no shell) and collects its output. `argv[0]` is looked up on PATH.
-Completed run(const std::vector<std::string>& argv) {
+// Runs a program (no shell) and collects its output. `argv[0]` is looked up on PATH. `env`:
+// the environment, or the process's own when empty.
+Completed run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {}) {
   Completed result;
   int outPipe[2], errPipe[2];
   if (pipe(outPipe) != 0) return result;
@@ -46,7 +49,10 @@ Completed run(const std::vector<std::string>& argv) {
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  std::vector<char*> envp;
+  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), env.empty() ? environ : envp.data());
   posix_spawn_file_actions_destroy(&actions);
   close(outPipe[1]);
   close(errPipe[1]);
@@ -199,43 +205,114 @@ void parseUnifiedDiff(std::string_view diff, const fs::path& root, ChangedLines&
   }
 }
 
+namespace {
+
+// The git work tree of the current directory: the nearest directory at or above it with a
+// `.git` directory, or a `.git` file naming one ("gitdir: ..." of worktrees and submodules).
+// Found without running git, so nothing in a scanned folder (a `config`, `HEAD` and `objects/`
+// laid out to look like a bare repository) is ever taken for the repository.
+bool findWorkTree(fs::path& top, fs::path& gitDir) {
+  std::error_code ec;
+  fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
+  if (ec) return false;
+  for (fs::path dir = cwd;; dir = dir.parent_path()) {
+    fs::path dotGit = dir / ".git";
+    fs::file_status st = fs::symlink_status(dotGit, ec);
+    if (fs::is_directory(st)) {
+      top = dir;
+      gitDir = dotGit;
+      return true;
+    }
+    if (fs::is_regular_file(st)) {
+      std::ifstream in(dotGit);
+      std::string line;
+      std::getline(in, line);
+      if (line.rfind("gitdir: ", 0) == 0) {
+        fs::path target = line.substr(8);
+        while (!target.empty() && (target.native().back() == '\r' || target.native().back() == ' ')) {
+          target = target.native().substr(0, target.native().size() - 1);
+        }
+        top = dir;
+        gitDir = fs::weakly_canonical(target.is_absolute() ? target : dir / target, ec);
+        return !ec && fs::is_directory(gitDir, ec);
+      }
+    }
+    if (dir == dir.root_path() || dir.empty()) return false;
+  }
+}
+
+// git, told exactly which repository to use and to run nothing but itself: no system
+// configuration, no file-system monitor, hooks, external diff or text conversion, no pager or
+// prompt, no discovery of bare repositories.
+struct Git {
+  fs::path top, gitDir;
+  Completed operator()(std::vector<std::string> args) const {
+    std::vector<std::string> argv = {"git",
+                                     "--git-dir=" + gitDir.string(),
+                                     "--work-tree=" + top.string(),
+                                     "--no-pager",
+                                     "-c", "safe.bareRepository=explicit",
+                                     "-c", "core.fsmonitor=false",
+                                     "-c", "core.hooksPath=/dev/null",
+                                     "-c", "core.pager=cat",
+                                     "-c", "diff.external=",
+                                     "-c", "core.quotepath=off",
+                                     "-c", "protocol.allow=never"};
+    argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+      std::string_view kv(*e);
+      // Variables that would point git at another repository or configuration are dropped.
+      if (kv.rfind("GIT_", 0) == 0 && kv.rfind("GIT_TRACE", 0) != 0) continue;
+      env.emplace_back(kv);
+    }
+    env.insert(env.end(), {"GIT_CONFIG_NOSYSTEM=1", "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0",
+                           "GIT_NO_REPLACE_OBJECTS=1", "GIT_PROTOCOL_FROM_USER=0"});
+    return run(argv, env);
+  }
+};
+
+}  // namespace
+
 bool changedSinceRevision(const std::string& revision, const fs::path& where, ChangedLines& out, std::string& error) {
   std::error_code ec;
-  fs::path dir = fs::absolute(where, ec);
-  if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
   if (revision.empty() || revision.front() == '-') {
     error = "--diff-base needs a revision (a commit, branch or tag), not '" + revision + "'";
     return false;
   }
-  std::string d = dir.string();
-  Completed top = run({"git", "-C", d, "rev-parse", "--show-toplevel"});
-  if (top.status == -1 || top.status == 127) {
-    error = "--diff-base needs git, which could not be run (" + (top.err.empty() ? "not found" : firstLine(top.err)) + ")";
+  Git git;
+  if (!findWorkTree(git.top, git.gitDir)) {
+    error = "--diff-base: the current directory is not in a git work tree (run edgeguard from the repository)";
     return false;
   }
-  if (top.status != 0) {
-    error = "--diff-base: " + dir.generic_string() + " is not in a git work tree (" + firstLine(top.err) + ")";
+  fs::path scanned = fs::weakly_canonical(fs::absolute(where, ec), ec);
+  if (!isInsideRoot(git.top, scanned)) {
+    error = "--diff-base: " + where.generic_string() +
+            " is not in the git work tree of the current directory (run edgeguard from that repository)";
     return false;
   }
-  fs::path root = firstLine(top.out);
-  std::string r = root.string();
-  Completed verify = run({"git", "-C", r, "rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"});
+  const fs::path& root = git.top;
+  Completed verify = git({"rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"});
+  if (verify.status == -1 || verify.status == 127) {
+    error = "--diff-base needs git, which could not be run (" + (verify.err.empty() ? "not found" : firstLine(verify.err)) + ")";
+    return false;
+  }
   if (verify.status != 0) {
     error = "--diff-base: unknown revision '" + revision + "' (fetch it first, e.g. git fetch origin " + revision + ")";
     return false;
   }
   // Compare with where the branch left REV, as a pull request does.
   std::string base = firstLine(verify.out);
-  Completed mergeBase = run({"git", "-C", r, "merge-base", base, "HEAD"});
+  Completed mergeBase = git({"merge-base", base, "HEAD"});
   if (mergeBase.status == 0 && !firstLine(mergeBase.out).empty()) base = firstLine(mergeBase.out);
-  Completed diff = run({"git", "-C", r, "-c", "core.quotepath=off", "diff", "--no-color", "--no-ext-diff",
-                        "--no-renames", "--unified=0", "--src-prefix=a/", "--dst-prefix=b/", base, "--"});
+  Completed diff = git({"diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--unified=0",
+                        "--src-prefix=a/", "--dst-prefix=b/", base, "--"});
   if (diff.status != 0) {
     error = "--diff-base: git diff failed: " + firstLine(diff.err);
     return false;
   }
   parseUnifiedDiff(diff.out, root, out);
-  Completed untracked = run({"git", "-C", r, "ls-files", "-z", "--others", "--exclude-standard"});
+  Completed untracked = git({"ls-files", "-z", "--others", "--exclude-standard"});
   if (untracked.status == 0) {
     size_t s = 0;
     while (s < untracked.out.size()) {

@@ -515,15 +515,61 @@ std::string unifiedDiff(const std::string& path, std::string_view before, std::s
 
 }  // namespace eg
 
-#include <fstream>
-#include <map>
-#include <sstream>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include "linter/core/ProjectRoot.h"
 
 namespace eg {
 
+namespace {
+
+// Writes `text` over `path` through a temporary file created exclusively beside it (O_EXCL, so
+// a planted `hub.tf.edgeguard-fix` link is never followed), with the file's permission bits
+// (not set-id ones), then renamed over the file (a rename replaces the name, never a link's
+// target). An empty string on success, else why not.
+std::string replaceFile(const std::string& path, const std::string& text) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return "cannot read its status";
+  if (!S_ISREG(st.st_mode)) return "not a regular file (a symbolic link or a device); not fixed";
+  std::string tmp = path + ".edgeguard-fix-XXXXXX";
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0) return "cannot create a temporary file beside it";
+  auto fail = [&](std::string why) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return why;
+  };
+  if (::fchmod(fd, st.st_mode & 0777) != 0) return fail("cannot set the temporary file's permissions");
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail("cannot write the temporary file");
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) return fail("cannot write the temporary file");
+  if (::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return "cannot write the temporary file";
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string why = std::string("cannot replace: ") + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return why;
+  }
+  return {};
+}
+
+}  // namespace
+
 FixRun applyFixes(const std::vector<Finding>& findings, const ResourceGraph& graph, const SourceStore& store,
-                  bool dryRun) {
+                  bool dryRun, const std::filesystem::path& root) {
   FixRun run;
   std::map<FileId, std::vector<TextEdit>> byFile;
   std::map<FileId, std::vector<std::string>> fixedIn;  // fingerprints of the findings fixed, per file
@@ -549,9 +595,26 @@ FixRun applyFixes(const std::vector<Finding>& findings, const ResourceGraph& gra
       break;  // one fix per finding
     }
   }
-  for (auto& [id, edits] : byFile) {
+  // In path order, whatever order the files were read in (the diff is the same on every file system).
+  std::vector<std::pair<std::string, FileId>> order;
+  for (const auto& [id, edits] : byFile) {
+    if (const SourceFile* file = store.get(id)) order.emplace_back(file->path(), id);
+  }
+  std::sort(order.begin(), order.end());
+  for (const auto& [path, id] : order) {
     const SourceFile* file = store.get(id);
-    if (!file) continue;
+    std::vector<TextEdit>& edits = byFile[id];
+    // Only files of the project, reached without a link: a `../../outside` module source or a
+    // committed symlink must not let a pull request's --fix rewrite someone else's file.
+    struct stat lst;
+    if (!root.empty() && !isInsideRoot(root, file->path())) {
+      run.errors.push_back(file->path() + ": outside the project root " + root.string() + "; not fixed");
+      continue;
+    }
+    if (::lstat(file->path().c_str(), &lst) != 0 || !S_ISREG(lst.st_mode)) {
+      run.errors.push_back(file->path() + ": not a regular file (a symbolic link or a device); not fixed");
+      continue;
+    }
     std::string after = applyEdits(file->text(), id, edits);
     if (after == file->text()) continue;
     // The store blanks a UTF-8 BOM to spaces; put it back in what is written.
@@ -576,23 +639,8 @@ FixRun applyFixes(const std::vector<Finding>& findings, const ResourceGraph& gra
       continue;
     }
     if (bom) after.replace(0, 3, "\xEF\xBB\xBF");
-    std::string tmp = file->path() + ".edgeguard-fix";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!(out << after) || !out.flush()) {
-        run.errors.push_back(file->path() + ": cannot write " + tmp);
-        std::error_code ec;
-        std::filesystem::remove(tmp, ec);
-        continue;
-      }
-    }
-    struct stat st;
-    if (::stat(file->path().c_str(), &st) == 0) ::chmod(tmp.c_str(), st.st_mode & 07777);
-    std::error_code ec;
-    std::filesystem::rename(tmp, file->path(), ec);
-    if (ec) {
-      run.errors.push_back(file->path() + ": cannot replace: " + ec.message());
-      std::filesystem::remove(tmp, ec);
+    if (std::string why = replaceFile(file->path(), after); !why.empty()) {
+      run.errors.push_back(file->path() + ": " + why);
       continue;
     }
     succeeded();

@@ -10,6 +10,8 @@
 // outside EG9xx can also be suppressed with an `edgeguard:ignore` comment.
 #pragma once
 
+#include <filesystem>
+
 #include <optional>
 #include <ostream>
 #include <string>
@@ -65,7 +67,9 @@ struct FixRun {
   std::vector<std::string> errors;     // "path: why" for files that could not be fixed
   std::string diff;
 };
+// Files outside `root` (when given: see linter/core/ProjectRoot.h) and files that are not
+// regular files (symbolic links included) are never written; they get an error instead.
 FixRun applyFixes(const std::vector<Finding>& findings, const ResourceGraph& graph, const SourceStore& store,
-                  bool dryRun);
+                  bool dryRun, const std::filesystem::path& root = {});
 
 }  // namespace eg

@@ -1,5 +1,7 @@
 #include "linter/report/Escaping.h"
 
+#include <cstdio>
+
 #include <cstdint>
 
 #include <nlohmann/json.hpp>
@@ -134,6 +136,46 @@ std::string escapeGithubProperty(std::string_view text) {
   return out;
 }
 
+std::string escapeTerminal(std::string_view text) {
+  std::string clean = sanitizeUtf8(text);
+  std::string out;
+  out.reserve(clean.size());
+  char buf[8];
+  for (size_t i = 0; i < clean.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(clean[i]);
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7F) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else if (c == 0xC2 && i + 1 < clean.size() && static_cast<unsigned char>(clean[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(clean[i + 1]) <= 0x9F) {
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(clean[i + 1]));
+      out += buf;
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string neutralizeControls(std::string_view line) {
+  std::string out(line);
+  for (size_t i = 0; i < out.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(out[i]);
+    if ((c < 0x20 && c != '\t') || c == 0x7F) {
+      out[i] = '?';
+    } else if (c == 0xC2 && i + 1 < out.size() && static_cast<unsigned char>(out[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(out[i + 1]) <= 0x9F) {
+      out[i + 1] = static_cast<char>(0xBF);  // U+00BF, two bytes as the control was
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string escapeMarkdownCell(std::string_view text) {
   std::string out;
   std::string clean = sanitizeUtf8(text);
@@ -149,7 +191,16 @@ std::string escapeMarkdownCell(std::string_view text) {
         out += "<br>";
         break;
       case '\n': out += "<br>"; break;
-      default: out += c;
+      default:
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7F) {
+          out += "\xEF\xBF\xBD";  // U+FFFD: no terminal sequence reaches a rendered summary
+        } else if (c == '\xC2' && i + 1 < clean.size() && static_cast<unsigned char>(clean[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(clean[i + 1]) <= 0x9F) {
+          out += "\xEF\xBF\xBD";
+          ++i;
+        } else {
+          out += c;
+        }
     }
   }
   return out;
@@ -163,6 +214,7 @@ std::string escapeMermaidLabel(std::string_view text) {
     else if (c == '>') out += "#gt;";
     else if (c == '#') out += "#35;";
     else if (c == '\n' || c == '\r' || c == '\t') out += ' ';
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) out += ' ';
     else out += c;
   }
   return out;

@@ -16,6 +16,15 @@ std::string sanitizeUtf8(std::string_view text);
 // goes through nlohmann's replacing handler, so the bytes equal its dump().
 void appendJsonString(std::string& out, std::string_view text);
 
+// Text for a terminal or a CI log, on one line: control characters (C0 including newline,
+// carriage return and escape, DEL, and the C1 range) are written visibly as \n, \r, \t, \xHH or
+// \u00HH, so a name or value cannot start a log line of its own (`::error`, `##vso[...]`) or
+// send a terminal sequence (OSC 52). Invalid UTF-8 becomes U+FFFD.
+std::string escapeTerminal(std::string_view text);
+// The same for a line of source text under a caret line: each control character becomes one
+// character of the same byte length ('?' for C0 and DEL, U+00BF for C1), so columns still line up.
+std::string neutralizeControls(std::string_view line);
+
 // "1 finding", "2 findings".
 std::string plural(size_t n, std::string_view word);
 

@@ -11,6 +11,7 @@
 namespace eg {
 namespace {
 
+using report::escapeTerminal;
 using report::plural;
 
 struct Style {
@@ -49,7 +50,8 @@ void printFrame(std::ostream& out, const SourceStore& sources, const SourceFile&
     while (windowBegin > 0 && isContinuation(static_cast<unsigned char>(full[windowBegin]))) --windowBegin;
     while (windowEnd < full.size() && isContinuation(static_cast<unsigned char>(full[windowEnd]))) ++windowEnd;
   }
-  std::string shown = sources.masked(file.id(), lineStart + windowBegin, full.substr(windowBegin, windowEnd - windowBegin));
+  std::string shown = report::neutralizeControls(
+      sources.masked(file.id(), lineStart + windowBegin, full.substr(windowBegin, windowEnd - windowBegin)));
   std::string prefix = windowBegin > 0 ? "..." : "";
   if (windowEnd < full.size()) shown += "...";
   shown.insert(0, prefix);
@@ -89,26 +91,27 @@ class TextReporter : public Reporter {
     Style st{report.color};
     for (const Error& e : report.errors) {
       ResolvedRange r = resolve(report.sources, e);
-      out << st(kBold) << r.path;
+      out << st(kBold) << escapeTerminal(r.path);
       if (r.line) out << ':' << r.line << ':' << r.column;
-      out << ':' << st(kReset) << ' ' << st(kRed) << "error" << st(kReset) << ' ' << e.code << ' ' << e.message
-          << '\n';
+      out << ':' << st(kReset) << ' ' << st(kRed) << "error" << st(kReset) << ' ' << escapeTerminal(e.code) << ' '
+          << escapeTerminal(e.message) << '\n';
       if (const SourceFile* f = report.sources.get(e.file)) printFrame(out, report.sources, *f, e.range, st, kRed);
     }
     for (const Finding& f : report.findings) {
       if (f.suppressed) continue;
       ResolvedRange r = resolve(report.sources, f.location);
       const char* colour = severityColour(f);
-      out << st(kBold) << r.path << ':' << r.line << ':' << r.column << ':' << st(kReset) << ' ' << st(colour)
-          << (f.unknown ? "unknown" : toString(f.severity)) << st(kReset) << ' ' << st(kBold) << f.rule
-          << st(kReset) << " [" << f.name << "] " << f.message << '\n';
+      out << st(kBold) << escapeTerminal(r.path) << ':' << r.line << ':' << r.column << ':' << st(kReset) << ' '
+          << st(colour) << (f.unknown ? "unknown" : toString(f.severity)) << st(kReset) << ' ' << st(kBold)
+          << escapeTerminal(f.rule) << st(kReset) << " [" << escapeTerminal(f.name) << "] " << escapeTerminal(f.message)
+          << '\n';
       if (const SourceFile* file = report.sources.get(f.location.file); file && !file->text().empty()) {
         printFrame(out, report.sources, *file, f.location.range, st, colour);
       }
       for (const RelatedLocation& rl : f.related) {
         ResolvedRange rr = resolve(report.sources, rl.location);
-        out << "  " << st(kDim) << "note: " << rr.path << ':' << rr.line << ':' << rr.column << ": " << rl.message
-            << st(kReset) << '\n';
+        out << "  " << st(kDim) << "note: " << escapeTerminal(rr.path) << ':' << rr.line << ':' << rr.column << ": "
+            << escapeTerminal(rl.message) << st(kReset) << '\n';
       }
     }
     ReportCounts c = countFindings(report.findings);

@@ -942,7 +942,11 @@ Value evaluate(const ExprNode& n, ExpressionHost& host) {
   args.reserve(n.args.size());
   for (const ExprPtr& a : n.args) args.push_back(evaluate(*a, host));
   const auto& table = functions();
-  if (auto it = table.find(n.text); it != table.end()) return it->second(args, host);
+  if (auto it = table.find(n.text); it != table.end()) {
+    Value v = it->second(args, host);
+    if (v.isString() && oversizedString(v.asString().size())) return Value::unknown(oversizedReason(v.asString().size()));
+    return v;
+  }
   if (n.text.find('.') != std::string::npos) return host.userFunction(n.text, args);
   if (n.text.rfind("list", 0) == 0) {  // listKeys, listSecrets, listCredentials, ...
     if (!args.empty() && args[0].isString()) host.referenced(args[0].asString());

@@ -124,6 +124,7 @@ class Template : public FunctionHost {
       return unknownAt("nested or chained deeper than " + std::to_string(kMaxEvalDepth) + " levels", fid_, n->range);
     }
     Value v = evalInner(n);
+    if (v.isString() && oversizedString(v.asString().size())) v = Value::unknown(oversizedReason(v.asString().size()));
     if (!v.prov.valid()) v.prov = Provenance{fid_, n->range, {}};
     return v;
   }
@@ -138,6 +139,7 @@ class Template : public FunctionHost {
           if (v.isUnknown()) return unknownAt(v.unknownReason(), fid_, n->range);
           out += stringOf(v);
           out += n->parts[i + 1];
+          if (oversizedString(out.size())) return unknownAt(oversizedReason(out.size()), fid_, n->range);
         }
         return Value(std::move(out));
       }

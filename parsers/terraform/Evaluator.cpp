@@ -216,6 +216,7 @@ Value Evaluator::node(const ExprSource& s, TSNode n) {
   } else {
     v = primary(s, n);
   }
+  if (v.isString() && oversizedString(v.asString().size())) v = Value::unknown(oversizedReason(v.asString().size()));
   if (!v.prov.valid()) {
     v.prov.file = s.file;
     v.prov.value = s.range(n);
@@ -476,6 +477,10 @@ void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids,
     ++pieces;
   };
   for (size_t i = childBegin; i < childEnd; ++i) {
+    if (oversizedString(out.size())) {
+      if (!unknown) unknown = Value::unknown(oversizedReason(out.size()));
+      return;
+    }
     TSNode c = kids[i];
     std::string_view t = nodeType(c);
     if (t != "template_interpolation" && t != "template_directive") continue;
@@ -529,6 +534,7 @@ void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids,
       if (cv.isUnknown() || !(cv.isArray() || cv.isObject()) || ids.empty()) { if (!unknown) unknown = Value::unknown("template loop is over an unknown value"); continue; }
       size_t endIdx = dc - 1;
       auto body = [&](Value k, Value v) {
+        if (oversizedString(out.size())) return;  // reported by the loop in templParts
         size_t mark = bindings.size();
         if (ids.size() == 2) { bindings.push_back({ids[0], std::move(k)}); bindings.push_back({ids[1], std::move(v)}); }
         else bindings.push_back({ids[0], std::move(v)});

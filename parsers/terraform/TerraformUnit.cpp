@@ -256,6 +256,11 @@ ModuleDef* TerraformUnit::loadModuleDir(const std::string& dir, const Block& cal
     e.code = "EG902";
     ctx_.errors.push_back(std::move(e));
   };
+  if (!ctx_.options.insideRoots(dir)) {  // not even its file names are read
+    report("module \"" + call.labels[0] + "\": " + dir + " is outside the project root (set --root to widen it); not read");
+    defsByDir_.emplace(dir, nullptr);
+    return nullptr;
+  }
   std::error_code ec;
   std::vector<fs::path> paths;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {

@@ -139,10 +139,12 @@ case $case in
     ;;
   long-line)
     # The 50 MB line with the size limit raised: the parse budget ends it, not the machine.
+    # A budget no machine can parse 50 MB in (1 ms), so the outcome does not depend on the
+    # machine's speed (issue 15: with 5 s, an idle machine parsed it inside the budget).
     { printf 'var s = '; repeat '[1, ' 13107200; } > line.bicep
-    scan 60 . --max-file-size 67108864 --parse-timeout 5
+    scan 60 . --max-file-size 67108864 --parse-timeout 0.001
     expect_status 2
-    expect_output '^line.bicep: error EG908 loading took (longer than the time|more than the memory) budget'
+    expect_output '^line.bicep: error EG908 loading took longer than the time budget of 0.001 s'
     # The memory budget, on its own (a generous time budget).
     scan 120 . --max-file-size 67108864 --parse-timeout 600 --parse-memory 64
     expect_status 2
@@ -406,6 +408,140 @@ EOF
     if awk 'length($0) > 600 && /EG004/ { found = 1 } END { exit !found }' "$out"; then
       echo "FAIL: a finding's message quotes a value of unbounded length"; fail=1
     fi
+    ;;
+  diff-base-hostile-repo)
+    # Issue 17: a pull request adds infra/{HEAD, refs/, objects/, config} so that infra/ looks
+    # like a bare repository whose config runs a command (core.fsmonitor, a pager, an external
+    # diff, hooks). `scan infra --diff-base` must use only the work tree of the current
+    # directory, and start no program but git.
+    command -v git >/dev/null || { echo "SKIP: git is not installed"; exit 77; }
+    g() { git -c user.name=t -c user.email=t@t -c init.defaultBranch=main -c core.hooksPath=/dev/null "$@"; }
+    mkdir repo && cd repo && g init -q . || exit 1
+    mkdir infra && printf '%s' "$hub_tf" > infra/hub.tf
+    g add -A && g commit -qm base
+    perl -pi -e 's/"1\.0"/"1.1"/' infra/hub.tf  # line 5 changes: its finding is in the diff
+    mkdir -p infra/refs/heads infra/objects/info
+    printf 'ref: refs/heads/main\n' > infra/HEAD
+    git rev-parse HEAD > infra/refs/heads/main
+    printf '%s\n' "$PWD/.git/objects" > infra/objects/info/alternates
+    printf '[core]\n\tbare = true\n\tworktree = %s\n\tfsmonitor = "touch %s/pwned-fsmonitor; false"\n\tpager = touch %s/pwned-pager\n\thooksPath = %s/hooks\n[diff]\n\texternal = touch %s/pwned-diff\n' \
+      "$PWD/infra" "$tmp" "$tmp" "$tmp" "$tmp" > infra/config
+    mkdir "$tmp/hooks" && printf '#!/bin/sh\ntouch %s/pwned-hook\n' "$tmp" > "$tmp/hooks/post-checkout" && chmod +x "$tmp/hooks/post-checkout"
+    scan 60 infra --diff-base HEAD
+    expect_status 1
+    expect_output '^infra/hub.tf:5:[0-9]+: medium EG004'
+    # From inside infra/ (where git itself would discover the planted repository): the work
+    # tree above is used all the same.
+    (cd infra && NO_COLOR=1 "$bin" scan . --diff-base HEAD >"$out" 2>&1); status=$?
+    expect_status 1
+    # From a directory outside any repository: a clear error, nothing run.
+    mkdir "$tmp/outside" && (cd "$tmp/outside" && NO_COLOR=1 "$bin" scan "$tmp/repo/infra" --diff-base HEAD >"$out" 2>&1); status=$?
+    expect_status 2
+    expect_output 'not in a git work tree'
+    if ls "$tmp"/pwned-* >/dev/null 2>&1; then
+      echo "FAIL: a command from the planted repository's configuration ran: $(ls "$tmp"/pwned-*)"; fail=1
+    fi
+    if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
+      strace -f -qq -e trace=execve -o "$tmp/trace" "$bin" scan infra --diff-base HEAD >/dev/null 2>&1
+      others=$(grep -E 'execve\(' "$tmp/trace" | grep -vE 'execve\("[^"]*/(edgeguard|git)"' | grep -v ENOENT)
+      if [[ -n $others ]]; then
+        echo "FAIL: --diff-base started a program other than git:"; echo "$others" | head; fail=1
+      fi
+      grep -q 'execve(.*git' "$tmp/trace" || { echo "FAIL: strace saw no git (the check would pass vacuously)"; fail=1; }
+    fi
+    ;;
+  fix-no-write-outside)
+    # Issue 17: --fix writes only regular files inside the project root, through a temporary
+    # file created exclusively. A planted `hub.tf.edgeguard-fix` link to a victim, a module
+    # source outside the project and a scanned file that is a link must leave the victims as
+    # they were.
+    mkdir -p project/.git project/infra outside/mod
+    printf 'VICTIM\n' > victim
+    printf '%s' "$hub_tf" > project/infra/hub.tf
+    ln -s "$tmp/victim" project/infra/hub.tf.edgeguard-fix
+    for x in 0 1 2 3 4 5 6 7 8 9; do ln -s "$tmp/victim" "project/infra/hub.tf.edgeguard-fix-$x$x$x$x$x$x"; done
+    printf 'module "m" {\n  source = "../../outside/mod"\n}\n' > project/infra/mod.tf
+    printf '%s' "$hub_tf" | sed 's/"hub"/"outer"/' > outside/mod/main.tf
+    printf '%s' "$hub_tf" | sed 's/"hub"/"linked"/' > outside/linked.tf
+    mkdir project/links project/real && ln -s "$tmp/outside/linked.tf" project/links/out.tf
+    printf '%s' "$hub_tf" | sed 's/"hub"/"inner"/' > project/real/inner.tf
+    ln -s ../real/inner.tf project/links/inner.tf
+    cp outside/mod/main.tf outside-mod.orig; cp outside/linked.tf outside-linked.orig; cp project/real/inner.tf inner.orig
+    (cd project && NO_COLOR=1 "$bin" scan infra links/out.tf links/inner.tf --fix >"$out" 2>&1); status=$?
+    [[ $(cat victim) == VICTIM ]] || { echo "FAIL: the victim behind a planted link was written"; fail=1; }
+    [[ ! -x victim ]] || { echo "FAIL: the victim's mode was changed"; fail=1; }
+    cmp -s outside/mod/main.tf outside-mod.orig || { echo "FAIL: a module file outside the project was rewritten"; fail=1; }
+    cmp -s outside/linked.tf outside-linked.orig || { echo "FAIL: a file behind a scanned link was rewritten"; fail=1; }
+    cmp -s project/real/inner.tf inner.orig || { echo "FAIL: a file behind a scanned link was rewritten"; fail=1; }
+    [[ -L project/links/out.tf && -L project/links/inner.tf ]] || { echo "FAIL: a scanned link was replaced"; fail=1; }
+    grep -q '"1.2"' project/infra/hub.tf || { echo "FAIL: the project's own file was not fixed"; fail=1; }
+    # The module outside the project is not even read (nothing of it is reported or fixed).
+    expect_output 'error EG902 module "m": .*outside/mod is outside the project root \(set --root to widen it\); not read'
+    expect_no_output "IoT Hub 'outer'"
+    expect_output 'links/out.tf: outside the project root .*; not fixed'
+    expect_output 'links/inner.tf: not a regular file \(a symbolic link or a device\); not fixed'
+    ls project/infra | grep -q 'edgeguard-fix-......$' && [[ $(ls project/infra | grep -c 'edgeguard-fix') -gt 11 ]] &&
+      { echo "FAIL: a temporary file was left behind"; fail=1; }
+    ;;
+  log-injection)
+    # Issue 17: names, values and file names with newlines, carriage returns and escapes must not
+    # become lines of their own in a CI log (`::error`, `##vso[...]`) or terminal sequences (OSC 52).
+    cat > hub.tf <<'EOF'
+resource "azurerm_iothub" "hub" {
+  name                = "x\n::error file=a.tf,line=1::forged\r##vso[task.setvariable variable=pwned]1\u001b]52;c;cHduZWQ=\u0007\u009b31m"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  min_tls_version     = "1.0"
+  sku {
+    name     = "S1"
+    capacity = 1
+  }
+}
+EOF
+    printf '%s' "$hub_tf" | sed 's/"hub"/"named"/' > $'x\n::error::forged\e[31m.tf'
+    printf '# \e]52;c;cHduZWQ=\a\n%s' "$hub_tf" | sed 's/"hub"/"framed"/' > frame.tf
+    for format in text markdown; do
+      scan 30 . --format $format
+      expect_status 1
+      if LC_ALL=C grep -qE '^(::|##vso)' "$out" || LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$out" || LC_ALL=C grep -q $'\xc2[\x80-\x9f]' "$out"; then
+        echo "FAIL: --format $format wrote a control character or a forged log line:"
+        LC_ALL=C grep -nE $'^(::|##vso)|[\x01-\x08\x0b-\x1f\x7f]' "$out" | cat -v | head -5
+        fail=1
+      fi
+    done
+    scan 30 . --format text
+    expect_output 'x\\n::error file=a.tf,line=1::forged\\r##vso\[task.setvariable'
+    ;;
+  read-outside-root)
+    # Issue 17: nothing a scan reaches by reference (module sources, tfvars, .env, module.json,
+    # Bicep modules and parameter files) is read from outside the project root, through a
+    # relative path, an absolute path or a symlink; each says so (EG902) and the rest is scanned.
+    mkdir -p project/.git project/tf project/edge project/bicep outside/mod outside/modules/x
+    mark=OUTSIDE-MARK-7f3a
+    printf 'resource "azurerm_iothub" "outer" {\n  name = "%s"\n  min_tls_version = "1.0"\n}\n' $mark > outside/mod/main.tf
+    printf 'hub_name = "%s"\n' $mark > outside/x.auto.tfvars
+    printf 'IMAGE=%s.azurecr.io/x:1\nPASSWORD=%s\n' $mark $mark > outside/.env
+    printf '{"image": {"repository": "%s.azurecr.io/m", "tag": {"version": "1", "platforms": {"amd64": "./Dockerfile"}}}}\n' $mark > outside/modules/x/module.json
+    printf "resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {\n  name: '%s'\n  location: 'westeurope'\n  properties: { minTlsVersion: '1.0' }\n}\n" $mark > outside/mod.bicep
+    printf 'module "m" {\n  source = "../../outside/mod"\n}\nmodule "abs" {\n  source = "%s/outside/mod"\n}\nvariable "hub_name" {\n  default = "inside"\n}\n%s' "$tmp" "$(printf '%s' "$hub_tf" | sed 's/name                = "hub"/name = var.hub_name/')" > project/tf/main.tf
+    ln -s ../../outside/x.auto.tfvars project/tf/x.auto.tfvars
+    ln -s ../../outside/.env project/edge/.env
+    cat > project/edge/deployment.template.json <<'EOF'
+{"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1", "runtime": {"type": "docker", "settings": {"registryCredentials": {"r": {"address": "x.azurecr.io", "username": "u", "password": "$PASSWORD"}}}},
+  "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.4"}}, "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.4"}}},
+  "modules": {"a": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "${IMAGE}", "createOptions": {"HostConfig": {"Privileged": true}}}},
+              "b": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "${MODULES.../../../outside/modules/x}"}}}}},
+  "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": {}, "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}}}}
+EOF
+    printf "module m '../../outside/mod.bicep' = {\n  name: 'm'\n}\nmodule a '%s/outside/mod.bicep' = {\n  name: 'a'\n}\n" "$tmp" > project/bicep/main.bicep
+    (cd project && NO_COLOR=1 "$bin" scan tf edge bicep --show-unknown --format text >"$out" 2>&1); status=$?
+    expect_no_output "$mark"
+    expect_output 'tf/main.tf:[0-9]+:[0-9]+: error EG902 module "m": .*outside the project root'
+    expect_output 'bicep/main.bicep:[0-9]+:[0-9]+: error EG902 .*outside the project root'
+    expect_output "^tf/main.tf:[0-9]+:[0-9]+: medium EG004 .*'inside'"  # the linked tfvars is not read
+    expect_output '^edge/deployment.template.json:[0-9]+:[0-9]+: (high|unknown) EG002'
+    (cd project && NO_COLOR=1 "$bin" scan tf edge bicep --format json >"$out" 2>&1)
+    expect_no_output "$mark"
     ;;
   no-network-no-exec)
     # A scan opens no socket and starts no program. With strace (when installed) every

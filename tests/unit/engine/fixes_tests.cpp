@@ -376,7 +376,8 @@ TEST_CASE("edgeguard scan --fix writes what --fix --dry-run shows") {
   fs::remove_all(dir);
   fs::copy(fs::path(EG_SOURCE_DIR) / "fixtures/e2e/fix", dir, fs::copy_options::recursive);
   std::string quiet = " >/dev/null 2>&1";
-  std::string cmd = std::string(EG_BINARY) + " scan " + dir.string() + " --fix";
+  // The copy is outside the current directory (the default project root): name it the root.
+  std::string cmd = std::string(EG_BINARY) + " scan " + dir.string() + " --root " + dir.string() + " --fix";
   int status = std::system((cmd + " --dry-run >" + (dir / "diff.txt").string() + " 2>/dev/null").c_str());
   CHECK(WEXITSTATUS(status) == 1);  // EG008 has no safe fix and stays
   status = std::system((cmd + quiet).c_str());

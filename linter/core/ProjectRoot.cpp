@@ -1,0 +1,36 @@
+#include "linter/core/ProjectRoot.h"
+
+#include <system_error>
+
+namespace eg {
+
+namespace fs = std::filesystem;
+
+fs::path defaultProjectRoot(const fs::path& firstPath) {
+  std::error_code ec;
+  fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
+  fs::path start = fs::weakly_canonical(firstPath.empty() ? cwd : fs::absolute(firstPath, ec), ec);
+  if (ec) return cwd;
+  if (!fs::is_directory(start, ec)) start = start.parent_path();
+  for (fs::path dir = start; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(fs::symlink_status(dir / ".git", ec))) return dir;
+    if (dir == dir.root_path()) break;
+  }
+  // Not in a git work tree: the current directory when the path is inside it, else the path's
+  // own directory (a tree scanned from elsewhere is its own project, and no wider).
+  return isInsideRoot(cwd, start) ? cwd : start;
+}
+
+bool isInsideRoot(const fs::path& root, const fs::path& p) {
+  std::error_code ec;
+  fs::path resolved = fs::weakly_canonical(fs::absolute(p, ec), ec);
+  if (ec) return false;
+  auto r = root.begin(), x = resolved.begin();
+  for (; r != root.end(); ++r, ++x) {
+    if (r->empty()) continue;  // a trailing separator of the root
+    if (x == resolved.end() || *r != *x) return false;
+  }
+  return true;
+}
+
+}  // namespace eg
