@@ -370,6 +370,8 @@ Value fnReplace(Args& a, ExpressionHost&) {
     std::string out;
     size_t p = 0;
     while (true) {
+      // replace(s, 'a', s) grows as |s|^2: stop at the size of one value, not at the machine's.
+      if (oversizedString(out.size())) return Value::unknown("replace(): " + oversizedReason(out.size()));
       size_t q = s.find(from, p);
       if (q == std::string::npos) break;
       out.append(s, p, q - p);

@@ -1,6 +1,8 @@
 // Bicep built-in functions (see BicepFunctions.h).
 #include "parsers/bicep/BicepFunctions.h"
 
+#include "linter/core/Budget.h"
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_set>
@@ -26,6 +28,7 @@ bool known(const std::vector<Value>& vs) {
 // .NET composite format: {0}, {1:fmt} (format specifiers ignored), {{ and }}.
 bool formatString(const std::string& f, const std::vector<Value>& args, std::string& out) {
   for (size_t i = 0; i < f.size(); ++i) {
+    if (oversizedString(out.size())) return false;  // `{0}` a thousand times over a long value
     char c = f[i];
     if (c == '{' && i + 1 < f.size() && f[i + 1] == '{') { out += '{'; ++i; continue; }
     if (c == '}' && i + 1 < f.size() && f[i + 1] == '}') { out += '}'; ++i; continue; }
@@ -35,7 +38,7 @@ bool formatString(const std::string& f, const std::vector<Value>& args, std::str
     std::string inner = f.substr(i + 1, close - i - 1);
     size_t colon = inner.find_first_of(":,");
     std::string idx = inner.substr(0, colon);
-    if (idx.empty() || !std::all_of(idx.begin(), idx.end(), ::isdigit)) return false;
+    if (idx.empty() || idx.size() > 6 || !std::all_of(idx.begin(), idx.end(), ::isdigit)) return false;  // stoul would throw
     size_t k = std::stoul(idx) + 1;
     if (k >= args.size()) return false;
     out += str(args[k]);
@@ -302,7 +305,11 @@ Value callBuiltin(const std::string& name, const std::vector<const Node*>& argNo
     if (from.empty()) return Value(s);
     std::string out;
     size_t i = 0;
-    for (size_t j; (j = s.find(from, i)) != std::string::npos; i = j + from.size()) out.append(s, i, j - i).append(arg(2).asString());
+    for (size_t j; (j = s.find(from, i)) != std::string::npos; i = j + from.size()) {
+      // replace(s, 'a', s) grows as |s|^2: stop at the size of one value, not at the machine's.
+      if (oversizedString(out.size())) return unknown("replace(): " + oversizedReason(out.size()));
+      out.append(s, i, j - i).append(arg(2).asString());
+    }
     out.append(s, i, std::string::npos);
     return Value(std::move(out));
   }
@@ -392,7 +399,8 @@ Value callBuiltin(const std::string& name, const std::vector<const Node*>& argNo
   }
   if (fn == "padleft" && (arg(0).isString() || arg(0).isNumber())) {
     std::string s = str(arg(0));
-    size_t width = arg(1).isNumber() ? static_cast<size_t>(arg(1).asNumber()) : 0;
+    // Capped as ARM's padLeft is (padLeft('h', 4000000000, 'x') asked for 4 GB).
+    size_t width = arg(1).isNumber() ? static_cast<size_t>(std::clamp(arg(1).asNumber(), 0.0, 4096.0)) : 0;
     char pad = arg(2).isString() && !arg(2).asString().empty() ? arg(2).asString()[0] : ' ';
     if (s.size() < width) s.insert(0, width - s.size(), pad);
     return Value(std::move(s));

@@ -59,14 +59,23 @@ uint32_t yamlOffset(const SourceFile& f, const YAML::Mark& m) {
   return 0;
 }
 
-Value yamlToValue(const SourceFile& f, const YAML::Node& n, int depth = 0) {
+// yaml-cpp shares aliased nodes: nine levels of nine aliases (664 bytes) expand into 6 GB.
+// The walk stops after as many nodes as a real config.yaml could hold, as every YAML reader
+// of edgeguard does (policies and configuration: linter/policy/YamlReader.h).
+constexpr size_t kMaxYamlNodes = 100000;
+struct YamlTooLarge {
+  YAML::Mark mark;
+};
+
+Value yamlToValue(const SourceFile& f, const YAML::Node& n, size_t& nodes, int depth = 0) {
   Value out;
   if (depth > 128) return Value::unknown("nesting too deep");
+  if (++nodes > kMaxYamlNodes) throw YamlTooLarge{n.Mark()};
   switch (n.Type()) {
     case YAML::NodeType::Map:
       out = Value::object();
       for (auto it = n.begin(); it != n.end(); ++it) {
-        Value child = yamlToValue(f, it->second, depth + 1);
+        Value child = yamlToValue(f, it->second, nodes, depth + 1);
         uint32_t kb = yamlOffset(f, it->first.Mark());
         std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
         child.prov.key = ByteRange{kb, kb + static_cast<uint32_t>(key.size())};
@@ -75,7 +84,7 @@ Value yamlToValue(const SourceFile& f, const YAML::Node& n, int depth = 0) {
       break;
     case YAML::NodeType::Sequence:
       out = Value::array();
-      for (const YAML::Node& e : n) out.asArray().push_back(yamlToValue(f, e, depth + 1));
+      for (const YAML::Node& e : n) out.asArray().push_back(yamlToValue(f, e, nodes, depth + 1));
       break;
     case YAML::NodeType::Scalar: {
       const std::string& s = n.Scalar();
@@ -305,8 +314,17 @@ bool parseToml(const SourceFile& f, Value& out, std::vector<Error>& errors) {
 bool parseYaml(const SourceFile& f, Value& out, std::vector<Error>& errors) {
   try {
     YAML::Node n = YAML::Load(f.text());
-    out = yamlToValue(f, n);
+    size_t nodes = 0;
+    out = yamlToValue(f, n, nodes);
     return true;
+  } catch (const YamlTooLarge& e) {
+    uint32_t b = yamlOffset(f, e.mark);
+    uint32_t size = static_cast<uint32_t>(f.text().size());
+    errors.push_back(Error{f.path(), f.id(), ByteRange{b, std::min(b + 1, size)}, 0, 0,
+                           "config.yaml too large: more than " + std::to_string(kMaxYamlNodes) +
+                               " YAML nodes (are aliases expanding it?); not scanned",
+                           "EG901"});
+    return false;
   } catch (const YAML::Exception& e) {
     uint32_t b = yamlOffset(f, e.mark);
     uint32_t size = static_cast<uint32_t>(f.text().size());

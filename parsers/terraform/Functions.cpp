@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "parsers/json/JsonReader.h"
+#include "linter/core/Budget.h"
 #include "parsers/terraform/TerraformModule.h"
 
 namespace eg::terraform {
@@ -69,12 +70,20 @@ std::string jsonEncode(const Value& v) { return v.toJson(); }
 bool formatOne(std::string_view fmt, const Args& args, size_t argBase, std::string& out, std::string& err) {
   size_t argi = argBase;
   for (size_t i = 0; i < fmt.size(); ++i) {
+    if (oversizedString(out.size())) { err = oversizedReason(out.size()); return false; }
     char c = fmt[i];
     if (c != '%') { out += c; continue; }
     if (++i >= fmt.size()) { err = "format string ends with '%'"; return false; }
     if (fmt[i] == '%') { out += '%'; continue; }
     std::string spec = "%";
-    while (i < fmt.size() && std::string_view("#+- 0123456789.").find(fmt[i]) != std::string_view::npos) spec += fmt[i++];
+    size_t digits = 0;  // of the current width or precision
+    while (i < fmt.size() && std::string_view("#+- 0123456789.").find(fmt[i]) != std::string_view::npos) {
+      digits = fmt[i] >= '0' && fmt[i] <= '9' ? digits + 1 : 0;
+      // A width or precision of 100 or more (`%.999999999f`) would make the C library build
+      // gigabytes of digits that the 128-byte buffer then cuts: not evaluated.
+      if (digits > 2) { err = "format width or precision over 99"; return false; }
+      spec += fmt[i++];
+    }
     if (i >= fmt.size()) { err = "incomplete format verb"; return false; }
     char verb = fmt[i];
     if (argi >= args.size()) { err = "not enough arguments for the format string"; return false; }
@@ -196,6 +205,7 @@ Value fn(std::string_view name, Args& a) {
     for (size_t i = 1; i < a.size(); ++i) {
       if (!a[i].isArray()) return unknownFn(name, "needs lists");
       for (const Value& e : a[i].asArray()) {
+        if (oversizedString(out.size())) return unknownFn(name, oversizedReason(out.size()));
         std::string s;
         if (!toTfString(e, s)) return unknownFn(name, "list elements must be strings");
         if (!first) out += s0;
@@ -246,6 +256,8 @@ Value fn(std::string_view name, Args& a) {
     std::string out;
     size_t b = 0;
     while (true) {
+      // replace(s, "a", s) grows as |s|^2: stop at the size of one value, not at the machine's.
+      if (oversizedString(out.size())) return unknownFn(name, oversizedReason(out.size()));
       size_t e = s0.find(s1, b);
       if (e == std::string::npos) { out.append(s0, b, std::string::npos); break; }
       out.append(s0, b, e - b);

@@ -35,7 +35,8 @@ scan() {
     cat "$tmp/.rss" 2>/dev/null
     fail=1
   fi
-  [[ -f $tmp/.rss ]] && grep -h 'peak-rss-kb' "$tmp/.rss"
+  last_rss=
+  [[ -f $tmp/.rss ]] && grep -h 'peak-rss-kb' "$tmp/.rss" && last_rss=$(grep -ho 'peak-rss-kb: [0-9]*' "$tmp/.rss" | grep -o '[0-9]*$')
   rm -f "$tmp/.rss"
 }
 runner=()
@@ -542,6 +543,58 @@ EOF
     expect_output '^edge/deployment.template.json:[0-9]+:[0-9]+: (high|unknown) EG002'
     (cd project && NO_COLOR=1 "$bin" scan tf edge bicep --format json >"$out" 2>&1)
     expect_no_output "$mark"
+    ;;
+  amplifying-functions)
+    # Issue 17: single calls that would allocate without limit from a few bytes, and a legacy
+    # config.yaml alias bomb (664 bytes -> 6.3 GB): each ends in an unknown value or an error,
+    # in well under the memory budget, and the hub beside them is still reported.
+    mkdir tf bicep arm yaml
+    a300=$(repeat a 300)
+    cat > tf/main.tf <<EOF
+locals {
+  s  = "$a300"
+  s2 = replace(local.s, "a", local.s)
+  s3 = replace(local.s2, "a", local.s2)
+  f  = format("%.999999999f", 1)
+  g  = formatlist("%02000000000d", [1, 2])
+  j  = join(local.s3, [local.s, local.s, local.s])
+}
+resource "azurerm_iothub" "h" {
+  name            = "h"
+  tags            = { a = local.s3, b = local.f, c = local.g[0], d = local.j }
+  min_tls_version = "1.0"
+}
+EOF
+    cat > bicep/main.bicep <<EOF
+var p = padLeft('h', 4000000000, 'x')
+var q = format('{99999999999999999999999}', 1)
+var s = '$a300'
+var r = replace(replace(s, 'a', s), 'a', replace(s, 'a', s))
+resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {
+  name: 'h'
+  tags: { a: p, b: q, c: r }
+  properties: { minTlsVersion: '1.0' }
+}
+EOF
+    printf '%s, "variables": {"s": "%s", "r": "[replace(replace(variables('"'s'"'), '"'a'"', variables('"'s'"')), '"'a'"', replace(variables('"'s'"'), '"'a'"', variables('"'s'"')))]", "p": "[padLeft('"'h'"', 4000000000, '"'x'"')]"}}\n' \
+      "${arm_head%, \"resources\": []}, \"resources\": [{\"type\": \"Microsoft.Devices/IotHubs\", \"apiVersion\": \"2023-06-30\", \"name\": \"h\", \"tags\": {\"a\": \"[variables('r')]\", \"b\": \"[variables('p')]\"}, \"properties\": {\"minTlsVersion\": \"1.0\"}}]" "$a300" > arm/azuredeploy.json
+    {
+      printf 'provisioning:\n  source: manual\n  device_connection_string: "HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=c2VjcmV0"\n'
+      printf 'bomb:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n'
+      for i in 1 2 3 4 5 6 7 8 9; do
+        p=$((i - 1))
+        printf '  a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n' $i $i $p $p $p $p $p $p $p $p $p
+      done
+    } > yaml/config.yaml
+    scan 60 .
+    expect_status 2
+    expect_output '^tf/main.tf:[0-9]+:[0-9]+: medium EG004'
+    expect_output '^bicep/main.bicep:[0-9]+:[0-9]+: medium EG004'
+    expect_output '^arm/azuredeploy.json:[0-9]+:[0-9]+: medium EG004'
+    expect_output '^yaml/config.yaml:[0-9]+:[0-9]+: error EG901 config.yaml too large: more than [0-9]+ YAML nodes'
+    expect_no_output 'internal error|EG908'
+    # No input under 1 MB may take more than 1 GB (measured when /usr/bin/time exists).
+    if [[ -n ${last_rss:-} ]] && ((last_rss > 1048576)); then echo "FAIL: peak RSS $last_rss KB"; fail=1; fi
     ;;
   no-network-no-exec)
     # A scan opens no socket and starts no program. With strace (when installed) every
