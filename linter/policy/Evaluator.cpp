@@ -106,13 +106,20 @@ class Evaluator {
     for (const Resource& r : graph_.resources()) {
       if (!applies(r)) continue;
       Scope root = rootScope(r);
+      std::optional<Outcome> whereUnknown;
       if (check_.where) {
         Outcome w = eval(*check_.where, root);
         if (w.truth == Truth::False) continue;
-        if (w.truth == Truth::Unknown) {
-          emitUnknown(r, w.witness, w.witness.path);
-          continue;
-        }
+        if (w.truth == Truth::Unknown) whereUnknown = std::move(w);
+      }
+      if (whereUnknown) {
+        // In scope or not, depending on an unknown: a finding needs both `where` and a
+        // violation, so a violation that is false whatever the unknowns are decides (no
+        // finding); anything else is unknown.
+        bool possible = check_.aggregate || (check_.forEach.empty() ? eval(*check_.violation, root).truth != Truth::False
+                                                                     : anyElementMayViolate(root));
+        if (possible) emitUnknown(r, whereUnknown->witness, whereUnknown->witness.path);
+        continue;
       }
       if (check_.aggregate) {
         members.push_back(&r);
@@ -151,19 +158,45 @@ class Evaluator {
     return s;
   }
 
-  void forEachElement(const Resource& r, const Scope& root) {
+  std::vector<PathMatch> elementsOf(const Scope& root) const {
     std::vector<PathMatch> elements;
     for (const PathExpr& p : check_.forEach) resolvePath(p, *base(p, root), basePath(p, root), elements);
-    for (const PathMatch& m : elements) {
-      if (m.unknown) {
-        emitUnknown(r, Witness{m.value, {}, m.path, false}, m.path);
-        continue;
-      }
+    return elements;
+  }
+
+  // The violation on one for_each element. An unknown element is evaluated as a value that
+  // may be anything; below an unknown container (which stands for any number of elements,
+  // none included) only "no violation" is decided.
+  Outcome elementOutcome(const Scope& root, const PathMatch& m) {
+    Scope s = root;
+    s.item = s.current = m.value;
+    s.itemPath = s.currentPath = m.path;
+    Outcome o = eval(*check_.violation, s);
+    if (m.unknown && (o.truth == Truth::Unknown || (!m.complete && o.truth == Truth::True))) {
+      o = Outcome{Truth::Unknown, Witness{m.value, {}, m.path, false}};
+    }
+    return o;
+  }
+
+  bool anyElementMayViolate(const Scope& root) {
+    for (const PathMatch& m : elementsOf(root)) {
+      if (m.value && elementOutcome(root, m).truth != Truth::False) return true;
+    }
+    return false;
+  }
+
+  void forEachElement(const Resource& r, const Scope& root) {
+    for (const PathMatch& m : elementsOf(root)) {
       if (!m.value) continue;  // `x[*].y` where an element has no y: nothing to check
       Scope s = root;
       s.item = s.current = m.value;
       s.itemPath = s.currentPath = m.path;
-      decide(r, s, eval(*check_.violation, s), m.path);
+      Outcome o = elementOutcome(root, m);
+      if (m.unknown && o.truth == Truth::Unknown) {
+        emitUnknown(r, o.witness, m.path);
+        continue;
+      }
+      decide(r, s, o, m.path);
     }
   }
 
@@ -283,6 +316,15 @@ class Evaluator {
     return applyOp(Op::Matches, c.operand, &v);
   }
 
+  // A leaf operator on one match. An unknown value goes to the operator, which decides when
+  // no value could change its answer (`in: []`); below an unknown container the attribute
+  // may also be missing, so both must agree.
+  static Truth truthOfMatch(Op op, const Operand& operand, const PathMatch& m) {
+    Truth t = applyOp(op, operand, m.value);
+    if (!m.unknown || m.complete || t == Truth::Unknown) return t;
+    return applyOp(op, operand, nullptr) == t ? t : Truth::Unknown;
+  }
+
   Outcome leaf(const Condition& c, const Scope& s) {
     const Value* b = base(c.path, s);
     if (!b) return Outcome{Truth::False, Witness{nullptr, {}, c.path.text, false}};
@@ -291,7 +333,7 @@ class Evaluator {
     bool isForeign = foreign(c.path, s);
     auto truthOf = [&](const PathMatch& m) {
       if (c.op == Op::ExpressionMatches) return expressionMatches(c, m);
-      return m.unknown ? Truth::Unknown : applyOp(c.op, c.operand, m.value);
+      return truthOfMatch(c.op, c.operand, m);
     };
     auto witnessOf = [&](const PathMatch& m) {
       // A missing value nested in an unknown container is reported as that container.
@@ -307,6 +349,8 @@ class Evaluator {
     const PathMatch* unknown = nullptr;
     for (const PathMatch& m : matches) {
       Truth t = truthOf(m);
+      // An unknown collection may have no element at all: it cannot decide on its own.
+      if (m.many && t == decisive) t = Truth::Unknown;
       if (t == decisive) {
         Truth result = c.quantifier == Quantifier::None ? Truth::False : t;
         return Outcome{result, witnessOf(m)};
@@ -318,12 +362,26 @@ class Evaluator {
     return Outcome{result, witnessOf(matches.back())};
   }
 
+  // The result is that of the first selected element, or false when none is. An element
+  // whose selection is unknown (or that may not exist: an unknown collection stands for any
+  // number of elements) leaves two possibilities, its own `satisfies` and whatever follows:
+  // the result is decided when every possibility gives the same answer.
   Outcome first(const Condition& c, const Scope& s) {
     const Value* b = base(c.path, s);
     std::vector<PathMatch> matches;
     if (b) resolvePath(c.path, *b, basePath(c.path, s), matches);
+    std::optional<Outcome> result;  // the first possibility; the others must agree with it
+    std::optional<Witness> doubt;   // the first element that may or may not be the first selected
+    bool agree = true;
+    auto add = [&](Outcome o) {
+      if (!result) result = std::move(o);
+      else if (result->truth != o.truth) agree = false;
+    };
+    auto verdict = [&]() {
+      if (agree) return *result;
+      return Outcome{Truth::Unknown, *doubt};
+    };
     for (const PathMatch& m : matches) {
-      if (m.unknown) return Outcome{Truth::Unknown, Witness{m.value, {}, m.path, foreign(c.path, s)}};
       if (!m.value) continue;
       Scope e = s;
       e.current = m.value;
@@ -331,11 +389,15 @@ class Evaluator {
       e.foreign = foreign(c.path, s);
       Outcome selected = eval(c.children[0], e);
       if (selected.truth == Truth::False) continue;
-      // Unknown selection: we cannot tell whether this element is the first one.
-      if (selected.truth == Truth::Unknown) return selected;
-      return eval(c.children[1], e);
+      Outcome satisfied = eval(c.children[1], e);
+      if (satisfied.truth == Truth::Unknown) return satisfied;
+      bool mayBeAbsent = m.unknown && !m.complete;
+      add(std::move(satisfied));
+      if (selected.truth == Truth::True && !mayBeAbsent) return verdict();
+      if (!doubt) doubt = selected.truth == Truth::Unknown ? selected.witness : Witness{m.value, {}, m.path, e.foreign};
     }
-    return Outcome{Truth::False, emptyWitness(c.path, s)};
+    add(Outcome{Truth::False, emptyWitness(c.path, s)});  // no element selected
+    return verdict();
   }
 
   Outcome related(const Condition& c, const Scope& s) {
@@ -674,19 +736,41 @@ class Evaluator {
     }
 
     std::unordered_map<std::string, std::vector<size_t>> groups;  // key -> members, in graph order
+    size_t unknownKeys = 0;
     for (size_t i = 0; i < members.size(); ++i) {
       if (!members[i].keyUnknown) groups[members[i].key].push_back(i);
+      else ++unknownKeys;
     }
+    // Whether `having` holds for some / every size from `lo` to `lo + extra`.
+    auto holdsFor = [&](size_t lo, size_t extra, bool every) {
+      for (size_t k = 0; k <= extra; ++k) {
+        if (a.having.holds(lo + k) != every) return !every;
+      }
+      return every;
+    };
     for (size_t i = 0; i < members.size(); ++i) {
       const Member& m = members[i];
       if (m.keyUnknown) {
-        // It may belong to any group (or form one with another unknown member).
-        emitUnknown(*m.r, m.keyWitness, describeKey(a), "its group key is not known before deployment");
+        // It may belong to any group (or form one with other unknown members), or to none
+        // (a null key): decided only when no group it could be in satisfies `having`.
+        bool possible = false;
+        if (a.mode == Aggregate::Mode::Count) {
+          possible = holdsFor(1, unknownKeys - 1, false);
+          for (const auto& [key, g] : groups) possible = possible || holdsFor(1 + g.size(), unknownKeys - 1, false);
+        } else {
+          possible = true;
+        }
+        if (possible) emitUnknown(*m.r, m.keyWitness, describeKey(a), "its group key is not known before deployment");
         continue;
       }
       const std::vector<size_t>& g = groups[m.key];
       if (a.mode == Aggregate::Mode::Count) {
-        if (a.having.holds(g.size())) emitGroupFinding(members, i, g, g.size(), m.keyWitness, describeKey(a));
+        // Members with unknown keys may or may not be in this group.
+        if (holdsFor(g.size(), unknownKeys, true)) {
+          emitGroupFinding(members, i, g, g.size(), m.keyWitness, describeKey(a));
+        } else if (holdsFor(g.size(), unknownKeys, false)) {
+          emitUnknown(*m.r, m.keyWitness, describeKey(a), "members whose group key is not known before deployment may be in its group");
+        }
       } else {
         outlier(members, g, i);
       }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "linter/policy/Policy.h"
 
@@ -55,15 +56,59 @@ bool containsIgnoreCase(std::string_view hay, std::string_view needle) {
   return false;
 }
 
-Truth inList(const Value& v, const Operand& o) {
-  if (v.containsUnknown()) return Truth::Unknown;
-  for (const Value& e : o.list) {
-    if (looselyEquals(v, e, o.caseSensitive)) return Truth::True;
+// Structural equality (Value's operator==) of `v`, which may contain unknowns, with a known
+// value: false as soon as the known parts differ (types, sizes, members, known elements).
+Truth strictlyEquals(const Value& v, const Value& known) {
+  if (v.isUnknown()) return Truth::Unknown;  // it may be any value, `known` included
+  if (!v.containsUnknown()) return fromBool(v == known);
+  if (v.type() != known.type()) return Truth::False;
+  Truth result = Truth::True;
+  auto fold = [&](Truth t) {
+    if (t == Truth::Unknown) result = Truth::Unknown;
+    return t != Truth::False;
+  };
+  if (v.isArray()) {
+    const Array &x = v.asArray(), &y = known.asArray();
+    if (x.size() != y.size()) return Truth::False;
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (!fold(strictlyEquals(x[i], y[i]))) return Truth::False;
+    }
+    return result;
   }
-  return Truth::False;
+  const Object& x = v.asObject();
+  if (x.size() != known.asObject().size()) return Truth::False;
+  for (const Member& m : x) {
+    const Value* other = known.get(m.key);
+    if (!other || !fold(strictlyEquals(m.value, *other))) return Truth::False;
+  }
+  return result;
+}
+
+// looselyEquals for a `v` that may be or contain unknowns: decided whenever the known part
+// of `v` already decides (a list never equals a string, [a, <unknown>] never equals [b, c]).
+Truth equalsKnown(const Value& v, const Value& operand, bool caseSensitive) {
+  if (v.isUnknown()) return Truth::Unknown;
+  if (!v.containsUnknown()) return fromBool(looselyEquals(v, operand, caseSensitive));
+  // A list or object with unknowns inside: looselyEquals compares it structurally with a
+  // list or object operand and never finds it equal to a scalar.
+  return strictlyEquals(v, operand);
+}
+
+// `in`: true as soon as one element is equal, false when none can be (an empty list
+// included, whatever the value is), unknown only when an unknown could match.
+Truth inList(const Value& v, const Operand& o) {
+  bool unknown = false;
+  for (const Value& e : o.list) {
+    Truth t = equalsKnown(v, e, o.caseSensitive);
+    if (t == Truth::True) return Truth::True;
+    if (t == Truth::Unknown) unknown = true;
+  }
+  return unknown ? Truth::Unknown : Truth::False;
 }
 
 Truth containsAny(const Value& v, const Operand& o) {
+  if (o.list.empty()) return Truth::False;  // nothing to contain, whatever the value is
+  if (v.isUnknown()) return Truth::Unknown;
   if (v.isString()) {
     for (const Value& e : o.list) {
       if (!e.isString() && !e.isNumber()) continue;
@@ -77,15 +122,28 @@ Truth containsAny(const Value& v, const Operand& o) {
   if (!v.isArray()) return Truth::False;
   bool unknown = false;
   for (const Value& elem : v.asArray()) {
-    if (elem.containsUnknown()) {
-      unknown = true;
-      continue;
-    }
     for (const Value& e : o.list) {
-      if (looselyEquals(elem, e, o.caseSensitive)) return Truth::True;
+      Truth t = equalsKnown(elem, e, o.caseSensitive);
+      if (t == Truth::True) return Truth::True;
+      if (t == Truth::Unknown) unknown = true;
     }
   }
   return unknown ? Truth::Unknown : Truth::False;
+}
+
+// An operator applied to a value that is entirely unknown: it may be any value, null
+// included. Decided only when no value at all can make the operator hold.
+Truth onUnknown(Op op, const Operand& o) {
+  switch (op) {
+    case Op::In: case Op::ContainsAny: return o.list.empty() ? Truth::False : Truth::Unknown;
+    // A prefix is never below 0: a family whose limit is 0 (or absent) never holds.
+    case Op::CidrPrefixBelow: return o.ipv4Below <= 0 && o.ipv6Below <= 0 ? Truth::False : Truth::Unknown;
+    case Op::CidrContains: case Op::CidrWithin: return o.cidrs.empty() ? Truth::False : Truth::Unknown;
+    // A length is a whole number, never negative.
+    case Op::LengthLt: return o.number <= 0 ? Truth::False : Truth::Unknown;
+    case Op::LengthEq: return o.number < 0 || o.number != std::floor(o.number) ? Truth::False : Truth::Unknown;
+    default: return Truth::Unknown;
+  }
 }
 
 std::optional<size_t> lengthOf(const Value& v) {
@@ -219,6 +277,9 @@ Truth searchRegex(const Operand& o, const std::string& s) {
 
 Truth applyOp(Op op, const Operand& o, const Value* v) {
   // Presence operators: `exists` = the member is there (even null); `absent` = missing or null.
+  // An unknown may stand for "not set" (a Terraform variable that is null omits its
+  // argument), so neither is decided on an unknown.
+  if (v && v->isUnknown() && (op == Op::Exists || op == Op::Absent)) return Truth::Unknown;
   if (op == Op::Exists) return fromBool((v != nullptr) == o.flag);
   if (op == Op::Absent) return fromBool((v == nullptr || v->isNull()) == o.flag);
   // Negated operators are the exact negation of their positive form, also on missing values.
@@ -229,12 +290,10 @@ Truth applyOp(Op op, const Operand& o, const Value* v) {
   // except for `equals: null` / `in: [null]`.
   if (!v) return Truth::False;
   if (v->isNull() && op != Op::Equals && op != Op::In) return Truth::False;
-  if (v->isUnknown()) return Truth::Unknown;
+  if (v->isUnknown()) return onUnknown(op, o);
 
   switch (op) {
-    case Op::Equals:
-      if (v->containsUnknown()) return Truth::Unknown;
-      return fromBool(looselyEquals(*v, o.value, o.caseSensitive));
+    case Op::Equals: return equalsKnown(*v, o.value, o.caseSensitive);
     case Op::In: return inList(*v, o);
     case Op::Matches: case Op::ExpressionMatches: {
       // expression_matches without the source text (see Evaluator) falls back to the value.

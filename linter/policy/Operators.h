@@ -66,7 +66,8 @@ inline constexpr size_t kMaxRegexInput = 4096;
 Truth searchRegex(const Operand& o, const std::string& s);
 
 // Applies `op` to `v` (nullptr = missing attribute). `v` may contain unknowns inside a
-// composite (arrays for contains_any); a top-level unknown is handled by the caller.
+// composite, or be unknown itself: the result is Unknown only when the unknown parts
+// could change it (`in: []` is false whatever the value is).
 // Throws EvaluationError when the regex engine fails.
 Truth applyOp(Op op, const Operand& operand, const Value* v);
 

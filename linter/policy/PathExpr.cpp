@@ -1,6 +1,8 @@
 // Parsing and resolution of attribute paths (see PathExpr.h).
 #include "linter/policy/PathExpr.h"
 
+#include <algorithm>
+
 namespace eg::policy {
 
 bool PathExpr::hasWildcard() const {
@@ -114,7 +116,9 @@ void walk(const std::vector<PathStep>& steps, size_t i, const Value* cur, std::s
           std::vector<PathMatch>& out) {
   for (; i < steps.size(); ++i) {
     if (cur->isUnknown()) {
-      out.push_back(PathMatch{cur, std::move(path), true, false});
+      bool many = std::any_of(steps.begin() + static_cast<std::ptrdiff_t>(i), steps.end(),
+                              [](const PathStep& st) { return st.kind == PathStep::Kind::Wildcard; });
+      out.push_back(PathMatch{cur, std::move(path), true, false, many});
       return;
     }
     const PathStep& s = steps[i];

@@ -39,6 +39,9 @@ struct PathMatch {
   std::string path;              // concrete path, e.g. "properties.ipRules[2].ipMask"
   bool unknown = false;          // value (or a container on the way) is unknown; value points at it
   bool complete = true;          // false when an unknown container on the way stopped the walk
+  // (incomplete only) a wildcard was left in the unwalked rest of the path: the match stands
+  // for any number of values, none included, each missing or of any value.
+  bool many = false;
 };
 
 // Resolves `steps` from `base`, whose own path is `basePath` ("" for the resource root).
