@@ -68,9 +68,10 @@ bool isSecretName(std::string_view name) {
   for (char c : name) {
     if (c != '_' && c != '-') k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
+  // The names EG302 treats as secrets (tokens and SAS included), and keys and signatures.
   static const char* const parts[] = {"password", "passwd", "secret", "connectionstring", "sastoken", "sharedaccesskey",
                                       "accesskey", "accountkey", "primarykey", "secondarykey", "symmetrickey",
-                                      "privatekey", "apikey"};
+                                      "privatekey", "apikey", "token", "signature", "sas"};
   for (const char* p : parts) {
     if (k.find(p) != std::string::npos) return true;
   }
@@ -107,8 +108,65 @@ bool markSecretParts(SourceStore& store, const SourceFile& file, ByteRange r) {
   return found;
 }
 
+namespace {
+
+// A `.env` (iotedgedev, the VS Code IoT Edge extension, docker compose): its values are
+// secrets wherever they flow (registry passwords, connection strings and tokens are what these
+// files are for), so each one is marked in the .env itself; messages that would repeat it are
+// then masked too (Session's last line of defence). Only values whose name says they are an
+// address or a name are not: a registry's server and user name (which for an admin user is the
+// registry's name) appear in every message about the registry.
+bool publicDotEnvName(std::string_view key) {
+  size_t cut = key.find_last_of("_-.");
+  std::string last;
+  for (char c : cut == std::string_view::npos ? key : key.substr(cut + 1)) {
+    last += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  static const char* const names[] = {"username", "user", "server", "address", "registry", "host", "hostname",
+                                      "platform", "version", "name", "region", "location", "port"};
+  for (const char* n : names) {
+    if (last == n) return !isSecretName(key);
+  }
+  return false;
+}
+
+bool isDotEnv(std::string_view path) {
+  size_t slash = path.find_last_of("/\\");
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  return name == ".env" || (name.size() > 5 && name.substr(0, 5) == ".env.") ||
+         (name.size() > 4 && name.substr(name.size() - 4) == ".env");
+}
+
+void markDotEnvValues(SourceStore& store, const SourceFile& file) {
+  std::string_view text = file.text();
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    size_t b = pos;
+    while (b < end && (text[b] == ' ' || text[b] == '\t')) ++b;
+    if (b < end && text[b] != '#') {
+      size_t eq = text.find('=', b);
+      std::string_view key = eq != std::string_view::npos && eq < end ? text.substr(b, eq - b) : std::string_view();
+      if (key.substr(0, 7) == "export ") key.remove_prefix(7);
+      while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+      if (eq != std::string_view::npos && eq < end && !publicDotEnvName(key)) {
+        size_t vb = eq + 1, ve = end;
+        while (vb < ve && (text[vb] == ' ' || text[vb] == '\t')) ++vb;
+        while (ve > vb && (text[ve - 1] == '\r' || text[ve - 1] == ' ' || text[ve - 1] == '\t')) --ve;
+        if (ve - vb >= 2 && (text[vb] == '"' || text[vb] == '\'') && text[ve - 1] == text[vb]) { ++vb; --ve; }
+        if (ve > vb) store.markSecret(file.id(), ByteRange{static_cast<uint32_t>(vb), static_cast<uint32_t>(ve)});
+      }
+    }
+    pos = end + 1;
+  }
+}
+
+}  // namespace
+
 void markSecretsInText(SourceStore& store, const SourceFile& file) {
   std::string_view text = file.text();
+  if (isDotEnv(file.path())) markDotEnvValues(store, file);
   markSecretParts(store, file, ByteRange{0, static_cast<uint32_t>(text.size())});
   // String literals and the key they are the value of.
   for (size_t i = 0; i < text.size(); ++i) {

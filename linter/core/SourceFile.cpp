@@ -1,5 +1,7 @@
 #include "linter/core/SourceFile.h"
 
+#include "linter/core/Secrets.h"
+
 #include <algorithm>
 #include <fstream>
 #include <system_error>
@@ -182,12 +184,19 @@ const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError
     LineCol lc = tmp.position(static_cast<uint32_t>(bad));
     return fail("invalid UTF-8 at line " + std::to_string(lc.line) + ", column " + std::to_string(lc.column));
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  if (auto it = byKey_.find(key); it != byKey_.end()) return files_[it->second].get();
-  FileId id = static_cast<FileId>(files_.size());
-  files_.push_back(std::make_unique<SourceFile>(id, shown, std::move(text)));
-  byKey_.emplace(std::move(key), id);
-  return files_.back().get();
+  const SourceFile* file = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = byKey_.find(key); it != byKey_.end()) return files_[it->second].get();
+    FileId id = static_cast<FileId>(files_.size());
+    files_.push_back(std::make_unique<SourceFile>(id, shown, std::move(text)));
+    byKey_.emplace(std::move(key), id);
+    file = files_.back().get();
+  }
+  // Every file read, whoever reads it (a unit's own files, module sources, .env, module.json,
+  // parameter files), has its secrets marked before any text of it can be shown.
+  markSecretsInText(*this, *file);
+  return file;
 }
 
 ReadResult readSmallFile(const std::filesystem::path& path, size_t maxBytes, std::string& text) {

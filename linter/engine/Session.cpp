@@ -316,7 +316,6 @@ ScanResult Session::scan() {
       bool context = contextOnly.count(p.generic_string()) > 0;
       LoadError err;
       if (const SourceFile* f = store_.load(p, &err)) {
-        markSecretsInText(store_, *f);
         sources.push_back(f);
         if (context) out.contextFiles.push_back(f->id());
         else ++out.files;
