@@ -260,19 +260,11 @@ bool looselyEquals(const Value& v, const Value& operand, bool caseSensitive) {
 }
 
 Truth searchRegex(const Operand& o, const std::string& s) {
-  // libstdc++'s backtracking matcher recurses once per character and crashes on long
-  // inputs (a 100 kB value overflows the stack), so refuse them instead of crashing.
   if (s.size() > kMaxRegexInput) {
     throw EvaluationError("value of " + std::to_string(s.size()) + " characters is too long for matches (limit " +
                           std::to_string(kMaxRegexInput) + ")");
   }
-  try {
-    return fromBool(std::regex_search(s, *o.regex));
-  } catch (const std::regex_error& e) {
-    // libstdc++ reports runaway backtracking as error_complexity / error_stack.
-    throw EvaluationError(std::string("regular expression failed on a value of ") + std::to_string(s.size()) +
-                          " characters: " + e.what());
-  }
+  return fromBool(re2::RE2::PartialMatch(s, *o.regex));
 }
 
 Truth applyOp(Op op, const Operand& o, const Value* v) {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <optional>
-#include <regex>
+#include <memory>
+
+#include <re2/re2.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,7 +48,7 @@ struct Operand {
   bool flag = true;               // exists / absent / is_true / is_false (false negates)
   double number = 0;              // gt..le, length_*
   std::vector<long> version;      // version_*
-  std::optional<std::regex> regex;  // matches / expression_matches
+  std::shared_ptr<const re2::RE2> regex;  // matches / expression_matches (RE2: linear time)
   std::vector<Cidr> cidrs;        // cidr_contains / cidr_within (any of them)
   int ipv4Below = -1, ipv6Below = -1;  // cidr_prefix_below (-1: family never matches)
   bool caseSensitive = false;
@@ -58,11 +60,12 @@ bool looselyEquals(const Value& v, const Value& operand, bool caseSensitive);
 
 enum class Truth : uint8_t { False, True, Unknown };
 
-// Longest string `matches` accepts; longer values raise EvaluationError (see applyOp).
-inline constexpr size_t kMaxRegexInput = 4096;
+// Longest string `matches` accepts; longer values raise EvaluationError (see applyOp). RE2
+// runs in time linear in the input, so the limit is only against values of unbounded size.
+inline constexpr size_t kMaxRegexInput = size_t{1} << 20;
 
-// regex_search of o.regex in `s`. Throws EvaluationError for inputs longer than
-// kMaxRegexInput or when the regex engine fails.
+// Whether o.regex matches somewhere in `s` (a search, not a full match). Throws
+// EvaluationError for inputs longer than kMaxRegexInput.
 Truth searchRegex(const Operand& o, const std::string& s);
 
 // Applies `op` to `v` (nullptr = missing attribute). `v` may contain unknowns inside a

@@ -5,8 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
-#include <regex>
 #include <unordered_map>
+
+#include <re2/re2.h>
 
 #include "parsers/json/JsonReader.h"
 #include "linter/core/Budget.h"
@@ -25,8 +26,11 @@ bool toTfString(const Value& v, std::string& out) {
 
 namespace {
 
-constexpr size_t kMaxRegexInput = 4096;
-constexpr size_t kMaxRegexPattern = 256;
+// replace() with a regular expression: RE2 is linear in the input, so these bound only the
+// result: at most (input + 1) matches, each rewritten with at most kMaxRegexRewrite bytes.
+constexpr size_t kMaxRegexInput = 65536;
+constexpr size_t kMaxRegexPattern = 4096;
+constexpr size_t kMaxRegexRewrite = 256;
 
 using Args = std::vector<Value>;
 
@@ -232,25 +236,44 @@ Value fn(std::string_view name, Args& a) {
   if (name == "replace") {
     if (!str(0, s0) || !str(1, s1) || !str(2, s2)) return unknownFn(name, "needs three strings");
     if (s1.size() >= 2 && s1.front() == '/' && s1.back() == '/') {
-      // libstdc++'s std::regex recurses per pattern nesting level and per input character:
-      // a long input or a deeply nested pattern overflows the stack instead of failing.
-      if (s0.size() > kMaxRegexInput || s1.size() > kMaxRegexPattern) {
-        return unknownFn(name, "input or regular expression too long to evaluate statically");
+      // Terraform's regular expressions are Go's, whose syntax RE2 shares; RE2 runs in time
+      // linear in the input, so both pattern and text may come from the scanned file.
+      if (s0.size() > kMaxRegexInput || s1.size() > kMaxRegexPattern || s2.size() > kMaxRegexRewrite) {
+        return unknownFn(name, "input, regular expression or replacement too long to evaluate statically");
       }
-      try {
-        auto flags = std::regex::ECMAScript;
-#ifdef __GLIBCXX__
-        // Both the pattern and the text come from the scanned file: match in polynomial time
-        // (libstdc++'s breadth-first executor; back-references are then a regex_error).
-        flags |= std::regex_constants::__polynomial;
-#endif
-        std::regex re(s1.substr(1, s1.size() - 2), flags);
-        std::string rep;
-        // Terraform uses $1 for groups, as std::regex does.
-        return Value(std::regex_replace(s0, re, s2));
-      } catch (const std::regex_error&) {
-        return unknownFn(name, "unsupported regular expression");
+      re2::RE2::Options options;
+      options.set_log_errors(false);
+      options.set_max_mem(int64_t{8} << 20);
+      re2::RE2 re(s1.substr(1, s1.size() - 2), options);
+      if (!re.ok()) return unknownFn(name, "unsupported regular expression");
+      // Go's replacement syntax ($1, ${1}, $$) in RE2's (\1, \\); named groups are not evaluated.
+      std::string rewrite;
+      for (size_t i = 0; i < s2.size(); ++i) {
+        char c = s2[i];
+        if (c == '\\') { rewrite += "\\\\"; continue; }
+        if (c != '$' || i + 1 >= s2.size()) { rewrite += c; continue; }
+        if (s2[i + 1] == '$') { rewrite += '$'; ++i; continue; }
+        size_t j = i + 1;
+        bool braced = s2[j] == '{';
+        if (braced) ++j;
+        size_t digits = j;
+        while (digits < s2.size() && s2[digits] >= '0' && s2[digits] <= '9') ++digits;
+        if (digits == j || (braced && (digits >= s2.size() || s2[digits] != '}'))) {
+          if (braced || std::isalpha(static_cast<unsigned char>(s2[j])) || s2[j] == '_')
+            return unknownFn(name, "named groups in the replacement are not evaluated");
+          rewrite += c;
+          continue;
+        }
+        int group = std::atoi(s2.substr(j, digits - j).c_str());
+        if (group > 9 || group > re.NumberOfCapturingGroups()) return unknownFn(name, "the replacement names a missing group");
+        rewrite += '\\';
+        rewrite += static_cast<char>('0' + group);
+        i = braced ? digits : digits - 1;
       }
+      std::string out = s0;
+      re2::RE2::GlobalReplace(&out, re, rewrite);
+      if (oversizedString(out.size())) return unknownFn(name, oversizedReason(out.size()));
+      return Value(std::move(out));
     }
     if (s1.empty()) return Value(s0);
     std::string out;

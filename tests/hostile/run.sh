@@ -635,6 +635,23 @@ EOF
     expect_output '^\+.*LogConfig'  # the diff is there
     expect_no_output "$marks"
     ;;
+  regex-from-config)
+    # Issue 17: a repository's .edgeguard.yaml sets a pattern that backtracks exponentially
+    # (`^(a|a)*$`: 24 characters took 1.5 s, doubling with each); every regular expression
+    # from a file runs on RE2 in linear time, so 60 characters end at once. A pattern RE2
+    # cannot run is a configuration error at its position.
+    mkdir edge
+    printf 'rules:\n  parameters:\n    EG002:\n      raw_host_devices: "^(a|a)*$"\n' > .edgeguard.yaml
+    dev=$(repeat a 60)b
+    printf '{"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1", "runtime": {"type": "docker", "settings": {}}, "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.4"}}, "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.4"}}}, "modules": {"m": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/x:1", "createOptions": {"HostConfig": {"Devices": [{"PathOnHost": "%s", "PathInContainer": "/d"}, {"PathOnHost": "%s", "PathInContainer": "/e"}]}}}}}}}, "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": {}, "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}}}}\n' "$dev" "$(repeat a 60)" > edge/deployment.json
+    scan 30 edge
+    expect_status 1
+    expect_output "^edge/deployment.json:1:[0-9]+: high EG002 .*'m'"
+    printf 'rules:\n  parameters:\n    EG002:\n      raw_host_devices: "(a)\\\\1"\n' > .edgeguard.yaml
+    scan 30 edge
+    expect_status 2
+    expect_output 'invalid regular expression'
+    ;;
   no-network-no-exec)
     # A scan opens no socket and starts no program. With strace (when installed) every
     # execve, socket and connect is traced; with unshare (when permitted) the scan also runs
