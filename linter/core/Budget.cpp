@@ -81,6 +81,11 @@ EvalDepth::EvalDepth() noexcept : tooDeep_(++tEvalDepth > kMaxEvalDepth) {}
 EvalDepth::~EvalDepth() { --tEvalDepth; }
 int evalDepth() noexcept { return tEvalDepth; }
 
+std::string tooManyNodesReason() {
+  return "a value of more than " + std::to_string(kMaxReferencedValueNodes) +
+         " elements (one that grows at each reference)";
+}
+
 bool oversizedString(size_t bytes) noexcept { return bytes > kMaxStringValueBytes; }
 std::string oversizedReason(size_t bytes) {
   return "a string of " + std::to_string(bytes) + " bytes, over the limit of " + mebibytes(kMaxStringValueBytes) +

@@ -118,6 +118,13 @@ inline constexpr size_t kMaxStringValueBytes = size_t{4} << 20;
 bool oversizedString(size_t bytes) noexcept;
 std::string oversizedReason(size_t bytes);
 
+// A value a reference resolves to (a local, a variable, a parameter, an output) with more
+// nodes than this is unknown instead: a chain of links that each double the value
+// (`v0 = concat([v1], [v1])`, ...) cannot build 2^n elements. Counted once per reference,
+// when it is first resolved, so the whole cost is at most a few times the limit.
+inline constexpr size_t kMaxReferencedValueNodes = 1000000;
+std::string tooManyNodesReason();
+
 // The current nesting on this thread (0 outside any evaluation).
 int evalDepth() noexcept;
 

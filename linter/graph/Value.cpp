@@ -41,6 +41,25 @@ std::string toUpperAscii(std::string_view s) {
   return out;
 }
 
+namespace {
+// Counts nodes into `left` (decremented); false once it would go below zero.
+bool countNodes(const Value& v, size_t& left) {
+  if (left == 0) return false;
+  --left;
+  if (v.isArray()) {
+    for (const Value& e : v.asArray()) if (!countNodes(e, left)) return false;
+  } else if (v.isObject()) {
+    for (const Member& m : v.asObject()) if (!countNodes(m.value, left)) return false;
+  }
+  return true;
+}
+}  // namespace
+
+bool Value::hasMoreNodesThan(size_t limit) const {
+  size_t left = limit;
+  return !countNodes(*this, left);
+}
+
 bool Value::containsUnknown() const {
   switch (type()) {
     case Type::Unknown: return true;

@@ -66,6 +66,9 @@ class Value {
   bool isUnknown() const { return type() == Type::Unknown; }
   // True when this value or anything inside it is unknown.
   bool containsUnknown() const;
+  // Whether this value has more than `limit` nodes (itself, elements, members, at any depth);
+  // counting stops at the limit, so the cost is at most `limit` steps.
+  bool hasMoreNodesThan(size_t limit) const;
 
   bool asBool() const { return std::get<bool>(data_); }
   double asNumber() const { return std::get<double>(data_); }

@@ -271,6 +271,7 @@ class Scope : public ExpressionHost {
       bool fn = inFunction_;
       inFunction_ = false;
       Value v = compute(s);
+      if (v.hasMoreNodesThan(kMaxReferencedValueNodes)) v = Value::unknown(tooManyNodesReason());
       inFunction_ = fn;
       refs = outer;
       std::swap(loops, loops_);

@@ -103,6 +103,7 @@ class Template : public FunctionHost {
     if (!d->b) return unknownAt("parameter '" + n + "' has no value", fid_, d->nameRange);
     if (!inProgress_.insert(d).second) return unknownAt("parameter '" + n + "' refers to itself", fid_, at);
     Value v = eval(d->b);
+    if (v.hasMoreNodesThan(kMaxReferencedValueNodes)) v = unknownAt(tooManyNodesReason(), fid_, d->nameRange);
     inProgress_.erase(d);
     return paramMemo_[n] = v;
   }
@@ -111,6 +112,7 @@ class Template : public FunctionHost {
     const Node* d = vars_.at(n);
     if (!inProgress_.insert(d).second) return unknownAt("variable '" + n + "' refers to itself", fid_, at);
     Value v = eval(d->b);
+    if (v.hasMoreNodesThan(kMaxReferencedValueNodes)) v = unknownAt(tooManyNodesReason(), fid_, d->nameRange);
     inProgress_.erase(d);
     return varMemo_[n] = v;
   }

@@ -8,6 +8,7 @@
 //  - Registry/git module sources are skipped silently (module.x.* is Unknown); the call is
 //    remembered in ModuleInstance::unresolvedChildren for a later --show-unknown.
 //  - A local module directory is parsed once per unit however often it is called.
+#include "linter/core/Budget.h"
 #include "parsers/terraform/TerraformModule.h"
 
 #include <algorithm>
@@ -197,6 +198,7 @@ Value TerraformUnit::local(ModuleInstance& m, const std::string& name, ByteRange
   std::vector<std::string> refs;
   ev.references = &refs;
   Value v = ev.eval(def->second->expr);
+  if (v.hasMoreNodesThan(kMaxReferencedValueNodes)) v = Value::unknown(tooManyNodesReason());
   m.busy.erase(busyKey);
   m.localCache.emplace(name, v);
   if (!refs.empty()) m.localRefs[name] = std::move(refs);
@@ -214,6 +216,7 @@ Value TerraformUnit::output(ModuleInstance& m, std::string_view name, ByteRange 
   if (!m.busy.insert(key).second) return Value::unknown("output " + std::string(name) + " refers to itself");
   Evaluator ev(*this, m);
   Value v = ev.eval(a->expr);
+  if (v.hasMoreNodesThan(kMaxReferencedValueNodes)) v = Value::unknown(tooManyNodesReason());
   m.busy.erase(key);
   m.localCache.emplace(key, v);
   return v;
