@@ -462,7 +462,7 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
     } else {
       b = en = Position{e.line ? e.line - 1 : 0, e.column ? e.column - 1 : 0};
     }
-    result->docs[doc->second->uri].diagnostics.push_back(makeDiagnostic(b, en, 1, e.code, nullptr, e.message, nullptr, nullptr));
+    result->docs[doc->second->uri].diagnostics.push_back(makeDiagnostic(b, en, e.notice ? 3 : 1, e.code, nullptr, e.message, nullptr, nullptr));
   }
   for (auto& [uri, dr] : result->docs) dr.state = state;
   result->millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -118,7 +118,7 @@ void printErrors(const std::vector<Error>& errors, const SourceStore* sources = 
     } else if (e.line) {
       std::cerr << ':' << e.line << ':' << e.column;
     }
-    std::cerr << ": error " << e.code << ' ' << e.message << '\n';
+    std::cerr << (e.notice ? ": note " : ": error ") << e.code << ' ' << e.message << '\n';
   }
 }
 
@@ -435,7 +435,7 @@ int runScan(const ScanArgs& args) {
       for (const Finding& f : result.findings) {
         if (failOn != "none" && !f.suppressed && !f.unknown && f.severity >= threshold) return 1;
       }
-      return result.errors.empty() ? 0 : 2;
+      return hasRealErrors(result.errors) ? 2 : 0;
     }
   }
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
@@ -462,7 +462,7 @@ int runScan(const ScanArgs& args) {
     }
   }
   std::cout << toStdout << std::flush;
-  if (writeFailed || fixFailed || !result.errors.empty()) return 2;
+  if (writeFailed || fixFailed || hasRealErrors(result.errors)) return 2;
   if (!args.writeBaseline.empty()) return 0;  // the findings were just accepted
   if (staleEntries && args.failOnStale) return 1;
   if (failOn == "none") return 0;
@@ -496,7 +496,7 @@ int runGraph(const ScanArgs& args, const std::string& format, const std::string&
       return 2;
     }
   }
-  return result.errors.empty() ? 0 : 2;
+  return hasRealErrors(result.errors) ? 2 : 0;
 }
 
 

@@ -46,6 +46,23 @@ struct Error {
   uint32_t column = 0;
   std::string message;
   std::string code = "EG901";
+  // A notice, not an error: something the scan could not look at that the user can fix
+  // (EG910 a module source not on disk, EG911 createOptions that is not strict JSON). Reported
+  // as a note; it does not make the scan fail (exit status, SARIF executionSuccessful).
+  bool notice = false;
 };
+
+// Whether any of `errors` is a real error (not a notice): what makes the exit status 2.
+inline bool hasRealErrors(const std::vector<Error>& errors) {
+  for (const Error& e : errors) {
+    if (!e.notice) return true;
+  }
+  return false;
+}
+inline size_t countRealErrors(const std::vector<Error>& errors) {
+  size_t n = 0;
+  for (const Error& e : errors) n += e.notice ? 0 : 1;
+  return n;
+}
 
 }  // namespace eg

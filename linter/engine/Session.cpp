@@ -495,8 +495,17 @@ void Session::evaluate(ScanResult& result) {
                              }),
                  findings.end());
   std::sort(result.errors.begin(), result.errors.end(), [](const Error& a, const Error& b) {
-    return std::tie(a.path, a.range.begin, a.line, a.column) < std::tie(b.path, b.range.begin, b.line, b.column);
+    return std::tie(a.path, a.range.begin, a.line, a.column, a.code, a.message) <
+           std::tie(b.path, b.range.begin, b.line, b.column, b.code, b.message);
   });
+  // The same notice from two units (a module directory scanned on its own and through its
+  // caller) is reported once.
+  result.errors.erase(std::unique(result.errors.begin(), result.errors.end(),
+                                  [](const Error& a, const Error& b) {
+                                    return a.notice && b.notice && a.path == b.path && a.range.begin == b.range.begin &&
+                                           a.code == b.code && a.message == b.message;
+                                  }),
+                      result.errors.end());
 }
 
 void Session::linkDeclarations(std::vector<Finding>& findings) const {

@@ -40,7 +40,7 @@ class GithubReporter : public Reporter {
  public:
   void write(const Report& report, std::ostream& out) override {
     for (const Error& e : report.errors) {
-      writeCommand(out, "error", resolve(report.sources, e), e.code, e.message);
+      writeCommand(out, e.notice ? "notice" : "error", resolve(report.sources, e), e.code, e.message);
     }
     for (const Finding& f : report.findings) {
       if (f.suppressed) continue;

@@ -127,6 +127,7 @@ class JsonReporter : public Reporter {
     w.key("errors");
     w.open('[');
     for (const Error& e : report.errors) {
+      if (e.notice) continue;
       ResolvedRange r = resolve(report.sources, e);
       w.element();
       w.open('{');
@@ -138,6 +139,25 @@ class JsonReporter : public Reporter {
       w.close('}');
     }
     w.close(']');
+    if (countRealErrors(report.errors) < report.errors.size()) {
+      // Notices (EG910, EG911): what the scan could not look at and how to fix that. Not
+      // errors: scripts that fail on a non-empty "errors" keep working.
+      w.key("notices");
+      w.open('[');
+      for (const Error& e : report.errors) {
+        if (!e.notice) continue;
+        ResolvedRange r = resolve(report.sources, e);
+        w.element();
+        w.open('{');
+        w.text("file", r.path);
+        w.count("line", r.line);
+        w.count("column", r.column);
+        w.text("code", e.code);
+        w.text("message", e.message);
+        w.close('}');
+      }
+      w.close(']');
+    }
     ReportCounts c = countFindings(report.findings);
     w.key("summary");
     w.open('{');

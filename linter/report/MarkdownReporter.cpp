@@ -67,13 +67,15 @@ class MarkdownReporter : public Reporter {
     ReportCounts c = countFindings(report.findings);
     std::string scanned = plural(report.files, "file") + ", " + plural(report.resources, "resource");
     out << "## edgeguard\n\n";
-    if (c.active() == 0 && report.errors.empty()) {
+    size_t errors = countRealErrors(report.errors), notes = report.errors.size() - errors;
+    if (c.active() == 0 && errors == 0) {
       out << "No findings in " << scanned;
     } else {
       out << "**" << plural(c.active(), "finding") << "**";
-      if (!report.errors.empty()) out << " and **" << plural(report.errors.size(), "error") << "**";
+      if (errors) out << " and **" << plural(errors, "error") << "**";
       out << " in " << scanned;
     }
+    if (notes) out << "; " << plural(notes, "note");
     if (c.suppressed) out << "; " << c.suppressed << " suppressed";
     if (c.unknown) out << "; " << c.unknown << " unknown";
     out << ".\n";
@@ -92,7 +94,8 @@ class MarkdownReporter : public Reporter {
       }
     }
     if (!report.errors.empty()) {
-      out << "\n### Errors\n\n| Code | Location | Message |\n|---|---|---|\n";
+      out << (countRealErrors(report.errors) == report.errors.size() ? "\n### Errors" : "\n### Errors and notes")
+          << "\n\n| Code | Location | Message |\n|---|---|---|\n";
       for (const Error& e : report.errors) {
         out << "| " << escapeMarkdownCell(e.code) << " | " << link(resolve(report.sources, e)) << " | "
             << escapeMarkdownCell(e.message) << " |\n";

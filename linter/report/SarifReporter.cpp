@@ -5,7 +5,8 @@
 //   partial fingerprint that survives line moves (Finding::fingerprint), related locations and,
 //   for suppressed findings, an inSource suppression with its justification;
 // - errors (inputs that could not be read or parsed) are tool execution notifications, and
-//   invocations[0].executionSuccessful is false when there are any.
+//   invocations[0].executionSuccessful is false when there are any (notices are level "note"
+//   and do not count).
 // Code scanning rejects a whole upload when one result lacks a file location, so a finding
 // without one (which the engine does not produce today) becomes a notification instead.
 #include <nlohmann/json.hpp>
@@ -148,7 +149,7 @@ class SarifReporter : public Reporter {
       results.push_back(std::move(r));
     }
     for (const Error& e : report.errors) {
-      ordered_json n = {{"level", "error"}, {"message", {{"text", e.message}}}, {"descriptor", {{"id", e.code}}}};
+      ordered_json n = {{"level", e.notice ? "note" : "error"}, {"message", {{"text", e.message}}}, {"descriptor", {{"id", e.code}}}};
       ResolvedRange r = resolve(report.sources, e);
       if (!r.path.empty()) n["locations"] = ordered_json::array({{{"physicalLocation", physicalLocation(r)}}});
       notifications.push_back(std::move(n));
@@ -163,7 +164,7 @@ class SarifReporter : public Reporter {
     driver["informationUri"] = kToolInformationUri;
     driver["rules"] = std::move(driverRules);
 
-    ordered_json invocation = {{"executionSuccessful", report.errors.empty()}};
+    ordered_json invocation = {{"executionSuccessful", !hasRealErrors(report.errors)}};
     if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
 
     ordered_json run;

@@ -93,9 +93,10 @@ class TextReporter : public Reporter {
       ResolvedRange r = resolve(report.sources, e);
       out << st(kBold) << escapeTerminal(r.path);
       if (r.line) out << ':' << r.line << ':' << r.column;
-      out << ':' << st(kReset) << ' ' << st(kRed) << "error" << st(kReset) << ' ' << escapeTerminal(e.code) << ' '
-          << escapeTerminal(e.message) << '\n';
-      if (const SourceFile* f = report.sources.get(e.file)) printFrame(out, report.sources, *f, e.range, st, kRed);
+      const char* colour = e.notice ? kCyan : kRed;
+      out << ':' << st(kReset) << ' ' << st(colour) << (e.notice ? "note" : "error") << st(kReset) << ' '
+          << escapeTerminal(e.code) << ' ' << escapeTerminal(e.message) << '\n';
+      if (const SourceFile* f = report.sources.get(e.file)) printFrame(out, report.sources, *f, e.range, st, colour);
     }
     for (const Finding& f : report.findings) {
       if (f.suppressed) continue;
@@ -116,14 +117,16 @@ class TextReporter : public Reporter {
     }
     ReportCounts c = countFindings(report.findings);
     std::string scanned = plural(report.files, "file") + ", " + plural(report.resources, "resource");
-    if (c.active() == 0 && report.errors.empty()) {
+    size_t errors = countRealErrors(report.errors), notes = report.errors.size() - errors;
+    if (c.active() == 0 && errors == 0) {
       out << st(kGreen) << "No findings" << st(kReset) << " in " << scanned;
     } else {
       out << st(kBold) << plural(c.active(), "finding") << st(kReset) << " (" << c.high << " high, " << c.medium
           << " medium, " << c.low << " low)";
-      if (!report.errors.empty()) out << ", " << st(kRed) << plural(report.errors.size(), "error") << st(kReset);
+      if (errors) out << ", " << st(kRed) << plural(errors, "error") << st(kReset);
       out << " in " << scanned;
     }
+    if (notes) out << "; " << plural(notes, "note");
     if (c.suppressed) out << "; " << c.suppressed << " suppressed";
     if (c.unknown) out << "; " << c.unknown << " unknown";
     out << ".\n";

@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <unordered_set>
 
+#include "parsers/arm/ArmTemplate.h"
 #include "parsers/bicep/BicepFunctions.h"
+#include "parsers/json/JsonReader.h"
 #include "linter/core/Budget.h"
 
 namespace eg::bicep {
@@ -16,6 +19,110 @@ namespace {
 
 constexpr int kMaxModuleDepth = 32;
 constexpr size_t kMaxLoopItems = 1000;
+
+// The local Bicep module cache (written by `bicep restore`, `bicep build`, `az bicep`):
+// $EDGEGUARD_BICEP_CACHE, else ~/.bicep (Bicep's default cacheRootDirectory).
+fs::path bicepCacheRoot() {
+  if (const char* env = std::getenv("EDGEGUARD_BICEP_CACHE"); env && *env) return fs::path(env);
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".bicep";
+  return {};
+}
+
+bool safeSegment(std::string_view s) {
+  if (s.empty() || s == "." || s == "..") return false;
+  for (char c : s) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Where Bicep restores a registry module: br/<registry>/<repository, '/' as '$'>/<tag>$/main.json
+// (br/public: is mcr.microsoft.com with the bicep/ prefix), ts/<subscription>/<group>/<name>/<version>/main.json
+// for template specs. Empty with `why` when the reference cannot be mapped (an alias from
+// bicepconfig.json, a digest, a malformed reference).
+fs::path restoredModulePath(std::string_view ref, std::string& why) {
+  std::string registry, repository, tag;
+  fs::path root = bicepCacheRoot();
+  if (root.empty()) { why = "no home directory for the Bicep module cache"; return {}; }
+  auto splitTag = [&](std::string_view rest) -> bool {
+    size_t colon = rest.rfind(':');
+    if (colon == std::string_view::npos || rest.find('@') != std::string_view::npos) return false;
+    repository = std::string(rest.substr(0, colon));
+    tag = std::string(rest.substr(colon + 1));
+    return true;
+  };
+  if (ref.starts_with("br/public:")) {
+    registry = "mcr.microsoft.com";
+    if (!splitTag(ref.substr(10))) { why = "a reference without a tag"; return {}; }
+    repository = "bicep/" + repository;
+  } else if (ref.starts_with("br:")) {
+    std::string_view rest = ref.substr(3);
+    size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) { why = "a malformed registry reference"; return {}; }
+    registry = std::string(rest.substr(0, slash));
+    if (!splitTag(rest.substr(slash + 1))) { why = "a reference without a tag (digests are not looked up)"; return {}; }
+  } else if (ref.starts_with("ts:")) {
+    std::string_view rest = ref.substr(3);
+    std::vector<std::string> parts;
+    size_t colon = rest.rfind(':');
+    if (colon == std::string_view::npos) { why = "a template spec reference without a version"; return {}; }
+    std::string_view head = rest.substr(0, colon);
+    for (size_t pos = 0; pos <= head.size();) {
+      size_t sl = head.find('/', pos);
+      parts.emplace_back(head.substr(pos, sl == std::string_view::npos ? std::string_view::npos : sl - pos));
+      if (sl == std::string_view::npos) break;
+      pos = sl + 1;
+    }
+    std::string version(rest.substr(colon + 1));
+    if (parts.size() != 3 || !safeSegment(parts[0]) || !safeSegment(parts[1]) || !safeSegment(parts[2]) ||
+        !safeSegment(version)) {
+      why = "a malformed template spec reference";
+      return {};
+    }
+    for (std::string& x : parts) x = toLowerAscii(x);
+    return root / "ts" / parts[0] / parts[1] / parts[2] / toLowerAscii(version) / "main.json";
+  } else {
+    why = "a module alias from bicepconfig.json, which edgeguard does not read";
+    return {};
+  }
+  // Registry host (a port's ':' is '$' on disk), repository segments, tag: no '..', no separators.
+  std::string host = registry;
+  std::replace(host.begin(), host.end(), ':', '$');
+  std::string repoDir;
+  for (size_t pos = 0; pos <= repository.size();) {
+    size_t sl = repository.find('/', pos);
+    std::string seg = repository.substr(pos, sl == std::string::npos ? std::string::npos : sl - pos);
+    if (!safeSegment(seg)) { why = "a malformed registry reference"; return {}; }
+    repoDir += (repoDir.empty() ? "" : "$") + toLowerAscii(seg);
+    if (sl == std::string::npos) break;
+    pos = sl + 1;
+  }
+  std::string hostCheck = registry;
+  std::replace(hostCheck.begin(), hostCheck.end(), ':', '-');
+  if (!safeSegment(hostCheck) || !safeSegment(tag)) { why = "a malformed registry reference"; return {}; }
+  return root / "br" / toLowerAscii(host) / repoDir / (tag + "$") / "main.json";
+}
+
+// Reads a restored module from the cache. The cache is outside the project root: it is read
+// as an exception (the user's own `bicep restore` wrote it, not the pull request), and only
+// when the file, with every link resolved, is a regular file inside the resolved cache root
+// (a link planted in the cache cannot point elsewhere).
+const SourceFile* loadRestoredModule(LoadContext& ctx, const fs::path& file, std::string& why) {
+  std::error_code ec;
+  fs::path root = fs::canonical(bicepCacheRoot(), ec);
+  if (ec) { why = "not restored"; return nullptr; }
+  fs::path real = fs::canonical(file, ec);
+  if (ec || !fs::is_regular_file(real, ec)) { why = "not restored"; return nullptr; }
+  std::string r = root.generic_string(), f = real.generic_string();
+  if (!r.empty() && r.back() != '/') r += '/';
+  if (f.compare(0, r.size(), r) != 0) { why = "the cached file resolves outside the Bicep module cache; not read"; return nullptr; }
+  LoadError le;
+  const SourceFile* sf = ctx.store.load(file, &le);
+  if (!sf) { why = le.message; return nullptr; }
+  ctx.read.push_back(sf);
+  return sf;
+}
 
 Value unknownAt(std::string reason, FileId f, ByteRange r) {
   Value v = Value::unknown(std::move(reason));
@@ -788,12 +895,78 @@ class Template : public FunctionHost {
     files_.ctx().errors.push_back(std::move(e));
   }
 
+  // The parameter values a module call passes (`params: {...}`), with the resources each refers to.
+  ParamValues moduleParams(const Node* d, std::unordered_map<std::string, std::vector<std::string>>* paramRefs) {
+    ParamValues values;
+    LoopScope loop(*this, d->b);
+    if (const Node* obj = bodyObject(d->b)) {
+      for (const Node* p : obj->list) {
+        if (!p->is(NodeKind::Property) || p->name != "params") continue;
+        bool plain = p->a->is(NodeKind::Object) &&
+                     std::all_of(p->a->list.begin(), p->a->list.end(), [](const Node* x) { return x->is(NodeKind::Property); });
+        if (plain) {
+          // Per parameter, to know which resources each one refers to.
+          for (const Node* pp : p->a->list) {
+            std::vector<std::string> refs;
+            refs_ = &refs;
+            values[std::string(pp->name)] = eval(pp->a);
+            refs_ = nullptr;
+            if (!refs.empty() && paramRefs) (*paramRefs)[std::string(pp->name)] = std::move(refs);
+          }
+          continue;
+        }
+        Value ps = eval(p->a);
+        if (ps.isObject()) for (Member& m : ps.asObject()) values[m.key] = std::move(m.value);
+      }
+    }
+    return values;
+  }
+
+  // br:, br/public: and ts: modules: the compiled ARM template `bicep restore` put in the local
+  // module cache is evaluated by the ARM front-end with the call's parameter values; when it is
+  // not there, one EG910 notice and an opaque deployment.
+  void emitRegistryModule(const Node* d, const std::string& ref) {
+    std::string why;
+    fs::path cached = restoredModulePath(ref, why);
+    const SourceFile* f = nullptr;
+    if (!cached.empty()) f = loadRestoredModule(files_.ctx(), cached, why);
+    if (!f) {
+      Error e;
+      e.path = pf_.file->path();
+      e.file = fid_;
+      e.range = d->a->range;
+      e.message = "module '" + std::string(d->name) + "' (" + ref + ") is not in the local Bicep module cache" +
+                  (cached.empty() ? " (" + why + ")" : why == "not restored" ? "" : " (" + why + ")") +
+                  ": run bicep restore; what it deploys is not checked";
+      e.code = "EG910";
+      e.notice = true;
+      files_.ctx().errors.push_back(std::move(e));
+      emitOpaqueModule(d, "is a registry module that is not restored: what it deploys is not known");
+      return;
+    }
+    Value root;
+    json::JsonError err;
+    if (!json::parseJson(*f, root, err) || !root.isObject()) {
+      emitOpaqueModule(d, "is a registry module whose restored template is not valid JSON: what it deploys is not known");
+      return;
+    }
+    ParamValues values = moduleParams(d, nullptr);
+    Value params = Value::object();
+    for (auto& [name, v] : values) {
+      Value wrapped = Value::object();
+      wrapped.set("value", v);
+      params.set(name, std::move(wrapped));
+    }
+    arm::TemplateLoader loader(files_.ctx(), *f);
+    loader.load(root, &params);
+  }
+
   void emitModule(const Node* d) {
     if (!d->a || !d->a->isPlainString()) return;
     const std::string& path = d->a->text;
     if (!instanceDeployed(d->b)) return;
-    if (isRegistryPath(path)) {  // registry modules are not resolved (not an error)
-      emitOpaqueModule(d, "is a registry module that is not loaded: what it deploys is not known");
+    if (isRegistryPath(path)) {
+      emitRegistryModule(d, path);
       return;
     }
     fs::path base = fs::path(pf_.file->path()).parent_path();

@@ -149,9 +149,12 @@ namespace {
 
 bool nameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-// Calls fn(begin, end, name) for each placeholder in s.
+// Calls fn(begin, end, name) for each placeholder in s. `${NAME}` always is one; with
+// dollarNames, `$NAME` is one when NAME (letters, digits, '_') is set in `known` or starts
+// with an upper-case letter or '_' (iotedgedev and the VS Code extension write
+// $CONTAINER_REGISTRY_USERNAME_myacr per registry); `$upstream`, `$edgeHub` stay text.
 template <typename Fn>
-void scanPlaceholders(std::string_view s, bool dollarNames, Fn fn) {
+void scanPlaceholders(std::string_view s, bool dollarNames, const std::map<std::string, std::string>* known, Fn fn) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] != '$') continue;
     if (i + 1 < s.size() && s[i + 1] == '{') {
@@ -159,14 +162,12 @@ void scanPlaceholders(std::string_view s, bool dollarNames, Fn fn) {
       if (close == std::string_view::npos) return;
       fn(i, close + 1, std::string(s.substr(i + 2, close - i - 2)));
       i = close;
-    } else if (dollarNames && i + 1 < s.size() && (std::isupper(static_cast<unsigned char>(s[i + 1])) || s[i + 1] == '_')) {
+    } else if (dollarNames && i + 1 < s.size() && (std::isalpha(static_cast<unsigned char>(s[i + 1])) || s[i + 1] == '_')) {
       size_t j = i + 1;
-      bool upper = true;
-      while (j < s.size() && nameChar(s[j])) {
-        if (std::islower(static_cast<unsigned char>(s[j]))) upper = false;
-        ++j;
-      }
-      if (upper) fn(i, j, std::string(s.substr(i + 1, j - i - 1)));
+      while (j < s.size() && nameChar(s[j])) ++j;
+      std::string name(s.substr(i + 1, j - i - 1));
+      bool placeholder = std::isupper(static_cast<unsigned char>(name[0])) || name[0] == '_' || (known && known->count(name));
+      if (placeholder) fn(i, j, std::move(name));
       i = j - 1;
     }
   }
@@ -174,9 +175,9 @@ void scanPlaceholders(std::string_view s, bool dollarNames, Fn fn) {
 
 }  // namespace
 
-std::vector<std::string> placeholdersIn(std::string_view s, bool dollarNames) {
+std::vector<std::string> placeholdersIn(std::string_view s, bool dollarNames, const std::map<std::string, std::string>* known) {
   std::vector<std::string> out;
-  scanPlaceholders(s, dollarNames, [&](size_t, size_t, std::string name) { out.push_back(std::move(name)); });
+  scanPlaceholders(s, dollarNames, known, [&](size_t, size_t, std::string name) { out.push_back(std::move(name)); });
   return out;
 }
 
@@ -185,7 +186,7 @@ bool substitutePlaceholders(std::string_view s, const std::map<std::string, std:
   out.clear();
   size_t last = 0;
   bool ok = true;
-  scanPlaceholders(s, dollarNames, [&](size_t b, size_t e, const std::string& name) {
+  scanPlaceholders(s, dollarNames, &vars, [&](size_t b, size_t e, const std::string& name) {
     out.append(s.substr(last, b - last));
     auto it = vars.find(name);
     if (it == vars.end()) {

@@ -35,9 +35,11 @@ ImageRef parseImage(std::string_view image);
 // "AmqpSettings:Enabled" -> "AmqpSettings__Enabled" (keys stay case-insensitive in Value).
 std::string normalizeEnvKey(std::string_view key);
 
-// Placeholders of deployment templates: ${VAR}, ${MODULES.x}, and (templates only) $VAR with
-// an upper-case name. Returns the names found, in order.
-std::vector<std::string> placeholdersIn(std::string_view s, bool dollarNames);
+// Placeholders of deployment templates: ${VAR}, ${MODULES.x}, and (templates only) $VAR whose
+// name starts with an upper-case letter or '_', or is set in `known` (the .env), in any case.
+// Returns the names found, in order.
+std::vector<std::string> placeholdersIn(std::string_view s, bool dollarNames,
+                                        const std::map<std::string, std::string>* known = nullptr);
 // Substitutes placeholders from `vars`; false (and the first missing name) when one is missing.
 bool substitutePlaceholders(std::string_view s, const std::map<std::string, std::string>& vars, bool dollarNames,
                             std::string& out, std::string& missing);

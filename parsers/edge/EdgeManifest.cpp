@@ -269,41 +269,85 @@ class ManifestLoader {
     }
   }
 
-  // ${MODULES.name[.platform]}: repository:version-platform from modules/<name>/module.json.
+  // ${MODULES.<name>[.<platform>]} as iotedgedev (modules.py, _update_module_maps) and the VS Code
+  // IoT Edge extension resolve it, from <MODULES_PATH, default modules>/<name>/module.json beside
+  // the template, whose text has the .env values substituted first:
+  //   <image.repository, lower case>:<image.tag.version, default 0.0.0>[-<CONTAINER_TAG>]-<platform>
+  // for a platform listed in image.tag.platforms. Without a platform: DEFAULT_PLATFORM from the
+  // .env, else amd64; `.debug` is <default>.debug. A platform that is not listed is not replaced
+  // by those tools (the manifest keeps the placeholder), so it stays unknown here too.
   bool resolveModuleImage(const std::string& var, std::string& out) {
     std::string rest = var.substr(8);
-    std::string platform = "amd64";
+    std::string platform;
     size_t dot = rest.find('.');
     if (dot != std::string::npos) {
       platform = rest.substr(dot + 1);
       rest = rest.substr(0, dot);
     }
-    fs::path mj = dir_ / "modules" / rest / "module.json";
+    auto fail = [&](std::string why) {
+      moduleWhy_[var] = std::move(why);
+      return false;
+    };
+    // The module name is a folder name: it must not leave modules/.
+    if (rest.empty() || rest == "." || rest.find_first_of("/\\") != std::string::npos || rest.find("..") != std::string::npos) {
+      return fail("names no module folder ('" + rest + "' is not a folder name)");
+    }
+    auto env = [&](const char* k, std::string dflt) {
+      auto it = vars_.find(k);
+      return it != vars_.end() && !it->second.empty() ? it->second : dflt;
+    };
+    std::string defaultPlatform = env("DEFAULT_PLATFORM", "amd64");
+    if (platform.empty()) platform = defaultPlatform;
+    else if (platform == "debug") platform = defaultPlatform + ".debug";
+    std::string modulesPath = env("MODULES_PATH", "modules");
+    fs::path rel = fs::path(modulesPath) / rest / "module.json";
+    fs::path mj = dir_ / rel;
+    std::string shown = rel.generic_string();
     std::error_code ec;
-    if (!fs::is_regular_file(mj, ec)) return false;
+    if (!fs::is_regular_file(mj, ec)) return fail("is built from " + shown + ", which is not there");
     LoadError le;
     const SourceFile* f = ctx_.load(mj, &le);
-    if (!f) return false;
+    if (!f) return fail("is built from " + shown + ", which is " + le.message);
     Value root;
     json::JsonError err;
-    if (!json::parseJson(*f, root, err)) return false;
-    std::string repo = str(root.at("image.repository")), version = str(root.at("image.tag.version"));
-    if (repo.empty()) return false;
-    std::string missing, resolved;
-    if (!substitutePlaceholders(repo, vars_, true, resolved, missing)) return false;
-    out = resolved;
-    if (!version.empty()) out.append(":").append(version).append("-").append(platform);
+    if (!json::parseJson(*f, root, err)) return fail("is built from " + shown + ", which is not valid JSON");
+    // module.json is read with the .env values substituted (os.path.expandvars: an unset
+    // variable is left as written, which no registry accepts: unknown here).
+    auto expand = [&](const Value* v, std::string dflt, std::string& to) -> bool {
+      std::string text = v && v->isString() ? v->asString() : dflt;
+      std::string missing;
+      if (!substitutePlaceholders(text, vars_, true, to, missing)) {
+        fail("is built from " + shown + ", which uses ${" + missing + "}, " + unresolvedWhy(missing).substr(3));
+        return false;
+      }
+      return true;
+    };
+    std::string repo, version;
+    if (!root.at("image.repository") || !root.at("image.repository")->isString()) {
+      return fail("is built from " + shown + ", which has no image.repository");
+    }
+    if (!expand(root.at("image.repository"), "", repo)) return false;
+    if (!expand(root.at("image.tag.version"), "0.0.0", version)) return false;
+    const Value* platforms = root.at("image.tag.platforms");
+    if (!platforms || !platforms->isObject() || !platforms->get(platform)) {
+      return fail("is built from " + shown + ", which lists no platform '" + platform + "' in image.tag.platforms");
+    }
+    std::string containerTag = env("CONTAINER_TAG", "");
+    out = toLowerAscii(repo) + ":" + version + (containerTag.empty() ? "" : "-" + containerTag) + "-" + platform;
     return true;
   }
 
   std::string unresolvedWhy(const std::string& name) const {
-    if (istartsWith(name, "MODULES.")) return "names a module image that is built from modules/ (module.json not found)";
+    if (istartsWith(name, "MODULES.")) {
+      auto it = moduleWhy_.find(name);
+      return it != moduleWhy_.end() ? it->second : "names a module image that is built from modules/ (module.json not found)";
+    }
     return haveEnv_ ? "is not set in the .env beside the template" : "is a template placeholder (no .env beside the template)";
   }
 
   // Substitutes placeholders in a string; unknown when one cannot be resolved.
   bool substitute(std::string_view s, std::string& out, std::string& missing) {
-    for (const std::string& name : placeholdersIn(s, template_)) {
+    for (const std::string& name : placeholdersIn(s, template_, &vars_)) {
       if (vars_.count(name) || !istartsWith(name, "MODULES.")) continue;
       std::string img;
       if (resolveModuleImage(name, img)) vars_[name] = img;
@@ -399,7 +443,7 @@ class ManifestLoader {
     map.push_back(whole.value.end > 0 ? whole.value.end - 1 : 0);
     // Placeholders inside the JSON text: substitute when possible (positions of the
     // substituted text collapse onto the placeholder), else strings holding them become unknown.
-    std::vector<std::string> names = placeholdersIn(text, template_);
+    std::vector<std::string> names = placeholdersIn(text, template_, &vars_);
     std::string unresolved;
     if (!names.empty()) {
       std::string out, missing;
@@ -411,7 +455,7 @@ class ManifestLoader {
         std::string_view s = text;
         while (i < s.size()) {
           if (s[i] == '$') {
-            std::vector<std::string> one = placeholdersIn(s.substr(i), template_);
+            std::vector<std::string> one = placeholdersIn(s.substr(i), template_, &vars_);
             if (!one.empty() && s.substr(i).find(one[0]) <= 2) {
               std::string name = one[0];
               bool braces = i + 1 < s.size() && s[i + 1] == '{';
@@ -442,7 +486,30 @@ class ManifestLoader {
     }
     Value out;
     json::JsonError err;
-    if (!json::parseJsonText(text, file_.id(), 0, out, err)) {
+    bool parsed = json::parseJsonText(text, file_.id(), 0, out, err);
+    if (!parsed) {
+      // The IoT Edge agent reads createOptions with Json.NET, which also takes unquoted member
+      // names, single-quoted strings and trailing commas: such text is deployed as written, so
+      // it is read the same way, with a note that it is not strict JSON. Only text the agent
+      // rejects too is EG901.
+      json::JsonOptions lenient;
+      lenient.allowTrailingCommas = true;
+      lenient.allowUnquotedNames = true;
+      lenient.allowSingleQuotes = true;
+      json::JsonError lerr;
+      if (json::parseJsonText(text, file_.id(), 0, out, lerr, lenient)) {
+        parsed = true;
+        uint32_t at = map[std::min<size_t>(err.offset, map.size() - 1)];
+        uint32_t size = static_cast<uint32_t>(file_.text().size());
+        Error note{file_.path(), file_.id(), ByteRange{std::min(at, size), std::min(at + 1, size)}, 0, 0,
+                   "createOptions of module '" + moduleName + "' is not strict JSON (" + err.message +
+                       "); the IoT Edge agent accepts it, and it is checked as the agent reads it",
+                   "EG911"};
+        note.notice = true;
+        ctx_.errors.push_back(std::move(note));
+      }
+    }
+    if (!parsed) {
       if (!unresolved.empty()) {
         Value u = Value::unknown("createOptions of module '" + moduleName + "' uses ${" + unresolved + "}, which " +
                                  unresolvedWhy(unresolved).substr(3));
@@ -767,6 +834,7 @@ class ManifestLoader {
   bool template_ = false;
   bool haveEnv_ = false;
   std::map<std::string, std::string> vars_;
+  std::map<std::string, std::string> moduleWhy_;  // ${MODULES.x} -> why it is not resolved
   fs::path dir_;
   std::string depAddress_;
   Value securityGroup_;

@@ -1,5 +1,7 @@
 // Recursive-descent JSON reader with byte-exact provenance. See JsonReader.h.
 #include "parsers/json/JsonReader.h"
+
+#include <cctype>
 #include "linter/core/Budget.h"
 
 #include <cerrno>
@@ -81,6 +83,9 @@ class Reader {
     switch (c) {
       case '{': ok = object(out, depth); break;
       case '[': ok = array(out, depth); break;
+      case '\'':
+        if (!opts_.allowSingleQuotes) return fail("expected a JSON value, found " + describeHere());
+        [[fallthrough]];
       case '"': {
         std::string str;
         ok = string(str);
@@ -142,21 +147,26 @@ class Reader {
   // At an opening quote; leaves pos_ after the closing quote.
   bool string(std::string& out) {
     size_t open = pos_++;
+    const char quote = s_[open];  // '"', or '\'' when allowSingleQuotes
     while (true) {
       // Copy runs of plain bytes at once.
       size_t run = pos_;
-      while (run < s_.size() && s_[run] != '"' && s_[run] != '\\' && static_cast<unsigned char>(s_[run]) >= 0x20) ++run;
+      while (run < s_.size() && s_[run] != quote && s_[run] != '\\' && static_cast<unsigned char>(s_[run]) >= 0x20) ++run;
       out.append(s_.data() + pos_, run - pos_);
       pos_ = run;
       if (pos_ >= s_.size()) return failAt(open, "unterminated string");
       char c = s_[pos_];
-      if (c == '"') { ++pos_; return true; }
+      if (c == quote) { ++pos_; return true; }
       if (c != '\\') return fail(c == '\n' ? "unterminated string (newline in string)" : "control character in string");
       if (pos_ + 1 >= s_.size()) return failAt(open, "unterminated string");
       char e = s_[pos_ + 1];
       pos_ += 2;
       switch (e) {
         case '"': out += '"'; break;
+        case '\'':
+          if (!opts_.allowSingleQuotes) return failAt(pos_ - 2, "invalid escape '\\'' in string");
+          out += '\'';
+          break;
         case '\\': out += '\\'; break;
         case '/': out += '/'; break;
         case 'b': out += '\b'; break;
@@ -185,6 +195,10 @@ class Reader {
     }
   }
 
+  static bool nameChar(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
+  }
+
   bool object(Value& out, uint32_t depth) {
     ++pos_;  // '{'
     out = Value::object();
@@ -197,10 +211,15 @@ class Reader {
       if (!skipSpace()) return false;
       if (pos_ >= s_.size()) return fail("expected '\"' to begin a member name, found end of input");
       if (s_[pos_] == '}' && opts_.allowTrailingCommas && !members.empty()) { ++pos_; return true; }
-      if (s_[pos_] != '"') return fail("expected '\"' to begin a member name, found " + describeHere());
       size_t keyStart = pos_;
       std::string key;
-      if (!string(key)) return false;
+      if (s_[pos_] == '"' || (s_[pos_] == '\'' && opts_.allowSingleQuotes)) {
+        if (!string(key)) return false;
+      } else if (opts_.allowUnquotedNames && nameChar(s_[pos_])) {
+        while (pos_ < s_.size() && nameChar(s_[pos_])) key += s_[pos_++];
+      } else {
+        return fail("expected '\"' to begin a member name, found " + describeHere());
+      }
       ByteRange keyRange{off(keyStart), off(pos_)};
       if (!skipSpace()) return false;
       if (pos_ >= s_.size() || s_[pos_] != ':') return fail("expected ':' after member name, found " + describeHere());

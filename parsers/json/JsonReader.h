@@ -24,6 +24,10 @@ struct JsonOptions {
   bool allowComments = true;        // `//` and `/* */`
   bool allowTrailingCommas = false; // `[1,]`, `{"a":1,}` (ARM accepts neither officially)
   uint32_t maxDepth = 512;          // nesting beyond this is an error
+  // Json.NET's leniency (how the IoT Edge agent reads createOptions): member names without
+  // quotes (letters, digits, '_', '$'), and strings in single quotes.
+  bool allowUnquotedNames = false;
+  bool allowSingleQuotes = false;
 };
 
 // Parses the whole text of `file`; provenance file ids are file.id().

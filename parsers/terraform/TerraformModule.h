@@ -136,6 +136,10 @@ class TerraformUnit {
   std::vector<std::unique_ptr<ModuleDef>> defs_;
   std::unordered_map<std::string, ModuleDef*> defsByDir_;
   std::vector<std::string> loadingDirs_;  // module call stack, for cycle detection
+  // `.terraform/modules/modules.json` of the root module (written by `terraform init`): module
+  // key ("hub", "hub.child") -> directory, relative to the root module's directory.
+  std::optional<std::map<std::string, std::string>> installed_;
+  const std::map<std::string, std::string>& installedModules();
   std::unique_ptr<ParsedFile> scratch_ = std::make_unique<ParsedFile>();
   std::unordered_map<const Value*, Expr> jsonTemplates_;
   std::unique_ptr<ModuleInstance> root_;

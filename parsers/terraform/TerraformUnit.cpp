@@ -5,8 +5,10 @@
 //    binds count.index = 0; a known for_each binds each.key/each.value to its first element
 //    (lexical key order for maps, as Terraform iterates); unknown ones bind Unknown. A known
 //    count of 0 or an empty for_each emits nothing.
-//  - Registry/git module sources are skipped silently (module.x.* is Unknown); the call is
-//    remembered in ModuleInstance::unresolvedChildren for a later --show-unknown.
+//  - Registry/git module sources are followed where `terraform init` installed them
+//    (.terraform/modules/modules.json of the root module, by the call's key); when they are
+//    not there, the call gets one EG910 notice ("run terraform init"), module.x.* is Unknown
+//    and the call is remembered in ModuleInstance::unresolvedChildren.
 //  - A local module directory is parsed once per unit however often it is called.
 #include "linter/core/Budget.h"
 #include "parsers/terraform/TerraformModule.h"
@@ -366,6 +368,39 @@ void TerraformUnit::bindRootVariables(ModuleInstance& root, const std::vector<co
   }
 }
 
+const std::map<std::string, std::string>& TerraformUnit::installedModules() {
+  if (installed_) return *installed_;
+  installed_.emplace();
+  if (!root_ || root_->def->dir.empty()) return *installed_;
+  fs::path manifest = fs::path(root_->def->dir) / ".terraform" / "modules" / "modules.json";
+  std::error_code ec;
+  if (!fs::is_regular_file(manifest, ec)) return *installed_;
+  LoadError le;
+  const SourceFile* f = ctx_.load(manifest, &le);  // inside the project root, or not read
+  if (!f) {
+    ctx_.errors.push_back(Error{le.path.empty() ? displayPath(manifest) : le.path, kNoFile, {}, 0, 0, le.message, "EG902"});
+    return *installed_;
+  }
+  Value doc;
+  json::JsonError err;
+  if (!json::parseJson(*f, doc, err)) {
+    ctx_.errors.push_back(Error{f->path(), f->id(), ByteRange{err.offset, err.offset}, 0, 0,
+                                "invalid JSON: " + err.message, "EG901"});
+    return *installed_;
+  }
+  const Value* mods = doc.isObject() ? doc.get("Modules") : nullptr;
+  if (!mods || !mods->isArray()) return *installed_;
+  for (const Value& e : mods->asArray()) {
+    const Value* key = e.isObject() ? e.get("Key") : nullptr;
+    const Value* dir = e.isObject() ? e.get("Dir") : nullptr;
+    if (!key || !dir || !key->isString() || !dir->isString() || key->asString().empty()) continue;
+    // Dir is relative to the root module; an absolute one or one that climbs out is still
+    // bounded by the project root check in loadModuleDir.
+    installed_->emplace(key->asString(), dir->asString());
+  }
+  return *installed_;
+}
+
 ModuleInstance* TerraformUnit::child(ModuleInstance& m, const std::string& name) {
   auto have = m.children.find(name);
   if (have != m.children.end()) return have->second.get();
@@ -380,11 +415,33 @@ ModuleInstance* TerraformUnit::child(ModuleInstance& m, const std::string& name)
   Value sv = pev.eval(src->expr);
   if (!sv.isString()) return unresolved();
   const std::string& source = sv.asString();
-  if (source.rfind("./", 0) != 0 && source.rfind("../", 0) != 0) return unresolved();  // registry/git
-  fs::path base = m.def->dir.empty() ? fs::path(".") : fs::path(m.def->dir);
-  std::string dir = (base / source).lexically_normal().generic_string();
-  if (!dir.empty() && dir.back() == '/') dir.pop_back();
   const SourceFile* callerFile = ctx_.store.get(call.file);
+  std::string dir;
+  if (source.rfind("./", 0) == 0 || source.rfind("../", 0) == 0) {
+    fs::path base = m.def->dir.empty() ? fs::path(".") : fs::path(m.def->dir);
+    dir = (base / source).lexically_normal().generic_string();
+  } else {
+    // Registry, git and other remote sources: where `terraform init` installed them, as listed
+    // in .terraform/modules/modules.json under the call's key ("hub", "parent.child").
+    std::string key = name;
+    for (const ModuleInstance* a = &m; a && a->parent; a = a->parent) key = a->callName + "." + key;
+    const auto& installed = installedModules();
+    auto it = installed.find(key);
+    if (it == installed.end() || !root_ || root_->def->dir.empty()) {
+      Error e;
+      e.path = callerFile ? callerFile->path() : std::string();
+      e.file = call.file;
+      e.range = src->expr.range();
+      e.message = "module \"" + name + "\" (source \"" + source +
+                  "\") is not on disk: run terraform init; its resources are not checked";
+      e.code = "EG910";
+      e.notice = true;
+      ctx_.errors.push_back(std::move(e));
+      return unresolved();
+    }
+    dir = (fs::path(root_->def->dir) / it->second).lexically_normal().generic_string();
+  }
+  if (!dir.empty() && dir.back() == '/') dir.pop_back();
   // Cycle: the target directory is already on this instance's ancestry.
   for (ModuleInstance* a = &m; a; a = a->parent) {
     if (a->def->dir == dir) {

@@ -196,6 +196,7 @@ TEST_CASE("evaluator: local modules are followed, cycles reported, registry modu
   r.resources = std::move(ctx.resources);
   r.errors = std::move(ctx.errors);
   CHECK(r.attr("module.acr.reg", "properties.adminUserEnabled") == "true");
+  std::erase_if(r.errors, [](const eg::Error& e) { return e.notice; });  // EG910: the registry module is not restored
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].code == "EG902");
   CHECK(r.errors[0].message.find("creates a cycle") != std::string::npos);

@@ -188,7 +188,8 @@ TEST_CASE("template placeholders are unknown without .env and resolved with it")
     CHECK(at(m, "startupOrder")->isUnknown());
   }
   writeFile(d / ".env", "ACR=contoso.azurecr.io\nACR_USER=contoso\nACR_PW=x\nORDER=2\n");
-  writeFile(d / "modules/m/module.json", R"({"image": {"repository": "${ACR}/m", "tag": {"version": "0.1.0"}}})");
+  writeFile(d / "modules/m/module.json",
+            R"({"image": {"repository": "${ACR}/M", "tag": {"version": "0.1.0", "platforms": {"amd64": "./Dockerfile"}}}})");
   SourceStore store;
   FrontEndOptions opts;
   LoadContext ctx{store, opts};

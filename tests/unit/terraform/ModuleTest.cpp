@@ -1,3 +1,4 @@
+#include <algorithm>
 // Module model: variable precedence, local module calls, cycles, count/for_each/dynamic,
 // .tf.json, and syntax errors with positions.
 #include "TfTestUtil.h"
@@ -114,7 +115,7 @@ TEST_CASE("modules: a cycle is an EG902 error, not a hang") {
   CHECK(res.find("module.a.module.b.test_probe.x"));
 }
 
-TEST_CASE("modules: missing local module is EG902, registry modules are skipped silently") {
+TEST_CASE("modules: missing local module is EG902, a registry module not installed is one EG910 note") {
   TempTree t(std::map<std::string, std::string>{{"root/main.tf", R"(
 module "gone" { source = "./nothing-here" }
 module "naming" {
@@ -124,9 +125,48 @@ module "naming" {
 )"}});
   Result res;
   tftest::run(res, t.root / "root");
-  REQUIRE(res.errors.size() == 1);
+  REQUIRE(res.errors.size() == 2);
+  std::sort(res.errors.begin(), res.errors.end(), [](const eg::Error& a, const eg::Error& b) { return a.code < b.code; });
   CHECK(res.errors[0].code == "EG902");
+  CHECK(!res.errors[0].notice);
   CHECK(res.text(eg::Provenance{res.errors[0].file, res.errors[0].range, {}}) == "\"./nothing-here\"");
+  CHECK(res.errors[1].code == "EG910");
+  CHECK(res.errors[1].notice);
+  CHECK(res.errors[1].message.find("run terraform init") != std::string::npos);
+  CHECK(res.text(eg::Provenance{res.errors[1].file, res.errors[1].range, {}}) == "\"Azure/naming/azurerm\"");
+}
+
+TEST_CASE("modules: a registry module installed by terraform init is followed through .terraform/modules") {
+  TempTree t(std::map<std::string, std::string>{
+      {"root/main.tf", R"(
+module "outer" {
+  source = "example/outer/azurerm"
+  tls    = "1.0"
+}
+)"},
+      {"root/.terraform/modules/modules.json",
+       R"({"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"outer","Source":"registry.terraform.io/example/outer/azurerm","Dir":".terraform/modules/outer"},{"Key":"outer.inner","Source":"git::https://example.com/inner.git","Dir":".terraform/modules/outer.inner"}]})"},
+      {"root/.terraform/modules/outer/main.tf", R"(
+variable "tls" {}
+module "inner" {
+  source = "git::https://example.com/inner.git"
+  tls    = var.tls
+}
+)"},
+      {"root/.terraform/modules/outer.inner/main.tf", R"(
+variable "tls" {}
+resource "azurerm_iothub" "hub" {
+  name            = "inner-hub"
+  min_tls_version = var.tls
+}
+)"}});
+  Result res;
+  tftest::run(res, t.root / "root");
+  CHECK(res.errors.empty());
+  const eg::Resource* hub = res.find("module.outer.module.inner.azurerm_iothub.hub");
+  REQUIRE(hub);
+  REQUIRE(hub->attributes.at("properties.minTlsVersion"));
+  CHECK(hub->attributes.at("properties.minTlsVersion")->asString() == "1.0");
 }
 
 TEST_CASE("count and for_each: one representative instance") {
