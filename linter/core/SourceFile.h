@@ -78,8 +78,9 @@ class SourceFile {
 
 struct LoadLimits {
   uint64_t maxFileBytes = 16ull << 20;  // 16 MiB
-  // Budgets per file while a front-end loads it (see Budget.h): a unit of N files (a
-  // Terraform module) gets N times the time; memory is what the unit holds at once.
+  // Budgets while a front-end loads a unit (see Budget.h): a unit of several files (a
+  // Terraform module) gets the time once per 256 KiB of its text, at least once and at most
+  // once per file; memory is what the unit holds at once.
   double parseSeconds = 10.0;               // --parse-timeout
   uint64_t parseMemoryBytes = 1024ull << 20;  // --parse-memory (MiB on the command line)
 };

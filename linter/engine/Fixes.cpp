@@ -426,44 +426,62 @@ std::string unifiedDiff(const std::string& path, std::string_view before, std::s
     return lines;
   };
   std::vector<std::string_view> a = split(before), b = split(after);
-  // Myers' O(ND) diff; the trace of V arrays gives the edit script back.
   int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
-  int max = n + m;
-  std::vector<int> v(2 * static_cast<size_t>(max) + 2, 0);
-  std::vector<std::vector<int>> trace;
-  int offset = max + 1;
-  bool done = false;
-  for (int d = 0; d <= max && !done; ++d) {
-    trace.push_back(v);
-    for (int k = -d; k <= d; k += 2) {
-      int x = (k == -d || (k != d && v[k - 1 + offset] < v[k + 1 + offset])) ? v[k + 1 + offset] : v[k - 1 + offset] + 1;
-      int y = x - k;
-      while (x < n && y < m && a[x] == b[y]) ++x, ++y;
-      v[k + offset] = x;
-      if (x >= n && y >= m) {
-        done = true;
-        break;
-      }
-    }
-  }
-  // Backtrack into ops: ' ' keep, '-' delete, '+' insert (in order).
+  // ' ' keep, '-' delete, '+' insert, built backwards (reversed below).
   struct Op {
     char kind;
     int ai, bi;
   };
   std::vector<Op> ops;
-  int x = n, y = m;
-  for (int d = static_cast<int>(trace.size()) - 1; d >= 0; --d) {
-    const std::vector<int>& vv = trace[d];
-    int k = x - y;
-    int prevK = (k == -d || (k != d && vv[k - 1 + offset] < vv[k + 1 + offset])) ? k + 1 : k - 1;
-    int prevX = vv[prevK + offset], prevY = prevX - prevK;
-    while (x > prevX && y > prevY) ops.push_back({' ', --x, --y});
-    if (d > 0) {
-      if (x == prevX) ops.push_back({'+', x, --y});
-      else ops.push_back({'-', --x, y});
+  // Common leading and trailing lines are kept as they are; Myers' O(ND) diff runs on the lines
+  // between, storing only the diagonals each step can reach (O(D^2) memory, not O(D(N+M)): a
+  // 722 KB file with thousands of fixes took 5 GB). Past kMaxSteps differences the middle is
+  // shown as one replacement: still a correct diff, in bounded memory.
+  constexpr int kMaxSteps = 4096;
+  int pre = 0;
+  while (pre < n && pre < m && a[pre] == b[pre]) ++pre;
+  int suf = 0;
+  while (suf < n - pre && suf < m - pre && a[n - 1 - suf] == b[m - 1 - suf]) ++suf;
+  for (int k = 0; k < suf; ++k) ops.push_back({' ', n - 1 - k, m - 1 - k});
+  int an = n - pre - suf, bm = m - pre - suf;  // the middle: a[pre, pre + an), b[pre, pre + bm)
+  int max = an + bm;
+  int offset = max + 1;
+  std::vector<int> v(2 * static_cast<size_t>(max) + 3, 0);
+  std::vector<std::vector<int>> trace;  // trace[d][k + d + 1]: v[k] before step d, k in [-d-1, d+1]
+  bool done = max == 0;
+  for (int d = 0; d <= max && !done; ++d) {
+    if (d > kMaxSteps) break;
+    trace.emplace_back(v.begin() + (offset - d - 1), v.begin() + (offset + d + 2));
+    for (int k = -d; k <= d; k += 2) {
+      int x = (k == -d || (k != d && v[k - 1 + offset] < v[k + 1 + offset])) ? v[k + 1 + offset] : v[k - 1 + offset] + 1;
+      int y = x - k;
+      while (x < an && y < bm && a[pre + x] == b[pre + y]) ++x, ++y;
+      v[k + offset] = x;
+      if (x >= an && y >= bm) {
+        done = true;
+        break;
+      }
     }
   }
+  if (!done) {
+    for (int k = bm - 1; k >= 0; --k) ops.push_back({'+', pre + an, pre + k});
+    for (int k = an - 1; k >= 0; --k) ops.push_back({'-', pre + k, pre});
+  } else if (max > 0) {
+    int x = an, y = bm;
+    for (int d = static_cast<int>(trace.size()) - 1; d >= 0; --d) {
+      const std::vector<int>& vv = trace[static_cast<size_t>(d)];
+      auto at = [&](int k) { return vv[static_cast<size_t>(k + d + 1)]; };
+      int k = x - y;
+      int prevK = (k == -d || (k != d && at(k - 1) < at(k + 1))) ? k + 1 : k - 1;
+      int prevX = at(prevK), prevY = prevX - prevK;
+      while (x > prevX && y > prevY) --x, --y, ops.push_back({' ', pre + x, pre + y});
+      if (d > 0) {
+        if (x == prevX) --y, ops.push_back({'+', pre + x, pre + y});
+        else --x, ops.push_back({'-', pre + x, pre + y});
+      }
+    }
+  }
+  for (int k = pre - 1; k >= 0; --k) ops.push_back({' ', k, k});
   std::reverse(ops.begin(), ops.end());
   std::string out = "--- a/" + path + "\n+++ b/" + path + "\n";
   auto line = [&](char kind, std::string_view text) {

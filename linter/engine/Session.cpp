@@ -335,7 +335,13 @@ ScanResult Session::scan() {
     }
     LoadContext ctx{store_, options_.frontEnd};
     const LoadLimits& limits = options_.limits;
-    ParseBudget budget(limits.parseSeconds * static_cast<double>(sources.size()), limits.parseMemoryBytes);
+    // The time budget grows with the unit's text, not with its number of files: 300 empty .tf
+    // files beside an expensive main.tf must not give it 300 budgets. One budget per 256 KiB,
+    // at least one, at most one per file.
+    size_t unitBytes = 0;
+    for (const SourceFile* f : sources) unitBytes += f->text().size();
+    size_t shares = std::clamp<size_t>((unitBytes + (256u << 10) - 1) / (256u << 10), 1, sources.size());
+    ParseBudget budget(limits.parseSeconds * static_cast<double>(shares), limits.parseMemoryBytes);
     bool complete = false;  // loaded without running out of budget or failing: may be cached
     try {
       BudgetScope scope(budget);
@@ -456,7 +462,22 @@ void Session::evaluate(ScanResult& result) {
     }
   });
   std::vector<Finding>& findings = result.findings;
-  for (auto& v : perPolicy) {
+  // A report stays bounded: one rule reports at most kMaxFindingsPerRule findings (in graph
+  // order, the same on every run), and a note says how many more there were (2,000 devices
+  // sharing a key, or a dynamic block expanded a million times, made reports of gigabytes).
+  constexpr size_t kMaxFindingsPerRule = 10000;
+  for (size_t i = 0; i < perPolicy.size(); ++i) {
+    std::vector<Finding>& v = perPolicy[i];
+    if (v.size() > kMaxFindingsPerRule) {
+      Error note;
+      note.path = policies[i]->sourcePath;
+      note.code = "EG912";
+      note.notice = true;
+      note.message = "rule " + policies[i]->id + " (" + policies[i]->name + ") found " + std::to_string(v.size()) +
+                     " findings; the first " + std::to_string(kMaxFindingsPerRule) + " are reported";
+      result.errors.push_back(std::move(note));
+      v.resize(kMaxFindingsPerRule);
+    }
     for (Finding& f : v) findings.push_back(std::move(f));
   }
 

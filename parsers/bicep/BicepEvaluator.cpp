@@ -18,6 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kMaxModuleDepth = 32;
+constexpr size_t kMaxModuleInstances = 1000;  // local module instances per folder
 constexpr size_t kMaxLoopItems = 1000;
 
 // The local Bicep module cache (written by `bicep restore`, `bicep build`, `az bicep`):
@@ -980,6 +981,14 @@ class Template : public FunctionHost {
     }
     if (stack_.size() > kMaxModuleDepth) {
       moduleError(d, "module '" + std::string(d->name) + "' is nested more than 32 levels deep");
+      return;
+    }
+    if (++files_.moduleInstances > kMaxModuleInstances) {
+      if (files_.moduleInstances == kMaxModuleInstances + 1) {
+        moduleError(d, "more than " + std::to_string(kMaxModuleInstances) +
+                           " module instances in this folder (modules that call each other many times over); the rest are not followed");
+      }
+      emitOpaqueModule(d, "is past the limit of module instances: what it deploys is not known");
       return;
     }
     std::string why;

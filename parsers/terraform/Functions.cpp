@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <re2/re2.h>
 
@@ -381,11 +382,14 @@ Value fn(std::string_view name, Args& a) {
   }
   if (name == "distinct" || name == "toset") {
     if (a.size() != 1 || !a[0].isArray()) return unknownFn(name, "needs a list");
+    if (a[0].containsUnknown()) return unknownFn(name, "the list has unknown elements");
+    // First occurrences, found through a hash of each element's JSON text (a search per
+    // element made 150,000 elements take 27 s).
     Value out = Value::array();
+    std::unordered_set<std::string> seen;
     for (const Value& e : a[0].asArray()) {
-      bool seen = false;
-      for (const Value& o : out.asArray()) if (o == e) { seen = true; break; }
-      if (!seen) out.asArray().push_back(e);
+      checkBudget();
+      if (seen.insert(std::string(Value::typeName(e.type())) + ':' + e.toJson()).second) out.asArray().push_back(e);
     }
     if (name == "toset") {
       // Sets of strings iterate in lexical order in Terraform.

@@ -100,6 +100,7 @@ class Evaluator {
   const Value* binding(std::string_view name) const;
   Value resolveRoot(std::string_view root, const std::vector<std::string>& names, ByteRange at, size_t& consumed);
   void addBody(const Block& b, Value& out, int depth);
+  size_t dynamicInstances_ = 0;  // expanded by the evalBody under way (nested dynamic blocks multiply)
 };
 
 // Bindings for one representative instance of a resource or module call with count or

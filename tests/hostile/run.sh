@@ -652,6 +652,70 @@ EOF
     expect_status 2
     expect_output 'invalid regular expression'
     ;;
+  bounded-work)
+    # Issue 17: work after parsing is bounded too. 2,000 devices sharing a key (EG001 named
+    # every other device in every finding: 5.6 GB), nested dynamic blocks (4.5 KB -> 5 GB),
+    # distinct() over 150,000 items (27 s), a fix diff of a 1 MB file (5 GB), a Bicep module
+    # DAG (2^30 instances from 6 KB), and 300 empty .tf files (300 budgets for one main.tf).
+    mkdir devices dyn dist diff dag empty
+    for i in $(seq 1 2000); do
+      mkdir devices/d$i
+      printf '[provisioning]\nsource = "manual"\nconnection_string = "HostName=h.azure-devices.net;DeviceId=d%d;SharedAccessKey=c2hhcmVkLWtleS1mb3ItYWxs"\n' $i > devices/d$i/config.toml
+    done
+    perl -e 'print "locals {\n  l = [", join(", ", map { "\"10.0.$_.0/8\"" } 0..199), "]\n}\n"' > dyn/main.tf
+    cat >> dyn/main.tf <<'EOF'
+resource "azurerm_iothub" "hub" {
+  name                = "hub"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  min_tls_version     = "1.2"
+  dynamic "network_rule_set" {
+    for_each = local.l
+    content {
+      default_action = "Deny"
+      dynamic "ip_rule" {
+        for_each = local.l
+        content {
+          name    = "r"
+          ip_mask = ip_rule.value
+          action  = "Allow"
+        }
+      }
+    }
+  }
+  sku {
+    name     = "S1"
+    capacity = 1
+  }
+}
+EOF
+    perl -e 'print "locals {\n  d = distinct([", join(", ", map { $_ % 1000 } 1..150000), "])\n}\n"' > dist/main.tf
+    printf '%s' "$hub_tf" >> dist/main.tf
+    perl -e 'for $i (1..6000) { print "resource \"azurerm_iothub\" \"h$i\" {\n  name = \"h$i\"\n  min_tls_version = \"1.0\"\n}\n" }' > diff/main.tf
+    for i in $(seq 0 29); do
+      printf "module a 'm%d.bicep' = {\n  name: 'a'\n}\nmodule b 'm%d.bicep' = {\n  name: 'b'\n}\n" $((i + 1)) $((i + 1)) > dag/m$i.bicep
+    done
+    printf "resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {\n  name: 'h'\n  location: 'westeurope'\n  properties: { minTlsVersion: '1.0' }\n}\n" > dag/m30.bicep
+    printf "module top 'm0.bicep' = {\n  name: 'top'\n}\n" > dag/main.bicep
+    for i in $(seq 1 300); do : > empty/e$i.tf; done
+    printf '%s' "$hub_tf" > empty/main.tf
+    scan 120 devices dyn dist dag --format json --output report.json
+    expect_status 2
+    if [[ -n ${last_rss:-} ]] && ((last_rss > 1048576)); then echo "FAIL: peak RSS $last_rss KB"; fail=1; fi
+    size=$(wc -c < report.json)
+    ((size < 200000000)) || { echo "FAIL: the report is $size bytes"; fail=1; }
+    scan 120 devices dyn dist dag
+    expect_output "devices/d1/config.toml:[0-9]+:[0-9]+: high EG001 .* 2000 places share: .* and 1989 more"
+    expect_output 'dag/m[0-9]+.bicep:[0-9]+:[0-9]+: error EG902 more than 1000 module instances'
+    expect_no_output 'EG908'
+    scan 120 diff --fix --dry-run
+    expect_status 1
+    if [[ -n ${last_rss:-} ]] && ((last_rss > 1048576)); then echo "FAIL: peak RSS $last_rss KB for the fix diff"; fail=1; fi
+    expect_output '^\+  min_tls_version = "1.2"'
+    # 300 empty files add no budget: the unit's budget is the one of its text.
+    scan 60 empty --parse-timeout 0.001
+    expect_no_output 'budget of 0.3 s'
+    ;;
   no-network-no-exec)
     # A scan opens no socket and starts no program. With strace (when installed) every
     # execve, socket and connect is traced; with unshare (when permitted) the scan also runs
