@@ -307,6 +307,10 @@ const PolicySetup& preparePolicies(const Snapshot& snap, PolicySetup& setup) {
   setup.key = std::move(key);
   ScanOptions options;
   for (const std::string& d : snap.settings.policyDirs) options.policyDirs.emplace_back(d);
+  for (const std::string& r : snap.roots) {  // the configuration's policy-dirs stay inside them
+    std::error_code ec;
+    options.frontEnd.roots.push_back(fs::weakly_canonical(fs::path(r), ec));
+  }
   if (configPath && !configRead) {
     setup.errors.push_back(Error{displayPath(*configPath), kNoFile, {}, 0, 0, "cannot read the configuration file: " + describe(configResult, kMaxConfigBytes), kConfigErrorCode});
   } else if (configPath) {

@@ -162,6 +162,16 @@ bool Session::loadPolicies(std::vector<Error>& errors) {
   if (options_.config) {
     for (const auto& entry : options_.config->policyDirs) {
       const auto& [dir, at] = entry;  // (clang 14 cannot capture a structured binding)
+      // The configuration comes with the repository (a pull request can change it): its
+      // policy directories are read only inside the project root, as every referenced file is.
+      if (!options_.frontEnd.insideRoots(dir)) {
+        errors.push_back(Error{options_.config->path.generic_string(), kNoFile, {}, at.line, at.column,
+                               "policy-dirs: " + dir.generic_string() +
+                                   " is outside the project root (set --root to widen it); not read",
+                               kConfigErrorCode});
+        ok = false;
+        continue;
+      }
       loadDirectory(dir, [&dir = dir, &at = at, this] {
         return Error{options_.config->path.generic_string(), kNoFile, {}, at.line, at.column,
                      "policy-dirs: " + dir.generic_string() + " is not a directory", kConfigErrorCode};

@@ -538,6 +538,14 @@ EOF
   "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": {}, "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}}}}
 EOF
     printf "module m '../../outside/mod.bicep' = {\n  name: 'm'\n}\nmodule a '%s/outside/mod.bicep' = {\n  name: 'a'\n}\n" "$tmp" > project/bicep/main.bicep
+    # The repository's configuration names a policy directory outside the project.
+    mkdir -p outside/policies
+    printf 'id: EVIL001\nname: evil\nseverity: high\ntitle: %s\ndescription: d\nrationale: r\nremediation: {arm: x}\napplies_to: {kinds: [Microsoft.Devices/IotHubs]}\nviolation: {attribute: name, exists: true}\nmessage: %s\n' $mark $mark > outside/policies/evil.yaml
+    printf 'policy-dirs: [../outside/policies]\n' > project/.edgeguard.yaml
+    (cd project && NO_COLOR=1 "$bin" scan tf edge bicep --show-unknown --format text >"$out" 2>&1); status=$?
+    expect_output 'error EG905 policy-dirs: .*outside/policies is outside the project root'
+    expect_no_output "$mark|EVIL001"
+    rm project/.edgeguard.yaml
     (cd project && NO_COLOR=1 "$bin" scan tf edge bicep --show-unknown --format text >"$out" 2>&1); status=$?
     expect_no_output "$mark"
     expect_output 'tf/main.tf:[0-9]+:[0-9]+: error EG902 module "m": .*outside the project root'
