@@ -266,3 +266,34 @@ bool operator==(const Value& a, const Value& b) {
 }
 
 }  // namespace eg
+
+namespace eg {
+
+void appendUnknownPart(std::vector<StringPart>& parts, const Value& v) {
+  if (v.isUnknown() && !v.unknownParts().empty()) {
+    for (const StringPart& p : v.unknownParts()) parts.push_back(p);
+    return;
+  }
+  parts.push_back(StringPart{false, v.isUnknown() ? v.unknownReason() : std::string("unknown")});
+}
+
+size_t knownPartsSize(const std::vector<StringPart>& parts) {
+  size_t n = 0;
+  for (const StringPart& p : parts) n += p.known ? p.text.size() : 0;
+  return n;
+}
+
+Value Value::partialString(std::vector<StringPart> parts, std::string reason) {
+  std::vector<StringPart> merged;
+  bool anyKnown = false;
+  for (StringPart& p : parts) {
+    if (p.known && p.text.empty()) continue;
+    if (p.known) anyKnown = true;
+    if (p.known && !merged.empty() && merged.back().known) merged.back().text += p.text;
+    else merged.push_back(std::move(p));
+  }
+  if (!anyKnown) merged.clear();
+  return Value(Unknown{std::move(reason), std::move(merged)});
+}
+
+}  // namespace eg

@@ -29,8 +29,19 @@ struct Member;
 using Array = std::vector<Value>;
 using Object = std::vector<Member>;
 
+// A piece of a partially known string: known text, or a hole (an unknown value; `text` is then
+// why it is unknown, for messages only).
+struct StringPart {
+  bool known = true;
+  std::string text;
+};
+
 struct Unknown {
   std::string reason;  // "var.tls has no value", "listKeys() is evaluated at deployment"
+  // A string built from known text and unknown values (a Bicep interpolation, ARM concat() or
+  // format(), a Terraform template): its pieces in order, holes included. Empty when nothing of
+  // the value is known (or it is not known to be a string).
+  std::vector<StringPart> parts;
 };
 
 class Value {
@@ -78,6 +89,11 @@ class Value {
   const Object& asObject() const { return std::get<Object>(data_); }
   Object& asObject() { return std::get<Object>(data_); }
   const std::string& unknownReason() const { return std::get<Unknown>(data_).reason; }
+  // The pieces of a partially known string (empty unless an unknown string has known text).
+  const std::vector<StringPart>& unknownParts() const { return std::get<Unknown>(data_).parts; }
+  // An unknown string made of `parts` (adjacent known texts merged); wholly unknown when no
+  // piece is known text.
+  static Value partialString(std::vector<StringPart> parts, std::string reason);
 
   // Object member lookup (ASCII case-insensitive). nullptr when absent or not an object.
   const Value* get(std::string_view key) const;
@@ -120,11 +136,16 @@ inline Value::Value(std::string s) : data_(std::move(s)) {}
 inline Value::Value(std::string_view s) : data_(std::string(s)) {}
 inline Value::Value(const char* s) : data_(std::string(s)) {}
 inline Value::Value(Unknown u) : data_(std::move(u)) {}
-inline Value Value::unknown(std::string reason) { return Value(Unknown{std::move(reason)}); }
+inline Value Value::unknown(std::string reason) { return Value(Unknown{std::move(reason), {}}); }
 inline Value Value::array() { return Value(Array{}); }
 inline Value Value::object() { return Value(Object{}); }
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
+// Appends unknown `v` to the pieces of a string being built: its own pieces when it is a
+// partially known string, else one hole.
+void appendUnknownPart(std::vector<StringPart>& parts, const Value& v);
+// Total length of the known text of `parts`.
+size_t knownPartsSize(const std::vector<StringPart>& parts);
 // Gives `v` provenance `p` and everything inside it the same value range (without a key
 // range): for values parsed from text whose positions cannot be mapped back into the file.
 void setProvenanceDeep(Value& v, const Provenance& p);

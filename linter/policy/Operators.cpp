@@ -267,6 +267,46 @@ Truth searchRegex(const Operand& o, const std::string& s) {
   return fromBool(re2::RE2::PartialMatch(s, *o.regex));
 }
 
+// Whether a match of `pattern` found inside a piece of a string is a match in any string that
+// contains the piece: no assertion looks at what surrounds it (^ $ \b \B \A \z, outside
+// character classes). Conservative: a '^' or '$' anywhere outside a class counts.
+bool contextFree(std::string_view pattern) {
+  bool inClass = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '\\') {
+      if (i + 1 >= pattern.size()) return false;
+      char n = pattern[++i];
+      if (!inClass && (n == 'b' || n == 'B' || n == 'A' || n == 'z' || n == 'Z')) return false;
+      continue;
+    }
+    if (inClass) {
+      if (c == ']') inClass = false;
+      continue;
+    }
+    if (c == '[') {
+      inClass = true;
+      // A ']' right after '[' or '[^' is a literal member of the class.
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') ++i;
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;
+      continue;
+    }
+    if (c == '^' || c == '$') return false;
+  }
+  return !inClass;
+}
+
+// `matches` on a partially known string (known text around unknown values): it holds when
+// the known text alone already contains a match that no surrounding text can undo; anything
+// else depends on the unknown pieces.
+Truth matchesPartial(const Operand& o, const Value& v) {
+  if (!o.regex || !contextFree(o.regex->pattern())) return Truth::Unknown;
+  for (const StringPart& p : v.unknownParts()) {
+    if (p.known && searchRegex(o, p.text) == Truth::True) return Truth::True;
+  }
+  return Truth::Unknown;
+}
+
 Truth applyOp(Op op, const Operand& o, const Value* v) {
   // Presence operators: `exists` = the member is there (even null); `absent` = missing or null.
   // An unknown may stand for "not set" (a Terraform variable that is null omits its
@@ -282,6 +322,7 @@ Truth applyOp(Op op, const Operand& o, const Value* v) {
   // except for `equals: null` / `in: [null]`.
   if (!v) return Truth::False;
   if (v->isNull() && op != Op::Equals && op != Op::In) return Truth::False;
+  if (v->isUnknown() && op == Op::Matches && !v->unknownParts().empty()) return matchesPartial(o, *v);
   if (v->isUnknown()) return onUnknown(op, o);
 
   switch (op) {

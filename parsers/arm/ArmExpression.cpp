@@ -276,20 +276,36 @@ Value fnConcat(Args& a, ExpressionHost&) {
     }
     return Value(std::move(out));
   }
-  if (const Value* u = firstUnknown(a)) return *u;
+  // Unknown arguments leave holes in a partially known string:
+  // concat('...;SharedAccessKeyName=', variables('k'), ';SharedAccessKey=', listKeys(...).primaryKey)
+  // still says which key it names.
   std::string out;
+  std::vector<StringPart> pieces;
+  const Value* unknown = nullptr;
   for (const Value& v : a) {
+    if (v.isUnknown()) {
+      if (!unknown) unknown = &v;
+      pieces.push_back(StringPart{true, std::move(out)});
+      out.clear();
+      appendUnknownPart(pieces, v);
+      continue;
+    }
     if (v.isArray() || v.isObject()) return typeError("concat", "cannot mix strings and arrays");
     if (!v.isNull()) out += armString(v);
+  }
+  if (unknown) {
+    pieces.push_back(StringPart{true, std::move(out)});
+    return Value::partialString(std::move(pieces), unknown->unknownReason());
   }
   return Value(std::move(out));
 }
 
 Value fnFormat(Args& a, ExpressionHost&) {
   if (a.empty() || !a[0].isString()) return typeError("format", "expects a format string");
-  if (const Value* u = firstUnknown(a)) return *u;
   const std::string& f = a[0].asString();
   std::string out;
+  std::vector<StringPart> pieces;  // as in concat(): unknown arguments are holes
+  const Value* unknown = nullptr;
   for (size_t i = 0; i < f.size(); ++i) {
     char c = f[i];
     if (c == '{' && i + 1 < f.size() && f[i + 1] == '{') { out += '{'; ++i; continue; }
@@ -309,7 +325,12 @@ Value fnFormat(Args& a, ExpressionHost&) {
     if (spec.empty() || *end != '\0' || idx < 0 || static_cast<size_t>(idx) + 1 >= a.size())
       return typeError("format", "format item {" + spec + "} has no argument");
     const Value& v = a[static_cast<size_t>(idx) + 1];
-    if (v.isNumber() && !fmt.empty() && (fmt[0] == 'D' || fmt[0] == 'd') && isInt(v)) {
+    if (v.isUnknown()) {
+      if (!unknown) unknown = &v;
+      pieces.push_back(StringPart{true, std::move(out)});
+      out.clear();
+      appendUnknownPart(pieces, v);
+    } else if (v.isNumber() && !fmt.empty() && (fmt[0] == 'D' || fmt[0] == 'd') && isInt(v)) {
       std::string digits = numberString(std::fabs(v.asNumber()));
       // The width, capped as padLeft caps it: `{0:D999999999}` must not allocate gigabytes
       // (found by fuzz_arm_expr).
@@ -325,6 +346,10 @@ Value fnFormat(Args& a, ExpressionHost&) {
       out += armString(v);
     }
     i = close;
+  }
+  if (unknown) {
+    pieces.push_back(StringPart{true, std::move(out)});
+    return Value::partialString(std::move(pieces), unknown->unknownReason());
   }
   return Value(std::move(out));
 }

@@ -243,13 +243,30 @@ class Template : public FunctionHost {
     switch (n->kind) {
       case NodeKind::String: {
         if (n->parts.empty()) return Value(n->text);
+        // Known text and unknown values in order: a string with holes stays partially known
+        // (SharedAccessKeyName=iothubowner;SharedAccessKey=${hub.listKeys()...} says which key).
         std::string out = n->parts[0];
+        std::vector<eg::StringPart> pieces;
+        std::string firstReason;
         for (size_t i = 0; i < n->list.size(); ++i) {
           Value v = eval(n->list[i]);
-          if (v.isUnknown()) return unknownAt(v.unknownReason(), fid_, n->range);
-          out += stringOf(v);
+          if (v.isUnknown()) {
+            if (firstReason.empty()) firstReason = v.unknownReason();
+            pieces.push_back(eg::StringPart{true, std::move(out)});
+            out.clear();
+            eg::appendUnknownPart(pieces, v);
+          } else {
+            out += stringOf(v);
+          }
           out += n->parts[i + 1];
-          if (oversizedString(out.size())) return unknownAt(oversizedReason(out.size()), fid_, n->range);
+          if (oversizedString(out.size() + eg::knownPartsSize(pieces)))
+            return unknownAt(oversizedReason(out.size() + eg::knownPartsSize(pieces)), fid_, n->range);
+        }
+        if (!firstReason.empty()) {
+          pieces.push_back(eg::StringPart{true, std::move(out)});
+          Value u = Value::partialString(std::move(pieces), firstReason);
+          u.prov = Provenance{fid_, n->range, {}};
+          return u;
         }
         return Value(std::move(out));
       }

@@ -469,7 +469,11 @@ Value Evaluator::applyPostfix(const ExprSource& s, Value v, TSNode post) {
 
 void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids, size_t childBegin, size_t childEnd,
                            uint32_t litBegin, uint32_t litEnd, bool heredoc, std::string& out, Value& single,
-                           int& pieces, std::optional<Value>& unknown) {
+                           int& pieces, std::optional<Value>& unknown, std::vector<StringPart>* holes) {
+  // `holes` (top level of a template only): an unknown interpolated value becomes a hole in a
+  // partially known string (its known text so far moves into `holes`); any other unknown (a
+  // directive, a non-string value) makes the whole string unknown and `holes` is cleared with a
+  // single hole.
   uint32_t cursor = litBegin;
   auto literal = [&](uint32_t b, uint32_t e) {
     if (e <= b) return;
@@ -495,14 +499,32 @@ void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids,
       if (!have) continue;
       Value v = node(s, ex);
       ++pieces;
-      if (v.containsUnknown()) { if (!unknown) unknown = v.isUnknown() ? v : Value::unknown("template uses an unknown value"); continue; }
+      if (v.containsUnknown()) {
+        if (!unknown) unknown = v.isUnknown() ? v : Value::unknown("template uses an unknown value");
+        if (holes && v.isUnknown()) {
+          holes->push_back(StringPart{true, std::move(out)});
+          out.clear();
+          appendUnknownPart(*holes, v);
+        } else if (holes) {
+          holes->push_back(StringPart{false, "opaque"});
+          holes = nullptr;
+        }
+        continue;
+      }
       std::string str;
       if (pieces == 1) single = v;
       if (toTfString(v, str)) out += str;
-      else if (!unknown) unknown = Value::unknown("template interpolates a " + std::string(Value::typeName(v.type())));
+      else {
+        if (!unknown) unknown = Value::unknown("template interpolates a " + std::string(Value::typeName(v.type())));
+        if (holes) holes->push_back(StringPart{false, "opaque"});
+        holes = nullptr;
+      }
       continue;
     }
-    // Directive: %{if}/%{for}
+    // Directive: %{if}/%{for}. Its text is not tracked piece by piece: if the string turns out
+    // unknown, it is unknown as a whole.
+    if (holes) holes->push_back(StringPart{false, "opaque"});
+    holes = nullptr;
     TSNode d = ts_node_named_child(c, 0);
     ++pieces;
     std::vector<TSNode> dk = childrenOf(d);
@@ -515,7 +537,7 @@ void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids,
         if (nodeType(k) == "expression") cond = k;
       Value cv = node(s, cond);
       bool b;
-      if (cv.isUnknown() || !toBool(cv, b)) { if (!unknown) unknown = Value::unknown("template condition is unknown"); continue; }
+      if (cv.isUnknown() || !toBool(cv, b)) { if (!unknown) unknown = Value::unknown("template condition is unknown"); if (holes) holes->push_back(StringPart{false, "opaque"}); holes = nullptr; continue; }
       size_t elseIdx = dc - 1;
       for (size_t k = 1; k < dc; ++k) if (nodeType(dk[k]) == "template_else_intro") elseIdx = k;
       size_t endIdx = dc - 1;
@@ -532,7 +554,7 @@ void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids,
         else if (nodeType(e) == "expression") coll = e;
       }
       Value cv = node(s, coll);
-      if (cv.isUnknown() || !(cv.isArray() || cv.isObject()) || ids.empty()) { if (!unknown) unknown = Value::unknown("template loop is over an unknown value"); continue; }
+      if (cv.isUnknown() || !(cv.isArray() || cv.isObject()) || ids.empty()) { if (!unknown) unknown = Value::unknown("template loop is over an unknown value"); if (holes) holes->push_back(StringPart{false, "opaque"}); holes = nullptr; continue; }
       size_t endIdx = dc - 1;
       auto body = [&](Value k, Value v) {
         if (oversizedString(out.size())) return;  // reported by the loop in templParts
@@ -577,11 +599,18 @@ Value Evaluator::templ(const ExprSource& s, TSNode n, bool heredoc) {
   Value single;
   int pieces = 0;
   std::optional<Value> unknown;
-  templParts(s, kids, childBegin, childEnd, litBegin, litEnd, heredoc, out, single, pieces, unknown);
+  std::vector<StringPart> holes;
+  templParts(s, kids, childBegin, childEnd, litBegin, litEnd, heredoc, out, single, pieces, unknown, &holes);
   if (unknown) {
     Value u = *unknown;
-    u.prov = Provenance{};
-    return Value::unknown(u.unknownReason());
+    // A partially known string, unless a directive, a non-string value or a heredoc's
+    // indentation makes the text itself unknown.
+    if (pieces == 1 && !heredoc) return Value::partialString(u.unknownParts(), u.unknownReason());  // "${x}" is x
+    bool opaque = heredoc;
+    for (const StringPart& p : holes) opaque = opaque || (!p.known && p.text == "opaque");
+    if (opaque || holes.empty()) return Value::unknown(u.unknownReason());
+    holes.push_back(StringPart{true, std::move(out)});
+    return Value::partialString(std::move(holes), u.unknownReason());
   }
   // "${x}" alone keeps x's type (Terraform semantics).
   if (pieces == 1 && !single.isNull()) { single.prov = Provenance{}; return single; }

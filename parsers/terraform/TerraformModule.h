@@ -90,7 +90,8 @@ class Evaluator {
   Value traversal(const ExprSource& s, const std::vector<TSNode>& kids, size_t& i, size_t end);
   Value templ(const ExprSource& s, TSNode n, bool heredoc);
   void templParts(const ExprSource& s, const std::vector<TSNode>& kids, size_t childBegin, size_t childEnd, uint32_t litBegin,
-                  uint32_t litEnd, bool heredoc, std::string& out, Value& single, int& pieces, std::optional<Value>& unknown);
+                  uint32_t litEnd, bool heredoc, std::string& out, Value& single, int& pieces, std::optional<Value>& unknown,
+                  std::vector<StringPart>* holes = nullptr);
   Value collection(const ExprSource& s, TSNode n);
   Value forExpr(const ExprSource& s, TSNode n);
   Value call(const ExprSource& s, TSNode n);

@@ -22,6 +22,8 @@ ip6: 2001:db8::/32
 any4: 0.0.0.0/0
 text: "Hello World"
 unk: !unknown var.x has no value
+conn: !partial "HostName=|?|;SharedAccessKeyName=iothubowner;SharedAccessKey=|?"
+connHoleName: !partial "HostName=x;SharedAccessKeyName=|?|;SharedAccessKey=|?"
 )";
 
 char v(const std::string& cond) { return verdict(cond, kAttrs); }
@@ -79,6 +81,23 @@ TEST_CASE("matches and not_matches") {
   CHECK(v("{attribute: unk, matches: '.*'}") == 'U');
   CHECK(v("{attribute: n, matches: '^4[0-9]$'}") == 'T');
   CHECK(v("{attribute: text, not_matches: '^bye'}") == 'T');
+}
+
+TEST_CASE("matches on a partially known string") {
+  // A match inside the known text holds whatever the holes are...
+  CHECK(v("{attribute: conn, matches: ';SharedAccessKeyName=iothubowner;'}") == 'T');
+  CHECK(v("{attribute: conn, not_matches: ';SharedAccessKeyName=iothubowner;'}") == 'F');
+  CHECK(v("{attribute: conn, matches: 'hostname'}") == 'T');  // case-insensitive as usual
+  // ...but no match in the known text may still be one across a hole.
+  CHECK(v("{attribute: conn, matches: 'SharedAccessKeyName=service;'}") == 'U');
+  CHECK(v("{attribute: connHoleName, matches: 'SharedAccessKeyName=iothubowner'}") == 'U');
+  // Assertions look at what surrounds the piece: not decided on a piece alone.
+  CHECK(v("{attribute: conn, matches: '^HostName='}") == 'U');
+  CHECK(v("{attribute: conn, matches: 'iothubowner;SharedAccessKey=$'}") == 'U');
+  CHECK(v("{attribute: conn, matches: '\\biothubowner\\b'}") == 'U');
+  CHECK(v("{attribute: conn, matches: '[^x]iothubowner'}") == 'T');  // ^ inside a class is no anchor
+  // Other operators stay unknown.
+  CHECK(v("{attribute: conn, equals: x}") == 'U');
 }
 
 TEST_CASE("numeric comparisons") {

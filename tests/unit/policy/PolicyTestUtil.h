@@ -28,6 +28,18 @@ inline Value toValue(const YAML::Node& n) {
       const std::string& s = n.Scalar();
       if (n.Tag() == "!unknown") {
         v = Value::unknown(s);
+      } else if (n.Tag() == "!partial") {
+        // A partially known string: pieces separated by '|', '?' for a hole.
+        std::vector<StringPart> parts;
+        size_t start = 0;
+        while (start <= s.size()) {
+          size_t bar = s.find('|', start);
+          std::string piece = s.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+          parts.push_back(piece == "?" ? StringPart{false, "hole"} : StringPart{true, piece});
+          if (bar == std::string::npos) break;
+          start = bar + 1;
+        }
+        v = Value::partialString(std::move(parts), "a hole");
       } else if (n.Tag() == "!") {
         v = Value(s);
       } else if (s == "true" || s == "false") {
