@@ -1,9 +1,12 @@
-// Size-driven inputs (issue 20): a few bytes of fuzzer input choose a format, a chain length
-// of up to 60,000 links, a fan-out and the shape of each link, and are expanded into a
+// Size-driven inputs (issues 17 and 20): a few bytes of fuzzer input choose a format, a chain
+// length of up to 60,000 links, a fan-out and the shape of each link, and are expanded into a
 // template whose references chain as long as the text (locals to locals, vars to vars,
-// variables to variables, module-call-free), with one IoT Hub at the end. Mutating a 4 KB
-// input cannot produce a 5 MB chain, so the other targets cannot find what the length of an
-// input alone breaks (stack depth, quadratic lookups, values that double at each link).
+// variables to variables), with one IoT Hub at the end; formats 4 to 6 chain built-in calls
+// whose result can be far larger than their arguments (padLeft, replace, format widths, range,
+// join...) with sizes from 0 to 4e9. Mutating a 4 KB input cannot produce a 5 MB chain, so the
+// other targets cannot find what the length of an input alone breaks (stack depth, quadratic
+// lookups, values that double at each link, calls that allocate before checking).
+#include <algorithm>
 #include <string>
 
 #include "fuzz/FuzzUtil.h"
@@ -58,13 +61,64 @@ std::string armLink(unsigned next, unsigned how, unsigned fanout) {
   }
 }
 
+// Built-in calls whose result can be far larger than their arguments (issue 17): each link
+// applies one to the next link with a size taken from the input (0 to 4e9 and beyond), so the
+// fuzzer can find any function that allocates before checking what it builds.
+const char* const kSizes[] = {"0", "1", "99", "100", "4096", "4097", "1000000", "4000000000", "1e300", "-1"};
+
+std::string terraformCall(unsigned next, unsigned how, const char* n) {
+  std::string v = "local.v" + std::to_string(next), N = n;
+  switch (how % 10) {
+    case 0: return "format(\"%0" + N + "d\", 1)";
+    case 1: return "format(\"%." + N + "f\", 1)";
+    case 2: return "formatlist(\"%s%s\", [" + v + ", " + v + "], [" + v + ", " + v + "])";
+    case 3: return "replace(" + v + ", \"e\", " + v + ")";
+    case 4: return "replace(" + v + ", \"/(.)/\", \"$1$1\")";
+    case 5: return "join(" + v + ", [" + v + ", " + v + "])";
+    case 6: return "substr(" + v + ", 0, " + N + ")";
+    case 7: return "jsonencode([" + v + ", " + v + "])";
+    case 8: return "distinct(concat([" + v + "], [" + v + "]))";
+    default: return "\"${" + v + "}${" + v + "}\"";
+  }
+}
+
+std::string bicepCall(unsigned next, unsigned how, const char* n) {
+  std::string v = "v" + std::to_string(next), N = n;
+  switch (how % 9) {
+    case 0: return "padLeft(string(" + v + "), " + N + ", 'x')";
+    case 1: return "replace(string(" + v + "), 'e', string(" + v + "))";
+    case 2: return "format('{0}{0}{1}', " + v + ", " + v + ")";
+    case 3: return "concat(string(" + v + "), string(" + v + "))";
+    case 4: return "string([" + v + ", " + v + "])";
+    case 5: return "range(0, " + N + ")";
+    case 6: return "take(string(" + v + "), " + N + ")";
+    case 7: return "json(string([" + v + "]))";
+    default: return "format('{" + N + "}', " + v + ")";
+  }
+}
+
+std::string armCall(unsigned next, unsigned how, const char* n) {
+  std::string v = "variables('v" + std::to_string(next) + "')", N = n;
+  switch (how % 8) {
+    case 0: return "[padLeft(string(" + v + "), " + N + ", 'x')]";
+    case 1: return "[replace(string(" + v + "), 'e', string(" + v + "))]";
+    case 2: return "[format('{0:D" + N + "}', 1)]";
+    case 3: return "[concat(string(" + v + "), string(" + v + "))]";
+    case 4: return "[string(createArray(" + v + ", " + v + "))]";
+    case 5: return "[range(0, " + N + ")]";
+    case 6: return "[json(string(createArray(" + v + ")))]";
+    default: return "[take(string(" + v + "), " + N + ")]";
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 4) return 0;
   Shape shape;
-  shape.format = data[0] % 4;
+  shape.format = data[0] % 7;
   shape.length = 1 + ((static_cast<unsigned>(data[1]) << 8 | data[2]) % 60000);
+  if (shape.format >= 4) shape.length = std::min(shape.length, 200u);  // the calls amplify; depth is not the point
   shape.fanout = 1 + data[3] % 4;
   shape.links = egfuzz::bytes(data + 4, size - 4);
   const unsigned n = shape.length;
@@ -92,6 +146,32 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             "  tags: { chain: string(v0) }\n  sku: { name: 'S1', capacity: 1 }\n  properties: { minTlsVersion: '1.0' }\n}\n";
     eg::bicep::BicepFrontEnd fe;
     egfuzz::loadAndEvaluate(fe, {{"main.bicep", text}}, &budget);
+  } else if (shape.format >= 4) {  // chains of size-amplifying built-in calls
+    const char* size = kSizes[data[3] % (sizeof kSizes / sizeof *kSizes)];
+    if (shape.format == 4) {
+      for (unsigned i = 0; i < n; ++i) text += "locals { v" + std::to_string(i) + " = " + terraformCall(i + 1, shape.link(i), size) + " }\n";
+      text += "locals { v" + std::to_string(n) + " = \"seed-e\" }\n";
+      text += "resource \"azurerm_iothub\" \"hub\" {\n  name = \"hub\"\n  tags = { chain = jsonencode(local.v0) }\n"
+              "  min_tls_version = \"1.0\"\n}\n";
+      eg::terraform::TerraformFrontEnd fe;
+      egfuzz::loadAndEvaluate(fe, {{"main.tf", text}}, &budget);
+    } else if (shape.format == 5) {
+      for (unsigned i = 0; i < n; ++i) text += "var v" + std::to_string(i) + " = " + bicepCall(i + 1, shape.link(i), size) + "\n";
+      text += "var v" + std::to_string(n) + " = 'seed-e'\n";
+      text += "resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {\n  name: 'hub'\n  tags: { chain: string(v0) }\n"
+              "  properties: { minTlsVersion: '1.0' }\n}\n";
+      eg::bicep::BicepFrontEnd fe;
+      egfuzz::loadAndEvaluate(fe, {{"main.bicep", text}}, &budget);
+    } else {
+      text = "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\", "
+             "\"contentVersion\": \"1.0.0.0\", \"variables\": {";
+      for (unsigned i = 0; i < n; ++i) text += "\"v" + std::to_string(i) + "\": \"" + armCall(i + 1, shape.link(i), size) + "\", ";
+      text += "\"v" + std::to_string(n) + "\": \"seed-e\"}, \"resources\": [{\"type\": \"Microsoft.Devices/IotHubs\", "
+              "\"apiVersion\": \"2023-06-30\", \"name\": \"hub\", \"tags\": {\"chain\": \"[string(variables('v0'))]\"}, "
+              "\"properties\": {\"minTlsVersion\": \"1.0\"}}]}";
+      eg::arm::ArmFrontEnd fe;
+      egfuzz::loadAndEvaluate(fe, {{"azuredeploy.json", text}}, &budget);
+    }
   } else {
     text = "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\", "
            "\"contentVersion\": \"1.0.0.0\", \"variables\": {";

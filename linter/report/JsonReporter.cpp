@@ -124,28 +124,13 @@ class JsonReporter : public Reporter {
       w.close('}');
     }
     w.close(']');
-    w.key("errors");
-    w.open('[');
-    for (const Error& e : report.errors) {
-      if (e.notice) continue;
-      ResolvedRange r = resolve(report.sources, e);
-      w.element();
-      w.open('{');
-      w.text("file", r.path);
-      w.count("line", r.line);
-      w.count("column", r.column);
-      w.text("code", e.code);
-      w.text("message", e.message);
-      w.close('}');
-    }
-    w.close(']');
-    if (countRealErrors(report.errors) < report.errors.size()) {
-      // Notices (EG910, EG911): what the scan could not look at and how to fix that. Not
-      // errors: scripts that fail on a non-empty "errors" keep working.
-      w.key("notices");
+    // Errors, then notices (EG910-EG912: what the scan could not look at and how to fix that;
+    // not errors, so scripts that fail on a non-empty "errors" keep working).
+    auto diagnostics = [&](const char* key, bool notices) {
+      w.key(key);
       w.open('[');
       for (const Error& e : report.errors) {
-        if (!e.notice) continue;
+        if (e.notice != notices) continue;
         ResolvedRange r = resolve(report.sources, e);
         w.element();
         w.open('{');
@@ -157,7 +142,9 @@ class JsonReporter : public Reporter {
         w.close('}');
       }
       w.close(']');
-    }
+    };
+    diagnostics("errors", false);
+    if (countRealErrors(report.errors) < report.errors.size()) diagnostics("notices", true);
     ReportCounts c = countFindings(report.findings);
     w.key("summary");
     w.open('{');

@@ -1020,31 +1020,8 @@ class Template : public FunctionHost {
     }
     const ParsedFile& child = files_.get(*f);
     if (child.hasErrors()) return;  // reported by UnitFiles
-    ParamValues values;
     std::unordered_map<std::string, std::vector<std::string>> paramRefs;
-    {
-      LoopScope loop(*this, d->b);
-      if (const Node* obj = bodyObject(d->b)) {
-        for (const Node* p : obj->list) {
-          if (!p->is(NodeKind::Property) || p->name != "params") continue;
-          bool plain = p->a->is(NodeKind::Object) &&
-                       std::all_of(p->a->list.begin(), p->a->list.end(), [](const Node* x) { return x->is(NodeKind::Property); });
-          if (plain) {
-            // Per parameter, to know which resources each one refers to.
-            for (const Node* pp : p->a->list) {
-              std::vector<std::string> refs;
-              refs_ = &refs;
-              values[std::string(pp->name)] = eval(pp->a);
-              refs_ = nullptr;
-              if (!refs.empty()) paramRefs[std::string(pp->name)] = std::move(refs);
-            }
-            continue;
-          }
-          Value ps = eval(p->a);
-          if (ps.isObject()) for (Member& m : ps.asObject()) values[m.key] = std::move(m.value);
-        }
-      }
-    }
+    ParamValues values = moduleParams(d, &paramRefs);
     std::vector<std::string> stack = stack_;
     stack.push_back(key);
     Template t(files_, child, values, prefix_ + "module." + std::string(d->name) + ".", std::move(stack));
