@@ -9,9 +9,14 @@ namespace fs = std::filesystem;
 fs::path defaultProjectRoot(const fs::path& firstPath) {
   std::error_code ec;
   fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
-  fs::path start = fs::weakly_canonical(firstPath.empty() ? cwd : fs::absolute(firstPath, ec), ec);
+  // The path's own directory decides, not where a link points: a committed symlink to a file
+  // elsewhere must not move the root there.
+  fs::path start = firstPath.empty() ? cwd : fs::absolute(firstPath, ec).lexically_normal();
   if (ec) return cwd;
-  if (!fs::is_directory(start, ec)) start = start.parent_path();
+  if (!start.has_filename()) start = start.parent_path();  // "dir/" names dir
+  if (!fs::is_directory(fs::symlink_status(start, ec))) start = start.parent_path();
+  start = fs::weakly_canonical(start, ec);
+  if (ec) return cwd;
   for (fs::path dir = start; !dir.empty(); dir = dir.parent_path()) {
     if (fs::exists(fs::symlink_status(dir / ".git", ec))) return dir;
     if (dir == dir.root_path()) break;

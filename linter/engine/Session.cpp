@@ -325,6 +325,15 @@ ScanResult Session::scan() {
     for (const fs::path& p : unit.paths) {
       bool context = contextOnly.count(p.generic_string()) > 0;
       LoadError err;
+      // A named file that resolves outside the project (a committed symlink that a pre-commit
+      // hook passes by name) is not read; an editor's open buffer is its own text.
+      if (!options_.frontEnd.insideRoots(p) && !store_.overlay(p)) {
+        if (!context) {
+          out.errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0,
+                                     "outside the project root (set --root to widen it); not read", "EG902"});
+        }
+        continue;
+      }
       if (const SourceFile* f = store_.load(p, &err)) {
         sources.push_back(f);
         if (context) out.contextFiles.push_back(f->id());
