@@ -34,7 +34,8 @@ if ! $dynamic && [[ -n $(field Depends) ]]; then echo "a static binary needs no 
 dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|' >"$tmp/contents"
 for f in /usr/bin/edgeguard /usr/share/man/man1/edgeguard.1 /usr/share/bash-completion/completions/edgeguard \
          /usr/share/zsh/site-functions/_edgeguard /usr/share/fish/vendor_completions.d/edgeguard.fish \
-         /usr/share/doc/edgeguard/README.md /usr/share/doc/edgeguard/docs/rules/README.md; do
+         /usr/share/doc/edgeguard/README.md /usr/share/doc/edgeguard/docs/rules/README.md \
+         /usr/share/doc/edgeguard/copyright /usr/share/doc/edgeguard/LICENSE /usr/share/doc/edgeguard/docs/security.md; do
   grep -qx "$f" "$tmp/contents" || { echo "missing from the package: $f"; fail=1; }
 done
 
