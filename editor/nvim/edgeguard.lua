@@ -28,7 +28,9 @@ function M.setup(opts)
   opts = opts or {}
   local clients = {} -- root dir -> client id
   local group = vim.api.nvim_create_augroup('edgeguard_lsp', { clear = true })
-  vim.api.nvim_create_autocmd('FileType', {
+  -- FileType alone misses buffers Neovim gives no filetype (`.bicepparam`, `config.toml` in
+  -- some versions): a buffer is also attached when it is read or created.
+  vim.api.nvim_create_autocmd({ 'FileType', 'BufReadPost', 'BufNewFile' }, {
     group = group,
     pattern = '*',
     callback = function(args)
@@ -47,7 +49,7 @@ function M.setup(opts)
         })
         clients[root] = id
       end
-      if id then vim.lsp.buf_attach_client(args.buf, id) end
+      if id and not vim.lsp.buf_is_attached(args.buf, id) then vim.lsp.buf_attach_client(args.buf, id) end
     end,
   })
 end

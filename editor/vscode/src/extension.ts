@@ -44,7 +44,11 @@ function createClient(): LanguageClient {
     initializationOptions: { edgeguard: settings() },
     synchronize: {
       configurationSection: 'edgeguard',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.tf,*.tfvars,*.bicep,*.json,config.toml,.edgeguard.yaml}'),
+      // Every kind the selector names, plus what a scan reads beside them (.env, module.json
+      // is a *.json) and the configuration.
+      fileEvents: vscode.workspace.createFileSystemWatcher(
+        '**/{*.tf,*.tfvars,*.bicep,*.bicepparam,*.json,*.jsonc,config.toml,config.yaml,.env,.edgeguard.yaml}',
+      ),
     },
   };
   return new LanguageClient('edgeguard', 'edgeguard', serverOptions, clientOptions);
