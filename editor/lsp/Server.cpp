@@ -328,6 +328,7 @@ const PolicySetup& preparePolicies(const Snapshot& snap, PolicySetup& setup) {
     }
   }
   setup.config = options.config;
+  options.defaultPreset = std::string(policy::kDefaultPreset);  // as `edgeguard scan`
   setup.dirs = options.policyDirs;
   if (setup.config) {
     for (const auto& [dir, at] : setup.config->policyDirs) setup.dirs.push_back(dir);

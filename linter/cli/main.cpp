@@ -151,6 +151,11 @@ struct ScanArgs {
   double parseTimeout = LoadLimits{}.parseSeconds;
   uint64_t parseMemoryMiB = LoadLimits{}.parseMemoryBytes >> 20;
   std::string colour = "auto";
+  RuleSelection rules;                 // --preset, --select, --ignore
+  std::vector<std::string> severities; // --severity: report only these
+  std::string minSeverity;             // --min-severity: report only these and above
+  bool compact = false;                // --compact: one line per finding
+  bool quiet = false;                  // -q: nothing on success, only what fails the build
   bool fix = false;     // --fix: apply safe fixes, report what is left
   bool dryRun = false;  // --dry-run: print the fixes as a unified diff instead
 };
@@ -256,6 +261,7 @@ std::vector<std::shared_ptr<policy::Policy>> loadCatalog(const std::vector<std::
                                                           ScanOptions& options, std::unique_ptr<Session>& session,
                                                           bool& ok) {
   for (const auto& d : dirs) options.policyDirs.emplace_back(d);
+  options.defaultPreset = "all";  // rules, explain and docs cover every rule
   session = openSession(options);
   ok = session != nullptr;
   return ok ? session->catalog().policies() : std::vector<std::shared_ptr<policy::Policy>>{};
@@ -284,6 +290,8 @@ int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn)
   for (const auto& f : args.varFiles) options.frontEnd.terraformVarFiles.emplace_back(f);
   options.frontEnd.roots.push_back(projectRoot(args, options));
   for (const auto& p : args.contextPaths) options.contextPaths.emplace_back(p);
+  options.rules = args.rules;
+  options.defaultPreset = std::string(policy::kDefaultPreset);
   options.showUnknown = args.showUnknown;
   options.skipUnsupported = args.skipUnsupported;
   options.jobs = args.jobs;
@@ -326,6 +334,19 @@ void addInputOptions(CLI::App* cmd, ScanArgs& args) {
                   "Also load these files or directories so cross-file rules see them, without reporting on them")
       ->type_name("PATH");
   cmd->add_option("--policy-dir", args.policyDirs, "Directory of additional policy files")->type_name("DIR");
+  std::vector<std::string> presetNames(std::begin(policy::kPresetNames), std::end(policy::kPresetNames));
+  cmd->add_option("--preset", args.rules.preset,
+                      "Rule set: recommended (default), strict (the rest) or all; wins over the configuration's extends")
+      ->check(CLI::IsMember(presetNames));
+  cmd->add_option("--select", args.rules.select,
+                      "Run only these rules: ids, names, globs (EG2*) or ranges (EG200-EG299), whatever the preset "
+                      "and configuration (comma-separated or repeated)")
+      ->type_name("RULES")
+      ->delimiter(',');
+  cmd->add_option("--ignore", args.rules.ignore,
+                      "Do not run these rules: ids, names, globs or ranges (comma-separated or repeated)")
+      ->type_name("RULES")
+      ->delimiter(',');
   cmd->add_option("--var", args.vars, "Terraform variable NAME=VALUE")->type_name("NAME=VALUE");
   cmd->add_option("--var-file", args.varFiles, "Terraform .tfvars file")->check(CLI::ExistingFile);
   cmd->add_option("--jobs,-j", args.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 256u));
@@ -403,7 +424,7 @@ int runScan(const ScanArgs& args) {
   bool staleEntries = false;
   if (!args.baseline.empty()) {
     BaselineOutcome outcome = applyBaseline(baseline, result.findings, session.sources());
-    if (outcome.hidden) {
+    if (outcome.hidden && !args.quiet) {
       std::cerr << "edgeguard: " << report::plural(outcome.hidden, "finding") << " hidden by baseline "
                 << args.baseline << '\n';
     }
@@ -438,8 +459,40 @@ int runScan(const ScanArgs& args) {
       return hasRealErrors(result.errors) ? 2 : 0;
     }
   }
+  // --severity / --min-severity: the other findings are neither reported nor counted for the
+  // exit status (--fail-on still sets the threshold among those shown).
+  if (!args.severities.empty() || !args.minSeverity.empty()) {
+    std::set<Severity> keep;
+    for (const std::string& s : args.severities) keep.insert(*parseSeverity(s));
+    Severity floor = args.minSeverity.empty() ? Severity::Low : *parseSeverity(args.minSeverity);
+    size_t hidden = std::erase_if(result.findings, [&](const Finding& f) {
+      return (!keep.empty() && !keep.count(f.severity)) || f.severity < floor;
+    });
+    if (hidden && !args.quiet) {
+      std::cerr << "edgeguard: " << report::plural(hidden, "finding") << " of other severities not shown\n";
+    }
+  }
+  Severity threshold = parseSeverity(failOn).value_or(Severity::Low);
+  auto failsBuild = [&](const Finding& f) {
+    return failOn != "none" && !f.suppressed && !f.unknown && f.severity >= threshold;
+  };
+  // --quiet: the text on standard output holds only what fails the build, and nothing at all
+  // when nothing does. Reports written to files are complete.
+  std::vector<Finding> failing;
+  std::vector<Error> realErrors;
+  if (args.quiet) {
+    for (const Finding& f : result.findings) {
+      if (failsBuild(f)) failing.push_back(f);
+    }
+    for (const Error& e : result.errors) {
+      if (!e.notice) realErrors.push_back(e);
+    }
+  }
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
-                EDGEGUARD_VERSION, false, ruleLinks ? ruleInfos(session.catalog()) : std::vector<RuleInfo>{}, {}, {}};
+                EDGEGUARD_VERSION, false, ruleLinks ? ruleInfos(session.catalog()) : std::vector<RuleInfo>{}, {}, {},
+                args.compact};
+  Report quietReport{session.sources(), failing, realErrors, result.files, result.resources, EDGEGUARD_VERSION, false,
+                     report.rules, {}, {}, args.compact};
   bool wantsGraph = false;
   for (const OutputSpec& o : args.outputs) wantsGraph = wantsGraph || o.format == "markdown";
   if (wantsGraph) copyGraph(session.graph(), report);
@@ -450,7 +503,12 @@ int runScan(const ScanArgs& args) {
   for (const OutputSpec& o : args.outputs) {
     std::ostringstream buffer;
     report.color = o.format == "text" && o.toStdout() && useColour(args.colour);
-    makeReporter(o.format)->write(report, buffer);
+    if (args.quiet && o.format == "text" && o.toStdout()) {
+      quietReport.color = report.color;
+      if (!failing.empty() || !realErrors.empty()) makeReporter(o.format)->write(quietReport, buffer);
+    } else {
+      makeReporter(o.format)->write(report, buffer);
+    }
     if (o.toStdout()) {
       toStdout = buffer.str();
       continue;
@@ -465,10 +523,8 @@ int runScan(const ScanArgs& args) {
   if (writeFailed || fixFailed || hasRealErrors(result.errors)) return 2;
   if (!args.writeBaseline.empty()) return 0;  // the findings were just accepted
   if (staleEntries && args.failOnStale) return 1;
-  if (failOn == "none") return 0;
-  Severity threshold = parseSeverity(failOn).value_or(Severity::Low);
   for (const Finding& f : result.findings) {
-    if (!f.suppressed && !f.unknown && f.severity >= threshold) return 1;
+    if (failsBuild(f)) return 1;
   }
   return 0;
 }
@@ -482,7 +538,7 @@ int runGraph(const ScanArgs& args, const std::string& format, const std::string&
   Session& session = *opened;
   ScanResult result = session.scan();
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
-                EDGEGUARD_VERSION, false, {}, {}, {}};
+                EDGEGUARD_VERSION, false, {}, {}, {}, false};
   copyGraph(session.graph(), report);
   std::ostringstream text;
   writeGraph(report, format, text);
@@ -514,6 +570,7 @@ int runRules(const std::vector<std::string>& dirs, const std::string& format) {
       v.set("id", p.id);
       v.set("name", p.name);
       v.set("severity", std::string(toString(p.severity)));
+      v.set("preset", p.preset);
       v.set("title", p.title);
       v.set("defender", p.defender);
       Array kinds;
@@ -532,8 +589,8 @@ int runRules(const std::vector<std::string>& dirs, const std::string& format) {
     return 0;
   }
   for (const auto& p : policies) {
-    std::printf("%-6s %-7s %-38s %s\n", p->id.c_str(), std::string(toString(p->severity)).c_str(),
-                p->name.c_str(), p->title.c_str());
+    std::printf("%-6s %-7s %-12s %-38s %s\n", p->id.c_str(), std::string(toString(p->severity)).c_str(),
+                p->preset.c_str(), p->name.c_str(), p->title.c_str());
   }
   return 0;
 }
@@ -616,7 +673,9 @@ int runExplain(const std::string& id, const std::vector<std::string>& dirs, cons
     std::cout << policy::renderMarkdown(*p);
     return 0;
   }
-  std::cout << p->id << " " << p->name << " (" << toString(p->severity) << ")\n" << p->title << "\n\n";
+  std::cout << p->id << " " << p->name << " (" << toString(p->severity) << ", preset " << p->preset << ")\n"
+            << p->title << "\n\n";
+  if (!p->presetReason.empty()) std::cout << "In the " << p->preset << " preset: " << p->presetReason << "\n\n";
   if (!p->defender.empty()) std::cout << "Defender for IoT recommendation: " << p->defender << "\n\n";
   std::cout << "Applies to: ";
   for (size_t i = 0; i < p->kinds.size(); ++i) std::cout << (i ? ", " : "") << p->kinds[i];
@@ -675,6 +734,18 @@ int main(int argc, char** argv) {
           ->allow_extra_args(false);
   CLI::Option* failOnOpt = scanCmd->add_option("--fail-on", scan.failOn, "Lowest severity that makes the exit status 1")
                                ->check(CLI::IsMember({"high", "medium", "low", "none"}));
+  scanCmd->add_option("--severity", scan.severities,
+                      "Report only findings of these severities (high,medium,low); the others do not count for the "
+                      "exit status")
+      ->type_name("LIST")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"high", "medium", "low"}));
+  scanCmd->add_option("--min-severity", scan.minSeverity,
+                      "Report only findings of this severity or above; the others do not count for the exit status")
+      ->check(CLI::IsMember({"high", "medium", "low"}));
+  scanCmd->add_flag("--compact", scan.compact, "Text: one line per finding, without code frames");
+  scanCmd->add_flag("--quiet,-q", scan.quiet,
+                    "Text: print nothing when nothing fails the build, else only what fails it");
   scanCmd->add_option("--root", scan.root,
                       "The project root: files reached by reference (module sources, .env, module.json, parameter "
                       "files) are read and --fix writes only inside it (default: the top of the git work tree that "

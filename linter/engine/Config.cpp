@@ -3,6 +3,7 @@
 #include <cctype>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include "linter/core/Glob.h"
 #include "linter/policy/YamlReader.h"
@@ -18,7 +19,7 @@ namespace {
 constexpr int kMaxConfigDepth = 16;
 constexpr size_t kMaxConfigNodes = 20000;
 
-constexpr std::string_view kTopKeys[] = {"version", "fail-on", "exclude", "policy-dirs", "rules", "security-groups"};
+constexpr std::string_view kTopKeys[] = {"version", "extends", "fail-on", "exclude", "policy-dirs", "rules", "security-groups"};
 constexpr std::string_view kRuleKeys[] = {"disable", "enable", "severity", "parameters"};
 constexpr std::string_view kFailOn[] = {"high", "medium", "low", "none"};
 
@@ -74,6 +75,11 @@ class ConfigReader : public YamlReader {
     if (const YAML::Node* v = top.find("version")) {
       Value version = toValue(*v, 1);
       if (!version.isNumber() || version.asNumber() != 1) fail(*v, "version must be 1");
+    }
+    if (const YAML::Node* x = top.find("extends")) {
+      std::string s = string(*x, 1, "extends");
+      if (!policy::oneOf(s, policy::kPresetNames)) fail(*x, "extends must be one of: " + policy::joined(policy::kPresetNames));
+      c.extends = Positioned<std::string>{s, positionOf(*x)};
     }
     if (const YAML::Node* f = top.find("fail-on")) {
       std::string s = string(*f, 1, "fail-on");
@@ -250,7 +256,8 @@ bool loadConfig(const fs::path& path, Config& config, std::vector<Error>& errors
   return loadConfigText(text, path, config, errors);
 }
 
-bool applyConfig(const Config& config, policy::PolicyCatalog& catalog, std::vector<Error>& errors) {
+bool applyConfig(const Config& config, policy::PolicyCatalog& catalog, std::vector<Error>& errors,
+                 std::string_view defaultPreset, const RuleSelection* selection) {
   size_t before = errors.size();
   for (const auto& s : config.severities) {
     if (!catalog.setSeverity(s.rule, s.severity)) {
@@ -263,28 +270,62 @@ bool applyConfig(const Config& config, policy::PolicyCatalog& catalog, std::vect
       errors.push_back(configError(config.path, p.at, "rules.parameters: " + error));
     }
   }
+  std::string_view preset = selection && !selection->preset.empty() ? std::string_view(selection->preset)
+                            : config.extends                           ? std::string_view(config.extends->value)
+                                                                       : defaultPreset;
+  bool selected = selectRules(&config, selection ? *selection : RuleSelection{}, preset, catalog, errors);
+  return selected && errors.size() == before;
+}
+
+bool selectRules(const Config* config, const RuleSelection& selection, std::string_view preset,
+                 policy::PolicyCatalog& catalog, std::vector<Error>& errors) {
+  size_t before = errors.size();
   // A selector that is an exact id or name must name a rule (a typo would silently disable
   // nothing); globs and ranges may match none.
-  auto checkSelectors = [&](const std::vector<Positioned<std::string>>& selectors, std::string_view what) {
-    for (const auto& [selector, at] : selectors) {
-      if (isPattern(selector)) continue;
-      bool any = false;
-      for (const auto& p : catalog.policies()) any = any || ruleSelected(selector, *p);
-      if (!any) {
-        errors.push_back(configError(config.path, at,
-                                     std::string(what) + ": no rule '" + selector + "' (see `edgeguard rules`)"));
-      }
-    }
-  };
-  checkSelectors(config.disable, "rules.disable");
-  checkSelectors(config.enable, "rules.enable");
-  auto matchesAny = [](const std::vector<Positioned<std::string>>& selectors, const policy::Policy& p) {
-    for (const auto& s : selectors) {
-      if (ruleSelected(s.value, p)) return true;
+  auto names = [&](std::string_view selector) {
+    if (isPattern(selector)) return true;
+    for (const auto& p : catalog.policies()) {
+      if (ruleSelected(selector, *p)) return true;
     }
     return false;
   };
-  catalog.removeIf([&](const policy::Policy& p) { return matchesAny(config.disable, p) && !matchesAny(config.enable, p); });
+  if (config) {
+    auto check = [&](const std::vector<Positioned<std::string>>& selectors, std::string_view what) {
+      for (const auto& [selector, at] : selectors) {
+        if (names(selector)) continue;
+        errors.push_back(configError(config->path, at,
+                                     std::string(what) + ": no rule '" + selector + "' (see `edgeguard rules`)"));
+      }
+    };
+    check(config->disable, "rules.disable");
+    check(config->enable, "rules.enable");
+  }
+  auto checkCommandLine = [&](const std::vector<std::string>& selectors, std::string_view what) {
+    for (const std::string& selector : selectors) {
+      if (names(selector)) continue;
+      errors.push_back(configError("command line", {}, std::string(what) + ": no rule '" + selector + "' (see `edgeguard rules`)"));
+    }
+  };
+  checkCommandLine(selection.select, "--select");
+  checkCommandLine(selection.ignore, "--ignore");
+  auto matchesAny = [](const auto& selectors, const policy::Policy& p) {
+    for (const auto& s : selectors) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(s)>, std::string>) {
+        if (ruleSelected(s, p)) return true;
+      } else {
+        if (ruleSelected(s.value, p)) return true;
+      }
+    }
+    return false;
+  };
+  auto on = [&](const policy::Policy& p) {
+    if (matchesAny(selection.ignore, p)) return false;
+    if (!selection.select.empty()) return matchesAny(selection.select, p);  // the command line wins
+    bool enabled = config && matchesAny(config->enable, p);
+    bool disabled = config && matchesAny(config->disable, p);
+    return enabled || (policy::inPreset(p.preset, preset) && !disabled);
+  };
+  catalog.removeIf([&](const policy::Policy& p) { return !on(p); });
   return errors.size() == before;
 }
 
@@ -294,6 +335,11 @@ std::string_view starterConfig() {
 # Paths and globs are relative to this file's directory. Every key is optional.
 # yaml-language-server: $schema=https://raw.githubusercontent.com/edgeguard/edgeguard/main/docs/config.schema.json
 version: 1
+
+# The rule set to start from: recommended (the default: the Defender for IoT recommendations
+# and cheap, high-confidence hardening), strict (the rest: private endpoints, customer-managed
+# keys, geo-replication, retention, ...) or all. `edgeguard rules` shows each rule's preset.
+extends: recommended
 
 # Lowest severity that makes `edgeguard scan` exit 1: high, medium, low or none.
 # The command line's --fail-on wins over this.
@@ -314,7 +360,7 @@ rules:
   # Rules to turn off: ids (EG009), names (edge-module-logging-not-configured),
   # globs (EG3*) or ranges (EG300-EG399).
   disable: []
-  # Rules to keep although a `disable` entry matches them.
+  # Rules to keep although a `disable` entry matches them, or to add from outside the preset.
   enable: []
   # Severity changes: high, medium or low.
   severity: {}

@@ -36,6 +36,7 @@ struct Config {
   std::filesystem::path dir;   // its directory, absolute; relative paths and globs start here
 
   std::optional<Positioned<std::string>> failOn;  // high | medium | low | none
+  std::optional<Positioned<std::string>> extends;  // the preset: recommended | strict | all
   std::vector<Positioned<std::string>> exclude;   // globs (see linter/core/Glob.h)
   std::vector<Positioned<std::filesystem::path>> policyDirs;  // absolute
   std::vector<Positioned<std::string>> disable;   // rule selectors
@@ -79,8 +80,29 @@ bool loadConfigText(std::string_view text, const std::filesystem::path& path, Co
                     std::vector<Error>& errors);
 
 // Applies rule selection, severities and parameters to a loaded catalog. False with errors
-// for selectors or parameters that name nothing or do not fit.
-bool applyConfig(const Config& config, policy::PolicyCatalog& catalog, std::vector<Error>& errors);
+// for selectors or parameters that name nothing or do not fit. Rule selection starts from the
+// configuration's `extends` preset (`defaultPreset` when it has none); `selection` (the
+// command line) wins over the configuration.
+struct RuleSelection;
+bool applyConfig(const Config& config, policy::PolicyCatalog& catalog, std::vector<Error>& errors,
+                 std::string_view defaultPreset = "all", const RuleSelection* selection = nullptr);
+
+// Rule selection from the command line, which wins over the configuration: `preset`
+// (recommended | strict | all; "" = the configuration's `extends`, else the session's
+// default), `select` (when not empty: exactly the rules it matches, whatever the preset and
+// the configuration's disable/enable) and `ignore` (rules turned off in any case). Selectors
+// are those of rules.disable (ids, names, globs, ranges).
+struct RuleSelection {
+  std::string preset;
+  std::vector<std::string> select, ignore;
+};
+
+// Turns off the rules outside `preset` (recommended | strict | all), then applies the
+// configuration's disable/enable (an `enable` entry also turns on a rule outside the preset)
+// and the command line's selection. `config` may be null. False with errors (code EG905 for
+// the configuration, EG900 for the command line) when an exact selector names no rule.
+bool selectRules(const Config* config, const RuleSelection& selection, std::string_view preset,
+                 policy::PolicyCatalog& catalog, std::vector<Error>& errors);
 
 // True when `selector` (id, name, glob such as EG3*, or range such as EG300-EG399) selects `policy`.
 bool ruleSelected(std::string_view selector, const policy::Policy& policy);

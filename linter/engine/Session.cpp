@@ -177,7 +177,10 @@ bool Session::loadPolicies(std::vector<Error>& errors) {
                      "policy-dirs: " + dir.generic_string() + " is not a directory", kConfigErrorCode};
       });
     }
-    ok = applyConfig(*options_.config, catalog_, errors) && ok;
+    ok = applyConfig(*options_.config, catalog_, errors, options_.defaultPreset, &options_.rules) && ok;
+  } else {
+    const std::string& preset = options_.rules.preset.empty() ? options_.defaultPreset : options_.rules.preset;
+    ok = selectRules(nullptr, options_.rules, preset, catalog_, errors) && ok;
   }
   return ok;
 }

@@ -51,6 +51,12 @@ struct ScanOptions {
   // Project configuration (.edgeguard.yaml): rule selection, severities, parameters, extra
   // policy directories (applied by loadPolicies), excludes and security groups (by scan).
   std::shared_ptr<const Config> config;
+  // Rule selection from the command line (--preset, --select, --ignore); wins over config.
+  RuleSelection rules;
+  // The preset when neither `rules.preset` nor the configuration's `extends` names one. The
+  // faces users see (the CLI's scan, the language server) set policy::kDefaultPreset; "all"
+  // here keeps every rule for library callers (tests, `rules`, `explain`, `docs`).
+  std::string defaultPreset = "all";
 };
 
 struct ScanResult {

@@ -23,12 +23,26 @@ namespace eg::policy {
 
 struct CheckNode;  // compiled check tree; defined in the evaluator
 
+// Rule presets. A policy belongs to one of kPolicyPresets; `all` selects both.
+inline constexpr std::string_view kPolicyPresets[] = {"recommended", "strict"};
+inline constexpr std::string_view kPresetNames[] = {"recommended", "strict", "all"};
+inline constexpr std::string_view kDefaultPreset = "recommended";
+// True when a rule of `rulePreset` is on under `preset` (recommended, strict or all).
+inline bool inPreset(std::string_view rulePreset, std::string_view preset) {
+  return preset == "all" || rulePreset == preset;
+}
+
 struct Policy {
   std::string id;        // "EG005"
   std::string name;      // "ip-filter-default-allow"
   Severity severity = Severity::Medium;
   std::string title;
   std::string defender;  // the Defender for IoT recommendation it implements ("" if none)
+  // The preset it belongs to: "recommended" (on by default) or "strict" (opt in with
+  // `--preset strict|all` or `extends:`). Built-in policies must state it and why
+  // (presetReason, one line, shown in the catalog); user policies default to recommended.
+  std::string preset = "recommended";
+  std::string presetReason;
   std::string description;
   std::string rationale;
   std::map<std::string, std::string> remediation;  // format -> text

@@ -5,6 +5,8 @@
 namespace eg::policy {
 namespace {
 
+std::string cell(const std::string& text);
+
 std::string trimEnd(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
@@ -50,6 +52,9 @@ std::string renderMarkdown(const Policy& p) {
   out += "**" + p.title + "**\n\n";
   out += "| | |\n|---|---|\n";
   out += "| Severity | " + std::string(toString(p.severity)) + " |\n";
+  out.append("| Preset | `").append(p.preset).append("`");
+  if (!p.presetReason.empty()) out.append(": ").append(cell(p.presetReason));
+  out.append(" |\n");
   if (!p.defender.empty()) out += "| Defender for IoT recommendation | " + p.defender + " |\n";
   std::string kinds;
   for (const auto& k : p.kinds) kinds += (kinds.empty() ? "`" : ", `") + k + "`";
@@ -138,8 +143,8 @@ std::string ruleTable(const std::vector<std::shared_ptr<Policy>>& policies, cons
       if (used) scanners.push_back(s);
     }
   }
-  std::string out = "| id | name | severity | title |";
-  std::string rule = "|---|---|---|---|";
+  std::string out = "| id | name | severity | preset | title |";
+  std::string rule = "|---|---|---|---|---|";
   if (cols.formats) { out += " formats |"; rule += "---|"; }
   if (cols.defender) { out += " Defender for IoT recommendation |"; rule += "---|"; }
   // append() throughout: GCC 12 gives a false -Wrestrict on "literal" + std::string.
@@ -151,7 +156,7 @@ std::string ruleTable(const std::vector<std::shared_ptr<Policy>>& policies, cons
   for (const auto& p : policies) {
     if (!p->builtin) continue;
     out += "| [" + p->id + "](" + pageBase + docsFileName(*p) + ") | " + p->name + " | " +
-           std::string(toString(p->severity)) + " | " + cell(p->title) + " |";
+           std::string(toString(p->severity)) + " | " + p->preset + " | " + cell(p->title) + " |";
     if (cols.formats) {
       std::string formats;
       for (const auto& f : p->formats) formats += (formats.empty() ? "" : ", ") + formatName(f);
@@ -194,7 +199,33 @@ std::string renderCatalog(const std::vector<std::shared_ptr<Policy>>& policies) 
           "format, and how it differs from its peers. A dash means the scanner has no such rule.\n\n");
   TableColumns cols;
   cols.formats = cols.defender = cols.peers = true;
-  return out + ruleTable(policies, "../docs/rules/", cols);
+  out += ruleTable(policies, "../docs/rules/", cols);
+  out.append(
+      "\n## Presets\n\n"
+      "`edgeguard scan` runs the `recommended` preset unless `--preset` or the configuration's `extends:`\n"
+      "chooses `strict` (the other rules) or `all` (both); `rules.enable`, `rules.disable`, `--select` and\n"
+      "`--ignore` adjust it rule by rule (docs/configuration.md).\n\n"
+      "- **recommended**: the Defender for IoT recommendations, and the hardening rules that are both\n"
+      "  high-confidence (they read an exact value from the code) and cheap to fix (one attribute or one\n"
+      "  word, without redesigning the deployment). Every high-severity rule is here. A team can keep it\n"
+      "  on from its first scan.\n"
+      "- **strict**: rules whose fix is an architecture, cost or compliance decision (private networking,\n"
+      "  customer-managed keys, geo-replication, Premium-only features, Entra-only authentication), or\n"
+      "  whose evidence may live outside the scanned code (diagnostic settings, device-wide logging).\n"
+      "  Turn it on once the recommended findings are gone, or rule by rule.\n\n"
+      "EG009 (module logging) is the one Defender recommendation in `strict`: a module without a\n"
+      "`LogConfig` is correctly configured when the device's Docker/Moby `daemon.json` sets the default\n"
+      "log driver and its limits, which is what the IoT Edge production checklist recommends and what a\n"
+      "deployment manifest cannot show; it reported nearly every module of real repositories.\n");
+  for (std::string_view preset : kPolicyPresets) {
+    out.append("\n### ").append(preset).append("\n\n| id | name | why it is in this preset |\n|---|---|---|\n");
+    for (const auto& p : policies) {
+      if (!p->builtin || p->preset != preset) continue;
+      out.append("| [").append(p->id).append("](../docs/rules/").append(docsFileName(*p)).append(") | ")
+          .append(p->name).append(" | ").append(cell(p->presetReason)).append(" |\n");
+    }
+  }
+  return out;
 }
 
 }  // namespace eg::policy

@@ -18,7 +18,7 @@ namespace eg::policy {
 namespace {
 
 constexpr std::string_view kFormats[] = {"terraform", "bicep", "arm", "edge", "aziot"};
-constexpr std::string_view kTopKeys[] = {"id", "name", "severity", "title", "defender", "description",
+constexpr std::string_view kTopKeys[] = {"id", "name", "severity", "preset", "preset_reason", "title", "defender", "description",
                                          "rationale", "remediation", "references", "peers", "examples", "applies_to",
                                          "parameters", "where", "for_each", "violation", "aggregate", "message"};
 constexpr std::string_view kPeerScanners[] = {"checkov", "kics", "trivy", "psrule", "azure_policy", "tflint"};
@@ -520,6 +520,18 @@ void readMetadata(Compiler& c, const Compiler::Fields& top, Policy& p, bool buil
   p.title = c.nonEmpty(title, 1, "title");
   if (p.title.find('\n') != std::string::npos) c.fail(title, "title must be one line");
   if (const YAML::Node* d = top.find("defender")) p.defender = c.nonEmpty(*d, 1, "defender");
+  if (const YAML::Node* pr = top.find("preset")) {
+    p.preset = c.string(*pr, 1, "preset");
+    if (!oneOf(p.preset, kPolicyPresets)) c.fail(*pr, "preset must be one of: " + joined(kPolicyPresets));
+  } else if (builtin) {
+    c.fail(idNode, "a built-in policy needs a preset (recommended or strict) and a preset_reason");
+  }
+  if (const YAML::Node* why = top.find("preset_reason")) {
+    p.presetReason = c.nonEmpty(*why, 1, "preset_reason");
+    if (p.presetReason.find('\n') != std::string::npos) c.fail(*why, "preset_reason must be one line");
+  } else if (builtin) {
+    c.fail(idNode, "a built-in policy needs a preset_reason: one line saying why it is in its preset");
+  }
   if (p.documented) readDocumentation(c, top, p);
 
   static constexpr std::string_view appliesKeys[] = {"kinds", "formats"};

@@ -87,10 +87,9 @@ class MarkdownReporter : public Reporter {
 
     if (c.active() || c.unknown) {
       out << "\n### Findings\n\n| Rule | Severity | Location | Message |\n|---|---|---|---|\n";
-      for (const Finding& f : report.findings) {
-        if (f.suppressed) continue;
-        out << "| " << ruleCell(report, f.rule, f.name) << " | " << severityLabel(f) << " | "
-            << link(resolve(report.sources, f.location)) << " | " << escapeMarkdownCell(f.message) << " |\n";
+      for (const Finding* f : mostSevereFirst(report.findings)) {  // the ones that matter on top
+        out << "| " << ruleCell(report, f->rule, f->name) << " | " << severityLabel(*f) << " | "
+            << link(resolve(report.sources, f->location)) << " | " << escapeMarkdownCell(f->message) << " |\n";
       }
     }
     if (!report.errors.empty()) {

@@ -1,5 +1,8 @@
 #include "linter/report/Reporter.h"
 
+#include <algorithm>
+#include <map>
+
 namespace eg {
 
 std::unique_ptr<Reporter> makeTextReporter();
@@ -28,6 +31,41 @@ ReportCounts countFindings(const std::vector<Finding>& findings) {
     else ++c.low;
   }
   return c;
+}
+
+namespace {
+int rank(const Finding& f) { return f.unknown ? -1 : static_cast<int>(f.severity); }
+}  // namespace
+
+std::vector<const Finding*> mostSevereFirst(const std::vector<Finding>& findings) {
+  std::vector<const Finding*> out;
+  for (const Finding& f : findings) {
+    if (!f.suppressed) out.push_back(&f);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Finding* a, const Finding* b) { return rank(*a) > rank(*b); });
+  return out;
+}
+
+std::vector<RuleCount> countByRule(const std::vector<Finding>& findings) {
+  // A rule's findings share its severity unless a finding's was changed; the summary shows the
+  // rule under each severity it reported at.
+  std::map<std::pair<std::string, int>, RuleCount> counts;
+  for (const Finding& f : findings) {
+    if (f.suppressed || f.unknown) continue;
+    RuleCount& c = counts[{f.rule, static_cast<int>(f.severity)}];
+    c.rule = f.rule;
+    c.name = f.name;
+    c.severity = f.severity;
+    ++c.count;
+  }
+  std::vector<RuleCount> out;
+  for (auto& [key, c] : counts) out.push_back(std::move(c));
+  std::stable_sort(out.begin(), out.end(), [](const RuleCount& a, const RuleCount& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    if (a.count != b.count) return a.count > b.count;
+    return a.rule < b.rule;
+  });
+  return out;
 }
 
 ResolvedRange resolve(const SourceStore& sources, const Location& loc) {

@@ -56,6 +56,7 @@ struct Report {
   std::vector<RuleInfo> rules;    // the catalog (SARIF driver rules, help links); may be empty
   std::vector<ReportNode> nodes;  // resources and edges (Markdown diagram); may be empty
   std::vector<ReportEdge> edges;
+  bool compact = false;  // text: one line per finding, no code frame or notes
 
   // The rule with this id, or nullptr (engine diagnostics such as EG903/EG906 have none).
   const RuleInfo* findRule(std::string_view id) const;
@@ -67,6 +68,19 @@ struct ReportCounts {
   size_t active() const { return high + medium + low; }
 };
 ReportCounts countFindings(const std::vector<Finding>& findings);
+
+// The findings that are not suppressed, most severe first (high, medium, low, then unknown);
+// equal severities keep the report's order (file, position, rule).
+std::vector<const Finding*> mostSevereFirst(const std::vector<Finding>& findings);
+
+// Active (not suppressed, not unknown) findings per rule, most severe first, then the most
+// frequent, then by id: the text report's closing summary.
+struct RuleCount {
+  std::string rule, name;
+  Severity severity = Severity::Low;
+  size_t count = 0;
+};
+std::vector<RuleCount> countByRule(const std::vector<Finding>& findings);
 
 // Where a location starts and ends, 1-based (end column is exclusive, as in SARIF).
 struct ResolvedRange {

@@ -2,7 +2,9 @@
 //   path:line:col: severity EG005 [name] message
 //      12 |     default_action = "Allow"
 //         |                      ^~~~~~~
-// then a one-line summary. Suppressed findings are counted, not shown.
+// then, when there are findings, a summary by rule (most severe first, then the most frequent)
+// and a one-line total. Suppressed findings are counted, not shown. Compact: one line per
+// finding and error, no code frames or notes.
 #include <algorithm>
 
 #include "linter/report/Escaping.h"
@@ -96,6 +98,7 @@ class TextReporter : public Reporter {
       const char* colour = e.notice ? kCyan : kRed;
       out << ':' << st(kReset) << ' ' << st(colour) << (e.notice ? "note" : "error") << st(kReset) << ' '
           << escapeTerminal(e.code) << ' ' << escapeTerminal(e.message) << '\n';
+      if (report.compact) continue;
       if (const SourceFile* f = report.sources.get(e.file)) printFrame(out, report.sources, *f, e.range, st, colour);
     }
     for (const Finding& f : report.findings) {
@@ -106,6 +109,7 @@ class TextReporter : public Reporter {
           << st(colour) << (f.unknown ? "unknown" : toString(f.severity)) << st(kReset) << ' ' << st(kBold)
           << escapeTerminal(f.rule) << st(kReset) << " [" << escapeTerminal(f.name) << "] " << escapeTerminal(f.message)
           << '\n';
+      if (report.compact) continue;
       if (const SourceFile* file = report.sources.get(f.location.file); file && !file->text().empty()) {
         printFrame(out, report.sources, *file, f.location.range, st, colour);
       }
@@ -116,6 +120,20 @@ class TextReporter : public Reporter {
       }
     }
     ReportCounts c = countFindings(report.findings);
+    std::vector<RuleCount> byRule = countByRule(report.findings);
+    if (!byRule.empty()) {
+      size_t width = 0;
+      for (const RuleCount& r : byRule) width = std::max(width, r.rule.size() + r.name.size() + 3);
+      out << '\n' << st(kBold) << "Findings by rule" << st(kReset) << '\n';
+      for (const RuleCount& r : byRule) {
+        std::string label = escapeTerminal(r.rule) + " [" + escapeTerminal(r.name) + "]";
+        std::string sev(toString(r.severity));
+        out << "  " << st(r.severity == Severity::High ? kRed : r.severity == Severity::Medium ? kYellow : kCyan) << sev
+            << st(kReset) << std::string(7 - sev.size(), ' ') << label
+            << std::string(label.size() < width ? width - label.size() : 0, ' ') << std::string(6 - std::min<size_t>(6, std::to_string(r.count).size()), ' ') << r.count << '\n';
+      }
+      out << '\n';
+    }
     std::string scanned = plural(report.files, "file") + ", " + plural(report.resources, "resource");
     size_t errors = countRealErrors(report.errors), notes = report.errors.size() - errors;
     if (c.active() == 0 && errors == 0) {

@@ -630,17 +630,18 @@ EOF
 {"format_version":"1.2","terraform_version":"1.6.0","variables":{"admin_password":{"value":"Plan-Sekr3t-abcdef123456-tail"}},"planned_values":{"root_module":{"resources":[{"address":"azurerm_iothub.hub","mode":"managed","type":"azurerm_iothub","name":"hub","provider_name":"registry.terraform.io/hashicorp/azurerm","values":{"name":"hub","location":"westeurope","resource_group_name":"rg","min_tls_version":"1.0","tags":{"pw":"Plan-Sekr3t-abcdef123456-tail"},"sku":[{"name":"S1","capacity":1}]},"sensitive_values":{"tags":{"pw":true}}}]}},"configuration":{"root_module":{"variables":{"admin_password":{"sensitive":true}}}}}
 EOF
     marks='Sekr3t|U2VrcjN0'
+    # Every rule (--preset all): any message could carry a secret.
     for format in text json sarif junit github markdown; do
-      scan 30 edge tf plan --show-unknown --format "$format"
+      scan 30 edge tf plan --preset all --show-unknown --format "$format"
       expect_status 1
       expect_no_output "$marks"
     done
     for format in dot mermaid json; do
-      NO_COLOR=1 "$bin" graph edge tf plan --format "$format" >"$out" 2>&1
+      NO_COLOR=1 "$bin" graph edge tf plan --preset all --format "$format" >"$out" 2>&1
       expect_no_output "$marks"
     done
-    scan 30 edge tf --fix --dry-run
-    expect_output '^\+.*LogConfig'  # the diff is there
+    scan 30 edge tf --preset all --fix --dry-run
+    expect_output '^\+.*LogConfig'  # the diff is there (EG009, strict)
     expect_no_output "$marks"
     ;;
   regex-from-config)

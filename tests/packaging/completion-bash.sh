@@ -50,6 +50,9 @@ expect "github json junit markdown sarif text" edgeguard scan --format = ""
 expect "markdown" edgeguard scan --format = ma
 expect "high low medium none" edgeguard scan --fail-on ""
 expect "always auto never" edgeguard scan --color ""
+expect "all recommended strict" edgeguard scan --preset ""
+expect "high low medium" edgeguard scan --min-severity ""
+expect "--min-severity" edgeguard scan --min
 expect "--fail-on --fail-on-stale" edgeguard scan --fail-on
 expect "--format" edgeguard rules --fo
 expect "json text" edgeguard rules --format ""

@@ -132,6 +132,57 @@ TEST_CASE("config: applying disables, re-enables, severities and parameters") {
   CHECK(catalog.find("EG006")->parameters.get("ipv4_min_prefix")->asNumber() == 20);
 }
 
+TEST_CASE("config: presets, extends and the command line's selection") {
+  // Every built-in rule is in a preset; the high-severity ones are all recommended.
+  policy::PolicyCatalog all = builtins();
+  for (const auto& p : all.policies()) {
+    INFO(p->id);
+    CHECK((p->preset == "recommended" || p->preset == "strict"));
+    CHECK_FALSE(p->presetReason.empty());
+    if (p->severity == Severity::High) CHECK(p->preset == "recommended");
+  }
+  CHECK(all.find("EG009")->preset == "strict");
+  CHECK(all.find("EG105")->preset == "strict");
+  CHECK(all.find("EG201")->preset == "recommended");
+  auto select = [](const std::string& configText, RuleSelection cli, std::string_view defaultPreset = "recommended") {
+    policy::PolicyCatalog catalog = builtins();
+    std::vector<Error> errors;
+    Config c = configOk(configText);
+    CHECK(applyConfig(c, catalog, errors, defaultPreset, &cli));
+    CHECK(errors.empty());
+    return catalog;
+  };
+  policy::PolicyCatalog recommended = select("", {});
+  CHECK(hasRule(recommended, "EG001"));
+  CHECK_FALSE(hasRule(recommended, "EG009"));
+  CHECK_FALSE(hasRule(recommended, "EG105"));
+  policy::PolicyCatalog strict = select("extends: strict\n", {});
+  CHECK(hasRule(strict, "EG105"));
+  CHECK_FALSE(hasRule(strict, "EG001"));
+  CHECK(select("extends: all\n", {}).policies().size() == all.policies().size());
+  // enable adds a rule from outside the preset; disable still removes one inside it.
+  policy::PolicyCatalog adjusted = select("rules: {enable: [EG105], disable: [EG008]}\n", {});
+  CHECK(hasRule(adjusted, "EG105"));
+  CHECK_FALSE(hasRule(adjusted, "EG008"));
+  // --preset wins over extends; --select is exactly what it matches; --ignore always removes.
+  CHECK(hasRule(select("extends: strict\n", {"recommended", {}, {}}), "EG001"));
+  policy::PolicyCatalog selected = select("rules: {disable: [EG2*]}\n", {"", {"EG2*", "EG009"}, {"EG214"}});
+  CHECK(hasRule(selected, "EG201"));
+  CHECK(hasRule(selected, "EG213"));
+  CHECK(hasRule(selected, "EG009"));
+  CHECK_FALSE(hasRule(selected, "EG214"));
+  CHECK_FALSE(hasRule(selected, "EG001"));
+  CHECK_FALSE(hasRule(select("", {"all", {}, {"EG001-EG009"}}), "EG005"));
+  // A command-line selector that is an exact id or name must name a rule.
+  policy::PolicyCatalog catalog = builtins();
+  std::vector<Error> errors;
+  CHECK_FALSE(selectRules(nullptr, {"", {"EG0099"}, {"no-such-rule", "EG9*"}}, "all", catalog, errors));
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].message == "--select: no rule 'EG0099' (see `edgeguard rules`)");
+  CHECK(errors[1].message == "--ignore: no rule 'no-such-rule' (see `edgeguard rules`)");
+  CHECK(configError("extends: everything\n") == "1:10: extends must be one of: recommended, strict, all");
+}
+
 TEST_CASE("config: settings that name nothing are errors at their position") {
   policy::PolicyCatalog catalog = builtins();
   Config c = configOk(
@@ -294,7 +345,7 @@ TEST_CASE("config: the shipped JSON schema describes exactly the keys the loader
     INFO(key);
     CHECK(accepted("rules:\n  " + key + ": null\n"));
   }
-  CHECK(top == 6);
+  CHECK(top == 7);
   CHECK(rules == 4);
   CHECK_FALSE(accepted("excludes: null\n"));
   // The starter file `edgeguard init` writes is a valid configuration.

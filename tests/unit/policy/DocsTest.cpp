@@ -29,29 +29,36 @@ TEST_CASE("the catalog lists built-in rules with formats, Defender recommendatio
   a->peers["checkov"] = {"CKV_AZURE_137"};
   a->peers["azure_policy"] = {"guid-1 (one)", "guid-2 (two)"};
   auto b = rule("EG202", "acr-anonymous-pull-enabled", true);
+  b->preset = "strict";
+  b->presetReason = "a reason | with a pipe";
   auto user = rule("ACME-1", "user-rule", false);
   user->peers["tflint"] = {"azurerm_x"};
   std::string md = renderCatalog({a, b, user});
 
   CHECK(md.find("Every built-in rule (2)") != std::string::npos);
-  CHECK(md.find("| id | name | severity | title | formats | Defender for IoT recommendation | checkov | KICS | "
+  CHECK(md.find("| id | name | severity | preset | title | formats | Defender for IoT recommendation | checkov | KICS | "
                 "trivy / tfsec | PSRule for Azure | Azure Policy |\n") != std::string::npos);
-  CHECK(md.find("| [EG201](../docs/rules/EG201-acr-admin-user-enabled.md) | acr-admin-user-enabled | low | "
+  CHECK(md.find("| [EG201](../docs/rules/EG201-acr-admin-user-enabled.md) | acr-admin-user-enabled | low | recommended | "
                 "Title with a \\| pipe | Terraform, ARM template | Service principal not used with ACR repository | "
                 "`CKV_AZURE_137` | — | — | — | `guid-1 (one)`<br>`guid-2 (two)` |\n") != std::string::npos);
-  CHECK(md.find("| [EG202](../docs/rules/EG202-acr-anonymous-pull-enabled.md) | acr-anonymous-pull-enabled | low | "
+  CHECK(md.find("| [EG202](../docs/rules/EG202-acr-anonymous-pull-enabled.md) | acr-anonymous-pull-enabled | low | strict | "
                 "Title with a \\| pipe | Terraform, ARM template | — | — | — | — | — | — |\n") != std::string::npos);
+  // The presets section says why each rule is where it is.
+  CHECK(md.find("## Presets\n") != std::string::npos);
+  CHECK(md.find("### strict\n\n| id | name | why it is in this preset |\n|---|---|---|\n"
+                "| [EG202](../docs/rules/EG202-acr-anonymous-pull-enabled.md) | acr-anonymous-pull-enabled | "
+                "a reason \\| with a pipe |\n") != std::string::npos);
   // User policies are not in the built-in catalog, and neither is a column only they would need.
   CHECK(md.find("ACME-1") == std::string::npos);
   CHECK(md.find("tflint") == std::string::npos);
 }
 
-TEST_CASE("the docs index keeps its four columns and links pages beside it") {
+TEST_CASE("the docs index keeps its five columns and links pages beside it") {
   auto a = rule("EG201", "acr-admin-user-enabled", true);
   a->peers["checkov"] = {"CKV_AZURE_137"};
   std::string md = renderIndex({a});
-  CHECK(md.find("| id | name | severity | title |\n|---|---|---|---|\n") != std::string::npos);
-  CHECK(md.find("| [EG201](EG201-acr-admin-user-enabled.md) | acr-admin-user-enabled | low | Title with a \\| pipe |\n") !=
+  CHECK(md.find("| id | name | severity | preset | title |\n|---|---|---|---|---|\n") != std::string::npos);
+  CHECK(md.find("| [EG201](EG201-acr-admin-user-enabled.md) | acr-admin-user-enabled | low | recommended | Title with a \\| pipe |\n") !=
         std::string::npos);
   CHECK(md.find("CKV_AZURE_137") == std::string::npos);
 }

@@ -86,7 +86,7 @@ struct ReportFixture {
   }
 
   Report report() const {
-    Report r{sources, findings, errors, 2, 1, "1.2.3", false, rules, {}, {}};
+    Report r{sources, findings, errors, 2, 1, "1.2.3", false, rules, {}, {}, false};
     r.nodes = {{"azurerm_iothub.hub", "Microsoft.Devices/IotHubs", 0, {}},
                {"azurerm_container_registry.acr", "Microsoft.ContainerRegistry/registries", 0, {}},
                {"azurerm_resource_group.unrelated", "Microsoft.Resources/resourceGroups", 0, {}}};
@@ -280,9 +280,59 @@ TEST_CASE("github writes one workflow command per error and unsuppressed finding
         "100%25 bad: a|b <x> & \"y\", z%0Asecond line");
   CHECK(out[3].rfind("::warning file=infra/my hub.tf,line=3,", 0) == 0);
   CHECK(out[4].rfind("::notice ", 0) == 0);
-  CHECK(out[5].find("title=EG005 ip-filter-default-allow (unknown)::unknown") != std::string::npos);
-  CHECK(out[5].rfind("::notice ", 0) == 0);
+  CHECK(out[5].find("title=EG906 suppression-without-reason::") != std::string::npos);
+  // Unknown verdicts come after every known severity.
+  CHECK(out[6].find("title=EG005 ip-filter-default-allow (unknown)::unknown") != std::string::npos);
+  CHECK(out[6].rfind("::notice ", 0) == 0);
   for (const std::string& l : out) CHECK(l.find("TLS again") == std::string::npos);  // suppressed
+}
+
+TEST_CASE("github puts the most severe first and caps each level at GitHub's 10 per step") {
+  ReportFixture fx;
+  fx.errors.clear();
+  std::vector<Finding> base = fx.findings;
+  fx.findings.clear();
+  // Low findings first in file order: the annotations still start with the high ones.
+  for (int i = 0; i < 12; ++i) fx.findings.push_back(base[2]);  // low EG005
+  for (int i = 0; i < 13; ++i) fx.findings.push_back(base[0]);  // high EG201
+  fx.findings.push_back(base[1]);                               // medium EG004
+  std::vector<std::string> out = lines(fx.render("github"));
+  REQUIRE(out.size() == 10 + 1 + 9 + 1);
+  for (int i = 0; i < 10; ++i) CHECK(out[i].rfind("::error ", 0) == 0);
+  CHECK(out[10].rfind("::warning ", 0) == 0);
+  for (int i = 11; i < 20; ++i) CHECK(out[i].rfind("::notice file=", 0) == 0);
+  CHECK(out[20] ==
+        "::notice title=edgeguard::6 more not annotated (3 high, 3 low): GitHub shows 10 annotations of each level per "
+        "step. The SARIF report (code scanning) and the job summary list them all.");
+  // Within the cap nothing is added.
+  fx.findings.resize(12);
+  out = lines(fx.render("github"));
+  CHECK(out.size() == 10);
+}
+
+TEST_CASE("text ends with a summary by rule, most severe first, and compact drops the code frames") {
+  ReportFixture fx;
+  fx.errors.clear();
+  fx.findings.push_back(fx.findings[2]);  // a second low EG005
+  std::string text = fx.render("text");
+  size_t summary = text.find("\nFindings by rule\n");
+  REQUIRE(summary != std::string::npos);
+  size_t high = text.find("  high   EG201 [acr-admin-user-enabled]", summary);
+  size_t medium = text.find("  medium EG004 [weak-tls]", summary);
+  size_t low = text.find("  low    EG005 [ip-filter-default-allow]", summary);
+  CHECK(high != std::string::npos);
+  CHECK(medium > high);
+  CHECK(low > medium);
+  CHECK(medium != std::string::npos);
+  CHECK(low != std::string::npos);
+  CHECK(text.find(" | ") != std::string::npos);  // code frames
+  Report r = fx.report();
+  r.compact = true;
+  std::ostringstream compact;
+  makeReporter("text")->write(r, compact);
+  CHECK(compact.str().find(" | ") == std::string::npos);
+  CHECK(compact.str().find("note: ") == std::string::npos);
+  CHECK(compact.str().find("Findings by rule") != std::string::npos);
 }
 
 TEST_CASE("markdown summarizes counts, links lines, escapes cells and draws the affected graph") {
