@@ -393,6 +393,12 @@ int runScan(const ScanArgs& args) {
   Session& session = *opened;
   ScanResult result = session.scan();
   if (progress) progress->finish();
+  if (result.files == 0 && result.errors.empty()) {
+    // A clean report over nothing must not read as a pass of something.
+    std::cerr << "edgeguard: nothing to scan: no Terraform, Bicep, ARM, IoT Edge manifest or device config file in "
+              << report::escapeTerminal(args.paths.empty() ? std::string(".") : args.paths.front())
+              << (args.paths.size() > 1 ? " and the other paths" : "") << '\n';
+  }
   if (!args.writeBaseline.empty()) {
     std::string error;
     if (!writeFileAtomically(args.writeBaseline,
@@ -819,6 +825,20 @@ int main(int argc, char** argv) {
 
   cli::InfoCommands info(app, EDGEGUARD_VERSION);  // version, completion, manpage
 
+  // `edgeguard bogus`: name the word CLI11 would only call a missing subcommand.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string word = argv[1], names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      known = known || sub->get_name() == word;
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::cerr << "edgeguard: unknown command '" << report::escapeTerminal(word) << "' (commands: " << names
+                << "; see edgeguard --help)\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
