@@ -1,5 +1,7 @@
 #include "linter/engine/Suppressions.h"
 
+#include <cctype>
+
 #include <algorithm>
 
 #include "linter/graph/Value.h"
@@ -85,19 +87,46 @@ std::vector<Suppression> findSuppressions(const SourceFile& file) {
   return out;
 }
 
+namespace {
+
+// A reason that says nothing: a placeholder word (what the editor's "suppress" quick fix
+// inserts starts with TODO), or a single word. One click must not silence a finding in CI.
+bool placeholderReason(std::string_view reason) {
+  std::string lower;
+  for (char c : reason) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!lower.empty() && std::ispunct(static_cast<unsigned char>(lower.back()))) lower.pop_back();
+  for (std::string_view p : {"todo", "fixme", "xxx", "tbd", "<reason>", "reason:"}) {
+    if (lower.rfind(p, 0) == 0) return true;
+  }
+  for (std::string_view p : {"reason", "n/a", "na", "none", "ignore", "ignored", "wip", "temp", "later", "-", "..."}) {
+    if (lower == p) return true;
+  }
+  size_t words = 0;
+  bool inWord = false;
+  for (char c : lower) {
+    bool space = c == ' ' || c == '\t';
+    if (!space && !inWord) ++words;
+    inWord = !space;
+  }
+  return words < 2;
+}
+
+}  // namespace
+
 void applySuppressions(const SourceFile& file, std::vector<Finding>& findings, std::vector<Finding>& extra) {
   std::vector<Suppression> sups = findSuppressions(file);
   if (sups.empty()) return;
   const LineIndex& lines = file.lines();
   for (const Suppression& s : sups) {
-    if (s.rules.empty() || s.reason.empty()) {
+    if (s.rules.empty() || s.reason.empty() || placeholderReason(s.reason)) {
       Finding f;
       f.rule = "EG906";
       f.name = "suppression-without-reason";
       f.severity = Severity::Low;
-      f.message = s.rules.empty()
-                      ? "edgeguard:ignore needs a rule id and a reason, e.g. `edgeguard:ignore EG005 hub is private`"
-                      : "edgeguard:ignore needs a reason after the rule id; without one it suppresses nothing";
+      f.message = s.rules.empty()   ? "edgeguard:ignore needs a rule id and a reason, e.g. `edgeguard:ignore EG005 hub is private`"
+                  : s.reason.empty() ? "edgeguard:ignore needs a reason after the rule id; without one it suppresses nothing"
+                                     : "edgeguard:ignore has a placeholder for a reason (TODO, FIXME, one word...); say why the "
+                                       "finding does not apply, until then it suppresses nothing";
       f.location = {file.id(), s.range};
       f.anchor = f.location;
       f.detailKey = "line" + std::to_string(s.commentLine);
