@@ -413,6 +413,15 @@ int runScan(const ScanArgs& args) {
               << '\n';
   }
   if (!args.diffBase.empty() || !args.changedFilesFrom.empty()) {
+    // Code scanning compares each SARIF upload with the base branch: alerts left out of a
+    // diff-filtered SARIF look fixed. Say so; the Action uploads a full scan's SARIF.
+    for (const OutputSpec& o : args.outputs) {
+      if (o.format == "sarif") {
+        std::cerr << "edgeguard: warning: the SARIF report holds only the findings on changed lines; uploaded to "
+                     "code scanning, every other alert would look fixed (upload a full scan's SARIF instead)\n";
+        break;
+      }
+    }
     ChangedLines changed;
     std::string error;
     if (!args.diffBase.empty() &&
@@ -499,6 +508,10 @@ int runScan(const ScanArgs& args) {
                 args.compact};
   Report quietReport{session.sources(), failing, realErrors, result.files, result.resources, EDGEGUARD_VERSION, false,
                      report.rules, {}, {}, args.compact};
+  for (Report* r : {&report, &quietReport}) {
+    r->failOn = threshold;
+    r->failOnNone = failOn == "none";
+  }
   bool wantsGraph = false;
   for (const OutputSpec& o : args.outputs) wantsGraph = wantsGraph || o.format == "markdown";
   if (wantsGraph) copyGraph(session.graph(), report);

@@ -19,6 +19,7 @@ using report::escapeXml;
 struct Case {
   std::string file;
   std::vector<const Finding*> active;   // failures
+  std::vector<const Finding*> below;    // active but below --fail-on: a passing case with output
   std::vector<const Finding*> skipped;  // suppressed or unknown
 };
 
@@ -29,7 +30,7 @@ struct Suite {
     for (Case& c : cases) {
       if (c.file == file) return c;
     }
-    cases.push_back(Case{file, {}, {}});
+    cases.push_back(Case{file, {}, {}, {}});
     return cases.back();
   }
 };
@@ -54,7 +55,8 @@ class JunitReporter : public Reporter {
     for (const Finding& f : report.findings) {
       ResolvedRange r = resolve(report.sources, f.location);
       Case& c = suite(f.rule, f.name).at(r.path);
-      (f.suppressed || f.unknown ? c.skipped : c.active).push_back(&f);
+      bool fails = !report.failOnNone && (!report.failOn || f.severity >= *report.failOn);
+      (f.suppressed || f.unknown ? c.skipped : fails ? c.active : c.below).push_back(&f);
     }
 
     size_t tests = 0, failures = 0, skippedCount = 0;
@@ -63,7 +65,7 @@ class JunitReporter : public Reporter {
       size_t suiteTests = s.cases.size(), suiteFailures = 0, suiteSkipped = 0;
       for (const Case& c : s.cases) {
         if (!c.active.empty()) ++suiteFailures;
-        else ++suiteSkipped;
+        else if (c.below.empty()) ++suiteSkipped;
       }
       tests += suiteTests;
       failures += suiteFailures;
@@ -74,6 +76,18 @@ class JunitReporter : public Reporter {
       for (const Case& c : s.cases) {
         body << "    <testcase name=\"" << escapeXml(c.file, true) << "\" classname=\"" << escapeXml(s.id, true)
              << "\" file=\"" << escapeXml(c.file, true) << "\"";
+        if (c.active.empty() && !c.below.empty()) {
+          body << ">\n      <system-out>";
+          for (const Finding* f : c.below) {
+            ResolvedRange r = resolve(report.sources, f->location);
+            body << escapeXml(position(r) + ": " + std::string(severityLabel(*f)) + " " + f->rule + " " + f->message +
+                                  " (below --fail-on)",
+                              false)
+                 << '\n';
+          }
+          body << "</system-out>\n    </testcase>\n";
+          continue;
+        }
         if (c.active.empty()) {
           const Finding& f = *c.skipped.front();
           std::string why = f.suppressed ? "suppressed: " + f.suppressionReason : "unknown: " + f.message;

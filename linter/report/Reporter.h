@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <ostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,10 @@ struct Report {
   std::vector<ReportNode> nodes;  // resources and edges (Markdown diagram); may be empty
   std::vector<ReportEdge> edges;
   bool compact = false;  // text: one line per finding, no code frame or notes
+  // --fail-on: in JUnit, findings below it (all of them with `none`) are reported in passing
+  // test cases, not as failures, so a CI that fails on JUnit failures agrees with the exit status.
+  std::optional<Severity> failOn;  // unset: every active finding is a failure
+  bool failOnNone = false;
 
   // The rule with this id, or nullptr (engine diagnostics such as EG903/EG906 have none).
   const RuleInfo* findRule(std::string_view id) const;
