@@ -864,10 +864,12 @@ int main(int argc, char** argv) {
   std::string explainFormat = "text";
   explainCmd->add_option("--format,-f", explainFormat, "Output format")->check(CLI::IsMember({"text", "markdown"}));
 
-  std::string docsDir = "docs/rules";
+  std::string docsDir;  // required: `edgeguard docs` run in another repository must not write into its docs/
   bool docsCheck = false;
   CLI::App* docsCmd = app.add_subcommand("docs", "Generate the rule documentation pages");
-  docsCmd->add_option("dir", docsDir, "Output directory (default docs/rules)")->type_name("DIR");
+  docsCmd->add_option("dir", docsDir, "Output directory (required; edgeguard's own pages are docs/rules)")
+      ->type_name("DIR")
+      ->required();
   std::string docsCatalog;
   docsCmd->add_option("--catalog", docsCatalog, "Also write the rule catalog to FILE (policies/CATALOG.md)")->type_name("FILE");
   docsCmd->add_flag("--check", docsCheck, "Only check that the pages are up to date (exit 1 if not)");
