@@ -140,6 +140,7 @@ struct ScanArgs {
   bool failOnStale = false;
   std::string diffBase, changedFilesFrom;
   std::string root;  // --root: the project root (linter/core/ProjectRoot.h); default: found from the first path
+  std::string stdinFilename;  // --stdin-filename: with `scan -`, the name the text on standard input stands for
   std::vector<std::string> contextPaths;
   std::vector<std::string> policyDirs;
   std::vector<std::string> vars;
@@ -278,6 +279,37 @@ fs::path projectRoot(const ScanArgs& args, const ScanOptions& options) {
 // usage or configuration error (already reported).
 int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn) {
   for (const auto& p : args.paths) options.paths.emplace_back(p);
+  // `scan - --stdin-filename infra/main.tf` (editors, formatters, ruff's convention): the text on
+  // standard input is that file, judged with the rest of its module as on disk.
+  bool fromStdin = std::count(args.paths.begin(), args.paths.end(), "-") > 0;
+  if (fromStdin) {
+    if (args.paths.size() != 1 || args.stdinFilename.empty()) {
+      std::cerr << "edgeguard: scan - reads one file from standard input and needs --stdin-filename NAME (its name "
+                   "decides its format and its module)\n";
+      return 2;
+    }
+    if (args.fix) {
+      std::cerr << "edgeguard: --fix changes files on disk, not standard input\n";
+      return 2;
+    }
+    std::string text;
+    char buffer[65536];
+    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+      text.append(buffer, static_cast<size_t>(std::cin.gcount()));
+      if (text.size() > args.maxFileSize) {
+        std::cerr << "edgeguard: standard input is over the limit of " << args.maxFileSize
+                  << " bytes (set --max-file-size to raise it)\n";
+        return 2;
+      }
+    }
+    auto overlays = std::make_shared<SourceStore::Overlays>();
+    (*overlays)[canonicalKey(args.stdinFilename)] = std::move(text);
+    options.overlays = std::move(overlays);
+    options.paths = {fs::path(args.stdinFilename)};
+  } else if (!args.stdinFilename.empty()) {
+    std::cerr << "edgeguard: --stdin-filename goes with `scan -` (the text on standard input)\n";
+    return 2;
+  }
   for (const auto& p : args.policyDirs) options.policyDirs.emplace_back(p);
   for (const auto& v : args.vars) {
     auto eq = v.find('=');
@@ -807,6 +839,10 @@ int main(int argc, char** argv) {
   scanCmd->add_flag("--compact", scan.compact, "Text: one line per finding, without code frames");
   scanCmd->add_flag("--quiet,-q", scan.quiet,
                     "Text: print nothing when nothing fails the build, else only what fails it");
+  scanCmd->add_option("--stdin-filename", scan.stdinFilename,
+                      "With `scan -`: the name of the file whose text is on standard input (decides its format and "
+                      "module; the other files of the module are read from disk)")
+      ->type_name("PATH");
   scanCmd->add_option("--root", scan.root,
                       "The project root: files reached by reference (module sources, .env, module.json, parameter "
                       "files) are read and --fix writes only inside it (default: the top of the git work tree that "
