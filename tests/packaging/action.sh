@@ -16,6 +16,7 @@ fail=0
 cat >"$tmp/stub" <<'STUB'
 #!/usr/bin/env bash
 printf '%s\n' "$@" >"$STUB_ARGS"
+{ printf '%s\n' "$@"; echo ---; } >>"$STUB_ARGS.all"
 exit "${STUB_EXIT:-0}"
 STUB
 chmod +x "$tmp/stub"
@@ -52,6 +53,14 @@ run_scan all-inputs "$(printf '%s\n' scan 'infra/a b' edge --config cfg/.edgegua
 run_scan text-beside-annotations "$(printf '%s\n' scan infra edge --format sarif --output out/r.sarif --format github --format text --output edgeguard.txt)" \
   EDGEGUARD_PATHS='infra edge' EDGEGUARD_FORMATS='text github sarif' EDGEGUARD_SARIF_FILE=out/r.sarif EDGEGUARD_SUMMARY=false
 [[ -d $tmp/ws-text-beside-annotations/out ]] || { echo "FAIL: the SARIF file's directory was not created"; fail=1; }
+# diff-base with sarif: a full scan writes the SARIF (code scanning must see every alert), then
+# the diff scan gives the annotations, the summary and the exit status.
+run_scan diff-split "$(printf '%s\n' scan infra --fail-on medium --diff-base abc123 --format markdown --output edgeguard.md --format github)" \
+  EDGEGUARD_PATHS=infra EDGEGUARD_FAIL_ON=medium EDGEGUARD_DIFF_BASE=abc123 EDGEGUARD_FORMATS=sarif,github EDGEGUARD_SUMMARY=true
+want_all=$(printf '%s\n' scan infra --fail-on none --format sarif --output edgeguard.sarif --- \
+  scan infra --fail-on medium --diff-base abc123 --format markdown --output edgeguard.md --format github ---)
+[[ $(cat "$tmp/ws-diff-split/args.all") == "$want_all" ]] ||
+  { echo "FAIL diff-split: the scans run were:"; cat "$tmp/ws-diff-split/args.all"; fail=1; }
 
 # Findings (stub exits 1): the step succeeds and reports exit-code=1.
 run_scan findings "$(printf '%s\n' scan . --format markdown --output edgeguard.md)" EDGEGUARD_FORMATS= STUB_EXIT=1
