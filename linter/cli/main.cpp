@@ -543,6 +543,7 @@ int runScan(const ScanArgs& args) {
   for (Report* r : {&report, &quietReport}) {
     r->failOn = threshold;
     r->failOnNone = failOn == "none";
+    r->links = ciSourceLinks();
   }
   bool wantsGraph = false;
   for (const OutputSpec& o : args.outputs) wantsGraph = wantsGraph || o.format == "markdown";

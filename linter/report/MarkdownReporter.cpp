@@ -19,13 +19,16 @@ using report::plural;
 
 constexpr size_t kMaxDiagramResources = 40;
 
-std::string link(const ResolvedRange& r) {
-  bool relative = true;
-  std::string target = report::sarifUri(r.path, relative);
+// A link to the file at the line: absolute into the repository when the CI names it and the
+// commit (a job summary or a PR comment is not rendered beside the files), relative otherwise.
+std::string link(const Report& report, const ResolvedRange& r) {
   std::string text = r.path;
-  if (r.line) {
-    text.append(":").append(std::to_string(r.line));
-    target.append("#L").append(std::to_string(r.line));
+  if (r.line) text.append(":").append(std::to_string(r.line));
+  std::string target = sourceLink(report.links, r.path, r.line);
+  if (target.empty()) {
+    bool relative = true;
+    target = report::sarifUri(r.path, relative);
+    if (r.line) target.append("#L").append(std::to_string(r.line));
   }
   return std::string("[").append(escapeMarkdownCell(text)).append("](").append(target).append(")");
 }
@@ -89,14 +92,14 @@ class MarkdownReporter : public Reporter {
       out << "\n### Findings\n\n| Rule | Severity | Location | Message |\n|---|---|---|---|\n";
       for (const Finding* f : mostSevereFirst(report.findings)) {  // the ones that matter on top
         out << "| " << ruleCell(report, f->rule, f->name) << " | " << severityLabel(*f) << " | "
-            << link(resolve(report.sources, f->location)) << " | " << escapeMarkdownCell(f->message) << " |\n";
+            << link(report, resolve(report.sources, f->location)) << " | " << escapeMarkdownCell(f->message) << " |\n";
       }
     }
     if (!report.errors.empty()) {
       out << (countRealErrors(report.errors) == report.errors.size() ? "\n### Errors" : "\n### Errors and notes")
           << "\n\n| Code | Location | Message |\n|---|---|---|\n";
       for (const Error& e : report.errors) {
-        out << "| " << escapeMarkdownCell(e.code) << " | " << link(resolve(report.sources, e)) << " | "
+        out << "| " << escapeMarkdownCell(e.code) << " | " << link(report, resolve(report.sources, e)) << " | "
             << escapeMarkdownCell(e.message) << " |\n";
       }
     }
@@ -105,7 +108,7 @@ class MarkdownReporter : public Reporter {
           << "</summary>\n\n| Rule | Location | Reason |\n|---|---|---|\n";
       for (const Finding& f : report.findings) {
         if (!f.suppressed) continue;
-        out << "| " << ruleCell(report, f.rule, f.name) << " | " << link(resolve(report.sources, f.location))
+        out << "| " << ruleCell(report, f.rule, f.name) << " | " << link(report, resolve(report.sources, f.location))
             << " | " << escapeMarkdownCell(f.suppressionReason) << " |\n";
       }
       out << "\n</details>\n";

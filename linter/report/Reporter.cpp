@@ -1,4 +1,7 @@
 #include "linter/report/Reporter.h"
+#include "linter/report/Escaping.h"
+
+#include <cstdlib>
 
 #include <algorithm>
 #include <map>
@@ -20,6 +23,53 @@ const RuleInfo* Report::findRule(std::string_view id) const {
 }
 
 std::string_view severityLabel(const Finding& f) { return f.unknown ? "unknown" : toString(f.severity); }
+
+Report::SourceLinks ciSourceLinks() {
+  auto env = [](const char* name) {
+    const char* v = std::getenv(name);
+    return std::string(v ? v : "");
+  };
+  auto trimmed = [](std::string s) {
+    while (!s.empty() && s.back() == '/') s.pop_back();
+    return s;
+  };
+  Report::SourceLinks links;
+  if (!env("GITHUB_SERVER_URL").empty() && !env("GITHUB_REPOSITORY").empty() && !env("GITHUB_SHA").empty()) {
+    links = {Report::SourceLinks::Kind::GitHub, trimmed(env("GITHUB_SERVER_URL")) + "/" + env("GITHUB_REPOSITORY"),
+             env("GITHUB_SHA")};
+  } else if (!env("CI_PROJECT_URL").empty() && !env("CI_COMMIT_SHA").empty()) {
+    links = {Report::SourceLinks::Kind::GitLab, trimmed(env("CI_PROJECT_URL")), env("CI_COMMIT_SHA")};
+  } else if (!env("BUILD_REPOSITORY_URI").empty() && !env("BUILD_SOURCEVERSION").empty()) {
+    links = {Report::SourceLinks::Kind::AzureDevOps, trimmed(env("BUILD_REPOSITORY_URI")), env("BUILD_SOURCEVERSION")};
+  }
+  // Only a web address and a plain commit id make a link (the values come from the environment).
+  bool web = links.base.rfind("https://", 0) == 0 || links.base.rfind("http://", 0) == 0;
+  bool hex = !links.commit.empty() && links.commit.size() <= 64 &&
+             links.commit.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+  if (!web || !hex || links.base.find_first_of(" \"<>()[]") != std::string::npos) links = {};
+  return links;
+}
+
+std::string sourceLink(const Report::SourceLinks& links, std::string_view path, uint32_t line) {
+  if (links.kind == Report::SourceLinks::Kind::None || path.empty() || path.front() == '/') return {};
+  bool relative = true;
+  std::string p = report::sarifUri(path, relative);  // percent-encoded, '/' kept
+  if (!relative) return {};
+  while (p.rfind("./", 0) == 0) p.erase(0, 2);
+  if (p.rfind("../", 0) == 0) return {};  // outside the checkout: no link into the repository
+  std::string l = line ? std::to_string(line) : std::string();
+  switch (links.kind) {
+    case Report::SourceLinks::Kind::GitHub:
+      return links.base + "/blob/" + links.commit + "/" + p + (line ? "#L" + l : "");
+    case Report::SourceLinks::Kind::GitLab:
+      return links.base + "/-/blob/" + links.commit + "/" + p + (line ? "#L" + l : "");
+    case Report::SourceLinks::Kind::AzureDevOps:
+      return links.base + "?path=/" + p + "&version=GC" + links.commit +
+             (line ? "&line=" + l + "&lineEnd=" + l + "&lineStartColumn=1&lineEndColumn=1" : "");
+    case Report::SourceLinks::Kind::None: break;
+  }
+  return {};
+}
 
 ReportCounts countFindings(const std::vector<Finding>& findings) {
   ReportCounts c;

@@ -62,6 +62,13 @@ struct Report {
   // test cases, not as failures, so a CI that fails on JUnit failures agrees with the exit status.
   std::optional<Severity> failOn;  // unset: every active finding is a failure
   bool failOnNone = false;
+  // Markdown: links to a file at a line are made absolute with this when set (a CI that names
+  // the repository and the commit; see ciSourceLinks), relative otherwise.
+  struct SourceLinks {
+    enum class Kind : uint8_t { None, GitHub, GitLab, AzureDevOps } kind = Kind::None;
+    std::string base;    // repository URL
+    std::string commit;  // commit id
+  } links;
 
   // The rule with this id, or nullptr (engine diagnostics such as EG903/EG906 have none).
   const RuleInfo* findRule(std::string_view id) const;
@@ -107,5 +114,12 @@ std::string_view severityLabel(const Finding& f);
 // One of reporterFormats(); nullptr for an unknown format.
 std::unique_ptr<Reporter> makeReporter(std::string_view format);
 std::vector<std::string_view> reporterFormats();
+
+// The repository and commit the CI environment names (GitHub Actions: GITHUB_SERVER_URL,
+// GITHUB_REPOSITORY, GITHUB_SHA; GitLab: CI_PROJECT_URL, CI_COMMIT_SHA; Azure Pipelines:
+// BUILD_REPOSITORY_URI, BUILD_SOURCEVERSION), or Kind::None.
+Report::SourceLinks ciSourceLinks();
+// A link to `path` (relative to the repository root) at `line` with `links`, or "" when none.
+std::string sourceLink(const Report::SourceLinks& links, std::string_view path, uint32_t line);
 
 }  // namespace eg

@@ -16,6 +16,8 @@ trap 'rm -rf "$tmp"' EXIT
 read -r -a args < "$dir/cmd"
 mkdir "$tmp/out"
 args=("${args[@]//@OUT@/$tmp/out}")
+# A CI's variables would make Markdown links absolute (the goldens are the local form).
+unset GITHUB_SERVER_URL GITHUB_REPOSITORY GITHUB_SHA CI_PROJECT_URL CI_COMMIT_SHA BUILD_REPOSITORY_URI BUILD_SOURCEVERSION
 NO_COLOR=1 "$bin" "${args[@]}" >"$tmp/stdout" 2>"$tmp/stderr"
 status=$?
 # The temporary directory's name changes each run: goldens say @OUT@.

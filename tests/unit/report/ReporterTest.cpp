@@ -86,7 +86,7 @@ struct ReportFixture {
   }
 
   Report report() const {
-    Report r{sources, findings, errors, 2, 1, "1.2.3", false, rules, {}, {}, false};
+    Report r{sources, findings, errors, 2, 1, "1.2.3", false, rules, {}, {}, false, std::nullopt, false, {}};
     r.nodes = {{"azurerm_iothub.hub", "Microsoft.Devices/IotHubs", 0, {}},
                {"azurerm_container_registry.acr", "Microsoft.ContainerRegistry/registries", 0, {}},
                {"azurerm_resource_group.unrelated", "Microsoft.Resources/resourceGroups", 0, {}}};
