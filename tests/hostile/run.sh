@@ -357,17 +357,7 @@ EOF
     n=200000
     mkdir tf-blocks tf-one tf-nest bicep bicep-nest arm arm-nest weak
     printf '%s' "$hub_tf" > weak/hub.tf
-    chain_hub='resource "azurerm_iothub" "chain" {
-  name                = local.v0
-  resource_group_name = "rg"
-  location            = "westeurope"
-  min_tls_version     = "1.0"
-  sku {
-    name     = "S1"
-    capacity = 1
-  }
-}
-'
+    chain_hub=$(printf '%s' "$hub_tf" | sed 's/"hub" {/"chain" {/; s/= "hub"$/= local.v0/')$'\n'
     perl -e 'for $i (0..$ARGV[0]-2) { print "locals { v$i = \"\${local.v", $i+1, "}\" }\n" } print "locals { v", $ARGV[0]-1, " = \"end\" }\n"' $n > tf-blocks/chain.tf
     perl -e 'print "locals {\n"; for $i (0..$ARGV[0]-2) { print "  v$i = local.v", $i+1, "\n" } print "  v", $ARGV[0]-1, " = \"end\"\n}\n"' $n > tf-one/chain.tf
     perl -e 'for $i (0..$ARGV[0]-2) { print "locals { v$i = [local.v", $i+1, "] }\n" } print "locals { v", $ARGV[0]-1, " = \"end\" }\n"' $n > tf-nest/chain.tf
