@@ -1,5 +1,5 @@
 // Size-driven inputs (issues 17 and 20): a few bytes of fuzzer input choose a format, a chain
-// length of up to 60,000 links, a fan-out and the shape of each link, and are expanded into a
+// length of up to 30,000 links, a fan-out and the shape of each link, and are expanded into a
 // template whose references chain as long as the text (locals to locals, vars to vars,
 // variables to variables), with one IoT Hub at the end; formats 4 to 6 chain built-in calls
 // whose result can be far larger than their arguments (padLeft, replace, format widths, range,
@@ -117,15 +117,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 4) return 0;
   Shape shape;
   shape.format = data[0] % 7;
-  shape.length = 1 + ((static_cast<unsigned>(data[1]) << 8 | data[2]) % 60000);
+  shape.length = 1 + ((static_cast<unsigned>(data[1]) << 8 | data[2]) % 30000);
   if (shape.format >= 4) shape.length = std::min(shape.length, 200u);  // the calls amplify; depth is not the point
   shape.fanout = 1 + data[3] % 4;
   shape.links = egfuzz::bytes(data + 4, size - 4);
   const unsigned n = shape.length;
-  // The engine's defaults are 10 s and 1 GiB per unit; a fifth and an eighth keep a run that
+  // The engine's defaults are 10 s and 1 GiB per unit; a seventh and a sixteenth keep a run that
   // ends at the budget (a fan-out of 3^40 values) inside libFuzzer's own limits (10 s, 2 GB)
   // with the sanitizers' overhead, including the unwinding that frees what was built.
-  eg::ParseBudget budget(2.0, uint64_t{128} << 20);
+  eg::ParseBudget budget(1.5, uint64_t{64} << 20);
   std::string text;
   if (shape.format <= 1) {  // Terraform: one locals block per link, or all in one block
     bool one = shape.format == 1;

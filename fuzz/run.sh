@@ -112,11 +112,11 @@ gather() {
       done ;;
     chains)
       # format, length (two bytes), fan-out, then one shape byte per link: every format at
-      # 200 and 60,000 links, plain and doubling.
+      # 200 and 30,000 links, plain and doubling.
       mkdir -p "$seeds/chains"
       for fmt in 0 1 2 3 4 5 6; do
         printf "\\x$fmt\\x00\\xc8\\x00\\x00" > "$seeds/chains/f$fmt-short"
-        printf "\\x$fmt\\xea\\x5f\\x00\\x00\\x02" > "$seeds/chains/f$fmt-long"
+        printf "\\x$fmt\\x75\\x2f\\x00\\x00\\x02" > "$seeds/chains/f$fmt-long"
         printf "\\x$fmt\\x00\\x28\\x01\\x01\\x02" > "$seeds/chains/f$fmt-double"
       done ;;
     *) mkdir -p "$seeds/$1" ;;  # a new target without seeds starts from nothing
