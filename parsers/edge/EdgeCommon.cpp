@@ -156,6 +156,24 @@ bool nameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c 
 template <typename Fn>
 void scanPlaceholders(std::string_view s, bool dollarNames, const std::map<std::string, std::string>* known, Fn fn) {
   for (size_t i = 0; i < s.size(); ++i) {
+    // A pipeline token (Azure DevOps "Replace Tokens": `#{NAME}#` or `#NAME#`) in a template is
+    // replaced at build time as a placeholder is; its name keeps the hashes so that no .env or
+    // module.json is taken to be what the pipeline puts there.
+    if (dollarNames && s[i] == '#' && i + 2 < s.size()) {
+      size_t b = i + 1 + (s[i + 1] == '{' ? 1 : 0);
+      size_t j = b;
+      while (j < s.size() && (nameChar(s[j]) || s[j] == '.' || s[j] == '-')) ++j;
+      size_t e = j;
+      if (b < s.size() && (std::isalpha(static_cast<unsigned char>(s[b])) || s[b] == '_') && j > b) {
+        if (s[i + 1] == '{' && j + 1 < s.size() && s[j] == '}' && s[j + 1] == '#') e = j + 2;
+        else if (s[i + 1] != '{' && j < s.size() && s[j] == '#') e = j + 1;
+        if (e > j) {
+          fn(i, e, std::string(s.substr(i, e - i)));
+          i = e - 1;
+          continue;
+        }
+      }
+    }
     if (s[i] != '$') continue;
     if (i + 1 < s.size() && s[i + 1] == '{') {
       size_t close = s.find('}', i + 2);

@@ -338,6 +338,7 @@ class ManifestLoader {
   }
 
   std::string unresolvedWhy(const std::string& name) const {
+    if (!name.empty() && name.front() == '#') return "is a pipeline token, replaced at build time";
     if (istartsWith(name, "MODULES.")) {
       auto it = moduleWhy_.find(name);
       return it != moduleWhy_.end() ? it->second : "names a module image that is built from modules/ (module.json not found)";
@@ -357,13 +358,13 @@ class ManifestLoader {
 
   void resolvePlaceholders(Value& v) {
     if (v.isString()) {
-      if (v.asString().find('$') == std::string::npos) return;
+      if (v.asString().find_first_of("$#") == std::string::npos) return;
       std::string out, missing;
       Provenance p = v.prov;
       if (substitute(v.asString(), out, missing)) {
         v = Value(out);
       } else {
-        v = Value::unknown("${" + missing + "} " + unresolvedWhy(missing));
+        v = Value::unknown((missing.front() == '#' ? missing : "${" + missing + "}") + " " + unresolvedWhy(missing));
       }
       v.prov = p;
     } else if (v.isArray()) {
@@ -816,7 +817,7 @@ class ManifestLoader {
     // The password itself is never stored: its digest, and whether the manifest holds it literally.
     if (const Value* pw = cred.get("password")) {
       std::string_view raw = file_.slice(pw->prov.value);
-      bool placeholder = raw.find('$') != std::string_view::npos;
+      bool placeholder = raw.find('$') != std::string_view::npos || !placeholdersIn(raw, true).empty();  // ${X}, $X, #{X}#
       Provenance p = pw->prov;
       a.set("passwordSet", derived(Value(!(pw->isString() && pw->asString().empty())), p));
       a.set("passwordIsPlaceholder", derived(Value(placeholder), p));
