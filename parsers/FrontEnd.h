@@ -56,7 +56,7 @@ struct LoadContext {
     if (!options.insideRoots(path)) {
       if (error) {
         error->path = path.generic_string();
-        error->message = "outside the project root (set --root to widen it); not read";
+        error->message = kOutsideRoot;
       }
       return nullptr;
     }

@@ -268,6 +268,19 @@ std::string directoryListing(const std::vector<fs::path>& dirs) {
   return out;
 }
 
+// The project roots of an analysis: the workspace folders (without one, the git work tree of
+// the first document), as `edgeguard scan` has its root. Files reached by reference and the
+// configuration's policy-dirs are read only inside them.
+std::vector<fs::path> projectRoots(const Snapshot& snap) {
+  std::vector<fs::path> roots;
+  for (const std::string& r : snap.roots) {
+    std::error_code ec;
+    roots.push_back(fs::weakly_canonical(fs::path(r), ec));
+  }
+  if (roots.empty() && !snap.docs.empty()) roots.push_back(defaultProjectRoot(snap.docs.front().path));
+  return roots;
+}
+
 const PolicySetup& preparePolicies(const Snapshot& snap, PolicySetup& setup) {
   // The configuration: edgeguard.config, else the nearest .edgeguard.yaml above the first
   // workspace folder (or the first open document when there is no folder), as the CLI finds it.
@@ -307,10 +320,7 @@ const PolicySetup& preparePolicies(const Snapshot& snap, PolicySetup& setup) {
   setup.key = std::move(key);
   ScanOptions options;
   for (const std::string& d : snap.settings.policyDirs) options.policyDirs.emplace_back(d);
-  for (const std::string& r : snap.roots) {  // the configuration's policy-dirs stay inside them
-    std::error_code ec;
-    options.frontEnd.roots.push_back(fs::weakly_canonical(fs::path(r), ec));
-  }
+  options.frontEnd.roots = projectRoots(snap);  // the configuration's policy-dirs stay inside them
   if (configPath && !configRead) {
     setup.errors.push_back(Error{displayPath(*configPath), kNoFile, {}, 0, 0, "cannot read the configuration file: " + describe(configResult, kMaxConfigBytes), kConfigErrorCode});
   } else if (configPath) {
@@ -359,13 +369,7 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
   }
   for (const auto& [k, v] : snap.settings.vars) options.frontEnd.terraformVars[k] = v;
   for (const std::string& f : snap.settings.varFiles) options.frontEnd.terraformVarFiles.emplace_back(f);
-  // Files reached by reference are read only inside the workspace folders (without one: the
-  // git work tree of the first document), as `edgeguard scan` reads only inside its root.
-  for (const std::string& r : snap.roots) {
-    std::error_code ec;
-    options.frontEnd.roots.push_back(fs::weakly_canonical(fs::path(r), ec));
-  }
-  if (options.frontEnd.roots.empty() && !snap.docs.empty()) options.frontEnd.roots.push_back(defaultProjectRoot(snap.docs.front().path));
+  options.frontEnd.roots = projectRoots(snap);
   options.showUnknown = snap.settings.showUnknown;
   options.limits.maxFileBytes = snap.settings.maxFileSize;
   options.skipUnsupported = true;  // a README.md the client opened is not an error

@@ -535,16 +535,13 @@ int runScan(const ScanArgs& args) {
       if (!e.notice) realErrors.push_back(e);
     }
   }
+  bool failNothing = failOn == "none";
+  Report::SourceLinks links = ciSourceLinks();
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
                 EDGEGUARD_VERSION, false, ruleLinks ? ruleInfos(session.catalog()) : std::vector<RuleInfo>{}, {}, {},
-                args.compact};
+                args.compact, threshold, failNothing, links};
   Report quietReport{session.sources(), failing, realErrors, result.files, result.resources, EDGEGUARD_VERSION, false,
-                     report.rules, {}, {}, args.compact};
-  for (Report* r : {&report, &quietReport}) {
-    r->failOn = threshold;
-    r->failOnNone = failOn == "none";
-    r->links = ciSourceLinks();
-  }
+                     report.rules, {}, {}, args.compact, threshold, failNothing, links};
   bool wantsGraph = false;
   for (const OutputSpec& o : args.outputs) wantsGraph = wantsGraph || o.format == "markdown";
   if (wantsGraph) copyGraph(session.graph(), report);
@@ -590,7 +587,7 @@ int runGraph(const ScanArgs& args, const std::string& format, const std::string&
   Session& session = *opened;
   ScanResult result = session.scan();
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
-                EDGEGUARD_VERSION, false, {}, {}, {}, false};
+                EDGEGUARD_VERSION, false, {}, {}, {}, false, std::nullopt, false, {}};
   copyGraph(session.graph(), report);
   std::ostringstream text;
   writeGraph(report, format, text);

@@ -6,6 +6,16 @@ namespace eg {
 
 namespace fs = std::filesystem;
 
+fs::path gitWorkTreeTop(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::path d = dir; !d.empty(); d = d.parent_path()) {
+    fs::file_status st = fs::symlink_status(d / ".git", ec);
+    if (fs::is_directory(st) || fs::is_regular_file(st)) return d;
+    if (d == d.root_path()) break;
+  }
+  return {};
+}
+
 fs::path defaultProjectRoot(const fs::path& firstPath) {
   std::error_code ec;
   fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
@@ -17,10 +27,7 @@ fs::path defaultProjectRoot(const fs::path& firstPath) {
   if (!fs::is_directory(fs::symlink_status(start, ec))) start = start.parent_path();
   start = fs::weakly_canonical(start, ec);
   if (ec) return cwd;
-  for (fs::path dir = start; !dir.empty(); dir = dir.parent_path()) {
-    if (fs::exists(fs::symlink_status(dir / ".git", ec))) return dir;
-    if (dir == dir.root_path()) break;
-  }
+  if (fs::path top = gitWorkTreeTop(start); !top.empty()) return top;
   // Not in a git work tree: the current directory when the path is inside it, else the path's
   // own directory (a tree scanned from elsewhere is its own project, and no wider).
   return isInsideRoot(cwd, start) ? cwd : start;

@@ -13,6 +13,14 @@
 
 namespace eg {
 
+// The top of the git work tree holding `dir` (absolute, resolved): the nearest directory at or
+// above it with a `.git` directory or `.git` file (worktrees, submodules), found without
+// running git; empty when there is none.
+std::filesystem::path gitWorkTreeTop(const std::filesystem::path& dir);
+
+// The message of a file or directory that is not read because it is outside the root.
+inline constexpr const char* kOutsideRoot = "outside the project root (set --root to widen it); not read";
+
 // The default root for a scan of `firstPath` (absolute, symlinks resolved).
 std::filesystem::path defaultProjectRoot(const std::filesystem::path& firstPath);
 

@@ -215,30 +215,18 @@ bool findWorkTree(fs::path& top, fs::path& gitDir) {
   std::error_code ec;
   fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
   if (ec) return false;
-  for (fs::path dir = cwd;; dir = dir.parent_path()) {
-    fs::path dotGit = dir / ".git";
-    fs::file_status st = fs::symlink_status(dotGit, ec);
-    if (fs::is_directory(st)) {
-      top = dir;
-      gitDir = dotGit;
-      return true;
-    }
-    if (fs::is_regular_file(st)) {
-      std::ifstream in(dotGit);
-      std::string line;
-      std::getline(in, line);
-      if (line.rfind("gitdir: ", 0) == 0) {
-        fs::path target = line.substr(8);
-        while (!target.empty() && (target.native().back() == '\r' || target.native().back() == ' ')) {
-          target = target.native().substr(0, target.native().size() - 1);
-        }
-        top = dir;
-        gitDir = fs::weakly_canonical(target.is_absolute() ? target : dir / target, ec);
-        return !ec && fs::is_directory(gitDir, ec);
-      }
-    }
-    if (dir == dir.root_path() || dir.empty()) return false;
-  }
+  top = gitWorkTreeTop(cwd);
+  if (top.empty()) return false;
+  gitDir = top / ".git";
+  if (fs::is_directory(fs::symlink_status(gitDir, ec))) return true;
+  // A `.git` file: "gitdir: <path>" on its first line (read bounded: the file is in the tree).
+  std::string text;
+  if (readSmallFile(gitDir, 4096, text) != ReadResult::Ok || text.rfind("gitdir: ", 0) != 0) return false;
+  std::string target = text.substr(8, text.find('\n') == std::string::npos ? std::string::npos : text.find('\n') - 8);
+  while (!target.empty() && (target.back() == '\r' || target.back() == ' ')) target.pop_back();
+  fs::path t = target;
+  gitDir = fs::weakly_canonical(t.is_absolute() ? t : top / t, ec);
+  return !ec && fs::is_directory(gitDir, ec);
 }
 
 // git, told exactly which repository to use and to run nothing but itself: no system

@@ -657,16 +657,8 @@ FixRun applyFixes(const std::vector<Finding>& findings, const ResourceGraph& gra
       // Control characters become '?' (line ends kept) so that no line of the diff can drive
       // a terminal or a CI log.
       std::string maskedBefore = store.masked(id, 0, file->text());
-      auto neutral = [](std::string t) {
-        for (size_t i = 0; i < t.size(); ++i) {
-          unsigned char c = static_cast<unsigned char>(t[i]);
-          bool lineEnd = c == '\n' || (c == '\r' && i + 1 < t.size() && t[i + 1] == '\n');
-          if (((c < 0x20 && c != '\t') || c == 0x7F) && !lineEnd) t[i] = '?';
-        }
-        return t;
-      };
-      run.diff += unifiedDiff(report::escapeTerminal(file->path()), neutral(maskedBefore),
-                              neutral(applyEdits(maskedBefore, id, edits)));
+      run.diff += unifiedDiff(report::escapeTerminal(file->path()), report::neutralizeControls(maskedBefore, true),
+                              report::neutralizeControls(applyEdits(maskedBefore, id, edits), true));
       succeeded();
       continue;
     }

@@ -166,8 +166,7 @@ bool Session::loadPolicies(std::vector<Error>& errors) {
       // policy directories are read only inside the project root, as every referenced file is.
       if (!options_.frontEnd.insideRoots(dir)) {
         errors.push_back(Error{options_.config->path.generic_string(), kNoFile, {}, at.line, at.column,
-                               "policy-dirs: " + dir.generic_string() +
-                                   " is outside the project root (set --root to widen it); not read",
+                               "policy-dirs: " + dir.generic_string() + " is " + kOutsideRoot,
                                kConfigErrorCode});
         ok = false;
         continue;
@@ -333,7 +332,7 @@ ScanResult Session::scan() {
       if (!options_.frontEnd.insideRoots(p) && !store_.overlay(p)) {
         if (!context) {
           out.errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0,
-                                     "outside the project root (set --root to widen it); not read", "EG902"});
+                                     kOutsideRoot, "EG902"});
         }
         continue;
       }

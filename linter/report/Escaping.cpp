@@ -161,11 +161,12 @@ std::string escapeTerminal(std::string_view text) {
   return out;
 }
 
-std::string neutralizeControls(std::string_view line) {
-  std::string out(line);
+std::string neutralizeControls(std::string_view text, bool keepLineEnds) {
+  std::string out(text);
   for (size_t i = 0; i < out.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(out[i]);
-    if ((c < 0x20 && c != '\t') || c == 0x7F) {
+    bool lineEnd = keepLineEnds && (c == '\n' || (c == '\r' && i + 1 < out.size() && out[i + 1] == '\n'));
+    if (((c < 0x20 && c != '\t') || c == 0x7F) && !lineEnd) {
       out[i] = '?';
     } else if (c == 0xC2 && i + 1 < out.size() && static_cast<unsigned char>(out[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(out[i + 1]) <= 0x9F) {

@@ -21,9 +21,10 @@ void appendJsonString(std::string& out, std::string_view text);
 // \u00HH, so a name or value cannot start a log line of its own (`::error`, `##vso[...]`) or
 // send a terminal sequence (OSC 52). Invalid UTF-8 becomes U+FFFD.
 std::string escapeTerminal(std::string_view text);
-// The same for a line of source text under a caret line: each control character becomes one
-// character of the same byte length ('?' for C0 and DEL, U+00BF for C1), so columns still line up.
-std::string neutralizeControls(std::string_view line);
+// The same for source text shown as it is (a code frame under a caret line, a diff): each
+// control character becomes one character of the same byte length ('?' for C0 and DEL, U+00BF
+// for C1), so columns still line up. With keepLineEnds, "\n" and the "\r" of "\r\n" stay.
+std::string neutralizeControls(std::string_view text, bool keepLineEnds = false);
 
 // "1 finding", "2 findings".
 std::string plural(size_t n, std::string_view word);

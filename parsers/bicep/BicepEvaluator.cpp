@@ -112,12 +112,8 @@ fs::path restoredModulePath(std::string_view ref, std::string& why) {
 const SourceFile* loadRestoredModule(LoadContext& ctx, const fs::path& file, std::string& why) {
   std::error_code ec;
   fs::path root = fs::canonical(bicepCacheRoot(), ec);
-  if (ec) { why = "not restored"; return nullptr; }
-  fs::path real = fs::canonical(file, ec);
-  if (ec || !fs::is_regular_file(real, ec)) { why = "not restored"; return nullptr; }
-  std::string r = root.generic_string(), f = real.generic_string();
-  if (!r.empty() && r.back() != '/') r += '/';
-  if (f.compare(0, r.size(), r) != 0) { why = "the cached file resolves outside the Bicep module cache; not read"; return nullptr; }
+  if (ec || !fs::is_regular_file(file, ec)) { why = "not restored"; return nullptr; }
+  if (!isInsideRoot(root, file)) { why = "the cached file resolves outside the Bicep module cache; not read"; return nullptr; }
   LoadError le;
   const SourceFile* sf = ctx.store.load(file, &le);
   if (!sf) { why = le.message; return nullptr; }

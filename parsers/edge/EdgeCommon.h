@@ -36,10 +36,15 @@ ImageRef parseImage(std::string_view image);
 std::string normalizeEnvKey(std::string_view key);
 
 // Placeholders of deployment templates: ${VAR}, ${MODULES.x}, and (templates only) $VAR whose
-// name starts with an upper-case letter or '_', or is set in `known` (the .env), in any case.
-// Returns the names found, in order.
+// name starts with an upper-case letter or '_', or is set in `known` (the .env), in any case,
+// and pipeline tokens #{VAR}# / #VAR# (their name keeps the hashes). Returns the names found,
+// in order.
 std::vector<std::string> placeholdersIn(std::string_view s, bool dollarNames,
                                         const std::map<std::string, std::string>* known = nullptr);
+// A placeholder's name as a message shows it: `${VAR}`, or a pipeline token as written.
+inline std::string placeholderText(const std::string& name) {
+  return !name.empty() && name.front() == '#' ? name : "${" + name + "}";
+}
 // Substitutes placeholders from `vars`; false (and the first missing name) when one is missing.
 bool substitutePlaceholders(std::string_view s, const std::map<std::string, std::string>& vars, bool dollarNames,
                             std::string& out, std::string& missing);

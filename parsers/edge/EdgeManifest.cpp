@@ -118,7 +118,7 @@ void unknownPlaceholders(Value& v, bool dollarNames, const std::string& why) {
     std::vector<std::string> names = placeholdersIn(v.asString(), dollarNames);
     if (!names.empty()) {
       Provenance p = v.prov;
-      v = Value::unknown("${" + names.front() + "} " + why);
+      v = Value::unknown(placeholderText(names.front()) + " " + why);
       v.prov = p;
     }
   } else if (v.isArray()) {
@@ -317,7 +317,7 @@ class ManifestLoader {
       std::string text = v && v->isString() ? v->asString() : dflt;
       std::string missing;
       if (!substitutePlaceholders(text, vars_, true, to, missing)) {
-        fail("is built from " + shown + ", which uses ${" + missing + "}, " + unresolvedWhy(missing).substr(3));
+        fail("is built from " + shown + ", which uses " + placeholderText(missing) + ", " + unresolvedWhy(missing).substr(3));
         return false;
       }
       return true;
@@ -364,7 +364,7 @@ class ManifestLoader {
       if (substitute(v.asString(), out, missing)) {
         v = Value(out);
       } else {
-        v = Value::unknown((missing.front() == '#' ? missing : "${" + missing + "}") + " " + unresolvedWhy(missing));
+        v = Value::unknown(placeholderText(missing) + " " + unresolvedWhy(missing));
       }
       v.prov = p;
     } else if (v.isArray()) {
@@ -512,7 +512,7 @@ class ManifestLoader {
     }
     if (!parsed) {
       if (!unresolved.empty()) {
-        Value u = Value::unknown("createOptions of module '" + moduleName + "' uses ${" + unresolved + "}, which " +
+        Value u = Value::unknown("createOptions of module '" + moduleName + "' uses " + placeholderText(unresolved) + ", which " +
                                  unresolvedWhy(unresolved).substr(3));
         u.prov = whole;
         return u;

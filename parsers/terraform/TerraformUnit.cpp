@@ -262,7 +262,7 @@ ModuleDef* TerraformUnit::loadModuleDir(const std::string& dir, const Block& cal
     ctx_.errors.push_back(std::move(e));
   };
   if (!ctx_.options.insideRoots(dir)) {  // not even its file names are read
-    report("module \"" + call.labels[0] + "\": " + dir + " is outside the project root (set --root to widen it); not read");
+    report("module \"" + call.labels[0] + "\": " + dir + " is " + kOutsideRoot);
     defsByDir_.emplace(dir, nullptr);
     return nullptr;
   }
