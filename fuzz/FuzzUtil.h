@@ -43,7 +43,7 @@ inline const eg::policy::PolicyCatalog& builtinCatalog() {
 // an "internal error" EG901, which a user must never see, so the fuzzer treats it as a crash.
 // With `budget`, the unit loads under it as in the Session (BudgetExceeded is then the EG908
 // outcome, not a crash); its memory part counts only in a target linked with the counting
-// allocator (linter/cli/Allocation.cpp: fuzz_chains).
+// allocator (cli/Allocation.cpp: fuzz_chains).
 inline void loadAndEvaluate(eg::FrontEnd& fe, const std::vector<std::pair<std::string, std::string>>& files,
                             eg::ParseBudget* budget = nullptr) {
   eg::SourceStore store;

@@ -7,7 +7,7 @@
 //
 // Memory is the bytes allocated minus freed on the loading thread since the scope began. It is
 // counted only where the program routes allocations through countAllocation(): the edgeguard
-// executable replaces operator new/delete (linter/cli/Allocation.cpp) and tree-sitter's
+// executable replaces operator new/delete (cli/Allocation.cpp) and tree-sitter's
 // allocator (parsers/terraform/HclSyntax.cpp). Elsewhere (unit tests, fuzzers) only the time
 // budget applies.
 #pragma once

@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "linter/cli/CliDocs.h"
+#include "cli/CliDocs.h"
 
 using namespace eg::cli;
 

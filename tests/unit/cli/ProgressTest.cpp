@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "linter/cli/Progress.h"
+#include "cli/Progress.h"
 
 using eg::cli::ProgressLine;
 using namespace std::chrono_literals;

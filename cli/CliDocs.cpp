@@ -1,4 +1,4 @@
-#include "linter/cli/CliDocs.h"
+#include "cli/CliDocs.h"
 
 #include <CLI/CLI.hpp>
 #include <cctype>

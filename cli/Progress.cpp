@@ -1,4 +1,4 @@
-#include "linter/cli/Progress.h"
+#include "cli/Progress.h"
 
 #include <cstdio>
 

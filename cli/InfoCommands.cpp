@@ -1,9 +1,9 @@
-#include "linter/cli/InfoCommands.h"
+#include "cli/InfoCommands.h"
 
 #include <CLI/CLI.hpp>
 #include <ostream>
 
-#include "linter/cli/CliDocs.h"
+#include "cli/CliDocs.h"
 #include "linter/core/Embedded.h"
 #include "linter/graph/Value.h"
 

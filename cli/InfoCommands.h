@@ -28,7 +28,7 @@ struct BuildInfo {
   size_t policies = 0;      // built-in policy files
 };
 BuildInfo buildInfo(std::string_view version);
-std::string_view buildCommit();  // linter/cli/BuildCommit.cpp
+std::string_view buildCommit();  // cli/BuildCommit.cpp
 
 class InfoCommands {
  public:
