@@ -337,22 +337,23 @@ int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn)
     std::cerr << "edgeguard: --config and --no-config exclude each other\n";
     return 2;
   }
-  if (!args.noConfig) {
-    std::optional<fs::path> configFile;
-    if (!args.configPath.empty()) configFile = fs::path(args.configPath);
-    else configFile = findConfig(options.paths.empty() ? fs::path(".") : options.paths.front());
-    if (configFile) {
-      auto config = std::make_shared<Config>();
-      std::vector<Error> configErrors;
-      if (!loadConfig(*configFile, *config, configErrors)) {
-        printErrors(configErrors);
-        return 2;
-      }
-      if (config->failOn && !args.failOnGiven) failOn = config->failOn->value;
-      options.config = std::move(config);
-    }
-  }
+  if (!args.configPath.empty()) options.configFile = fs::path(args.configPath);
+  else if (!args.noConfig) options.configSearchFrom = options.paths.empty() ? fs::path(".") : options.paths.front();
   return 0;
+}
+
+// The engine for one scan, with its configuration and policies loaded, or nullptr after
+// reporting why not: a broken configuration or policy file is an error, and edgeguard refuses
+// to give a verdict without it. The configuration's fail-on applies unless --fail-on was given.
+std::unique_ptr<Workspace> openWorkspace(const ScanArgs& args, const ScanOptions& options, std::string& failOn) {
+  auto workspace = std::make_unique<Workspace>(options);
+  std::vector<Error> errors;
+  if (!workspace->preparePolicies(errors)) {
+    printErrors(errors);
+    return nullptr;
+  }
+  if (workspace->config() && workspace->config()->failOn && !args.failOnGiven) failOn = workspace->config()->failOn->value;
+  return workspace;
 }
 
 // Options that choose and read the inputs: shared by `scan` and `graph`.
@@ -420,10 +421,11 @@ int runScan(const ScanArgs& args) {
     progress = std::make_unique<cli::ProgressLine>(std::cerr);
     options.progress = [p = progress.get()](size_t done, size_t total) { p->update(done, total); };
   }
-  std::unique_ptr<Session> opened = openSession(options);
-  if (!opened) return 2;
-  Session& session = *opened;
-  ScanResult result = session.scan();
+  std::unique_ptr<Workspace> workspace = openWorkspace(args, options, failOn);
+  if (!workspace) return 2;
+  std::shared_ptr<const Analysis> analysis = workspace->analyse();
+  const Analysis& session = *analysis;
+  ScanResult result = analysis->result;
   if (progress) progress->finish();
   if (result.files == 0 && result.errors.empty()) {
     // A clean report over nothing must not read as a pass of something.
@@ -582,10 +584,11 @@ int runGraph(const ScanArgs& args, const std::string& format, const std::string&
   ScanOptions options;
   std::string failOn;
   if (int status = prepareScan(args, options, failOn)) return status;
-  std::unique_ptr<Session> opened = openSession(options);
-  if (!opened) return 2;
-  Session& session = *opened;
-  ScanResult result = session.scan();
+  std::unique_ptr<Workspace> workspace = openWorkspace(args, options, failOn);
+  if (!workspace) return 2;
+  std::shared_ptr<const Analysis> analysis = workspace->analyse();
+  const Analysis& session = *analysis;
+  const ScanResult& result = analysis->result;
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
                 EDGEGUARD_VERSION, false, {}, {}, {}, false, std::nullopt, false, {}};
   copyGraph(session.graph(), report);

@@ -40,10 +40,24 @@ struct FrontEndOptions {
   }
 };
 
+// What a front-end keeps between loads of one workspace to make the next load cheaper (the
+// Terraform front-end: the syntax trees of the modules open in an editor, re-parsed
+// incrementally). Owned by the engine's Workspace, one per front-end; never process-wide.
+class KeptState {
+ public:
+  virtual ~KeptState() = default;
+  // Keeps what belongs to these files (canonical paths: the documents open in an editor)
+  // and drops the rest. Empty: nothing is kept.
+  virtual void keepFor(std::vector<std::string> canonicalPaths) = 0;
+  // How many entries (syntax trees) are kept now.
+  virtual size_t size() const = 0;
+};
+
 struct LoadContext {
-  LoadContext(SourceStore& s, const FrontEndOptions& o) : store(s), options(o) {}
+  LoadContext(SourceStore& s, const FrontEndOptions& o, KeptState* k = nullptr) : store(s), options(o), kept(k) {}
   SourceStore& store;
   const FrontEndOptions& options;
+  KeptState* kept = nullptr;  // this front-end's makeKeptState(), or null (a one-off scan)
   std::vector<Resource> resources;  // appended by loadUnit; ids are assigned when merged
   std::vector<Error> errors;
   // Files a front-end reads beyond the unit's own (module sources, variable files, .env,
@@ -81,6 +95,9 @@ class FrontEnd {
   // as a scan of the whole directory.
   virtual std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const { return {}; }
   virtual void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) = 0;
+  // State to keep between loads (see KeptState), passed back in LoadContext::kept; null when
+  // the front-end keeps nothing.
+  virtual std::unique_ptr<KeptState> makeKeptState() const { return nullptr; }
   // Parses one file to its syntax tree and drops it: no evaluation, no resources. The floor
   // that benchmarks compare a full scan against. Returns false on a syntax error.
   virtual bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const = 0;

@@ -100,13 +100,12 @@ void countedFree(void* p) {
 }
 
 // The trees kept by keepSyntaxTreesFor, with the text each was parsed from.
-class TreeCache {
+class TreeCache final : public KeptState {
  public:
-  static TreeCache& instance() {
-    static TreeCache cache;
-    return cache;
+  ~TreeCache() override {
+    for (auto& [key, e] : entries_) ts_tree_delete(e.tree);
   }
-  void keep(std::vector<std::string> paths) {
+  void keepFor(std::vector<std::string> paths) override {
     std::lock_guard<std::mutex> lock(mu_);
     wanted_.clear();
     for (std::string& p : paths) wanted_.insert(directoryOf(p));
@@ -157,7 +156,7 @@ class TreeCache {
     ts_tree_edit(tree, &edit);
     return tree;
   }
-  size_t size() {
+  size_t size() const override {
     std::lock_guard<std::mutex> lock(mu_);
     return entries_.size();
   }
@@ -182,10 +181,13 @@ class TreeCache {
   // Kept: the trees of files in the directories of the named files (a Terraform module is its
   // directory: an edit re-parses the module, and its other files are unchanged).
   bool isWanted(const std::string& key) const { return wanted_.count(directoryOf(key)) > 0; }
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::set<std::string> wanted_;  // directories
   std::unordered_map<std::string, Entry> entries_;
 };
+
+// The cache of the unit loading on this thread (SyntaxTreeScope), or null.
+thread_local TreeCache* currentTrees = nullptr;
 
 TSTree* parseHcl(std::string_view text, double seconds, bool* timedOut, const std::string& cacheKey = {}) {
   static std::once_flag allocator;
@@ -209,7 +211,8 @@ TSTree* parseHcl(std::string_view text, double seconds, bool* timedOut, const st
     return pl->text.data() + byte;
   };
   bool same = false;
-  TSTree* previous = cacheKey.empty() ? nullptr : TreeCache::instance().edited(cacheKey, text, &same);
+  TreeCache* trees = cacheKey.empty() ? nullptr : currentTrees;
+  TSTree* previous = trees ? trees->edited(cacheKey, text, &same) : nullptr;
   if (same) {
     ts_parser_delete(parser);
     *timedOut = false;
@@ -218,7 +221,7 @@ TSTree* parseHcl(std::string_view text, double seconds, bool* timedOut, const st
   TSTree* tree = ts_parser_parse_with_options(parser, previous, input, options);
   ts_parser_delete(parser);
   if (previous) ts_tree_delete(previous);
-  if (tree && !cacheKey.empty()) TreeCache::instance().store(cacheKey, text, tree);
+  if (tree && trees) trees->store(cacheKey, text, tree);
   *timedOut = budget.expired;
   return tree;
 }
@@ -383,8 +386,12 @@ void collectSyntaxErrors(TSTree* tree, const SourceFile& file, std::vector<Error
 
 }  // namespace
 
-void keepSyntaxTreesFor(std::vector<std::string> canonicalPaths) { TreeCache::instance().keep(std::move(canonicalPaths)); }
-size_t keptSyntaxTrees() { return TreeCache::instance().size(); }
+std::unique_ptr<KeptState> makeSyntaxTreeCache() { return std::make_unique<TreeCache>(); }
+
+SyntaxTreeScope::SyntaxTreeScope(KeptState* kept) : previous_(currentTrees) {
+  currentTrees = dynamic_cast<TreeCache*>(kept);
+}
+SyntaxTreeScope::~SyntaxTreeScope() { currentTrees = static_cast<TreeCache*>(previous_); }
 
 struct HclConverter {
   ParsedFile& pf;
@@ -580,7 +587,7 @@ std::unique_ptr<ParsedFile> ParsedFile::parse(const SourceFile& file, std::vecto
   bool timedOut = false;
   // Inside a scan the unit's budget (--parse-timeout, --parse-memory) bounds the parse.
   double seconds = currentBudget() ? 1e9 : limits.timeBudgetSeconds;
-  TSTree* tree = parseHcl(file.text(), seconds, &timedOut, TreeCache::instance().keyFor(path));
+  TSTree* tree = parseHcl(file.text(), seconds, &timedOut, currentTrees ? currentTrees->keyFor(path) : std::string());
   if (!tree) {
     checkBudget();
     std::string msg = timedOut ? "parsing took longer than " + std::to_string(static_cast<int>(limits.timeBudgetSeconds)) +

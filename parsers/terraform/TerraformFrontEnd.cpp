@@ -9,6 +9,7 @@
 #include "parsers/terraform/HclSyntax.h"
 #include "parsers/terraform/Azapi.h"
 #include "parsers/terraform/Mapping.h"
+#include "parsers/terraform/SyntaxTrees.h"
 #include "parsers/terraform/TerraformModule.h"
 
 namespace eg::terraform {
@@ -49,7 +50,10 @@ bool TerraformFrontEnd::parseOnly(const SourceFile& file, std::vector<Error>& er
   return parsed && errors.size() == before;
 }
 
+std::unique_ptr<KeptState> TerraformFrontEnd::makeKeptState() const { return makeSyntaxTreeCache(); }
+
 void TerraformFrontEnd::loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) {
+  SyntaxTreeScope trees(ctx.kept);
   TerraformUnit u(ctx);
   u.run(unit);
 }

@@ -15,6 +15,7 @@ class TerraformFrontEnd : public FrontEnd {
   std::string unitKey(const std::filesystem::path& path) const override;
   std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const override;
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
+  std::unique_ptr<KeptState> makeKeptState() const override;
   bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const override;
 };
 
