@@ -20,6 +20,7 @@
 
 #include "editor/lsp/Server.h"
 #include "linter/core/ProjectRoot.h"
+#include "linter/core/Strings.h"
 #include "linter/engine/Fixes.h"
 #include "cli/InfoCommands.h"
 #include "cli/Progress.h"
@@ -199,7 +200,7 @@ void copyGraph(const ResourceGraph& graph, Report& report) {
 
 // Pairs --format and --output in the order given: an --output belongs to the --format before
 // it that has none yet (or, when it comes first, to the next --format). A format without an
-// output goes to standard output; at most one may. No --format means text.
+// output goes to standard output; at most one may. No --format means the first reporter (text).
 bool pairOutputs(const CLI::App& cmd, const CLI::Option* formatOpt, const std::vector<std::string>& formats,
                  const CLI::Option* outputOpt, const std::vector<std::string>& paths,
                  std::vector<OutputSpec>& outputs, std::string& error) {
@@ -220,7 +221,7 @@ bool pairOutputs(const CLI::App& cmd, const CLI::Option* formatOpt, const std::v
     }
   }
   if (outputs.empty()) {
-    outputs.push_back(OutputSpec{"text", pending.empty() ? "" : pending.front()});
+    outputs.push_back(OutputSpec{std::string(reporters().front().name), pending.empty() ? "" : pending.front()});
     if (!pending.empty()) pending.erase(pending.begin());
   }
   if (!pending.empty()) {
@@ -407,11 +408,13 @@ int runScan(const ScanArgs& args) {
     }
   }
 
-  // Only SARIF carries rule documentation; the other formats at most link to the rule pages.
-  bool ruleDocs = false, ruleLinks = false;
+  // What the reports need of the catalog and the graph: their reporters' flags (Reporter.h).
+  bool ruleDocs = false, ruleLinks = false, wantsGraph = false;
   for (const OutputSpec& o : args.outputs) {
-    ruleDocs = ruleDocs || o.format == "sarif";
-    ruleLinks = ruleLinks || o.format == "sarif" || o.format == "markdown" || o.format == "junit";
+    const ReporterInfo& r = *findReporter(o.format);
+    ruleDocs = ruleDocs || r.ruleDocs;
+    ruleLinks = ruleLinks || r.ruleLinks;
+    wantsGraph = wantsGraph || r.graph;
   }
   options.policyDocumentation = ruleDocs;
   // Long scans show progress on an interactive terminal, and nothing in logs and pipes.
@@ -542,8 +545,6 @@ int runScan(const ScanArgs& args) {
                 args.compact, threshold, failNothing, links};
   Report quietReport{session.sources(), failing, realErrors, result.files, result.resources, EDGEGUARD_VERSION, false,
                      report.rules, {}, {}, args.compact, threshold, failNothing, links};
-  bool wantsGraph = false;
-  for (const OutputSpec& o : args.outputs) wantsGraph = wantsGraph || o.format == "markdown";
   if (wantsGraph) copyGraph(session.graph(), report);
 
   // Files first (atomically), standard output last; a file that cannot be written is exit 2.
@@ -551,7 +552,7 @@ int runScan(const ScanArgs& args) {
   std::string toStdout;
   for (const OutputSpec& o : args.outputs) {
     std::ostringstream buffer;
-    report.color = o.format == "text" && o.toStdout() && useColour(args.colour);
+    report.color = findReporter(o.format)->colour && o.toStdout() && useColour(args.colour);
     if (args.quiet && o.format == "text" && o.toStdout()) {
       quietReport.color = report.color;
       if (!failing.empty() || !realErrors.empty()) makeReporter(o.format)->write(quietReport, buffer);
@@ -808,11 +809,11 @@ int main(int argc, char** argv) {
   addInputOptions(scanCmd, scan);
   std::vector<std::string> scanFormats, scanOutputs;
   std::vector<std::string> formatNames;
-  for (std::string_view f : reporterFormats()) formatNames.emplace_back(f);
+  for (const ReporterInfo& r : reporters()) formatNames.emplace_back(r.name);
   CLI::Option* formatOpt =
       scanCmd
           ->add_option("--format,-f", scanFormats,
-                       "Output format: text, json, sarif, junit, github, markdown (repeatable, each with its own --output)")
+                       "Output format: " + joined(formatNames) + " (repeatable, each with its own --output)")
           ->check(CLI::IsMember(formatNames))
           ->take_all()
           ->allow_extra_args(false);
