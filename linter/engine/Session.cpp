@@ -157,7 +157,7 @@ bool Session::loadPolicies(std::vector<Error>& errors) {
     ok = catalog_.loadDirectory(dir, errors) && ok;
   };
   for (const fs::path& dir : options_.policyDirs) {
-    loadDirectory(dir, [&] { return Error{displayPath(dir), kNoFile, {}, 0, 0, "policy directory does not exist", "EG904"}; });
+    loadDirectory(dir, [&] { return Error{displayPath(dir), kNoFile, {}, 0, 0, "policy directory does not exist", kPolicyErrorCode}; });
   }
   if (options_.config) {
     for (const auto& entry : options_.config->policyDirs) {
@@ -212,7 +212,7 @@ std::vector<Session::Discovered> Session::discover(const std::vector<fs::path>& 
       continue;
     }
     if (ec || !fs::exists(st)) {
-      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "no such file or directory", "EG901"});
+      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "no such file or directory", kInputErrorCode});
       continue;
     }
     if (fs::is_regular_file(st)) {
@@ -220,7 +220,7 @@ std::vector<Session::Discovered> Session::discover(const std::vector<fs::path>& 
       continue;
     }
     if (!fs::is_directory(st)) {
-      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "not a regular file or directory", "EG901"});
+      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "not a regular file or directory", kInputErrorCode});
       continue;
     }
     // Symlinks are not followed (no loops, nothing outside the tree). A directory that
@@ -231,7 +231,7 @@ std::vector<Session::Discovered> Session::discover(const std::vector<fs::path>& 
       pending.pop_back();
       fs::directory_iterator it(dir, ec), end;
       if (ec) {
-        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "cannot read directory: " + ec.message() + "; not scanned", "EG901"});
+        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "cannot read directory: " + ec.message() + "; not scanned", kInputErrorCode});
         continue;
       }
       for (; it != end; it.increment(ec)) {
@@ -247,7 +247,7 @@ std::vector<Session::Discovered> Session::discover(const std::vector<fs::path>& 
         }
       }
       if (ec) {
-        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "error while reading directory: " + ec.message(), "EG901"});
+        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "error while reading directory: " + ec.message(), kInputErrorCode});
         ec.clear();
       }
     }
@@ -332,7 +332,7 @@ ScanResult Session::scan() {
       if (!options_.frontEnd.insideRoots(p) && !store_.overlay(p)) {
         if (!context) {
           out.errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0,
-                                     kOutsideRoot, "EG902"});
+                                     kOutsideRoot, kNotFollowedCode});
         }
         continue;
       }
@@ -341,7 +341,7 @@ ScanResult Session::scan() {
         if (context) out.contextFiles.push_back(f->id());
         else ++out.files;
       } else if (!context) {
-        out.errors.push_back(Error{err.path, kNoFile, {}, 0, 0, err.message, "EG901"});
+        out.errors.push_back(Error{err.path, kNoFile, {}, 0, 0, err.message, kInputErrorCode});
       }
     }
     if (sources.empty()) return;
@@ -386,7 +386,7 @@ ScanResult Session::scan() {
       ctx.errors.push_back(Error{sources.front()->path(), sources.front()->id(), {}, 0, 0,
                                  std::string("internal error in the ") + std::string(unit.frontEnd->format()) +
                                      " front-end: " + e.what(),
-                                 "EG901"});
+                                 kInputErrorCode});
     }
     if (options_.unitCache && complete) {
       // What it read besides its own files (module sources, variable files) is part of the key.
@@ -471,7 +471,7 @@ void Session::evaluate(ScanResult& result) {
     } catch (const std::exception& e) {
       // A policy that fails becomes one internal finding; the run goes on.
       Finding f;
-      f.rule = "EG903";
+      f.rule = kPolicyFailedCode;
       f.name = "policy-evaluation-failed";
       f.severity = Severity::High;
       f.message = "policy " + p.id + " (" + p.name + ") failed to evaluate: " + e.what();
@@ -492,7 +492,7 @@ void Session::evaluate(ScanResult& result) {
     if (v.size() > kMaxFindingsPerRule) {
       Error note;
       note.path = policies[i]->sourcePath;
-      note.code = "EG912";
+      note.code = kFindingsCappedCode;
       note.notice = true;
       note.message = "rule " + policies[i]->id + " (" + policies[i]->name + ") found " + std::to_string(v.size()) +
                      " findings; the first " + std::to_string(kMaxFindingsPerRule) + " are reported";

@@ -330,7 +330,7 @@ void TemplateLoader::error(ByteRange range, std::string message) {
   e.file = file_.id();
   e.range = range;
   e.message = std::move(message);
-  e.code = "EG901";
+  e.code = kInputErrorCode;
   ctx_.errors.push_back(std::move(e));
 }
 

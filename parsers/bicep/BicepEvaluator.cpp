@@ -827,7 +827,7 @@ class Template : public FunctionHost {
       e.file = fid_;
       e.range = d->nameRange;
       e.message = "the symbol '" + std::string(d->name) + "' is declared more than once; this declaration is not evaluated";
-      e.code = "EG902";
+      e.code = kNotFollowedCode;
       files_.ctx().errors.push_back(std::move(e));
       return;
     }
@@ -905,7 +905,7 @@ class Template : public FunctionHost {
     e.file = fid_;
     e.range = d->a ? d->a->range : d->nameRange;
     e.message = std::move(msg);
-    e.code = "EG902";
+    e.code = kNotFollowedCode;
     files_.ctx().errors.push_back(std::move(e));
   }
 
@@ -952,7 +952,7 @@ class Template : public FunctionHost {
       e.message = "module '" + std::string(d->name) + "' (" + ref + ") is not in the local Bicep module cache" +
                   (cached.empty() ? " (" + why + ")" : why == "not restored" ? "" : " (" + why + ")") +
                   ": run bicep restore; what it deploys is not checked";
-      e.code = "EG910";
+      e.code = kModuleNotOnDiskCode;
       e.notice = true;
       files_.ctx().errors.push_back(std::move(e));
       emitOpaqueModule(d, "is a registry module that is not restored: what it deploys is not known");
@@ -1089,7 +1089,7 @@ void reportSyntaxErrors(const ParsedFile& pf, std::vector<Error>& out) {
     e.file = pf.file->id();
     e.range = se.range;
     e.message = se.message;
-    e.code = "EG901";
+    e.code = kInputErrorCode;
     out.push_back(std::move(e));
   }
 }
@@ -1104,7 +1104,7 @@ ParamValues evaluateParamFile(UnitFiles& files, const ParsedFile& pf, int depth)
     if (!f) {
       files.ctx().errors.push_back(Error{pf.file->path(), pf.file->id(), d->a->range, 0, 0,
                                          "the parameter file '" + d->a->text + "' named by 'extends' cannot be read: " + why,
-                                         "EG901"});
+                                         kInputErrorCode});
       continue;
     }
     const ParsedFile& parent = files.get(*f);

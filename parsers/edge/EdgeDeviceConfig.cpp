@@ -294,7 +294,7 @@ bool parseToml(const SourceFile& f, Value& out, std::vector<Error>& errors) {
     uint32_t e = b + 1;
     while (e < f.text().size() && (static_cast<unsigned char>(f.text()[e]) & 0xC0) == 0x80) ++e;
     errors.push_back(Error{f.path(), f.id(), ByteRange{b, e}, 0, 0,
-                           "invalid TOML: a non-ASCII character is allowed only in strings and comments", "EG901"});
+                           "invalid TOML: a non-ASCII character is allowed only in strings and comments", kInputErrorCode});
     return false;
   }
   try {
@@ -306,7 +306,7 @@ bool parseToml(const SourceFile& f, Value& out, std::vector<Error>& errors) {
     uint32_t size = static_cast<uint32_t>(f.text().size());
     if (b > size) b = size;
     errors.push_back(Error{f.path(), f.id(), ByteRange{b, std::min(b + 1, size)}, 0, 0,
-                           std::string("invalid TOML: ").append(e.description()), "EG901"});
+                           std::string("invalid TOML: ").append(e.description()), kInputErrorCode});
     return false;
   }
 }
@@ -323,13 +323,13 @@ bool parseYaml(const SourceFile& f, Value& out, std::vector<Error>& errors) {
     errors.push_back(Error{f.path(), f.id(), ByteRange{b, std::min(b + 1, size)}, 0, 0,
                            "config.yaml too large: more than " + std::to_string(kMaxYamlNodes) +
                                " YAML nodes (are aliases expanding it?); not scanned",
-                           "EG901"});
+                           kInputErrorCode});
     return false;
   } catch (const YAML::Exception& e) {
     uint32_t b = yamlOffset(f, e.mark);
     uint32_t size = static_cast<uint32_t>(f.text().size());
     errors.push_back(Error{f.path(), f.id(), ByteRange{b, std::min(b + 1, size)}, 0, 0,
-                           std::string("invalid YAML: ").append(e.msg), "EG901"});
+                           std::string("invalid YAML: ").append(e.msg), kInputErrorCode});
     return false;
   }
 }
@@ -341,7 +341,7 @@ void checkRequired(const SourceFile& f, const Value& root, bool legacy, LoadCont
   const Value* cs = prov->get(legacy ? "device_connection_string" : "connection_string");
   if (cs && cs->isString() && cs->asString().empty() && iequals(str(prov->get("source")), "manual")) {
     ctx.errors.push_back(Error{f.path(), f.id(), cs->prov.value, 0, 0,
-                               "provisioning.connection_string is empty: set the device's connection string", "EG901"});
+                               "provisioning.connection_string is empty: set the device's connection string", kInputErrorCode});
   }
 }
 

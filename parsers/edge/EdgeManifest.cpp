@@ -233,7 +233,7 @@ class ManifestLoader {
     uint32_t size = static_cast<uint32_t>(file_.text().size());
     offset = std::min(offset, size);
     ctx_.errors.push_back(Error{file_.path(), file_.id(), ByteRange{offset, std::min(offset + 1, size)}, 0, 0,
-                                std::move(message), "EG901"});
+                                std::move(message), kInputErrorCode});
   }
 
   Resource newResource(std::string kind) {
@@ -505,7 +505,7 @@ class ManifestLoader {
         Error note{file_.path(), file_.id(), ByteRange{std::min(at, size), std::min(at + 1, size)}, 0, 0,
                    "createOptions of module '" + moduleName + "' is not strict JSON (" + err.message +
                        "); the IoT Edge agent accepts it, and it is checked as the agent reads it",
-                   "EG911"};
+                   kLenientJsonCode};
         note.notice = true;
         ctx_.errors.push_back(std::move(note));
       }
