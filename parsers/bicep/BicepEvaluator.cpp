@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <unordered_set>
 
+#include "linter/graph/ResourceKinds.h"
 #include "parsers/arm/ArmTemplate.h"
 #include "parsers/bicep/BicepFunctions.h"
 #include "parsers/json/JsonReader.h"
@@ -672,7 +673,7 @@ class Template : public FunctionHost {
     secure.prov = Provenance{fid_, d->decorators.empty() ? d->nameRange : d->decorators.front()->range, {}};
     attrs.set("secure", std::move(secure));
     Resource r;
-    r.kind = "Deployment/parameter";
+    r.kind = kinds::kParameter;
     r.sourceType = "param";
     r.format = "bicep";
     r.file = fid_;
@@ -726,7 +727,7 @@ class Template : public FunctionHost {
     secure.prov = Provenance{fid_, d->decorators.empty() ? d->nameRange : d->decorators.front()->range, {}};
     attrs.set("secure", std::move(secure));
     Resource r;
-    r.kind = "Deployment/output";
+    r.kind = kinds::kOutput;
     r.sourceType = "output";
     r.format = "bicep";
     r.file = fid_;
@@ -760,7 +761,7 @@ class Template : public FunctionHost {
     }
     Value attrs = Value::object();
     attrs.prov = Provenance{fid_, d->range, {}};
-    Value type("Microsoft.Resources/deployments");
+    Value type(kinds::kArmDeployment);
     type.prov = Provenance{fid_, d->a->range, {}};
     attrs.set("type", std::move(type));
     Value props = Value::object();
@@ -774,7 +775,7 @@ class Template : public FunctionHost {
     props.set("parameters", std::move(params));
     attrs.set("properties", std::move(props));
     Resource r;
-    r.kind = "Microsoft.Resources/deployments";
+    r.kind = kinds::kArmDeployment;
     r.sourceType = d->a->text;
     r.format = "bicep";
     r.file = fid_;

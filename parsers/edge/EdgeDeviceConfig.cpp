@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "linter/graph/ResourceKinds.h"
 #include "parsers/edge/EdgeCommon.h"
 #include "parsers/edge/EdgeFrontEnd.h"
 
@@ -130,7 +131,7 @@ KeyRef keyRef(const Value* v) {
 // Builds the deviceConfig resource from the configuration as a Value (TOML or legacy YAML shape).
 void normalize(const SourceFile& f, const Value& root, bool legacy, LoadContext& ctx) {
   Resource r;
-  r.kind = "IoTEdge/deviceConfig";
+  r.kind = kinds::kEdgeDeviceConfig;
   r.format = "aziot";
   r.sourceType = legacy ? "config.yaml" : "config.toml";
   r.file = f.id();
