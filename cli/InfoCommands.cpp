@@ -29,10 +29,10 @@ ManPageText manPageText(const std::string& version) {
   ManPageText text;
   text.version = version;
   text.description = "edgeguard is an offline linter that catches insecure Azure IoT infrastructure before it is "
-                     "deployed. It reads Terraform (.tf, .tf.json, .tfvars), Bicep (.bicep, .bicepparam), ARM "
-                     "templates, IoT Edge deployment manifests and IoT Edge device configurations (aziot "
-                     "config.toml) into one resource graph and evaluates declarative YAML policies over it, so a "
-                     "policy gives the same verdict whatever the format.\n"
+                     "deployed. It reads " +
+                     describeFileKinds(makeFrontEnds(), "and") +  // parsers/FrontEnd.h
+                     " into one resource graph and evaluates declarative YAML policies over it, so a policy gives "
+                     "the same verdict whatever the format.\n"
                      "\n"
                      "Findings are printed as path:line:column: severity RULE [name] message with the source line "
                      "under them, or written in one of the formats under OUTPUT FORMATS (scan --format, repeatable, "

@@ -201,7 +201,7 @@ std::vector<Session::Discovered> Session::discover(const std::vector<fs::path>& 
     }
     if (explicitFile && !options_.skipUnsupported) {
       errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0,
-                             "not a file edgeguard can scan (expected Terraform .tf/.tf.json/.tfvars or a plan's JSON, Bicep .bicep/.bicepparam, an ARM template .json, an IoT Edge deployment manifest, or a device config.toml/config.yaml)", "EG901"});
+                             "not a file edgeguard can scan (expected " + describeFileKinds(frontEnds_) + ")", kInputErrorCode});
     }
   };
   for (const fs::path& root : roots) {
