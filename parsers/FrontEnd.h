@@ -80,10 +80,27 @@ struct LoadContext {
   }
 };
 
+// A kind of file a front-end reads, by its name.
+struct FilePattern {
+  // A glob (linter/core/Glob.h) matched at any depth: a file name ("*.tf", "config.toml") or
+  // the end of a path ("aziot/**/*.toml"). Editors use "**/" + glob (editorGlob).
+  std::string_view glob;
+  // What starts a comment line in such a file ("#", "//"): where a suppression comment goes.
+  std::string_view lineComment;
+  // The name alone makes the file this front-end's input (Terraform's *.tf); otherwise its
+  // content decides too (an ARM template is a *.json with a deployment-template $schema).
+  bool byName = false;
+};
+
 class FrontEnd {
  public:
   virtual ~FrontEnd() = default;
   virtual std::string_view format() const = 0;  // "terraform", "bicep", "arm", "edge", "aziot"
+  // What it reads, as a phrase for messages and the man page: "Bicep .bicep/.bicepparam".
+  virtual std::string_view describe() const = 0;
+  // The files it may read: every file accepts() takes matches one of these (checked by
+  // tests/unit/engine/file_kinds_tests.cpp, which also checks the editor clients' lists).
+  virtual std::vector<FilePattern> globs() const = 0;
   // Whether a file found while walking a directory (or named on the command line) is this
   // front-end's input. `head` is the first bytes of the file when available (may be empty).
   virtual bool accepts(const std::filesystem::path& path, std::string_view head) const = 0;
@@ -105,5 +122,18 @@ class FrontEnd {
 
 // Every built-in front-end, in the order they are asked to accept a file.
 std::vector<std::unique_ptr<FrontEnd>> makeFrontEnds();
+
+// The front-ends' describe() joined for a sentence: "A, B, or C" (conjunction "or" / "and").
+std::string describeFileKinds(const std::vector<std::unique_ptr<FrontEnd>>& frontEnds,
+                              std::string_view conjunction = "or");
+// The built-in front-ends' describe(), joined with "or".
+std::string describeFileKinds();
+// Every built-in front-end's patterns, in front-end order, each glob once (the first wins).
+std::vector<FilePattern> fileGlobs();
+// A pattern as editors match it against a whole path: "**/" + glob.
+std::string editorGlob(std::string_view glob);
+// The line-comment opener of the first pattern `path` matches ("#", "//"), or "" when no
+// front-end reads such a file.
+std::string_view lineCommentFor(const std::filesystem::path& path);
 
 }  // namespace eg

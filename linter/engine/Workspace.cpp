@@ -369,7 +369,7 @@ bool Workspace::preparePolicies(std::vector<Error>& errors) {
     catalog->loadDirectory(dir, setupErrors_);
   };
   for (const fs::path& dir : options_.policyDirs) {
-    loadDirectory(dir, [&] { return Error{displayPath(dir), kNoFile, {}, 0, 0, "policy directory does not exist", "EG904"}; });
+    loadDirectory(dir, [&] { return Error{displayPath(dir), kNoFile, {}, 0, 0, "policy directory does not exist", kPolicyErrorCode}; });
   }
   if (config_) {
     for (const auto& entry : config_->policyDirs) {
@@ -431,7 +431,7 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
     }
     if (explicitFile && !options_.skipUnsupported) {
       errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0,
-                             "not a file edgeguard can scan (expected Terraform .tf/.tf.json/.tfvars or a plan's JSON, Bicep .bicep/.bicepparam, an ARM template .json, an IoT Edge deployment manifest, or a device config.toml/config.yaml)", "EG901"});
+                             "not a file edgeguard can scan (expected " + describeFileKinds(frontEnds_) + ")", kInputErrorCode});
     }
   };
   for (const fs::path& root : roots) {
@@ -443,7 +443,7 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
       continue;
     }
     if (ec || !fs::exists(st)) {
-      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "no such file or directory", "EG901"});
+      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "no such file or directory", kInputErrorCode});
       continue;
     }
     if (fs::is_regular_file(st)) {
@@ -451,7 +451,7 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
       continue;
     }
     if (!fs::is_directory(st)) {
-      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "not a regular file or directory", "EG901"});
+      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "not a regular file or directory", kInputErrorCode});
       continue;
     }
     // Symlinks are not followed (no loops, nothing outside the tree). A directory that
@@ -463,7 +463,7 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
       record->stamps.push_back(Discovery::Seen{dir, stampOf(dir), false, {}});
       fs::directory_iterator it(dir, ec), end;
       if (ec) {
-        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "cannot read directory: " + ec.message() + "; not scanned", "EG901"});
+        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "cannot read directory: " + ec.message() + "; not scanned", kInputErrorCode});
         continue;
       }
       for (; it != end; it.increment(ec)) {
@@ -479,7 +479,7 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
         }
       }
       if (ec) {
-        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "error while reading directory: " + ec.message(), "EG901"});
+        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "error while reading directory: " + ec.message(), kInputErrorCode});
         ec.clear();
       }
     }
@@ -663,7 +663,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
       // A named file that resolves outside the project (a committed symlink that a pre-commit
       // hook passes by name) is not read; an editor's open buffer is its own text.
       if (!options_.frontEnd.insideRoots(p) && !store.overlay(p)) {
-        if (!context) out->errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0, kOutsideRoot, "EG902"});
+        if (!context) out->errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0, kOutsideRoot, kNotFollowedCode});
         readable = false;
         continue;
       }
@@ -674,7 +674,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
         else ++out->files;
       } else {
         readable = false;
-        if (!context) out->errors.push_back(Error{err.path, kNoFile, {}, 0, 0, err.message, "EG901"});
+        if (!context) out->errors.push_back(Error{err.path, kNoFile, {}, 0, 0, err.message, kInputErrorCode});
       }
     }
     if (sources.empty()) return;
@@ -710,7 +710,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
       ctx.errors.push_back(Error{sources.front()->path(), sources.front()->id(), {}, 0, 0,
                                  std::string("internal error in the ") + std::string(unit.frontEnd->format()) +
                                      " front-end: " + e.what(),
-                                 "EG901"});
+                                 kInputErrorCode});
     }
     // What it read besides its own files (module sources, variable files) decides whether it
     // is still current next time.
@@ -864,7 +864,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     if (!failed[i].empty()) {
       // A policy that fails becomes one internal finding; the run goes on.
       Finding f;
-      f.rule = "EG903";
+      f.rule = kPolicyFailedCode;
       f.name = "policy-evaluation-failed";
       f.severity = Severity::High;
       f.message = "policy " + p.id + " (" + p.name + ") failed to evaluate: " + failed[i];
@@ -877,7 +877,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     if (v.size() > kMaxFindingsPerRule) {
       Error note;
       note.path = p.sourcePath;
-      note.code = "EG912";
+      note.code = kFindingsCappedCode;
       note.notice = true;
       note.message = "rule " + p.id + " (" + p.name + ") found " + std::to_string(v.size()) + " findings; the first " +
                      std::to_string(kMaxFindingsPerRule) + " are reported";

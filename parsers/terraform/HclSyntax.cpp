@@ -295,7 +295,7 @@ void collectSyntaxErrors(TSTree* tree, const SourceFile& file, std::vector<Error
       Error e;
       e.path = file.path();
       e.file = file.id();
-      e.code = "EG901";
+      e.code = kInputErrorCode;
       uint32_t b = ts_node_start_byte(n), en = ts_node_end_byte(n);
       if (ts_node_is_missing(n)) {
         std::string what = ts_node_type(n);
@@ -408,7 +408,7 @@ struct HclConverter {
     if (depth > limits.maxDepth) {
       if (!depthReported) {
         Error e{pf.file->path(), pf.file->id(), range(bodyNode), 0, 0,
-                "blocks are nested deeper than " + std::to_string(limits.maxDepth) + " levels", "EG901"};
+                "blocks are nested deeper than " + std::to_string(limits.maxDepth) + " levels", kInputErrorCode};
         errors.push_back(std::move(e));
         depthReported = true;
       }
@@ -522,7 +522,7 @@ struct JsonConverter {
   void convert(const Value& root) {
     if (!root.isObject()) {
       errors.push_back(Error{pf.file->path(), pf.file->id(), root.prov.value, 0, 0,
-                             "a Terraform JSON file must contain an object", "EG901"});
+                             "a Terraform JSON file must contain an object", kInputErrorCode});
       return;
     }
     bool tfvars = pf.file->path().find(".tfvars") != std::string::npos;
@@ -576,7 +576,7 @@ std::unique_ptr<ParsedFile> ParsedFile::parse(const SourceFile& file, std::vecto
     pf->jsonRoot_ = std::make_unique<Value>();
     json::JsonError err;
     if (!json::parseJson(file, *pf->jsonRoot_, err)) {
-      errors.push_back(Error{path, file.id(), ByteRange{err.offset, err.offset}, 0, 0, err.message, "EG901"});
+      errors.push_back(Error{path, file.id(), ByteRange{err.offset, err.offset}, 0, 0, err.message, kInputErrorCode});
       return pf;
     }
     JsonConverter conv{*pf, errors};
@@ -593,7 +593,7 @@ std::unique_ptr<ParsedFile> ParsedFile::parse(const SourceFile& file, std::vecto
     std::string msg = timedOut ? "parsing took longer than " + std::to_string(static_cast<int>(limits.timeBudgetSeconds)) +
                                      " s and was cancelled; is this really a Terraform file?"
                                : "the file could not be parsed";
-    errors.push_back(Error{path, file.id(), ByteRange{0, 0}, 0, 0, msg, "EG901"});
+    errors.push_back(Error{path, file.id(), ByteRange{0, 0}, 0, 0, msg, kInputErrorCode});
     return pf;
   }
   pf->trees_.push_back(tree);
@@ -605,7 +605,7 @@ std::unique_ptr<ParsedFile> ParsedFile::parse(const SourceFile& file, std::vecto
     errors.push_back(Error{path, file.id(), ByteRange{at, at}, 0, 0,
                            "blocks or expressions are nested deeper than " + std::to_string(limits.maxDepth) +
                                " levels; not scanned",
-                           "EG901"});
+                           kInputErrorCode});
     return pf;
   }
   collectSyntaxErrors(tree, file, errors, limits.maxErrorsPerFile);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "linter/graph/ResourceKinds.h"
 #include "parsers/json/JsonReader.h"
 #include "parsers/terraform/HclSyntax.h"
 #include "parsers/terraform/Azapi.h"
@@ -121,7 +122,7 @@ void TerraformUnit::emitDeclarations(ModuleInstance& m, std::string_view blockTy
       auto declared = declarations.find(b.labels[0]);
       if (declared == declarations.end() || declared->second != &b) continue;  // a duplicate (EG907)
       Resource r;
-      r.kind = output ? "Deployment/output" : "Deployment/parameter";
+      r.kind = output ? kinds::kOutput : kinds::kParameter;
       r.address = m.prefix + (output ? "output." : "var.") + b.labels[0];
       r.sourceType = std::string(blockType);
       r.format = "terraform";
@@ -200,7 +201,7 @@ void TerraformUnit::emitUnresolvedModule(ModuleInstance& m, const Block& call) {
   std::vector<std::string> refs;
   ev.references = &refs;
   Resource r;
-  r.kind = "Terraform/module";
+  r.kind = kinds::kTerraformModule;
   r.address = m.prefix + "module." + call.labels[0];
   r.sourceType = "module";
   r.format = "terraform";

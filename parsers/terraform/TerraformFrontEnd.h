@@ -11,6 +11,10 @@ namespace eg::terraform {
 class TerraformFrontEnd : public FrontEnd {
  public:
   std::string_view format() const override { return "terraform"; }
+  std::string_view describe() const override { return "Terraform .tf/.tf.json/.tfvars"; }
+  std::vector<FilePattern> globs() const override {
+    return {{"*.tf", "#", true}, {"*.tf.json", "//", true}, {"*.tfvars", "#", true}, {"*.tfvars.json", "//", true}};
+  }
   bool accepts(const std::filesystem::path& path, std::string_view head) const override;
   std::string unitKey(const std::filesystem::path& path) const override;
   std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const override;
