@@ -38,6 +38,15 @@ struct FrontEndOptions {
     }
     return false;
   }
+  // insideRoots for a path already resolved (SourceStore::keyOf: absolute, links followed).
+  bool resolvedInsideRoots(const std::filesystem::path& resolved) const {
+    if (roots.empty()) return true;
+    if (!resolved.is_absolute()) return insideRoots(resolved);
+    for (const std::filesystem::path& r : roots) {
+      if (isInsideRootResolved(r, resolved)) return true;
+    }
+    return false;
+  }
 };
 
 // What a front-end keeps between loads of one workspace to make the next load cheaper (the
@@ -67,7 +76,7 @@ struct LoadContext {
     // One check for every file a front-end reaches by reference: with symlinks followed, it
     // must be inside the project root, or nothing of it is read (a pull request's
     // `source = "../../../etc"` or a linked .env must not put another file's text in a report).
-    if (!options.insideRoots(path)) {
+    if (!options.resolvedInsideRoots(store.keyOf(path))) {
       if (error) {
         error->path = path.generic_string();
         error->message = kOutsideRoot;

@@ -319,6 +319,12 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, std::unique_ptr<Wo
   }
   state->analysis = workspace->analyse();
   const Analysis& analysis = *state->analysis;
+  if (const char* timing = std::getenv("EDGEGUARD_TIMING"); timing && *timing && *timing != '0') {
+    std::string line = "analysis: " + std::to_string(analysis.unitsLoaded) + " units loaded, " +
+                       std::to_string(analysis.unitsReused) + " reused; ms";
+    for (const auto& [phase, ms] : analysis.phases) line += " " + phase + " " + std::to_string(ms).substr(0, 5);
+    logLine(line);
+  }
   const ScanResult& scan = analysis.result;
   result->files = scan.files;
   result->resources = scan.resources;

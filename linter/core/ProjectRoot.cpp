@@ -37,6 +37,11 @@ bool isInsideRoot(const fs::path& root, const fs::path& p) {
   std::error_code ec;
   fs::path resolved = fs::weakly_canonical(fs::absolute(p, ec), ec);
   if (ec) return false;
+  return isInsideRootResolved(root, resolved);
+}
+
+bool isInsideRootResolved(const fs::path& root, const fs::path& resolved) {
+  if (!resolved.is_absolute()) return false;
   auto r = root.begin(), x = resolved.begin();
   for (; r != root.end(); ++r, ++x) {
     if (r->empty()) continue;  // a trailing separator of the root

@@ -28,5 +28,7 @@ std::filesystem::path defaultProjectRoot(const std::filesystem::path& firstPath)
 // resolved (as defaultProjectRoot returns it). A path that does not exist is judged by its
 // existing parent.
 bool isInsideRoot(const std::filesystem::path& root, const std::filesystem::path& p);
+// isInsideRoot for a path already resolved (absolute, links followed: canonicalKey).
+bool isInsideRootResolved(const std::filesystem::path& root, const std::filesystem::path& resolved);
 
 }  // namespace eg

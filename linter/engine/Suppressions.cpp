@@ -114,7 +114,11 @@ bool placeholderReason(std::string_view reason) {
 }  // namespace
 
 void applySuppressions(const SourceFile& file, std::vector<Finding>& findings, std::vector<Finding>& extra) {
-  std::vector<Suppression> sups = findSuppressions(file);
+  applySuppressions(file, findSuppressions(file), findings, extra);
+}
+
+void applySuppressions(const SourceFile& file, const std::vector<Suppression>& sups, std::vector<Finding>& findings,
+                       std::vector<Finding>& extra) {
   if (sups.empty()) return;
   const LineIndex& lines = file.lines();
   for (const Suppression& s : sups) {

@@ -27,5 +27,8 @@ std::vector<Suppression> findSuppressions(const SourceFile& file);
 // line). Appends EG906 findings for suppressions that have no reason.
 void applySuppressions(const SourceFile& file, std::vector<Finding>& findings,
                        std::vector<Finding>& extra);
+// The same with the file's suppressions found before (findSuppressions).
+void applySuppressions(const SourceFile& file, const std::vector<Suppression>& suppressions,
+                       std::vector<Finding>& findings, std::vector<Finding>& extra);
 
 }  // namespace eg

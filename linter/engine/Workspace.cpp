@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "linter/core/Budget.h"
+#include "linter/core/EngineCodes.h"
 #include "linter/core/Secrets.h"
 #include "linter/engine/Linker.h"
 #include "linter/engine/Suppressions.h"
@@ -223,6 +224,15 @@ std::string optionsKey(const ScanOptions& o) {
 
 }  // namespace
 
+struct Workspace::FileCaches {
+  std::unordered_map<FileId, std::vector<Suppression>> suppressions;
+  struct Secrets {
+    size_t marks = 0;  // how many marks the texts were taken from (units may add marks)
+    std::vector<std::string> texts;
+  };
+  std::unordered_map<FileId, Secrets> secrets;
+};
+
 // What discovery found and what it depends on: the stamps of the directories walked and of
 // the files considered (a file's first bytes decide its format), and the buffers' heads.
 struct Workspace::Discovery {
@@ -242,7 +252,10 @@ struct Workspace::Discovery {
 };
 
 Workspace::Workspace(ScanOptions options)
-    : options_(std::move(options)), frontEnds_(makeFrontEnds()), store_(std::make_shared<SourceStore>(options_.limits)) {
+    : options_(std::move(options)),
+      frontEnds_(makeFrontEnds()),
+      store_(std::make_shared<SourceStore>(options_.limits)),
+      fileCaches_(std::make_unique<FileCaches>()) {
   if (options_.jobs == 0) options_.jobs = std::max(1u, std::thread::hardware_concurrency());
   for (const auto& fe : frontEnds_) kept_.push_back(fe->makeKeptState());
   catalog_ = std::make_shared<policy::PolicyCatalog>();
@@ -257,7 +270,10 @@ void Workspace::setOptions(ScanOptions options) {
                       options.skipUnsupported != options_.skipUnsupported;
   bool limitsChanged = options.limits.maxFileBytes != options_.limits.maxFileBytes;
   options_ = std::move(options);
-  if (limitsChanged) store_ = std::make_shared<SourceStore>(options_.limits);
+  if (limitsChanged) {
+    store_ = std::make_shared<SourceStore>(options_.limits);
+    fileCaches_ = std::make_unique<FileCaches>();
+  }
   if (frontEndChanged || limitsChanged) dropUnits();
   if (pathsChanged || frontEndChanged) discovery_.reset();
 }
@@ -489,7 +505,7 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
   return out;
 }
 
-bool Workspace::discoveryCurrent(const Discovery& d) const {
+bool Workspace::discoveryCurrent(const Discovery& d, std::set<std::string>& verified) const {
   if (d.config != config_.get() || d.skipUnsupported != options_.skipUnsupported) return false;
   for (const auto& [path, head] : d.heads) {
     const std::string* buffer = store_->overlay(path);
@@ -502,7 +518,11 @@ bool Workspace::discoveryCurrent(const Discovery& d) const {
     if (!(stampOf(seen.path) == seen.stamp) || store_->overlay(seen.path)) return false;
     // File times are coarse: a stamp this recent may hide a change made within the same clock
     // tick (a directory then is walked again, a file's head compared).
-    if (now - seen.stamp.mtimeNs < 2'000'000'000 && (!seen.file || readFileHead(seen.path) != seen.head)) return false;
+    if (now - seen.stamp.mtimeNs < 2'000'000'000) {
+      if (!seen.file || readFileHead(seen.path) != seen.head) return false;
+    } else if (seen.file) {
+      verified.insert(store_->keyOf(seen.path));
+    }
   }
   return true;
 }
@@ -528,6 +548,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     for (const auto& [key, u] : units_) resources += u->resources.size();
     if (store_->textBytes() > 2 * live + (64u << 20) || nextResource_ > 4 * resources + (1u << 20)) {
       store_ = std::make_shared<SourceStore>(options_.limits);
+      fileCaches_ = std::make_unique<FileCaches>();
       dropUnits();
       discovery_.reset();
     }
@@ -551,7 +572,11 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   // Discovery, kept while no directory or considered file changed.
   std::vector<fs::path> roots = options_.paths;
   if (roots.empty()) roots.emplace_back(".");
-  if (!discovery_ || !discoveryCurrent(*discovery_)) {
+  // Files discovery found unchanged since it was made (after which every file was refreshed)
+  // need no second look below.
+  std::set<std::string> verified;
+  if (!discovery_ || !discoveryCurrent(*discovery_, verified)) {
+    verified.clear();
     auto d = std::make_unique<Discovery>();
     d->config = config_.get();
     d->skipUnsupported = options_.skipUnsupported;
@@ -611,13 +636,24 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   // Every file the kept units read is read again if it changed (before any unit loads, so that
   // no unit loads an old version of a file another one finds changed).
   {
+    std::set<std::string> buffers;
+    if (options_.overlays) {
+      for (const auto& [key, text] : *options_.overlays) buffers.insert(key);
+    }
     std::vector<const std::string*> paths;
     std::set<std::string_view> seenPaths;
     for (const auto& [key, u] : units_) {
       for (const UnitState::Dep& d : u->deps) {
-        if (seenPaths.insert(d.path).second) paths.push_back(&d.path);
+        if (!seenPaths.insert(d.path).second) continue;
+        if (!verified.empty()) {
+          // Unchanged on disk since discovery, and neither a buffer now nor before.
+          std::string k = store.keyOf(d.path);
+          if (verified.count(k) && !buffers.count(k) && !overlayKeys_.count(k)) continue;
+        }
+        paths.push_back(&d.path);
       }
     }
+    overlayKeys_ = std::move(buffers);
     parallelFor(paths.size(), options_.jobs, [&](size_t i) { store.refresh(*paths[i]); });
   }
   phase("refresh");
@@ -662,7 +698,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
       LoadError err;
       // A named file that resolves outside the project (a committed symlink that a pre-commit
       // hook passes by name) is not read; an editor's open buffer is its own text.
-      if (!options_.frontEnd.insideRoots(p) && !store.overlay(p)) {
+      if (!options_.frontEnd.resolvedInsideRoots(store.keyOf(p)) && !store.overlay(p)) {
         if (!context) out->errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0, kOutsideRoot, kNotFollowedCode});
         readable = false;
         continue;
@@ -899,15 +935,24 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   std::vector<Finding> extra;
   for (FileId id : live) {
     const SourceFile* file = store.get(id);
-    if (file) applySuppressions(*file, findings, extra);
+    if (!file) continue;
+    auto [it, fresh] = fileCaches_->suppressions.try_emplace(id);
+    if (fresh) it->second = findSuppressions(*file);
+    applySuppressions(*file, it->second, findings, extra);
   }
   for (Finding& f : extra) findings.push_back(std::move(f));
   a.files_.assign(live.begin(), live.end());
 
   phase("suppressions");
   // Fingerprints leave out positions so they survive lines moving around.
+  std::unordered_map<FileId, const std::string*> paths;
+  for (FileId id : live) {
+    if (const SourceFile* f = store.get(id)) paths[id] = &f->path();
+  }
   auto pathOf = [&](FileId id) -> const std::string& {
     static const std::string none;
+    auto it = paths.find(id);
+    if (it != paths.end()) return *it->second;
     const SourceFile* f = store.get(id);
     return f ? f->path() : none;
   };
@@ -947,12 +992,19 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   for (FileId id : live) {
     const SourceFile* f = store.get(id);
     if (!f) continue;
-    for (const ByteRange& r : store.secrets(id)) {
-      std::string_view t = f->slice(r);
-      while (!t.empty() && (t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
-      while (!t.empty() && (t.back() == '"' || t.back() == '\'')) t.remove_suffix(1);
-      if (t.size() >= Redactor::kMinSecret) secretTexts.emplace_back(t);
+    std::vector<ByteRange> marks = store.secrets(id);
+    FileCaches::Secrets& cached = fileCaches_->secrets[id];
+    if (cached.marks != marks.size()) {
+      cached.marks = marks.size();
+      cached.texts.clear();
+      for (const ByteRange& r : marks) {
+        std::string_view t = f->slice(r);
+        while (!t.empty() && (t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
+        while (!t.empty() && (t.back() == '"' || t.back() == '\'')) t.remove_suffix(1);
+        if (t.size() >= Redactor::kMinSecret) cached.texts.emplace_back(t);
+      }
     }
+    secretTexts.insert(secretTexts.end(), cached.texts.begin(), cached.texts.end());
   }
   // Longest first, so a secret that contains another is replaced whole.
   std::sort(secretTexts.begin(), secretTexts.end(), [](const std::string& a, const std::string& b) {

@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -159,7 +160,9 @@ class Workspace {
   struct Discovery;
   std::vector<Discovered> discover(const std::vector<std::filesystem::path>& roots, std::vector<Error>& errors,
                                    Discovery* record);
-  bool discoveryCurrent(const Discovery& d) const;
+  // True when nothing discovery depends on changed; `verified` gets the canonical keys of the
+  // files whose stamps it checked and found old enough to trust.
+  bool discoveryCurrent(const Discovery& d, std::set<std::string>& verified) const;
   std::string readHead(const std::filesystem::path& p) const;
   void dropUnits();
 
@@ -188,6 +191,10 @@ class Workspace {
     const UnitState* state = nullptr;     // while being evaluated
   };
   std::map<std::string, LocalFindings> local_;
+  // Per file version (the store's file ids): its suppression comments and its secrets' texts.
+  struct FileCaches;
+  std::unique_ptr<FileCaches> fileCaches_;
+  std::set<std::string> overlayKeys_;  // the buffers of the last analysis
   uint32_t nextUnit_ = 0;
   ResourceId nextResource_ = 0;
 };

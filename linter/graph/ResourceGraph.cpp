@@ -1,5 +1,6 @@
 #include "linter/graph/ResourceGraph.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -22,13 +23,18 @@ void ResourceGraph::place(const Resource* r) {
 }
 
 void ResourceGraph::addEdge(ResourceId from, ResourceId to, std::string kind) {
-  for (size_t i : out_[from]) {
+  size_t need = static_cast<size_t>(std::max(from, to)) + 1;
+  if (out_.size() < need) {
+    out_.resize(std::max(need, byId_.size()));
+    in_.resize(out_.size());
+  }
+  for (uint32_t i : out_[from]) {
     const Edge& e = edges_[i];
     if (e.to == to && e.kind == kind) return;  // edges are a set
   }
   edges_.push_back(Edge{from, to, std::move(kind)});
-  out_[from].push_back(edges_.size() - 1);
-  in_[to].push_back(edges_.size() - 1);
+  out_[from].push_back(static_cast<uint32_t>(edges_.size() - 1));
+  in_[to].push_back(static_cast<uint32_t>(edges_.size() - 1));
 }
 
 std::vector<ResourceId> ResourceGraph::ofKind(std::string_view kind) const {
@@ -44,9 +50,8 @@ std::vector<ResourceId> ResourceGraph::ofKind(std::string_view kind) const {
 
 std::vector<const Edge*> ResourceGraph::outgoing(ResourceId id, std::string_view kind) const {
   std::vector<const Edge*> out;
-  auto it = out_.find(id);
-  if (it == out_.end()) return out;
-  for (size_t i : it->second) {
+  if (id >= out_.size()) return out;
+  for (uint32_t i : out_[id]) {
     if (kind.empty() || edges_[i].kind == kind) out.push_back(&edges_[i]);
   }
   return out;
@@ -54,9 +59,8 @@ std::vector<const Edge*> ResourceGraph::outgoing(ResourceId id, std::string_view
 
 std::vector<const Edge*> ResourceGraph::incoming(ResourceId id, std::string_view kind) const {
   std::vector<const Edge*> out;
-  auto it = in_.find(id);
-  if (it == in_.end()) return out;
-  for (size_t i : it->second) {
+  if (id >= in_.size()) return out;
+  for (uint32_t i : in_[id]) {
     if (kind.empty() || edges_[i].kind == kind) out.push_back(&edges_[i]);
   }
   return out;
@@ -72,8 +76,10 @@ int64_t ResourceGraph::findByName(std::string_view name) const {
 }
 
 void ResourceGraph::linkReferences() {
-  std::unordered_map<std::string, std::vector<ResourceId>> byName;
+  // Keys are views of the resources' own strings, which outlive this call.
+  std::unordered_map<std::string_view, std::vector<ResourceId>> byName;
   std::unordered_map<std::string, std::vector<ResourceId>> unnamedByKind;  // lower-case kind
+  byName.reserve(order_.size() * 2);
   for (const Resource* rp : order_) {
     const Resource& r = *rp;
     byName[r.address].push_back(r.id);

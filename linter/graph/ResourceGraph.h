@@ -130,7 +130,7 @@ class ResourceGraph {
   std::vector<const Resource*> order_;     // every resource, in insertion order
   std::vector<const Resource*> byId_;      // id -> resource (null: no resource of that id)
   std::vector<Edge> edges_;
-  std::unordered_map<ResourceId, std::vector<size_t>> out_, in_;
+  std::vector<std::vector<uint32_t>> out_, in_;  // by resource id: indexes into edges_
   // Lower-case kind -> resources, built on use for the resources there are then (policies run
   // in parallel over a graph that no longer changes).
   mutable std::mutex kindsMu_;

@@ -114,16 +114,34 @@ class TreeCache final : public KeptState {
       ts_tree_delete(e.second.tree);
       return true;
     });
+    std::erase_if(parsed_, [&](auto& e) { return !isWanted(e.first); });
   }
   // The canonical key of `path` when its tree is to be kept, else "".
   std::string keyFor(const std::string& path) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (wanted_.empty()) return {};
+      if (auto it = keys_.find(path); it != keys_.end()) return isWanted(it->second) ? it->second : std::string();
     }
     std::string key = canonicalKey(path);
     std::lock_guard<std::mutex> lock(mu_);
+    if (keys_.size() > 100000) keys_.clear();
+    keys_.emplace(path, key);
     return isWanted(key) ? key : std::string();
+  }
+  // The file parsed before from the same text (and file id), with the errors its parse gave.
+  std::shared_ptr<const ParsedFile> parsed(const std::string& key, const SourceFile& file, std::vector<Error>& errors) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = parsed_.find(key);
+    if (it == parsed_.end() || it->second.id != file.id() || it->second.text != file.text()) return nullptr;
+    errors.insert(errors.end(), it->second.errors.begin(), it->second.errors.end());
+    return it->second.file;
+  }
+  void keepParsed(const std::string& key, const SourceFile& file, std::shared_ptr<const ParsedFile> pf,
+                  std::vector<Error> errors) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!isWanted(key)) return;
+    parsed_[key] = Parsed{file.id(), file.text(), std::move(pf), std::move(errors)};
   }
   // A copy of the kept tree of `key`, edited to `text`; null when there is none. *same says
   // whether the text is unchanged (then the tree is complete as it is).
@@ -181,8 +199,16 @@ class TreeCache final : public KeptState {
   // Kept: the trees of files in the directories of the named files (a Terraform module is its
   // directory: an edit re-parses the module, and its other files are unchanged).
   bool isWanted(const std::string& key) const { return wanted_.count(directoryOf(key)) > 0; }
+  struct Parsed {
+    FileId id = kNoFile;
+    std::string text;
+    std::shared_ptr<const ParsedFile> file;
+    std::vector<Error> errors;
+  };
   mutable std::mutex mu_;
   std::set<std::string> wanted_;  // directories
+  std::unordered_map<std::string, Parsed> parsed_;      // by canonical path: converted files
+  std::unordered_map<std::string, std::string> keys_;  // path -> canonical path
   std::unordered_map<std::string, Entry> entries_;
 };
 
@@ -387,6 +413,18 @@ void collectSyntaxErrors(TSTree* tree, const SourceFile& file, std::vector<Error
 }  // namespace
 
 std::unique_ptr<KeptState> makeSyntaxTreeCache() { return std::make_unique<TreeCache>(); }
+
+std::shared_ptr<const ParsedFile> ParsedFile::parseKept(const SourceFile& file, std::vector<Error>& errors) {
+  std::string key = currentTrees ? currentTrees->keyFor(file.path()) : std::string();
+  if (!key.empty()) {
+    if (std::shared_ptr<const ParsedFile> kept = currentTrees->parsed(key, file, errors)) return kept;
+  }
+  std::vector<Error> own;
+  std::shared_ptr<const ParsedFile> pf = parse(file, own);
+  if (!key.empty()) currentTrees->keepParsed(key, file, pf, own);
+  errors.insert(errors.end(), std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()));
+  return pf;
+}
 
 SyntaxTreeScope::SyntaxTreeScope(KeptState* kept) : previous_(currentTrees) {
   currentTrees = dynamic_cast<TreeCache*>(kept);

@@ -81,6 +81,9 @@ class ParsedFile {
   // errors; whatever parsed cleanly outside error nodes is still in `body`.
   static std::unique_ptr<ParsedFile> parse(const SourceFile& file, std::vector<Error>& errors,
                                            const ParseLimits& limits = {});
+  // parse(), or the result of an earlier parse of the same file version when the Workspace
+  // keeps the file's module (SyntaxTreeScope): an edit converts only the edited file again.
+  static std::shared_ptr<const ParsedFile> parseKept(const SourceFile& file, std::vector<Error>& errors);
   // Parses a string as one HCL expression (used for --var values and .tf.json templates).
   // Returns an invalid Expr when it does not parse. `delta` maps offsets back to `fileId`.
   Expr parseExpression(std::string text, FileId fileId, int64_t delta);

@@ -133,7 +133,7 @@ class TerraformUnit {
 
  private:
   LoadContext& ctx_;
-  std::vector<std::unique_ptr<ParsedFile>> parsed_;
+  std::vector<std::shared_ptr<const ParsedFile>> parsed_;
   std::unordered_map<std::string, const ParsedFile*> parsedByPath_;
   std::vector<std::unique_ptr<ModuleDef>> defs_;
   std::unordered_map<std::string, ModuleDef*> defsByDir_;

@@ -168,7 +168,7 @@ std::vector<Binding> representativeBindings(Evaluator& ev, const Block& b, bool&
 const ParsedFile* TerraformUnit::parse(const SourceFile& f) {
   auto it = parsedByPath_.find(f.path() + '\0' + std::to_string(f.id()));
   if (it != parsedByPath_.end()) return it->second;
-  parsed_.push_back(ParsedFile::parse(f, ctx_.errors));
+  parsed_.push_back(ParsedFile::parseKept(f, ctx_.errors));
   const ParsedFile* pf = parsed_.back().get();
   parsedByPath_.emplace(f.path() + '\0' + std::to_string(f.id()), pf);
   return pf;
