@@ -127,7 +127,7 @@ struct Snapshot {
 // every edit: the session (graph and sources), its findings and where each file is open.
 struct AnalysisState {
   std::shared_ptr<const Analysis> analysis;
-  std::vector<Finding> findings;
+  const std::vector<Finding>& findings() const { return analysis->result.findings; }
   std::map<std::string, std::string> uriByKey;  // open documents: canonical path -> uri
   PositionEncoding encoding = PositionEncoding::Utf16;
 };
@@ -341,7 +341,7 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, std::unique_ptr<Wo
   std::map<FileId, const Snapshot::Doc*> docOfFile;  // open documents by file id
   std::set<std::string> openNames;  // file names of open documents: the others need no canonical path
   for (const Snapshot::Doc& d : snap.docs) openNames.insert(fs::path(d.path).filename().string());
-  for (FileId id = 0; id < store.size(); ++id) {
+  for (FileId id : analysis.files()) {
     const SourceFile* f = store.get(id);
     if (!f || !openNames.count(fs::path(f->path()).filename().string())) continue;
     if (auto it = docByKey.find(keyOf(f->path())); it != docByKey.end()) docOfFile[id] = it->second;
@@ -351,9 +351,8 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, std::unique_ptr<Wo
     if (p->builtin) hrefs[p->id] = std::string(kRuleDocsBaseUrl).append(policy::docsFileName(*p));
   }
 
-  state->findings = scan.findings;
-  for (size_t i = 0; i < state->findings.size(); ++i) {
-    const Finding& f = state->findings[i];
+  for (size_t i = 0; i < scan.findings.size(); ++i) {
+    const Finding& f = scan.findings[i];
     if (f.suppressed) continue;
     auto doc = docOfFile.find(f.location.file);
     if (doc == docOfFile.end()) continue;
@@ -931,7 +930,7 @@ class Dispatcher {
     }
     for (const Diagnostic& diag : dr->diagnostics) {
       if (diag.finding < 0 || !overlaps(b, e, diag.begin, diag.end)) continue;
-      const Finding& f = dr->state->findings[static_cast<size_t>(diag.finding)];
+      const Finding& f = dr->state->findings()[static_cast<size_t>(diag.finding)];
       for (json& action : codeActions(*dr->state, f, json::parse(diag.json))) out.push_back(std::move(action));
     }
     sendResult(id, out);
