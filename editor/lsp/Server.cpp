@@ -305,6 +305,7 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, std::unique_ptr<Wo
   workspace->keepStateFor(std::move(open));
   std::vector<Error> setupErrors;
   workspace->preparePolicies(setupErrors);
+  double preparedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
   // No folder and no document: nothing to analyse (an empty path list would scan the
   // server's working directory).
@@ -319,12 +320,7 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, std::unique_ptr<Wo
   }
   state->analysis = workspace->analyse();
   const Analysis& analysis = *state->analysis;
-  if (const char* timing = std::getenv("EDGEGUARD_TIMING"); timing && *timing && *timing != '0') {
-    std::string line = "analysis: " + std::to_string(analysis.unitsLoaded) + " units loaded, " +
-                       std::to_string(analysis.unitsReused) + " reused; ms";
-    for (const auto& [phase, ms] : analysis.phases) line += " " + phase + " " + std::to_string(ms).substr(0, 5);
-    logLine(line);
-  }
+  double analysedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   const ScanResult& scan = analysis.result;
   result->files = scan.files;
   result->resources = scan.resources;
@@ -381,8 +377,10 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, std::unique_ptr<Wo
   std::vector<Error> errors = scan.errors;
   errors.insert(errors.end(), setupErrors.begin(), setupErrors.end());
   for (const Error& e : errors) {
-    std::string key = e.file != kNoFile ? keyOf(store.get(e.file) ? store.get(e.file)->path() : e.path) : keyOf(e.path);
-    auto doc = docByKey.find(key);
+    const std::string& path = e.file != kNoFile && store.get(e.file) ? store.get(e.file)->path() : e.path;
+    // Only an error in a file named like an open document needs its canonical path.
+    if (!openNames.count(fs::path(path).filename().string())) continue;
+    auto doc = docByKey.find(keyOf(path));
     if (doc == docByKey.end()) continue;
     Position b, en;
     if (const SourceFile* file = e.file != kNoFile ? store.get(e.file) : nullptr) {
@@ -395,6 +393,14 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, std::unique_ptr<Wo
   }
   for (auto& [uri, dr] : result->docs) dr.state = state;
   result->millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (const char* timing = std::getenv("EDGEGUARD_TIMING"); timing && *timing && *timing != '0') {
+    auto ms = [](double v) { return std::to_string(v).substr(0, std::to_string(v).find('.') + 2); };
+    std::string line = "analysis " + ms(result->millis) + " ms: " + std::to_string(analysis.unitsLoaded) +
+                       " units loaded, " + std::to_string(analysis.unitsReused) + " reused; settings " + ms(preparedMs);
+    for (const auto& [phase, t] : analysis.phases) line += ", " + phase + " " + ms(t);
+    line += ", diagnostics " + ms(result->millis - analysedMs);
+    logLine(line);
+  }
   return result;
 }
 

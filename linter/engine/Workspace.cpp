@@ -513,16 +513,33 @@ bool Workspace::discoveryCurrent(const Discovery& d, std::set<std::string>& veri
   }
   int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                     std::chrono::system_clock::now().time_since_epoch()).count();
-  for (const Discovery::Seen& seen : d.stamps) {
-    // A path that has a buffer now was read from disk then: its head may differ.
-    if (!(stampOf(seen.path) == seen.stamp) || store_->overlay(seen.path)) return false;
-    // File times are coarse: a stamp this recent may hide a change made within the same clock
-    // tick (a directory then is walked again, a file's head compared).
-    if (now - seen.stamp.mtimeNs < 2'000'000'000) {
-      if (!seen.file || readFileHead(seen.path) != seen.head) return false;
-    } else if (seen.file) {
-      verified.insert(store_->keyOf(seen.path));
+  // Stat'ed on every analysis: spread over the jobs, in slices.
+  std::atomic<bool> current{true};
+  std::vector<uint8_t> trusted(d.stamps.size(), 0);
+  constexpr size_t kSlice = 64;
+  parallelFor((d.stamps.size() + kSlice - 1) / kSlice, options_.jobs, [&](size_t slice) {
+    for (size_t i = slice * kSlice; i < std::min(d.stamps.size(), (slice + 1) * kSlice) && current; ++i) {
+      const Discovery::Seen& seen = d.stamps[i];
+      // A path that has a buffer now was read from disk then: its head may differ.
+      if (!(stampOf(seen.path) == seen.stamp) || store_->overlay(seen.path)) {
+        current = false;
+        return;
+      }
+      // File times are coarse: a stamp this recent may hide a change made within the same clock
+      // tick (a directory then is walked again, a file's head compared).
+      if (now - seen.stamp.mtimeNs < 2'000'000'000) {
+        if (!seen.file || readFileHead(seen.path) != seen.head) {
+          current = false;
+          return;
+        }
+      } else if (seen.file) {
+        trusted[i] = 1;
+      }
     }
+  });
+  if (!current) return false;
+  for (size_t i = 0; i < d.stamps.size(); ++i) {
+    if (trusted[i]) verified.insert(store_->keyOf(d.stamps[i].path));
   }
   return true;
 }
