@@ -6,11 +6,15 @@
 // JSON formats: one file each). Units are loaded in parallel, each with its own
 // LoadContext, so loadUnit must not touch shared mutable state except the SourceStore
 // (which is thread-safe).
+//
+// A front-end also writes its syntax back: its SourceEditor (parsers/SourceEditor.h) turns a
+// policy's declared fix into a text edit and knows the format's comment syntax.
 #pragma once
 
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +23,7 @@
 #include "linter/core/ProjectRoot.h"
 #include "linter/core/SourceFile.h"
 #include "linter/graph/ResourceGraph.h"
+#include "parsers/SourceEditor.h"
 
 namespace eg {
 
@@ -84,9 +89,18 @@ class FrontEnd {
   // Parses one file to its syntax tree and drops it: no evaluation, no resources. The floor
   // that benchmarks compare a full scan against. Returns false on a syntax error.
   virtual bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const = 0;
+  // The editor that writes this front-end's syntax (fixes, suppression comments); null when
+  // its files are not edited (Terraform plans are generated, not written).
+  virtual const SourceEditor* editor() const { return nullptr; }
 };
 
 // Every built-in front-end, in the order they are asked to accept a file.
 std::vector<std::unique_ptr<FrontEnd>> makeFrontEnds();
+
+// The front-end registry's editors: the editor of the first built-in front-end of `format`
+// that has one (null when none does), and the comment syntax of a file from the first
+// front-end's editor that claims its name.
+const SourceEditor* sourceEditor(std::string_view format);
+std::optional<CommentSyntax> commentSyntax(std::string_view path);
 
 }  // namespace eg

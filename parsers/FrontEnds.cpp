@@ -17,4 +17,30 @@ std::vector<std::unique_ptr<FrontEnd>> makeFrontEnds() {
   return out;
 }
 
+namespace {
+
+// One instance of each built-in front-end for their editors (loadUnit is never called on them).
+const std::vector<std::unique_ptr<FrontEnd>>& registry() {
+  static const std::vector<std::unique_ptr<FrontEnd>> frontEnds = makeFrontEnds();
+  return frontEnds;
+}
+
+}  // namespace
+
+const SourceEditor* sourceEditor(std::string_view format) {
+  for (const auto& fe : registry()) {
+    if (fe->format() == format && fe->editor()) return fe->editor();
+  }
+  return nullptr;
+}
+
+std::optional<CommentSyntax> commentSyntax(std::string_view path) {
+  for (const auto& fe : registry()) {
+    if (const SourceEditor* e = fe->editor()) {
+      if (std::optional<CommentSyntax> c = e->commentSyntax(path)) return c;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace eg

@@ -19,15 +19,10 @@
 
 #include "linter/core/Finding.h"
 #include "linter/core/SourceFile.h"
+#include "linter/core/TextEdit.h"
 #include "linter/graph/ResourceGraph.h"
 
 namespace eg {
-
-struct TextEdit {
-  FileId file = kNoFile;
-  ByteRange range;  // replaced bytes (empty = insertion at range.begin)
-  std::string newText;
-};
 
 struct Fix {
   std::string title;

@@ -18,6 +18,7 @@ class BicepFrontEnd : public FrontEnd {
   std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const override;
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
   bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const override;
+  const SourceEditor* editor() const override;
 };
 
 }  // namespace eg::bicep

@@ -26,6 +26,7 @@ class EdgeFrontEnd : public FrontEnd {
   std::string unitKey(const std::filesystem::path& path) const override { return "edge:" + path.generic_string(); }
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
   bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const override;
+  const SourceEditor* editor() const override;
 };
 
 // Device configurations (aziot config.toml, legacy config.yaml): resources of format "aziot".
@@ -36,6 +37,7 @@ class AziotFrontEnd : public FrontEnd {
   std::string unitKey(const std::filesystem::path& path) const override { return "aziot:" + path.generic_string(); }
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
   bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const override;
+  const SourceEditor* editor() const override;
 };
 
 // Both front-ends, in the order they are asked (registered by parsers/FrontEnds.cpp).
