@@ -52,7 +52,7 @@ std::string applyFirst(const std::string& path, const std::string& text, std::st
   Scan s = scanTexts({{path, text}});
   auto found = findingsOf(s, rule);
   REQUIRE_MESSAGE(!found.empty(), "no " << rule << " finding");
-  std::vector<Fix> fixes = fixesFor(*found.front(), s.session->graph(), s.session->sources());
+  std::vector<Fix> fixes = fixesFor(*found.front(), s.session->graph(), s.session->sources(), s.session->catalog());
   REQUIRE(fixes.size() > which);
   if (title) *title = fixes[which].title;
   return applyEdits(text, found.front()->location.file, fixes[which].edits);
@@ -137,7 +137,7 @@ TEST_CASE("EG004 is not offered when the value is an expression") {
   Scan s = scanTexts({{kTf, text}});
   auto found = findingsOf(s, "EG004");
   REQUIRE(found.size() == 1);
-  CHECK(fixesFor(*found.front(), s.session->graph(), s.session->sources()).empty());
+  CHECK(fixesFor(*found.front(), s.session->graph(), s.session->sources(), s.session->catalog()).empty());
 }
 
 TEST_CASE("EG005 and EG201 Terraform: Allow becomes Deny, admin_enabled becomes false") {
@@ -270,7 +270,7 @@ TEST_CASE("EG008: one fix per protocol head, none preferred, each clears the fin
   Scan s = scanTexts({{kEdge, text}});
   auto found = findingsOf(s, "EG008");
   REQUIRE(found.size() == 1);
-  std::vector<Fix> fixes = fixesFor(*found.front(), s.session->graph(), s.session->sources());
+  std::vector<Fix> fixes = fixesFor(*found.front(), s.session->graph(), s.session->sources(), s.session->catalog());
   REQUIRE(fixes.size() == 3);
   for (const Fix& f : fixes) CHECK_FALSE(f.preferred);
   CHECK(fixes[0].title == "Turn off the edgeHub AMQP (5671) protocol head (amqpSettings__enabled = false)");
@@ -357,7 +357,7 @@ TEST_CASE("scan --fix refuses a file changed since it was read and writes the ot
   REQUIRE(session.loadPolicies(errors));
   ScanResult result = session.scan();
   std::ofstream(dir / "b" / "main.tf", std::ios::app) << "# edited meanwhile\n";
-  FixRun run = applyFixes(result.findings, session.graph(), session.sources(), false);
+  FixRun run = applyFixes(result.findings, session.graph(), session.sources(), session.catalog(), false);
   REQUIRE(run.errors.size() == 1);
   CHECK(run.errors[0].find("b/main.tf: changed since it was read; not fixed") != std::string::npos);
   CHECK(run.files == 1);

@@ -1,7 +1,8 @@
 // The front-ends' source editors (parsers/SourceEditor.h), reached through the front-end
 // registry as the fix engine reaches them: for each format a literal replaced and a member
 // inserted in that format's syntax, and the refusals that keep a fix from changing what it
-// does not understand.
+// does not understand. Also: every built-in policy's declared fix targets a path the editors
+// of its formats can set.
 #include <doctest/doctest.h>
 
 #include "linter/engine/Fixes.h"
@@ -220,4 +221,51 @@ TEST_CASE("comment syntax comes from the front-end that reads the file") {
   CHECK(prefix("config.toml") == "# (strings span lines)");
   CHECK(prefix("config.yaml") == "# (strings span lines)");
   CHECK(prefix(".env") == "none");
+}
+
+namespace {
+
+// What keeps a policy's declared fixes from being made: "ID: FORMAT cannot set PATH" per
+// format of a fix whose editor can set the path on none of the policy's kinds.
+std::string uneditable(const policy::Policy& p) {
+  static const std::vector<std::string> kAll = {"terraform", "bicep", "arm", "edge", "aziot"};
+  std::string out;
+  for (const policy::PolicyFix& fix : p.fixes) {
+    const std::vector<std::string>& formats = !fix.formats.empty() ? fix.formats : !p.formats.empty() ? p.formats : kAll;
+    for (const std::string& format : formats) {
+      const SourceEditor* editor = sourceEditor(format);
+      bool ok = false;
+      for (const std::string& kind : p.kinds) ok = ok || (editor && editor->supports(kind, fix.steps) == SourceEditor::Support::Yes);
+      if (!ok) out += p.id + ": " + format + " cannot set " + fix.path + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every declared fix of the built-in policies targets a path its formats' editors can set") {
+  policy::PolicyCatalog catalog;
+  std::vector<Error> errors;
+  REQUIRE(catalog.loadBuiltins(errors));
+  size_t withFixes = 0;
+  for (const auto& p : catalog.policies()) {
+    if (p->fixes.empty()) continue;
+    ++withFixes;
+    CHECK_MESSAGE(uneditable(*p).empty(), uneditable(*p));
+  }
+  CHECK(withFixes >= 5);
+
+  // The check fails on a path no mapping table knows, a format whose editor never sees the
+  // kind, and a format without fixes.
+  std::string bad =
+      "id: TEST001\nname: test-policy\nseverity: low\ntitle: t\ndescription: d\nrationale: r\nremediation: {arm: x}\n"
+      "applies_to: {kinds: [Microsoft.Devices/IotHubs], formats: [terraform, bicep, edge, aziot]}\n"
+      "violation: {attribute: properties.minTlsVersion, absent: true}\nmessage: m\n"
+      "fix: {title: t, set: properties.minTlsVerion, value: '1.2'}\n";
+  REQUIRE(catalog.loadText(bad, "bad.yaml", false, errors));
+  CHECK(uneditable(*catalog.find("TEST001")) ==
+        "TEST001: terraform cannot set properties.minTlsVerion\n"
+        "TEST001: edge cannot set properties.minTlsVerion\n"
+        "TEST001: aziot cannot set properties.minTlsVerion\n");
 }
