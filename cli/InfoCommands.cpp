@@ -6,6 +6,8 @@
 #include "cli/CliDocs.h"
 #include "linter/core/Embedded.h"
 #include "linter/graph/Value.h"
+#include "linter/report/Reporter.h"
+#include "parsers/FrontEnd.h"
 
 namespace eg::cli {
 
@@ -27,18 +29,23 @@ ManPageText manPageText(const std::string& version) {
   ManPageText text;
   text.version = version;
   text.description = "edgeguard is an offline linter that catches insecure Azure IoT infrastructure before it is "
-                     "deployed. It reads Terraform (.tf, .tf.json, .tfvars), Bicep (.bicep, .bicepparam), ARM "
-                     "templates, IoT Edge deployment manifests and IoT Edge device configurations (aziot "
-                     "config.toml) into one resource graph and evaluates declarative YAML policies over it, so a "
-                     "policy gives the same verdict whatever the format.\n"
+                     "deployed. It reads " +
+                     describeFileKinds(makeFrontEnds(), "and") +  // parsers/FrontEnd.h
+                     " into one resource graph and evaluates declarative YAML policies over it, so a policy gives "
+                     "the same verdict whatever the format.\n"
                      "\n"
                      "Findings are printed as path:line:column: severity RULE [name] message with the source line "
-                     "under them, or written as JSON, SARIF 2.1.0, JUnit XML, GitHub Actions annotations or a "
-                     "Markdown summary (scan --format, repeatable, each with its own --output).\n"
+                     "under them, or written in one of the formats under OUTPUT FORMATS (scan --format, repeatable, "
+                     "each with its own --output).\n"
                      "\n"
                      "A finding is suppressed by a comment on the line above the resource or attribute, or at the "
                      "end of its line: edgeguard:ignore EG005 followed by the reason.";
+  std::string formats;  // from the reporter table (linter/report/Reporter.h)
+  for (const ReporterInfo& r : reporters()) {
+    formats.append(formats.empty() ? "" : "\n\n").append(r.name).append("  ").append(r.description);
+  }
   text.sections = {
+      {"Output formats", formats},
       {"Exit status",
        "0  nothing at or above --fail-on (default low) was found.\n"
        "\n"

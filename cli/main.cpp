@@ -20,6 +20,7 @@
 
 #include "editor/lsp/Server.h"
 #include "linter/core/ProjectRoot.h"
+#include "linter/core/Strings.h"
 #include "linter/engine/Fixes.h"
 #include "cli/InfoCommands.h"
 #include "cli/Progress.h"
@@ -199,7 +200,7 @@ void copyGraph(const ResourceGraph& graph, Report& report) {
 
 // Pairs --format and --output in the order given: an --output belongs to the --format before
 // it that has none yet (or, when it comes first, to the next --format). A format without an
-// output goes to standard output; at most one may. No --format means text.
+// output goes to standard output; at most one may. No --format means the first reporter (text).
 bool pairOutputs(const CLI::App& cmd, const CLI::Option* formatOpt, const std::vector<std::string>& formats,
                  const CLI::Option* outputOpt, const std::vector<std::string>& paths,
                  std::vector<OutputSpec>& outputs, std::string& error) {
@@ -220,7 +221,7 @@ bool pairOutputs(const CLI::App& cmd, const CLI::Option* formatOpt, const std::v
     }
   }
   if (outputs.empty()) {
-    outputs.push_back(OutputSpec{"text", pending.empty() ? "" : pending.front()});
+    outputs.push_back(OutputSpec{std::string(reporters().front().name), pending.empty() ? "" : pending.front()});
     if (!pending.empty()) pending.erase(pending.begin());
   }
   if (!pending.empty()) {
@@ -337,22 +338,23 @@ int prepareScan(const ScanArgs& args, ScanOptions& options, std::string& failOn)
     std::cerr << "edgeguard: --config and --no-config exclude each other\n";
     return 2;
   }
-  if (!args.noConfig) {
-    std::optional<fs::path> configFile;
-    if (!args.configPath.empty()) configFile = fs::path(args.configPath);
-    else configFile = findConfig(options.paths.empty() ? fs::path(".") : options.paths.front());
-    if (configFile) {
-      auto config = std::make_shared<Config>();
-      std::vector<Error> configErrors;
-      if (!loadConfig(*configFile, *config, configErrors)) {
-        printErrors(configErrors);
-        return 2;
-      }
-      if (config->failOn && !args.failOnGiven) failOn = config->failOn->value;
-      options.config = std::move(config);
-    }
-  }
+  if (!args.configPath.empty()) options.configFile = fs::path(args.configPath);
+  else if (!args.noConfig) options.configSearchFrom = options.paths.empty() ? fs::path(".") : options.paths.front();
   return 0;
+}
+
+// The engine for one scan, with its configuration and policies loaded, or nullptr after
+// reporting why not: a broken configuration or policy file is an error, and edgeguard refuses
+// to give a verdict without it. The configuration's fail-on applies unless --fail-on was given.
+std::unique_ptr<Workspace> openWorkspace(const ScanArgs& args, const ScanOptions& options, std::string& failOn) {
+  auto workspace = std::make_unique<Workspace>(options);
+  std::vector<Error> errors;
+  if (!workspace->preparePolicies(errors)) {
+    printErrors(errors);
+    return nullptr;
+  }
+  if (workspace->config() && workspace->config()->failOn && !args.failOnGiven) failOn = workspace->config()->failOn->value;
+  return workspace;
 }
 
 // Options that choose and read the inputs: shared by `scan` and `graph`.
@@ -407,11 +409,13 @@ int runScan(const ScanArgs& args) {
     }
   }
 
-  // Only SARIF carries rule documentation; the other formats at most link to the rule pages.
-  bool ruleDocs = false, ruleLinks = false;
+  // What the reports need of the catalog and the graph: their reporters' flags (Reporter.h).
+  bool ruleDocs = false, ruleLinks = false, wantsGraph = false;
   for (const OutputSpec& o : args.outputs) {
-    ruleDocs = ruleDocs || o.format == "sarif";
-    ruleLinks = ruleLinks || o.format == "sarif" || o.format == "markdown" || o.format == "junit";
+    const ReporterInfo& r = *findReporter(o.format);
+    ruleDocs = ruleDocs || r.ruleDocs;
+    ruleLinks = ruleLinks || r.ruleLinks;
+    wantsGraph = wantsGraph || r.graph;
   }
   options.policyDocumentation = ruleDocs;
   // Long scans show progress on an interactive terminal, and nothing in logs and pipes.
@@ -420,10 +424,11 @@ int runScan(const ScanArgs& args) {
     progress = std::make_unique<cli::ProgressLine>(std::cerr);
     options.progress = [p = progress.get()](size_t done, size_t total) { p->update(done, total); };
   }
-  std::unique_ptr<Session> opened = openSession(options);
-  if (!opened) return 2;
-  Session& session = *opened;
-  ScanResult result = session.scan();
+  std::unique_ptr<Workspace> workspace = openWorkspace(args, options, failOn);
+  if (!workspace) return 2;
+  std::shared_ptr<const Analysis> analysis = workspace->analyse();
+  const Analysis& session = *analysis;
+  ScanResult result = analysis->result;
   if (progress) progress->finish();
   if (result.files == 0 && result.errors.empty()) {
     // A clean report over nothing must not read as a pass of something.
@@ -542,8 +547,6 @@ int runScan(const ScanArgs& args) {
                 args.compact, threshold, failNothing, links};
   Report quietReport{session.sources(), failing, realErrors, result.files, result.resources, EDGEGUARD_VERSION, false,
                      report.rules, {}, {}, args.compact, threshold, failNothing, links};
-  bool wantsGraph = false;
-  for (const OutputSpec& o : args.outputs) wantsGraph = wantsGraph || o.format == "markdown";
   if (wantsGraph) copyGraph(session.graph(), report);
 
   // Files first (atomically), standard output last; a file that cannot be written is exit 2.
@@ -551,7 +554,7 @@ int runScan(const ScanArgs& args) {
   std::string toStdout;
   for (const OutputSpec& o : args.outputs) {
     std::ostringstream buffer;
-    report.color = o.format == "text" && o.toStdout() && useColour(args.colour);
+    report.color = findReporter(o.format)->colour && o.toStdout() && useColour(args.colour);
     if (args.quiet && o.format == "text" && o.toStdout()) {
       quietReport.color = report.color;
       if (!failing.empty() || !realErrors.empty()) makeReporter(o.format)->write(quietReport, buffer);
@@ -582,10 +585,11 @@ int runGraph(const ScanArgs& args, const std::string& format, const std::string&
   ScanOptions options;
   std::string failOn;
   if (int status = prepareScan(args, options, failOn)) return status;
-  std::unique_ptr<Session> opened = openSession(options);
-  if (!opened) return 2;
-  Session& session = *opened;
-  ScanResult result = session.scan();
+  std::unique_ptr<Workspace> workspace = openWorkspace(args, options, failOn);
+  if (!workspace) return 2;
+  std::shared_ptr<const Analysis> analysis = workspace->analyse();
+  const Analysis& session = *analysis;
+  const ScanResult& result = analysis->result;
   Report report{session.sources(), result.findings, result.errors, result.files, result.resources,
                 EDGEGUARD_VERSION, false, {}, {}, {}, false, std::nullopt, false, {}};
   copyGraph(session.graph(), report);
@@ -707,47 +711,11 @@ int runInit(const std::string& dir, bool force) {
   return 0;
 }
 
-// The engine's own codes (reports and the README use them): what each means and what to do.
-struct EngineCode {
-  std::string_view code, title, text;
-};
-constexpr EngineCode kEngineCodes[] = {
-    {"EG901", "input could not be read or parsed",
-     "A file could not be read (missing, unreadable, binary, not UTF-8, over --max-file-size) or does not parse. "
-     "The message gives the position; the rest of the scan goes on. The exit status is 2."},
-    {"EG902", "a module or referenced file was not followed",
-     "A module source, module call or referenced file could not be followed: not found, a cycle, nested too "
-     "deep, too many module instances, or outside the project root (set --root to widen it)."},
-    {"EG903", "a policy failed to evaluate",
-     "A policy raised an error while it was evaluated (a value too long for `matches`, ...); its other findings "
-     "are kept. Reported as a high finding so that it is not missed."},
-    {"EG904", "invalid policy file", "A policy file (built-in or from --policy-dir / policy-dirs) does not load."},
-    {"EG905", "invalid configuration",
-     "The configuration file (.edgeguard.yaml) or a command-line rule selection is invalid, or names a policy "
-     "directory outside the project root."},
-    {"EG906", "suppression without a reason",
-     "An `edgeguard:ignore` comment has no reason, or only a placeholder (TODO, FIXME, xxx, \"reason\", a single word); a suppression must say why the finding does not apply."},
-    {"EG907", "duplicate declaration",
-     "Two declarations with the same name in one module or template (Terraform rejects this); both are checked."},
-    {"EG908", "over a budget",
-     "A unit went over its time (--parse-timeout) or memory (--parse-memory) budget and is not scanned, or its "
-     "values are nested or chained deeper than 1,000 levels (what depends on the rest is unknown)."},
-    {"EG909", "invalid baseline file", "The --baseline file does not load."},
-    {"EG910", "module not on disk (a note)",
-     "A Terraform registry or git module that `terraform init` has not installed, or a Bicep registry module not "
-     "in the local cache (`bicep restore`): what it deploys is not checked. Does not change the exit status."},
-    {"EG911", "createOptions is not strict JSON (a note)",
-     "The IoT Edge agent (Json.NET) accepts it and it is checked as the agent reads it. Does not change the exit "
-     "status."},
-    {"EG912", "too many findings for one rule (a note)",
-     "One rule found more than 10,000 findings; the first 10,000 are reported. Does not change the exit status."},
-};
-
 int runExplain(const std::string& id, const std::vector<std::string>& dirs, const std::string& format) {
-  for (const EngineCode& c : kEngineCodes) {
-    if (!equalsIgnoreCase(c.code, id)) continue;
-    if (format == "markdown") std::cout << "# " << c.code << " " << c.title << "\n\n" << c.text << '\n';
-    else std::cout << c.code << " " << c.title << " (an engine diagnostic, not a rule)\n\n" << c.text << '\n';
+  if (const EngineCode* c = findEngineCode(id)) {  // linter/core/EngineCodes.h
+    std::string title = std::string(c->title) + (c->notice ? " (a note)" : "");
+    if (format == "markdown") std::cout << "# " << c->code << " " << title << "\n\n" << c->text << '\n';
+    else std::cout << c->code << " " << title << " (an engine diagnostic, not a rule)\n\n" << c->text << '\n';
     return 0;
   }
   ScanOptions options;
@@ -757,7 +725,7 @@ int runExplain(const std::string& id, const std::vector<std::string>& dirs, cons
   if (!ok) return 2;
   const policy::Policy* p = session->catalog().find(id);
   if (!p) {
-    std::cerr << "edgeguard: no rule '" << report::escapeTerminal(id) << "' (see `edgeguard rules`; EG901-EG912 are engine codes)\n";
+    std::cerr << "edgeguard: no rule '" << report::escapeTerminal(id) << "' (see `edgeguard rules`; " << engineCodeRange() << " are engine codes)\n";
     return 2;
   }
   if (format == "markdown") {
@@ -808,11 +776,11 @@ int main(int argc, char** argv) {
   addInputOptions(scanCmd, scan);
   std::vector<std::string> scanFormats, scanOutputs;
   std::vector<std::string> formatNames;
-  for (std::string_view f : reporterFormats()) formatNames.emplace_back(f);
+  for (const ReporterInfo& r : reporters()) formatNames.emplace_back(r.name);
   CLI::Option* formatOpt =
       scanCmd
           ->add_option("--format,-f", scanFormats,
-                       "Output format: text, json, sarif, junit, github, markdown (repeatable, each with its own --output)")
+                       "Output format: " + joined(formatNames) + " (repeatable, each with its own --output)")
           ->check(CLI::IsMember(formatNames))
           ->take_all()
           ->allow_extra_args(false);

@@ -19,7 +19,6 @@
 #include "editor/lsp/Server.h"
 #include "editor/lsp/Transport.h"
 #include "fuzz/FuzzUtil.h"
-#include "parsers/terraform/SyntaxTrees.h"
 
 namespace {
 
@@ -80,7 +79,6 @@ void server(std::string_view messages) {
   (void)eg::lsp::serve(in, out, options);
   // The Terraform trees a server keeps for its open documents live in a process-wide cache;
   // one server per process in real use, one per input here: let go of them between inputs.
-  eg::terraform::keepSyntaxTreesFor({});
 }
 
 }  // namespace

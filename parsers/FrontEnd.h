@@ -8,7 +8,7 @@
 // (which is thread-safe).
 //
 // A front-end also writes its syntax back: its SourceEditor (parsers/SourceEditor.h) turns a
-// policy's declared fix into a text edit and knows the format's comment syntax.
+// policy's declared fix into a text edit; its globs() say how its files write comments.
 #pragma once
 
 #include <filesystem>
@@ -45,10 +45,24 @@ struct FrontEndOptions {
   }
 };
 
+// What a front-end keeps between loads of one workspace to make the next load cheaper (the
+// Terraform front-end: the syntax trees of the modules open in an editor, re-parsed
+// incrementally). Owned by the engine's Workspace, one per front-end; never process-wide.
+class KeptState {
+ public:
+  virtual ~KeptState() = default;
+  // Keeps what belongs to these files (canonical paths: the documents open in an editor)
+  // and drops the rest. Empty: nothing is kept.
+  virtual void keepFor(std::vector<std::string> canonicalPaths) = 0;
+  // How many entries (syntax trees) are kept now.
+  virtual size_t size() const = 0;
+};
+
 struct LoadContext {
-  LoadContext(SourceStore& s, const FrontEndOptions& o) : store(s), options(o) {}
+  LoadContext(SourceStore& s, const FrontEndOptions& o, KeptState* k = nullptr) : store(s), options(o), kept(k) {}
   SourceStore& store;
   const FrontEndOptions& options;
+  KeptState* kept = nullptr;  // this front-end's makeKeptState(), or null (a one-off scan)
   std::vector<Resource> resources;  // appended by loadUnit; ids are assigned when merged
   std::vector<Error> errors;
   // Files a front-end reads beyond the unit's own (module sources, variable files, .env,
@@ -71,10 +85,31 @@ struct LoadContext {
   }
 };
 
+// A kind of file a front-end reads, by its name.
+struct FilePattern {
+  // A glob (linter/core/Glob.h) matched at any depth: a file name ("*.tf", "config.toml") or
+  // the end of a path ("aziot/**/*.toml"). Editors use "**/" + glob (editorGlob).
+  std::string_view glob;
+  // What starts a comment line in such a file ("#", "//"): where a suppression comment goes.
+  std::string_view lineComment;
+  // The name alone makes the file this front-end's input (Terraform's *.tf); otherwise its
+  // content decides too (an ARM template is a *.json with a deployment-template $schema).
+  bool byName = false;
+  // A line may be inside a multi-line string (an HCL heredoc, a Bicep ''' string, a TOML or
+  // YAML multi-line string), where a comment would change the string: a suppression comment
+  // for a finding on such a line goes above the resource instead.
+  bool multilineStrings = false;
+};
+
 class FrontEnd {
  public:
   virtual ~FrontEnd() = default;
   virtual std::string_view format() const = 0;  // "terraform", "bicep", "arm", "edge", "aziot"
+  // What it reads, as a phrase for messages and the man page: "Bicep .bicep/.bicepparam".
+  virtual std::string_view describe() const = 0;
+  // The files it may read: every file accepts() takes matches one of these (checked by
+  // tests/unit/engine/file_kinds_tests.cpp, which also checks the editor clients' lists).
+  virtual std::vector<FilePattern> globs() const = 0;
   // Whether a file found while walking a directory (or named on the command line) is this
   // front-end's input. `head` is the first bytes of the file when available (may be empty).
   virtual bool accepts(const std::filesystem::path& path, std::string_view head) const = 0;
@@ -86,6 +121,9 @@ class FrontEnd {
   // as a scan of the whole directory.
   virtual std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const { return {}; }
   virtual void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) = 0;
+  // State to keep between loads (see KeptState), passed back in LoadContext::kept; null when
+  // the front-end keeps nothing.
+  virtual std::unique_ptr<KeptState> makeKeptState() const { return nullptr; }
   // Parses one file to its syntax tree and drops it: no evaluation, no resources. The floor
   // that benchmarks compare a full scan against. Returns false on a syntax error.
   virtual bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const = 0;
@@ -97,10 +135,21 @@ class FrontEnd {
 // Every built-in front-end, in the order they are asked to accept a file.
 std::vector<std::unique_ptr<FrontEnd>> makeFrontEnds();
 
-// The front-end registry's editors: the editor of the first built-in front-end of `format`
-// that has one (null when none does), and the comment syntax of a file from the first
-// front-end's editor that claims its name.
+// The front-ends' describe() joined for a sentence: "A, B, or C" (conjunction "or" / "and").
+std::string describeFileKinds(const std::vector<std::unique_ptr<FrontEnd>>& frontEnds,
+                              std::string_view conjunction = "or");
+// The built-in front-ends' describe(), joined with "or".
+std::string describeFileKinds();
+// Every built-in front-end's patterns, in front-end order, each glob once (the first wins).
+std::vector<FilePattern> fileGlobs();
+// A pattern as editors match it against a whole path: "**/" + glob.
+std::string editorGlob(std::string_view glob);
+// The first pattern `path` matches, or nothing when no front-end reads such a file.
+std::optional<FilePattern> filePatternFor(const std::filesystem::path& path);
+// The line-comment opener of the first pattern `path` matches ("#", "//"), or "" when no
+// front-end reads such a file.
+std::string_view lineCommentFor(const std::filesystem::path& path);
+// The editor of the first built-in front-end of `format` that has one; null when none has.
 const SourceEditor* sourceEditor(std::string_view format);
-std::optional<CommentSyntax> commentSyntax(std::string_view path);
 
 }  // namespace eg

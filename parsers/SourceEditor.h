@@ -4,7 +4,8 @@
 // registry (parsers/FrontEnd.h: sourceEditor()). The editor turns it into one minimal TextEdit:
 // it replaces a literal's text, or inserts a member into an object or block that is there, in
 // that format's syntax and with the indentation around it. It works on text and provenance
-// (Value::prov byte ranges), so no parser node leaves parsers/.
+// (Value::prov byte ranges), so no parser node leaves parsers/. (How a file writes comments,
+// for suppression comments, is in the front-end's globs(): parsers/FrontEnd.h FilePattern.)
 //
 // An editor refuses (returns nothing) whenever the edit would not be exactly what was asked:
 // the value is an expression, a variable or a placeholder, the literal's type differs from the
@@ -27,20 +28,9 @@ namespace eg {
 // {"properties", "networkRuleSets", "defaultAction"} (no list indexes).
 using AttributePath = std::vector<std::string>;
 
-// Line comments of a file's syntax, for `edgeguard:ignore` comments.
-struct CommentSyntax {
-  std::string_view prefix;        // "#", "//"
-  // A line may belong to a multi-line string (an HCL heredoc, a Bicep ''' string, a YAML block
-  // scalar), where a comment would change the string.
-  bool multilineStrings = false;
-};
-
 class SourceEditor {
  public:
   virtual ~SourceEditor() = default;
-
-  // The comment syntax of `path` when it is one of this front-end's files (by its name).
-  virtual std::optional<CommentSyntax> commentSyntax(std::string_view path) const = 0;
 
   // Whether this editor can set `path` on resources of `kind` (insert it when it is missing),
   // without looking at a resource; NotMine when the front-end never produces `kind`.

@@ -25,11 +25,9 @@
 #include "linter/engine/Config.h"
 #include "linter/engine/Fixes.h"
 #include "linter/engine/Session.h"
-#include "linter/engine/UnitCache.h"
 #include "linter/policy/PolicyDocs.h"
 #include "linter/report/Escaping.h"
 #include "linter/report/Reporter.h"
-#include "parsers/terraform/SyntaxTrees.h"
 
 namespace eg::lsp {
 namespace {
@@ -128,7 +126,7 @@ struct Snapshot {
 // What code actions need of an analysis, computed on request rather than for every finding of
 // every edit: the session (graph and sources), its findings and where each file is open.
 struct AnalysisState {
-  std::unique_ptr<Session> session;
+  std::shared_ptr<const Analysis> analysis;
   std::vector<Finding> findings;
   std::map<std::string, std::string> uriByKey;  // open documents: canonical path -> uri
   PositionEncoding encoding = PositionEncoding::Utf16;
@@ -205,7 +203,7 @@ Diagnostic makeDiagnostic(Position b, Position e, int severity, const std::strin
 
 // The uri of a file of the analysis: the open document's when it is open.
 std::string uriOf(const AnalysisState& state, FileId id) {
-  const SourceFile* f = state.session->sources().get(id);
+  const SourceFile* f = state.analysis->sources().get(id);
   if (!f) return {};
   std::string key = keyOf(f->path());
   auto it = state.uriByKey.find(key);
@@ -214,8 +212,8 @@ std::string uriOf(const AnalysisState& state, FileId id) {
 
 // The quick fixes and "suppress with a reason" of one finding, as LSP code actions for `diagnostic`.
 std::vector<json> codeActions(const AnalysisState& state, const Finding& f, const json& diagnostic) {
-  const SourceStore& store = state.session->sources();
-  std::vector<Fix> fixes = fixesFor(f, state.session->graph(), store, state.session->catalog());
+  const SourceStore& store = state.analysis->sources();
+  std::vector<Fix> fixes = fixesFor(f, state.analysis->graph(), store, state.analysis->catalog());
   if (std::optional<Fix> s = suppressionFix(f, store)) fixes.push_back(std::move(*s));
   std::vector<json> out;
   for (const Fix& fix : fixes) {
@@ -236,38 +234,6 @@ std::vector<json> codeActions(const AnalysisState& state, const Finding& f, cons
   return out;
 }
 
-// The policy catalog and project configuration analyses run with. Compiling the built-in pack
-// costs tens of milliseconds, so the worker keeps them between analyses and rebuilds them only
-// when what they were built from changes: the settings, the configuration's text (its open
-// buffer, else the file on disk) and the files of the policy directories (name, size, mtime).
-struct PolicySetup {
-  std::string key;      // settings and configuration text it was built from
-  std::string listing;  // the policy directories' files when it was built
-  std::vector<fs::path> dirs;
-  std::unique_ptr<Session> holder;  // owns the catalog
-  std::shared_ptr<const Config> config;
-  std::vector<Error> errors;  // policy and configuration errors, reported with every analysis
-  std::string frontEndKey;    // the Terraform variables the unit cache was filled with
-};
-
-std::string directoryListing(const std::vector<fs::path>& dirs) {
-  std::string out;
-  for (const fs::path& dir : dirs) {
-    out += dir.generic_string() + '\n';
-    std::error_code ec;
-    std::vector<std::string> entries;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      std::error_code fec;
-      auto size = it->file_size(fec);
-      auto time = it->last_write_time(fec).time_since_epoch().count();
-      entries.push_back(it->path().filename().string() + ' ' + std::to_string(size) + ' ' + std::to_string(time));
-    }
-    std::sort(entries.begin(), entries.end());
-    for (const std::string& e : entries) out += e + '\n';
-  }
-  return out;
-}
-
 // The project roots of an analysis: the workspace folders (without one, the git work tree of
 // the first document), as `edgeguard scan` has its root. Files reached by reference and the
 // configuration's policy-dirs are read only inside them.
@@ -281,80 +247,11 @@ std::vector<fs::path> projectRoots(const Snapshot& snap) {
   return roots;
 }
 
-const PolicySetup& preparePolicies(const Snapshot& snap, PolicySetup& setup) {
-  // The configuration: edgeguard.config, else the nearest .edgeguard.yaml above the first
-  // workspace folder (or the first open document when there is no folder), as the CLI finds it.
-  std::optional<fs::path> configPath;
-  fs::path base = !snap.roots.empty() ? fs::path(snap.roots.front())
-                  : !snap.docs.empty() ? fs::path(snap.docs.front().path).parent_path()
-                                       : fs::current_path();
-  if (!snap.settings.config.empty()) {
-    fs::path p(snap.settings.config);
-    configPath = p.is_absolute() ? p : base / p;
-  } else {
-    configPath = findConfig(base);
-  }
-  std::string configText;
-  bool configRead = false;
-  ReadResult configResult = ReadResult::Ok;
-  if (configPath) {
-    if (auto it = snap.overlays->find(canonicalKey(*configPath)); it != snap.overlays->end()) {
-      configText = it->second;  // an open .edgeguard.yaml applies as it is typed
-      configRead = true;
-    } else {
-      // A regular file of at most 1 MiB, as the CLI reads it: a repository's .edgeguard.yaml
-      // that is a FIFO or a link to /dev/zero must not hang or fill the server.
-      configResult = readSmallFile(*configPath, kMaxConfigBytes, configText);
-      configRead = configResult == ReadResult::Ok;
-      if (!configRead) configText.clear();
-    }
-  }
-  std::string key;
-  for (const std::string& d : snap.settings.policyDirs) key += d + '\n';
-  key += '\0';
-  if (configPath) key += configPath->generic_string() + '\n' + describe(configResult, kMaxConfigBytes) + '\n' + configText;
-  if (setup.holder && key == setup.key && directoryListing(setup.dirs) == setup.listing) return setup;
-
-  std::shared_ptr<const Config> lastGood = setup.config;
-  setup = PolicySetup{};
-  setup.key = std::move(key);
-  ScanOptions options;
-  for (const std::string& d : snap.settings.policyDirs) options.policyDirs.emplace_back(d);
-  options.frontEnd.roots = projectRoots(snap);  // the configuration's policy-dirs stay inside them
-  if (configPath && !configRead) {
-    setup.errors.push_back(Error{displayPath(*configPath), kNoFile, {}, 0, 0, "cannot read the configuration file: " + describe(configResult, kMaxConfigBytes), kConfigErrorCode});
-  } else if (configPath) {
-    auto config = std::make_shared<Config>();
-    size_t before = setup.errors.size();
-    if (loadConfigText(configText, *configPath, *config, setup.errors)) {
-      options.config = std::move(config);
-    } else if (lastGood && canonicalKey(lastGood->path) == canonicalKey(*configPath)) {
-      // While the file is being edited into shape, the last valid version stays in effect
-      // (the errors are shown on the file itself when it is open).
-      options.config = lastGood;
-      for (size_t i = before; i < setup.errors.size(); ++i) {
-        setup.errors[i].message += " (the last valid configuration stays in effect)";
-      }
-    }
-  }
-  setup.config = options.config;
-  options.defaultPreset = std::string(policy::kDefaultPreset);  // as `edgeguard scan`
-  setup.dirs = options.policyDirs;
-  if (setup.config) {
-    for (const auto& [dir, at] : setup.config->policyDirs) setup.dirs.push_back(dir);
-  }
-  setup.listing = directoryListing(setup.dirs);
-  setup.holder = std::make_unique<Session>(options);
-  setup.holder->loadPolicies(setup.errors);
-  return setup;
-}
-
-// Runs one Session over the snapshot and turns its findings into per-document diagnostics.
-std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup, const std::shared_ptr<UnitCache>& units) {
-  auto started = std::chrono::steady_clock::now();
-  auto result = std::make_shared<AnalysisResult>();
-  result->progress = snap.progress;
-  const PolicySetup& policies = preparePolicies(snap, setup);
+// The engine options of a snapshot: the workspace folders and the buffers outside them, the
+// settings, and the configuration (edgeguard.config, else the nearest .edgeguard.yaml above the
+// first workspace folder, or the first open document when there is no folder, as the CLI
+// finds it; while it is being edited into shape the last valid one stays in effect).
+ScanOptions scanOptions(const Snapshot& snap) {
   ScanOptions options;
   for (const std::string& r : snap.roots) options.paths.emplace_back(r);
   for (const Snapshot::Doc& d : snap.docs) {
@@ -367,6 +264,7 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
     std::error_code ec;
     if (!inside || !fs::exists(d.path, ec)) options.paths.emplace_back(d.path);
   }
+  for (const std::string& d : snap.settings.policyDirs) options.policyDirs.emplace_back(d);
   for (const auto& [k, v] : snap.settings.vars) options.frontEnd.terraformVars[k] = v;
   for (const std::string& f : snap.settings.varFiles) options.frontEnd.terraformVarFiles.emplace_back(f);
   options.frontEnd.roots = projectRoots(snap);
@@ -375,20 +273,38 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
   options.skipUnsupported = true;  // a README.md the client opened is not an error
   options.jobs = snap.jobs;
   options.overlays = snap.overlays;
-  options.config = policies.config;
-  // Units whose files did not change are not parsed again; what they produce depends on the
-  // Terraform variables too, and on files the cache cannot see appear (reported by the client).
-  std::string frontEndKey;
-  for (const auto& [k, v] : snap.settings.vars) frontEndKey += k + '=' + v + '\n';
-  for (const std::string& f : snap.settings.varFiles) frontEndKey += f + '\n';
-  if (snap.filesChanged || frontEndKey != setup.frontEndKey) units->clear();
-  setup.frontEndKey = std::move(frontEndKey);
-  options.unitCache = units;
+  options.policyDocumentation = true;  // hover shows rule help
+  options.defaultPreset = std::string(policy::kDefaultPreset);  // as `edgeguard scan`
+  options.keepLastValidConfig = true;
+  fs::path base = !snap.roots.empty() ? fs::path(snap.roots.front())
+                  : !snap.docs.empty() ? fs::path(snap.docs.front().path).parent_path()
+                                       : fs::current_path();
+  if (!snap.settings.config.empty()) {
+    fs::path p(snap.settings.config);
+    options.configFile = p.is_absolute() ? p : base / p;
+  } else {
+    options.configSearchFrom = base;
+  }
+  return options;
+}
 
-  // The open documents' syntax trees are kept, so an edit re-parses only what it changed.
+// Runs the workspace's analysis over the snapshot and turns its findings into per-document
+// diagnostics.
+std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, std::unique_ptr<Workspace>& workspace) {
+  auto started = std::chrono::steady_clock::now();
+  auto result = std::make_shared<AnalysisResult>();
+  result->progress = snap.progress;
+  ScanOptions options = scanOptions(snap);
+  if (!workspace) workspace = std::make_unique<Workspace>(options);
+  else workspace->setOptions(options);
+  // Files created, deleted or changed on disk as the client's watcher reported.
+  if (snap.filesChanged) workspace->filesChanged();
+  // The open documents' parse state is kept, so an edit re-parses only what it changed.
   std::vector<std::string> open;
   for (const Snapshot::Doc& d : snap.docs) open.push_back(d.key);
-  terraform::keepSyntaxTreesFor(std::move(open));
+  workspace->keepStateFor(std::move(open));
+  std::vector<Error> setupErrors;
+  workspace->preparePolicies(setupErrors);
 
   // No folder and no document: nothing to analyse (an empty path list would scan the
   // server's working directory).
@@ -396,18 +312,17 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
 
   auto state = std::make_shared<AnalysisState>();
   state->encoding = snap.encoding;
-  state->session = std::make_unique<Session>(options);
-  Session& session = *state->session;
-  session.adoptCatalog(policies.holder->catalog());
-  for (const Error& e : policies.errors) {
+  for (const Error& e : setupErrors) {
     std::string where = e.path;
     if (e.line) where += ":" + std::to_string(e.line) + ":" + std::to_string(e.column);
     result->problems.push_back(where + ": " + e.message);
   }
-  ScanResult scan = session.scan();
+  state->analysis = workspace->analyse();
+  const Analysis& analysis = *state->analysis;
+  const ScanResult& scan = analysis.result;
   result->files = scan.files;
   result->resources = scan.resources;
-  const SourceStore& store = session.sources();
+  const SourceStore& store = analysis.sources();
 
   std::map<std::string, const Snapshot::Doc*> docByKey;
   for (const Snapshot::Doc& d : snap.docs) {
@@ -426,11 +341,11 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
     if (auto it = docByKey.find(keyOf(f->path())); it != docByKey.end()) docOfFile[id] = it->second;
   }
   std::map<std::string, std::string> hrefs;  // rule -> docs link (built-in rules only)
-  for (const auto& p : session.catalog().policies()) {
+  for (const auto& p : analysis.catalog().policies()) {
     if (p->builtin) hrefs[p->id] = std::string(kRuleDocsBaseUrl).append(policy::docsFileName(*p));
   }
 
-  state->findings = std::move(scan.findings);
+  state->findings = scan.findings;
   for (size_t i = 0; i < state->findings.size(); ++i) {
     const Finding& f = state->findings[i];
     if (f.suppressed) continue;
@@ -458,8 +373,8 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
     dr.diagnostics.back().finding = static_cast<int64_t>(i);
   }
   // Input errors, and policy or configuration errors in files that are open.
-  std::vector<Error> errors = std::move(scan.errors);
-  errors.insert(errors.end(), policies.errors.begin(), policies.errors.end());
+  std::vector<Error> errors = scan.errors;
+  errors.insert(errors.end(), setupErrors.begin(), setupErrors.end());
   for (const Error& e : errors) {
     std::string key = e.file != kNoFile ? keyOf(store.get(e.file) ? store.get(e.file)->path() : e.path) : keyOf(e.path);
     auto doc = docByKey.find(key);
@@ -558,7 +473,7 @@ class AnalysisWorker {
       Event e;
       e.type = Event::Type::Analysed;
       try {
-        e.result = analyse(snap, setup_, units_);
+        e.result = analyse(snap, workspace_);
       } catch (const std::exception& ex) {
         e.result = std::make_shared<AnalysisResult>();
         e.result->problems.push_back(std::string("internal error during analysis: ") + ex.what());
@@ -573,8 +488,7 @@ class AnalysisWorker {
   std::condition_variable cv_;
   std::optional<Snapshot> job_;
   bool stop_ = false;
-  PolicySetup setup_;  // used by the worker thread only
-  std::shared_ptr<UnitCache> units_ = std::make_shared<UnitCache>();
+  std::unique_ptr<Workspace> workspace_;  // the engine; used by the worker thread only
   std::thread thread_;
 };
 

@@ -5,11 +5,57 @@
 -- uses the 0.7 API (start_client + buf_attach_client), which later versions still support.
 local M = {}
 
--- Files edgeguard may read; the server decides by name and content, like `edgeguard scan`.
+-- The files edgeguard may read: its front-ends' patterns (FrontEnd::globs() in parsers/), each
+-- matched at any depth. The server decides by name and content, like `edgeguard scan`.
+-- <edgeguard:globs> generated: tests/unit/engine/file_kinds_tests.cpp checks it, UPDATE_GOLDENS=1 rewrites it
+local FILE_GLOBS = {
+  '*.tf',
+  '*.tf.json',
+  '*.tfvars',
+  '*.tfvars.json',
+  '*.json',
+  '*.jsonc',
+  '*.bicep',
+  '*.bicepparam',
+  '*.parameters.json',
+  'config.toml',
+  'aziot/**/*.toml',
+  'iotedge/**/*.toml',
+  'config.yaml',
+  'config.yml',
+}
+-- </edgeguard:globs>
+
+-- One glob segment ('*' and '?' stay within a name) against one path segment.
+local function segment_matches(glob, name)
+  local pattern = glob:gsub('[%^%$%(%)%%%.%[%]%+%-]', '%%%0'):gsub('%*', '.*'):gsub('%?', '.')
+  return name:match('^' .. pattern .. '$') ~= nil
+end
+
+local function segments(path)
+  local out = {}
+  for s in path:gmatch('[^/]+') do out[#out + 1] = s end
+  return out
+end
+
+-- Glob segments from i on against path segments from j on; '**' spans any number of them.
+local function matches_from(globs, i, names, j)
+  if i > #globs then return j > #names end
+  if globs[i] == '**' then
+    for k = j, #names + 1 do
+      if matches_from(globs, i + 1, names, k) then return true end
+    end
+    return false
+  end
+  return j <= #names and segment_matches(globs[i], names[j]) and matches_from(globs, i + 1, names, j + 1)
+end
+
 local function candidate(name)
-  return name:match('%.tf$') or name:match('%.tf%.json$') or name:match('%.tfvars$')
-    or name:match('%.bicep$') or name:match('%.bicepparam$') or name:match('%.jsonc?$')
-    or name:match('config%.toml$') or name:match('config%.yaml$')
+  local names = segments((name:gsub('\\', '/')))
+  for _, glob in ipairs(FILE_GLOBS) do
+    if matches_from(segments('**/' .. glob), 1, names, 1) then return true end
+  end
+  return false
 end
 
 local function root_of(fname)

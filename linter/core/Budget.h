@@ -19,11 +19,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "linter/core/EngineCodes.h"  // kBudgetErrorCode
 #include "linter/core/SourceFile.h"
 
 namespace eg {
-
-inline constexpr const char* kBudgetErrorCode = "EG908";
 
 class BudgetExceeded : public std::runtime_error {
  public:

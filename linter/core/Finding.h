@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "linter/core/EngineCodes.h"
 #include "linter/core/Severity.h"
 #include "linter/core/SourceFile.h"
 
@@ -45,7 +46,7 @@ struct Error {
   uint32_t line = 0;     // 1-based; used when file == kNoFile (0 = no position)
   uint32_t column = 0;
   std::string message;
-  std::string code = "EG901";
+  std::string code = kInputErrorCode;
   // A notice, not an error: something the scan could not look at that the user can fix
   // (EG910 a module source not on disk, EG911 createOptions that is not strict JSON). Reported
   // as a note; it does not make the scan fail (exit status, SARIF executionSuccessful).

@@ -1,8 +1,11 @@
 #include "linter/core/SourceFile.h"
 
+#include <sys/stat.h>
+
 #include "linter/core/Secrets.h"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <system_error>
 
@@ -131,14 +134,99 @@ std::string canonicalKey(const std::filesystem::path& path) {
   return (ec ? path : canon).generic_string();
 }
 
+std::string SourceStore::keyOf(const std::filesystem::path& path) const {
+  std::string given = path.native();
+  {
+    std::lock_guard<std::mutex> lock(keysMu_);
+    if (auto it = keys_.find(given); it != keys_.end()) return it->second;
+  }
+  std::string key = canonicalKey(path);
+  std::lock_guard<std::mutex> lock(keysMu_);
+  keys_.emplace(std::move(given), key);
+  return key;
+}
+
+void SourceStore::forgetKeys() {
+  std::lock_guard<std::mutex> lock(keysMu_);
+  keys_.clear();
+}
+
+std::optional<SourceStore::Stamp> SourceStore::stampOf(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  Stamp s;
+  s.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  s.ctimeNs = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+  s.size = static_cast<uint64_t>(st.st_size);
+  s.inode = static_cast<uint64_t>(st.st_ino);
+  s.device = static_cast<uint64_t>(st.st_dev);
+  return s;
+}
+
+namespace {
+int64_t wallClockNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+size_t rawHashOf(std::string_view bytes) { return std::hash<std::string_view>{}(bytes); }
+// File times are coarse (a clock tick of several milliseconds): a file written twice within a
+// tick with the same size keeps its stamp. A stamp this close to the time the file was read
+// proves nothing, and the file's bytes are compared instead (git's "racily clean" entries).
+constexpr int64_t kRacyNs = 2'000'000'000;
+}  // namespace
+
+bool SourceStore::refresh(const std::filesystem::path& path) {
+  std::string key = keyOf(path);
+  FileId id = kNoFile;
+  Loaded was;
+  const SourceFile* file = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = byKey_.find(key);
+    if (it == byKey_.end()) return false;
+    id = it->second;
+    was = stamps_[id];
+    file = files_[id].get();
+  }
+  bool changed;
+  if (const std::string* buffer = overlay(path)) {
+    changed = !was.stamp.overlay || *buffer != file->text();
+  } else {
+    std::optional<Stamp> now = stampOf(path);
+    changed = was.stamp.overlay || !now || !(*now == was.stamp);
+    if (!changed && was.checkedNs - now->mtimeNs < kRacyNs) {
+      int64_t checked = wallClockNs();
+      std::string bytes;
+      std::ifstream in(path, std::ios::binary);
+      bytes.assign(static_cast<size_t>(std::min<uint64_t>(now->size, limits_.maxFileBytes) + 1), '\0');
+      in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      bytes.resize(static_cast<size_t>(std::max<std::streamsize>(0, in.gcount())));
+      changed = rawHashOf(bytes) != was.rawHash;
+      if (!changed) {
+        std::lock_guard<std::mutex> lock(mu_);
+        stamps_[id].checkedNs = checked;
+      }
+    }
+  }
+  if (!changed) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = byKey_.find(key);
+  if (it != byKey_.end() && it->second == id) byKey_.erase(it);
+  return true;
+}
+
+size_t SourceStore::textBytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return textBytes_;
+}
+
 const std::string* SourceStore::overlay(const std::filesystem::path& path) const {
   if (!overlays_ || overlays_->empty()) return nullptr;
-  auto it = overlays_->find(canonicalKey(path));
+  auto it = overlays_->find(keyOf(path));
   return it == overlays_->end() ? nullptr : &it->second;
 }
 
 const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError* error) {
-  std::string key = canonicalKey(path);
+  std::string key = keyOf(path);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = byKey_.find(key); it != byKey_.end()) return files_[it->second].get();
@@ -149,7 +237,11 @@ const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError
     return nullptr;
   };
   std::string text;
+  Stamp stamp;
+  int64_t checkedNs = 0;
+  size_t rawHash = 0;
   if (const std::string* buffer = overlay(path)) {
+    stamp.overlay = true;
     if (buffer->size() > limits_.maxFileBytes) {
       return fail("file is " + std::to_string(buffer->size()) + " bytes, over the limit of " +
                   std::to_string(limits_.maxFileBytes) + " bytes (set --max-file-size to raise it); not scanned");
@@ -158,6 +250,9 @@ const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError
   } else {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) return fail("is a directory");
+    // Taken before reading: a file that changes while it is read looks changed next time.
+    if (std::optional<Stamp> s = stampOf(path)) stamp = *s;
+    checkedNs = wallClockNs();
     auto size = std::filesystem::file_size(path, ec);
     if (ec) return fail("cannot read file: " + ec.message());
     if (size > limits_.maxFileBytes) {
@@ -170,6 +265,7 @@ const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError
     in.read(text.data(), static_cast<std::streamsize>(size));
     text.resize(static_cast<size_t>(in.gcount()));
   }
+  rawHash = rawHashOf(text);
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
     text.replace(0, 3, "   ");  // keep offsets stable: blank the BOM instead of removing it
   }
@@ -189,8 +285,10 @@ const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = byKey_.find(key); it != byKey_.end()) return files_[it->second].get();
     FileId id = static_cast<FileId>(files_.size());
+    textBytes_ += text.size();
     files_.push_back(std::make_unique<SourceFile>(id, shown, std::move(text)));
     byKey_.emplace(std::move(key), id);
+    stamps_[id] = Loaded{stamp, rawHash, checkedNs};
     file = files_.back().get();
   }
   // Every file read, whoever reads it (a unit's own files, module sources, .env, module.json,
@@ -232,6 +330,7 @@ std::string describe(ReadResult r, size_t maxBytes) {
 const SourceFile* SourceStore::add(std::string shown, std::string text) {
   std::lock_guard<std::mutex> lock(mu_);
   FileId id = static_cast<FileId>(files_.size());
+  textBytes_ += text.size();
   files_.push_back(std::make_unique<SourceFile>(id, std::move(shown), std::move(text)));
   return files_.back().get();
 }
@@ -242,7 +341,7 @@ const SourceFile* SourceStore::get(FileId id) const {
 }
 
 const SourceFile* SourceStore::find(const std::filesystem::path& path) const {
-  std::string key = canonicalKey(path);
+  std::string key = keyOf(path);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = byKey_.find(key);
   return it == byKey_.end() ? nullptr : files_[it->second].get();
@@ -250,16 +349,13 @@ const SourceFile* SourceStore::find(const std::filesystem::path& path) const {
 
 void SourceStore::markSecret(FileId file, ByteRange range) {
   std::lock_guard<std::mutex> lock(mu_);
-  secrets_.emplace_back(file, range);
+  secrets_[file].push_back(range);
 }
 
 std::vector<ByteRange> SourceStore::secrets(FileId file) const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<ByteRange> out;
-  for (const auto& [f, r] : secrets_) {
-    if (f == file) out.push_back(r);
-  }
-  return out;
+  auto it = secrets_.find(file);
+  return it != secrets_.end() ? it->second : std::vector<ByteRange>{};
 }
 
 std::string SourceStore::masked(FileId file, uint32_t offset, std::string_view text) const {

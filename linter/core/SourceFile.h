@@ -110,6 +110,18 @@ class SourceStore {
   const SourceFile* get(FileId id) const;
   const SourceFile* find(const std::filesystem::path& path) const;
   size_t size() const;
+
+  // A store kept between scans (the engine's Workspace): `refresh` forgets the file loaded
+  // for `path` when its text may have changed since (its overlay text differs, or the file on
+  // disk has another size, inode or modification/change time), so that the next load reads it
+  // again as a new file. Files already handed out stay valid. Returns true when forgotten.
+  bool refresh(const std::filesystem::path& path);
+  // The canonical key of a path (canonicalKey), remembered: a store kept between scans asks
+  // for the same paths on every scan. forgetKeys() drops what it remembers (links may change).
+  std::string keyOf(const std::filesystem::path& path) const;
+  void forgetKeys();
+  // Bytes of text of every file loaded so far (the current and the forgotten versions).
+  size_t textBytes() const;
   const LoadLimits& limits() const { return limits_; }
 
   // Secrets found in a file (keys, passwords): front-ends mark their byte ranges so that no
@@ -125,7 +137,24 @@ class SourceStore {
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<SourceFile>> files_;
   std::unordered_map<std::string, FileId> byKey_;  // canonical path -> file (not in-memory files)
-  std::vector<std::pair<FileId, ByteRange>> secrets_;
+  // How each loaded file looked on disk when it was read (by file id; overlay: from a buffer).
+  struct Stamp {
+    bool overlay = false;
+    int64_t mtimeNs = 0, ctimeNs = 0;
+    uint64_t size = 0, inode = 0, device = 0;
+    friend bool operator==(const Stamp&, const Stamp&) = default;
+  };
+  struct Loaded {
+    Stamp stamp;
+    size_t rawHash = 0;      // of the bytes read
+    int64_t checkedNs = 0;   // when the file was last read or compared (wall clock)
+  };
+  std::unordered_map<FileId, Loaded> stamps_;
+  static std::optional<Stamp> stampOf(const std::filesystem::path& path);
+  mutable std::mutex keysMu_;
+  mutable std::unordered_map<std::string, std::string> keys_;  // path as given -> canonical key
+  size_t textBytes_ = 0;
+  std::unordered_map<FileId, std::vector<ByteRange>> secrets_;
 };
 
 // The key a path is known by in a SourceStore (weakly canonical, '/' separators).

@@ -16,8 +16,6 @@
 
 namespace eg {
 
-inline constexpr const char* kBaselineErrorCode = "EG909";
-
 struct BaselineEntry {
   std::string rule;
   std::string path;      // relative to the baseline file's directory, '/'-separated

@@ -18,7 +18,6 @@
 
 namespace eg {
 
-inline constexpr const char* kConfigErrorCode = "EG905";
 inline constexpr const char* kConfigFileNames[] = {".edgeguard.yaml", ".edgeguard.yml"};
 
 struct ConfigPosition {

@@ -60,13 +60,13 @@ std::optional<Fix> suppressionFix(const Finding& f, const SourceStore& store, st
   if (f.suppressed || f.rule.rfind("EG9", 0) == 0) return std::nullopt;
   const SourceFile* file = fileOf(store, f.location.file);
   if (!file) return std::nullopt;
-  std::optional<CommentSyntax> comment = commentSyntax(file->path());
-  if (!comment) return std::nullopt;
+  std::optional<FilePattern> kind = filePatternFor(file->path());
+  if (!kind || kind->lineComment.empty()) return std::nullopt;
   const LineIndex& lines = file->lines();
   uint32_t line = lines.lineOf(f.location.range.begin);
   // A finding may sit inside a multi-line string (a heredoc): a comment there would change
   // the string, so fall back to the resource's header line.
-  if (comment->multilineStrings && !attributeLike(file->lineText(line)) && f.anchor.file == file->id()) {
+  if (kind->multilineStrings && !attributeLike(file->lineText(line)) && f.anchor.file == file->id()) {
     line = lines.lineOf(f.anchor.range.begin);
   }
   uint32_t at = lines.lineStart(line);
@@ -75,7 +75,7 @@ std::optional<Fix> suppressionFix(const Finding& f, const SourceStore& store, st
   Fix fix;
   fix.title = "Suppress " + f.rule + " here with a reason (edgeguard:ignore comment)";
   fix.edits.push_back(TextEdit{file->id(), {at, at},
-                               indentAt(text, at) + std::string(comment->prefix) + " edgeguard:ignore " + f.rule + " " +
+                               indentAt(text, at) + std::string(kind->lineComment) + " edgeguard:ignore " + f.rule + " " +
                                    std::string(reason) + newline});
   return fix;
 }

@@ -4,6 +4,8 @@
 #include <map>
 #include <unordered_map>
 
+#include "linter/graph/ResourceKinds.h"
+
 namespace eg {
 
 namespace {
@@ -24,14 +26,14 @@ void linkAcrossResources(ResourceGraph& graph) {
   std::vector<ResourceId> credentials;
   std::unordered_map<std::string, std::vector<ResourceId>> credentialsByHost;  // lower-case address
   for (const Resource& r : rs) {
-    if (equalsIgnoreCase(r.kind, "IoTEdge/deployment")) {
+    if (equalsIgnoreCase(r.kind, kinds::kEdgeDeployment)) {
       deployments[{r.file, r.address}] = r.id;
       std::string g = lowerString(r.attributes.get("securityGroup"));
       if (!g.empty()) byGroup[g].push_back(r.id);
-    } else if (equalsIgnoreCase(r.kind, "IoTEdge/registryCredential")) {
+    } else if (equalsIgnoreCase(r.kind, kinds::kEdgeRegistryCredential)) {
       credentials.push_back(r.id);
       credentialsByHost[lowerString(r.attributes.get("address"))].push_back(r.id);
-    } else if (equalsIgnoreCase(r.kind, "Microsoft.ContainerRegistry/registries")) {
+    } else if (equalsIgnoreCase(r.kind, kinds::kRegistry)) {
       std::string n = registryName(r);
       if (!n.empty()) registries[n].push_back(r.id);
     }
@@ -52,8 +54,8 @@ void linkAcrossResources(ResourceGraph& graph) {
   }
   // Deployment -> module / edgeHub; module -> credential by image host.
   for (const Resource& r : rs) {
-    bool module = equalsIgnoreCase(r.kind, "IoTEdge/module");
-    if (!module && !equalsIgnoreCase(r.kind, "IoTEdge/edgeHub")) continue;
+    bool module = equalsIgnoreCase(r.kind, kinds::kEdgeModule);
+    if (!module && !equalsIgnoreCase(r.kind, kinds::kEdgeHub)) continue;
     const Value* dep = r.attributes.get("deployment");
     if (dep && dep->isString()) {
       auto it = deployments.find({r.file, dep->asString()});

@@ -120,8 +120,8 @@ void applySuppressions(const SourceFile& file, std::vector<Finding>& findings, s
   for (const Suppression& s : sups) {
     if (s.rules.empty() || s.reason.empty() || placeholderReason(s.reason)) {
       Finding f;
-      f.rule = "EG906";
-      f.name = "suppression-without-reason";
+      f.rule = kSuppressionErrorCode;
+      f.name = std::string(findEngineCode(kSuppressionErrorCode)->name);
       f.severity = Severity::Low;
       f.message = s.rules.empty()   ? "edgeguard:ignore needs a rule id and a reason, e.g. `edgeguard:ignore EG005 hub is private`"
                   : s.reason.empty() ? "edgeguard:ignore needs a reason after the rule id; without one it suppresses nothing"

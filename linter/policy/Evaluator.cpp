@@ -103,7 +103,13 @@ class Evaluator {
 
   std::vector<Finding> run() {
     std::vector<const Resource*> members;
-    for (const Resource& r : graph_.resources()) {
+    std::vector<const Resource*> all;
+    if (!options_.subjects) {
+      all.reserve(graph_.size());
+      for (const Resource& r : graph_.resources()) all.push_back(&r);
+    }
+    for (const Resource* subject : options_.subjects ? *options_.subjects : all) {
+      const Resource& r = *subject;
       if (!applies(r)) continue;
       Scope root = rootScope(r);
       std::optional<Outcome> whereUnknown;
@@ -891,6 +897,25 @@ std::vector<const PolicyFix*> applicableFixes(const Policy& policy, const Resour
     out.push_back(&fix);
   }
   return out;
+}
+
+namespace {
+bool unitLocal(const Condition& c) {
+  if (c.kind == Condition::Kind::Related) return false;
+  return std::all_of(c.children.begin(), c.children.end(), unitLocal);
+}
+}  // namespace
+
+bool isResourceLocal(const Policy& policy) {
+  if (!policy.check) return false;
+  const CheckNode& c = *policy.check;
+  if (c.aggregate) return false;
+  if (c.where && !unitLocal(*c.where)) return false;
+  if (c.violation && !unitLocal(*c.violation)) return false;
+  for (const MessageCase& m : c.messages) {
+    if (m.when && !unitLocal(*m.when)) return false;
+  }
+  return true;
 }
 
 std::vector<Finding> evaluate(const Policy& policy, const ResourceGraph& graph, const EvalOptions& options) {

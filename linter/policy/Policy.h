@@ -129,6 +129,9 @@ struct EvalOptions {
   // The scanned files, for `expression_matches` (which reads the text behind a value).
   // Optional: without it that operator sees only known scalar values.
   const SourceStore* sources = nullptr;
+  // Only these resources are judged, in this order; null: every resource of the graph. What a
+  // resource-local policy (see isResourceLocal) finds on them does not depend on the others.
+  const std::vector<const Resource*>* subjects = nullptr;
 };
 
 struct EvaluationError : std::runtime_error {
@@ -145,5 +148,10 @@ std::vector<const PolicyFix*> applicableFixes(const Policy& policy, const Resour
 // location, anchor, resource, kind, detailKey, unknown, related. Fingerprints and
 // suppressions are the engine's job. Throws EvaluationError on an internal failure.
 std::vector<Finding> evaluate(const Policy& policy, const ResourceGraph& graph, const EvalOptions& options);
+
+// True when the policy's verdict on a resource depends on that resource alone: no aggregate
+// and no `related:` condition (edges may join units; unit- and scan-wide conditions see other
+// resources). The engine evaluates such policies again only on the units that changed.
+bool isResourceLocal(const Policy& policy);
 
 }  // namespace eg::policy

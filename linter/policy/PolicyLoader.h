@@ -13,7 +13,6 @@
 
 namespace eg::policy {
 
-inline constexpr const char* kPolicyErrorCode = "EG904";
 // Bounds on the YAML walk: yaml-cpp shares aliased nodes, so a small file with nested
 // aliases ("billion laughs") would otherwise expand into billions of visits.
 inline constexpr int kMaxYamlDepth = 64;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "linter/core/Strings.h"
+#include "linter/graph/ResourceKinds.h"
 #include "linter/policy/Cidr.h"
 
 namespace eg::policy {
@@ -152,7 +153,7 @@ Slot resolve(const TemplateExpr& e, const RenderContext& ctx, RenderInfo* info) 
       const Resource& r = *ctx.resource;
       if (e.field == "address") s.value = Value(r.address);
       else if (e.field == "kind") s.value = Value(r.kind);
-      else if (e.field == "label") s.value = Value(kindLabel(r.kind));
+      else if (e.field == "label") s.value = Value(kinds::label(r.kind));
       else if (e.field == "format") s.value = Value(r.format);
       else if (e.field == "type") s.value = Value(r.sourceType);
       else {  // name: the ARM name when known, else how the user wrote the resource
@@ -333,37 +334,6 @@ std::string fingerprintOf(const Value& v) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "fp:%08x", static_cast<unsigned>(h >> 32));
   return buf;
-}
-
-std::string kindLabel(std::string_view kind) {
-  struct Label {
-    std::string_view kind, label;
-  };
-  static constexpr Label kLabels[] = {
-      {"Microsoft.Devices/IotHubs", "IoT Hub"},
-      {"Microsoft.Devices/provisioningServices", "Device Provisioning Service"},
-      {"Microsoft.ContainerRegistry/registries", "Container registry"},
-      {"Microsoft.ContainerRegistry/registries/tokens", "Registry token"},
-      {"Microsoft.ContainerRegistry/registries/scopeMaps", "Registry scope map"},
-      {"Microsoft.ContainerRegistry/registries/webhooks", "Registry webhook"},
-      {"IoTEdge/deployment", "IoT Edge deployment"},
-      {"IoTEdge/module", "IoT Edge module"},
-      {"IoTEdge/edgeHub", "IoT Edge hub"},
-      {"IoTEdge/registryCredential", "IoT Edge registry credential"},
-      {"IoTEdge/deviceConfig", "IoT Edge device"},
-      {"Microsoft.Security/iotSecuritySolutions", "Defender for IoT solution"},
-      {"Microsoft.Network/privateEndpoints", "Private endpoint"},
-      {"Microsoft.Insights/diagnosticSettings", "Diagnostic setting"},
-      {"Microsoft.Resources/deployments", "Deployment"},
-      {"Deployment/output", "Output"},
-      {"Deployment/parameter", "Parameter"},
-      {"Terraform/module", "Module"},
-  };
-  for (const Label& l : kLabels) {
-    if (equalsIgnoreCase(l.kind, kind)) return std::string(l.label);
-  }
-  size_t slash = kind.rfind('/');
-  return std::string(slash == std::string_view::npos ? kind : kind.substr(slash + 1));
 }
 
 }  // namespace eg::policy

@@ -92,7 +92,4 @@ std::string fingerprintOf(const Value& v);
 // objects as JSON.
 std::string displayValue(const Value& v);
 
-// A human label for a resource kind ("IoT Hub", "Device Provisioning Service", ...).
-std::string kindLabel(std::string_view kind);
-
 }  // namespace eg::policy

@@ -150,16 +150,51 @@ ResolvedRange resolve(const SourceStore& sources, const Error& error) {
   return r;
 }
 
-std::unique_ptr<Reporter> makeReporter(std::string_view format) {
-  if (format == "text") return makeTextReporter();
-  if (format == "json") return makeJsonReporter();
-  if (format == "sarif") return makeSarifReporter();
-  if (format == "junit") return makeJunitReporter();
-  if (format == "github") return makeGithubReporter();
-  if (format == "markdown") return makeMarkdownReporter();
+const std::vector<ReporterInfo>& reporters() {
+  // One row per format; flags left out are false. The first row is the default format.
+  static const std::vector<ReporterInfo> kReporters = {
+      {.name = "text",
+       .make = makeTextReporter,
+       .description = "for people: path:line:col: severity RULE [name] message and the source line",
+       .colour = true},
+      {.name = "json", .make = makeJsonReporter, .description = "for scripts: findings, errors and a summary as JSON"},
+      {.name = "sarif",
+       .make = makeSarifReporter,
+       .description = "SARIF 2.1.0 for GitHub code scanning and other SARIF viewers",
+       .ruleDocs = true,
+       .ruleLinks = true},
+      {.name = "junit",
+       .make = makeJunitReporter,
+       .description = "JUnit XML for CI test views: one test case per rule and file",
+       .ruleLinks = true},
+      {.name = "github",
+       .make = makeGithubReporter,
+       .description = "GitHub Actions annotations (::error, ::warning, ::notice)"},
+      {.name = "markdown",
+       .make = makeMarkdownReporter,
+       .description = "a Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment, with a diagram",
+       .ruleLinks = true,
+       .graph = true},
+  };
+  return kReporters;
+}
+
+const ReporterInfo* findReporter(std::string_view format) {
+  for (const ReporterInfo& r : reporters()) {
+    if (r.name == format) return &r;
+  }
   return nullptr;
 }
 
-std::vector<std::string_view> reporterFormats() { return {"text", "json", "sarif", "junit", "github", "markdown"}; }
+std::unique_ptr<Reporter> makeReporter(std::string_view format) {
+  const ReporterInfo* r = findReporter(format);
+  return r ? r->make() : nullptr;
+}
+
+std::vector<std::string_view> reporterFormats() {
+  std::vector<std::string_view> out;
+  for (const ReporterInfo& r : reporters()) out.push_back(r.name);
+  return out;
+}
 
 }  // namespace eg

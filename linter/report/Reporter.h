@@ -111,6 +111,24 @@ class Reporter {
 // Severity as shown, "unknown" for findings whose verdict depended on unresolvable values.
 std::string_view severityLabel(const Finding& f);
 
+// The reporters, one row each (Reporter.cpp, kReporters): the only list of output formats.
+// `scan --format` takes its choices and help from it, the man page and the shell completions
+// are rendered from those, and the CLI decides what to put in a Report by these flags, never by
+// a format's name. Adding a reporter: its file (linter/report/<Name>Reporter.cpp, found by the
+// build's glob), one row in kReporters, and its golden tests/e2e/mixed-<name>.
+struct ReporterInfo {
+  std::string_view name;                     // the --format value: "sarif"
+  std::unique_ptr<Reporter> (*make)();       // its factory
+  std::string_view description;              // one line: what it is for (--help, man page)
+  bool ruleDocs = false;   // reads the rules' documentation (RuleInfo::description, helpMarkdown)
+  bool ruleLinks = false;  // reads Report::rules (names, links to the rule pages)
+  bool graph = false;      // reads Report::nodes and edges (the resource graph)
+  bool colour = false;     // may write ANSI colour (Report::color) on a terminal
+};
+const std::vector<ReporterInfo>& reporters();
+// The row of `format`, or nullptr.
+const ReporterInfo* findReporter(std::string_view format);
+
 // One of reporterFormats(); nullptr for an unknown format.
 std::unique_ptr<Reporter> makeReporter(std::string_view format);
 std::vector<std::string_view> reporterFormats();

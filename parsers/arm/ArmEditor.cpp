@@ -8,8 +8,6 @@ namespace eg::arm {
 
 namespace {
 
-using editing::endsWith;
-
 // An ARM resource type ("Microsoft.Devices/IotHubs"), or a template's outputs and parameters.
 bool armKind(std::string_view kind) {
   return kind.find('/') != std::string_view::npos && !kind.starts_with("IoTEdge/") && !kind.starts_with("Terraform/");
@@ -17,11 +15,6 @@ bool armKind(std::string_view kind) {
 
 class ArmEditor : public SourceEditor {
  public:
-  std::optional<CommentSyntax> commentSyntax(std::string_view path) const override {
-    if (endsWith(path, ".json") || endsWith(path, ".jsonc")) return CommentSyntax{"//", false};
-    return std::nullopt;
-  }
-
   Support supports(std::string_view kind, const AttributePath& path) const override {
     if (!armKind(kind)) return Support::NotMine;
     return path.empty() ? Support::No : Support::Yes;

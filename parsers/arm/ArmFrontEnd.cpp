@@ -160,7 +160,7 @@ namespace {
 Error jsonError(const SourceFile& f, const json::JsonError& err) {
   uint32_t end = std::min<uint32_t>(err.offset + 1, static_cast<uint32_t>(f.text().size()));
   return Error{f.path(), f.id(), ByteRange{err.offset, std::max(end, err.offset)}, 0, 0, "invalid JSON: " + err.message,
-               "EG901"};
+               kInputErrorCode};
 }
 
 }  // namespace

@@ -15,6 +15,8 @@ namespace eg::arm {
 class ArmFrontEnd : public FrontEnd {
  public:
   std::string_view format() const override { return "arm"; }
+  std::string_view describe() const override { return "an ARM template .json"; }
+  std::vector<FilePattern> globs() const override { return {{"*.json", "//"}, {"*.jsonc", "//"}}; }
   bool accepts(const std::filesystem::path& path, std::string_view head) const override;
   std::string unitKey(const std::filesystem::path& path) const override;
   std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const override;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "linter/core/Budget.h"
+#include "linter/graph/ResourceKinds.h"
 
 namespace eg::arm {
 
@@ -330,7 +331,7 @@ void TemplateLoader::error(ByteRange range, std::string message) {
   e.file = file_.id();
   e.range = range;
   e.message = std::move(message);
-  e.code = "EG901";
+  e.code = kInputErrorCode;
   ctx_.errors.push_back(std::move(e));
 }
 
@@ -442,7 +443,7 @@ void TemplateLoader::emitParameter(const Member& m) {
   if (const Value* t = m.value.get("type")) sec.prov = t->prov;
   attrs.set("secure", std::move(sec));
   Resource r;
-  r.kind = "Deployment/parameter";
+  r.kind = kinds::kParameter;
   r.sourceType = "parameter";
   r.format = "arm";
   r.file = file_.id();
@@ -487,7 +488,7 @@ void TemplateLoader::emitOutput(Scope& scope, const Member& m) {
   if (const Value* t = m.value.get("type")) sec.prov = t->prov;
   attrs.set("secure", std::move(sec));
   Resource r;
-  r.kind = "Deployment/output";
+  r.kind = kinds::kOutput;
   r.sourceType = "output";
   r.format = "arm";
   r.file = file_.id();
@@ -573,7 +574,7 @@ void TemplateLoader::emitResource(Scope& scope, const Value& raw, const std::str
     }
   }
 
-  bool isDeployment = equalsIgnoreCase(type, "Microsoft.Resources/deployments");
+  bool isDeployment = equalsIgnoreCase(type, kinds::kArmDeployment);
   Value attrs = Value::object();
   attrs.prov = raw.prov;
   for (const Member& m : raw.asObject()) {

@@ -9,8 +9,6 @@ namespace eg::bicep {
 
 namespace {
 
-using editing::endsWith;
-
 bool armKind(std::string_view kind) {
   return kind.find('/') != std::string_view::npos && !kind.starts_with("IoTEdge/") && !kind.starts_with("Terraform/");
 }
@@ -47,11 +45,6 @@ std::string literal(const Value& v) {
 
 class BicepEditor : public SourceEditor {
  public:
-  std::optional<CommentSyntax> commentSyntax(std::string_view path) const override {
-    if (endsWith(path, ".bicep") || endsWith(path, ".bicepparam")) return CommentSyntax{"//", true};
-    return std::nullopt;
-  }
-
   Support supports(std::string_view kind, const AttributePath& path) const override {
     if (!armKind(kind)) return Support::NotMine;
     return path.empty() ? Support::No : Support::Yes;

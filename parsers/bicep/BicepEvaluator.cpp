@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <unordered_set>
 
+#include "linter/graph/ResourceKinds.h"
 #include "parsers/arm/ArmTemplate.h"
 #include "parsers/bicep/BicepFunctions.h"
 #include "parsers/json/JsonReader.h"
@@ -672,7 +673,7 @@ class Template : public FunctionHost {
     secure.prov = Provenance{fid_, d->decorators.empty() ? d->nameRange : d->decorators.front()->range, {}};
     attrs.set("secure", std::move(secure));
     Resource r;
-    r.kind = "Deployment/parameter";
+    r.kind = kinds::kParameter;
     r.sourceType = "param";
     r.format = "bicep";
     r.file = fid_;
@@ -726,7 +727,7 @@ class Template : public FunctionHost {
     secure.prov = Provenance{fid_, d->decorators.empty() ? d->nameRange : d->decorators.front()->range, {}};
     attrs.set("secure", std::move(secure));
     Resource r;
-    r.kind = "Deployment/output";
+    r.kind = kinds::kOutput;
     r.sourceType = "output";
     r.format = "bicep";
     r.file = fid_;
@@ -760,7 +761,7 @@ class Template : public FunctionHost {
     }
     Value attrs = Value::object();
     attrs.prov = Provenance{fid_, d->range, {}};
-    Value type("Microsoft.Resources/deployments");
+    Value type(kinds::kArmDeployment);
     type.prov = Provenance{fid_, d->a->range, {}};
     attrs.set("type", std::move(type));
     Value props = Value::object();
@@ -774,7 +775,7 @@ class Template : public FunctionHost {
     props.set("parameters", std::move(params));
     attrs.set("properties", std::move(props));
     Resource r;
-    r.kind = "Microsoft.Resources/deployments";
+    r.kind = kinds::kArmDeployment;
     r.sourceType = d->a->text;
     r.format = "bicep";
     r.file = fid_;
@@ -827,7 +828,7 @@ class Template : public FunctionHost {
       e.file = fid_;
       e.range = d->nameRange;
       e.message = "the symbol '" + std::string(d->name) + "' is declared more than once; this declaration is not evaluated";
-      e.code = "EG902";
+      e.code = kNotFollowedCode;
       files_.ctx().errors.push_back(std::move(e));
       return;
     }
@@ -905,7 +906,7 @@ class Template : public FunctionHost {
     e.file = fid_;
     e.range = d->a ? d->a->range : d->nameRange;
     e.message = std::move(msg);
-    e.code = "EG902";
+    e.code = kNotFollowedCode;
     files_.ctx().errors.push_back(std::move(e));
   }
 
@@ -952,7 +953,7 @@ class Template : public FunctionHost {
       e.message = "module '" + std::string(d->name) + "' (" + ref + ") is not in the local Bicep module cache" +
                   (cached.empty() ? " (" + why + ")" : why == "not restored" ? "" : " (" + why + ")") +
                   ": run bicep restore; what it deploys is not checked";
-      e.code = "EG910";
+      e.code = kModuleNotOnDiskCode;
       e.notice = true;
       files_.ctx().errors.push_back(std::move(e));
       emitOpaqueModule(d, "is a registry module that is not restored: what it deploys is not known");
@@ -1089,7 +1090,7 @@ void reportSyntaxErrors(const ParsedFile& pf, std::vector<Error>& out) {
     e.file = pf.file->id();
     e.range = se.range;
     e.message = se.message;
-    e.code = "EG901";
+    e.code = kInputErrorCode;
     out.push_back(std::move(e));
   }
 }
@@ -1104,7 +1105,7 @@ ParamValues evaluateParamFile(UnitFiles& files, const ParsedFile& pf, int depth)
     if (!f) {
       files.ctx().errors.push_back(Error{pf.file->path(), pf.file->id(), d->a->range, 0, 0,
                                          "the parameter file '" + d->a->text + "' named by 'extends' cannot be read: " + why,
-                                         "EG901"});
+                                         kInputErrorCode});
       continue;
     }
     const ParsedFile& parent = files.get(*f);

@@ -52,7 +52,7 @@ ParamValues jsonParameterValues(const SourceFile& f, LoadContext& ctx) {
   if (!json::parseJson(f, root, err)) {
     uint32_t end = std::min<uint32_t>(err.offset + 1, static_cast<uint32_t>(f.text().size()));
     ctx.errors.push_back(Error{f.path(), f.id(), ByteRange{err.offset, std::max(end, err.offset)}, 0, 0,
-                               "invalid JSON: " + err.message, "EG901"});
+                               "invalid JSON: " + err.message, kInputErrorCode});
     return out;
   }
   const Value* params = root.get("parameters");
@@ -100,7 +100,7 @@ bool BicepFrontEnd::parseOnly(const SourceFile& file, std::vector<Error>& errors
     json::JsonError err;
     if (json::parseJson(file, root, err)) return true;
     errors.push_back(Error{file.path(), file.id(), ByteRange{err.offset, err.offset}, 0, 0, "invalid JSON: " + err.message,
-                           "EG901"});
+                           kInputErrorCode});
     return false;
   }
   ParsedFile pf;
@@ -129,7 +129,7 @@ void BicepFrontEnd::loadUnit(const std::vector<const SourceFile*>& unit, LoadCon
     for (const Node* d : pf.tree.root->list) if (d->is(NodeKind::Using)) usingDecl = d;
     if (!usingDecl) {
       ctx.errors.push_back(Error{pfFile->path(), pfFile->id(), ByteRange{0, 0}, 0, 0,
-                                 "a .bicepparam file needs a 'using' declaration naming its template", "EG901"});
+                                 "a .bicepparam file needs a 'using' declaration naming its template", kInputErrorCode});
       continue;
     }
     if (!usingDecl->a || !usingDecl->a->isPlainString()) continue;  // using none
@@ -143,7 +143,7 @@ void BicepFrontEnd::loadUnit(const std::vector<const SourceFile*>& unit, LoadCon
     if (!t) t = files.load(targetPath, &why);
     if (!t) {
       ctx.errors.push_back(Error{pfFile->path(), pfFile->id(), usingDecl->a->range, 0, 0,
-                                 "the template '" + target + "' named by 'using' cannot be read: " + why, "EG901"});
+                                 "the template '" + target + "' named by 'using' cannot be read: " + why, kInputErrorCode});
       continue;
     }
     ParamValues values = evaluateParamFile(files, pf);

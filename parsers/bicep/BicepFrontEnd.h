@@ -13,6 +13,10 @@ namespace eg::bicep {
 class BicepFrontEnd : public FrontEnd {
  public:
   std::string_view format() const override { return "bicep"; }
+  std::string_view describe() const override { return "Bicep .bicep/.bicepparam"; }
+  std::vector<FilePattern> globs() const override {
+    return {{"*.bicep", "//", true, true}, {"*.bicepparam", "//", true, true}, {"*.parameters.json", "//"}};
+  }
   bool accepts(const std::filesystem::path& path, std::string_view head) const override;
   std::string unitKey(const std::filesystem::path& path) const override;
   std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const override;

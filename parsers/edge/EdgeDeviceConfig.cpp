@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "linter/graph/ResourceKinds.h"
 #include "parsers/edge/EdgeCommon.h"
 #include "parsers/edge/EdgeFrontEnd.h"
 
@@ -130,7 +131,7 @@ KeyRef keyRef(const Value* v) {
 // Builds the deviceConfig resource from the configuration as a Value (TOML or legacy YAML shape).
 void normalize(const SourceFile& f, const Value& root, bool legacy, LoadContext& ctx) {
   Resource r;
-  r.kind = "IoTEdge/deviceConfig";
+  r.kind = kinds::kEdgeDeviceConfig;
   r.format = "aziot";
   r.sourceType = legacy ? "config.yaml" : "config.toml";
   r.file = f.id();
@@ -294,7 +295,7 @@ bool parseToml(const SourceFile& f, Value& out, std::vector<Error>& errors) {
     uint32_t e = b + 1;
     while (e < f.text().size() && (static_cast<unsigned char>(f.text()[e]) & 0xC0) == 0x80) ++e;
     errors.push_back(Error{f.path(), f.id(), ByteRange{b, e}, 0, 0,
-                           "invalid TOML: a non-ASCII character is allowed only in strings and comments", "EG901"});
+                           "invalid TOML: a non-ASCII character is allowed only in strings and comments", kInputErrorCode});
     return false;
   }
   try {
@@ -306,7 +307,7 @@ bool parseToml(const SourceFile& f, Value& out, std::vector<Error>& errors) {
     uint32_t size = static_cast<uint32_t>(f.text().size());
     if (b > size) b = size;
     errors.push_back(Error{f.path(), f.id(), ByteRange{b, std::min(b + 1, size)}, 0, 0,
-                           std::string("invalid TOML: ").append(e.description()), "EG901"});
+                           std::string("invalid TOML: ").append(e.description()), kInputErrorCode});
     return false;
   }
 }
@@ -323,13 +324,13 @@ bool parseYaml(const SourceFile& f, Value& out, std::vector<Error>& errors) {
     errors.push_back(Error{f.path(), f.id(), ByteRange{b, std::min(b + 1, size)}, 0, 0,
                            "config.yaml too large: more than " + std::to_string(kMaxYamlNodes) +
                                " YAML nodes (are aliases expanding it?); not scanned",
-                           "EG901"});
+                           kInputErrorCode});
     return false;
   } catch (const YAML::Exception& e) {
     uint32_t b = yamlOffset(f, e.mark);
     uint32_t size = static_cast<uint32_t>(f.text().size());
     errors.push_back(Error{f.path(), f.id(), ByteRange{b, std::min(b + 1, size)}, 0, 0,
-                           std::string("invalid YAML: ").append(e.msg), "EG901"});
+                           std::string("invalid YAML: ").append(e.msg), kInputErrorCode});
     return false;
   }
 }
@@ -341,7 +342,7 @@ void checkRequired(const SourceFile& f, const Value& root, bool legacy, LoadCont
   const Value* cs = prov->get(legacy ? "device_connection_string" : "connection_string");
   if (cs && cs->isString() && cs->asString().empty() && iequals(str(prov->get("source")), "manual")) {
     ctx.errors.push_back(Error{f.path(), f.id(), cs->prov.value, 0, 0,
-                               "provisioning.connection_string is empty: set the device's connection string", "EG901"});
+                               "provisioning.connection_string is empty: set the device's connection string", kInputErrorCode});
   }
 }
 

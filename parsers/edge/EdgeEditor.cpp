@@ -8,7 +8,7 @@
 //                              are not edited
 // - settings.image, type, status, restartPolicy, version, imagePullPolicy, startupOrder
 // Missing objects on the way are created (env, createOptions, HostConfig): none of them has
-// members that must be set together. Device configurations (aziot) get comments only.
+// members that must be set together. Device configurations (aziot) have no editor.
 #include "parsers/edge/EdgeCommon.h"
 #include "parsers/edge/EdgeFrontEnd.h"
 #include "parsers/json/JsonEditor.h"
@@ -17,8 +17,6 @@
 namespace eg::edge {
 
 namespace {
-
-using editing::endsWith;
 
 bool moduleKind(std::string_view kind) { return iequals(kind, "IoTEdge/module") || iequals(kind, "IoTEdge/edgeHub"); }
 
@@ -115,11 +113,6 @@ std::optional<TextEdit> setCreateOptions(std::string_view text, FileId file, con
 
 class ManifestEditor : public SourceEditor {
  public:
-  std::optional<CommentSyntax> commentSyntax(std::string_view path) const override {
-    if (endsWith(path, ".json") || endsWith(path, ".jsonc")) return CommentSyntax{"//", false};
-    return std::nullopt;
-  }
-
   Support supports(std::string_view kind, const AttributePath& path) const override {
     if (!istartsWith(kind, "IoTEdge/") || iequals(kind, "IoTEdge/deviceConfig")) return Support::NotMine;
     return moduleKind(kind) && targetOf(path) != Target::None ? Support::Yes : Support::No;
@@ -144,30 +137,10 @@ class ManifestEditor : public SourceEditor {
   }
 };
 
-// Device configurations: TOML and the legacy YAML; no fix edits them yet.
-class DeviceConfigEditor : public SourceEditor {
- public:
-  std::optional<CommentSyntax> commentSyntax(std::string_view path) const override {
-    if (endsWith(path, ".toml") || endsWith(path, ".yaml") || endsWith(path, ".yml")) return CommentSyntax{"#", true};
-    return std::nullopt;
-  }
-  Support supports(std::string_view kind, const AttributePath&) const override {
-    return iequals(kind, "IoTEdge/deviceConfig") ? Support::No : Support::NotMine;
-  }
-  std::optional<TextEdit> set(const Resource&, const AttributePath&, const Value&, const SourceStore&) const override {
-    return std::nullopt;
-  }
-};
-
 }  // namespace
 
 const SourceEditor* EdgeFrontEnd::editor() const {
   static const ManifestEditor editor;
-  return &editor;
-}
-
-const SourceEditor* AziotFrontEnd::editor() const {
-  static const DeviceConfigEditor editor;
   return &editor;
 }
 

@@ -96,7 +96,7 @@ bool EdgeFrontEnd::parseOnly(const SourceFile& file, std::vector<Error>& errors)
   Value root;
   json::JsonError err;
   if (json::parseJson(file, root, err)) return true;
-  errors.push_back(Error{file.path(), file.id(), ByteRange{err.offset, err.offset}, 0, 0, "invalid JSON: " + err.message, "EG901"});
+  errors.push_back(Error{file.path(), file.id(), ByteRange{err.offset, err.offset}, 0, 0, "invalid JSON: " + err.message, kInputErrorCode});
   return false;
 }
 

@@ -22,6 +22,8 @@ FileKind classify(const std::filesystem::path& path, std::string_view head);
 class EdgeFrontEnd : public FrontEnd {
  public:
   std::string_view format() const override { return "edge"; }
+  std::string_view describe() const override { return "an IoT Edge deployment manifest"; }
+  std::vector<FilePattern> globs() const override { return {{"*.json", "//"}}; }
   bool accepts(const std::filesystem::path& path, std::string_view head) const override;
   std::string unitKey(const std::filesystem::path& path) const override { return "edge:" + path.generic_string(); }
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
@@ -33,11 +35,16 @@ class EdgeFrontEnd : public FrontEnd {
 class AziotFrontEnd : public FrontEnd {
  public:
   std::string_view format() const override { return "aziot"; }
+  std::string_view describe() const override { return "a device config.toml/config.yaml"; }
+  std::vector<FilePattern> globs() const override {
+    return {{"config.toml", "#", false, true},       {"aziot/**/*.toml", "#", false, true},
+            {"iotedge/**/*.toml", "#", false, true}, {"config.yaml", "#", false, true},
+            {"config.yml", "#", false, true}};
+  }
   bool accepts(const std::filesystem::path& path, std::string_view head) const override;
   std::string unitKey(const std::filesystem::path& path) const override { return "aziot:" + path.generic_string(); }
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
   bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const override;
-  const SourceEditor* editor() const override;
 };
 
 // Both front-ends, in the order they are asked (registered by parsers/FrontEnds.cpp).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "linter/graph/ResourceKinds.h"
 #include "parsers/edge/EdgeCommon.h"
 #include "parsers/edge/EdgeFrontEnd.h"
 #include "parsers/json/JsonReader.h"
@@ -165,7 +166,7 @@ class ManifestLoader {
     const Value* hubTwin = mc->at("$edgeHub.properties.desired");
 
     // --- deployment ---
-    Resource dep = newResource("IoTEdge/deployment");
+    Resource dep = newResource(kinds::kEdgeDeployment);
     const Value* id = root.get("id");
     depAddress_ = id && id->isString() && !id->asString().empty() ? id->asString() : fallbackAddress();
     dep.address = depAddress_;
@@ -233,7 +234,7 @@ class ManifestLoader {
     uint32_t size = static_cast<uint32_t>(file_.text().size());
     offset = std::min(offset, size);
     ctx_.errors.push_back(Error{file_.path(), file_.id(), ByteRange{offset, std::min(offset + 1, size)}, 0, 0,
-                                std::move(message), "EG901"});
+                                std::move(message), kInputErrorCode});
   }
 
   Resource newResource(std::string kind) {
@@ -505,7 +506,7 @@ class ManifestLoader {
         Error note{file_.path(), file_.id(), ByteRange{std::min(at, size), std::min(at + 1, size)}, 0, 0,
                    "createOptions of module '" + moduleName + "' is not strict JSON (" + err.message +
                        "); the IoT Edge agent accepts it, and it is checked as the agent reads it",
-                   "EG911"};
+                   kLenientJsonCode};
         note.notice = true;
         ctx_.errors.push_back(std::move(note));
       }
@@ -662,7 +663,7 @@ class ManifestLoader {
   }
 
   void loadModule(const std::string& name, const Value& mod, bool system, const Value* hubTwin) {
-    Resource r = newResource("IoTEdge/module");
+    Resource r = newResource(kinds::kEdgeModule);
     r.address = depAddress_ + ":" + (system ? "systemModules." : "modules.") + name;
     r.header = headerOf(mod.prov.key);
     r.body = mod.prov.value;
@@ -716,7 +717,7 @@ class ManifestLoader {
   }
 
   void loadEdgeHub(const Value& mod, const Value& co, const Value& image, const Value* hubTwin, const Provenance& hdr) {
-    Resource r = newResource("IoTEdge/edgeHub");
+    Resource r = newResource(kinds::kEdgeHub);
     r.address = depAddress_ + ":$edgeHub";
     r.header = hdr.value;
     r.body = mod.prov.value;
@@ -775,7 +776,7 @@ class ManifestLoader {
   }
 
   void loadCredential(const std::string& name, const Value& cred) {
-    Resource r = newResource("IoTEdge/registryCredential");
+    Resource r = newResource(kinds::kEdgeRegistryCredential);
     r.address = depAddress_ + ":registryCredentials." + name;
     r.header = headerOf(cred.prov.key);
     r.body = cred.prov.value;

@@ -100,13 +100,12 @@ void countedFree(void* p) {
 }
 
 // The trees kept by keepSyntaxTreesFor, with the text each was parsed from.
-class TreeCache {
+class TreeCache final : public KeptState {
  public:
-  static TreeCache& instance() {
-    static TreeCache cache;
-    return cache;
+  ~TreeCache() override {
+    for (auto& [key, e] : entries_) ts_tree_delete(e.tree);
   }
-  void keep(std::vector<std::string> paths) {
+  void keepFor(std::vector<std::string> paths) override {
     std::lock_guard<std::mutex> lock(mu_);
     wanted_.clear();
     for (std::string& p : paths) wanted_.insert(directoryOf(p));
@@ -157,7 +156,7 @@ class TreeCache {
     ts_tree_edit(tree, &edit);
     return tree;
   }
-  size_t size() {
+  size_t size() const override {
     std::lock_guard<std::mutex> lock(mu_);
     return entries_.size();
   }
@@ -182,10 +181,13 @@ class TreeCache {
   // Kept: the trees of files in the directories of the named files (a Terraform module is its
   // directory: an edit re-parses the module, and its other files are unchanged).
   bool isWanted(const std::string& key) const { return wanted_.count(directoryOf(key)) > 0; }
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::set<std::string> wanted_;  // directories
   std::unordered_map<std::string, Entry> entries_;
 };
+
+// The cache of the unit loading on this thread (SyntaxTreeScope), or null.
+thread_local TreeCache* currentTrees = nullptr;
 
 TSTree* parseHcl(std::string_view text, double seconds, bool* timedOut, const std::string& cacheKey = {}) {
   static std::once_flag allocator;
@@ -209,7 +211,8 @@ TSTree* parseHcl(std::string_view text, double seconds, bool* timedOut, const st
     return pl->text.data() + byte;
   };
   bool same = false;
-  TSTree* previous = cacheKey.empty() ? nullptr : TreeCache::instance().edited(cacheKey, text, &same);
+  TreeCache* trees = cacheKey.empty() ? nullptr : currentTrees;
+  TSTree* previous = trees ? trees->edited(cacheKey, text, &same) : nullptr;
   if (same) {
     ts_parser_delete(parser);
     *timedOut = false;
@@ -218,7 +221,7 @@ TSTree* parseHcl(std::string_view text, double seconds, bool* timedOut, const st
   TSTree* tree = ts_parser_parse_with_options(parser, previous, input, options);
   ts_parser_delete(parser);
   if (previous) ts_tree_delete(previous);
-  if (tree && !cacheKey.empty()) TreeCache::instance().store(cacheKey, text, tree);
+  if (tree && trees) trees->store(cacheKey, text, tree);
   *timedOut = budget.expired;
   return tree;
 }
@@ -292,7 +295,7 @@ void collectSyntaxErrors(TSTree* tree, const SourceFile& file, std::vector<Error
       Error e;
       e.path = file.path();
       e.file = file.id();
-      e.code = "EG901";
+      e.code = kInputErrorCode;
       uint32_t b = ts_node_start_byte(n), en = ts_node_end_byte(n);
       if (ts_node_is_missing(n)) {
         std::string what = ts_node_type(n);
@@ -383,8 +386,12 @@ void collectSyntaxErrors(TSTree* tree, const SourceFile& file, std::vector<Error
 
 }  // namespace
 
-void keepSyntaxTreesFor(std::vector<std::string> canonicalPaths) { TreeCache::instance().keep(std::move(canonicalPaths)); }
-size_t keptSyntaxTrees() { return TreeCache::instance().size(); }
+std::unique_ptr<KeptState> makeSyntaxTreeCache() { return std::make_unique<TreeCache>(); }
+
+SyntaxTreeScope::SyntaxTreeScope(KeptState* kept) : previous_(currentTrees) {
+  currentTrees = dynamic_cast<TreeCache*>(kept);
+}
+SyntaxTreeScope::~SyntaxTreeScope() { currentTrees = static_cast<TreeCache*>(previous_); }
 
 struct HclConverter {
   ParsedFile& pf;
@@ -401,7 +408,7 @@ struct HclConverter {
     if (depth > limits.maxDepth) {
       if (!depthReported) {
         Error e{pf.file->path(), pf.file->id(), range(bodyNode), 0, 0,
-                "blocks are nested deeper than " + std::to_string(limits.maxDepth) + " levels", "EG901"};
+                "blocks are nested deeper than " + std::to_string(limits.maxDepth) + " levels", kInputErrorCode};
         errors.push_back(std::move(e));
         depthReported = true;
       }
@@ -515,7 +522,7 @@ struct JsonConverter {
   void convert(const Value& root) {
     if (!root.isObject()) {
       errors.push_back(Error{pf.file->path(), pf.file->id(), root.prov.value, 0, 0,
-                             "a Terraform JSON file must contain an object", "EG901"});
+                             "a Terraform JSON file must contain an object", kInputErrorCode});
       return;
     }
     bool tfvars = pf.file->path().find(".tfvars") != std::string::npos;
@@ -569,7 +576,7 @@ std::unique_ptr<ParsedFile> ParsedFile::parse(const SourceFile& file, std::vecto
     pf->jsonRoot_ = std::make_unique<Value>();
     json::JsonError err;
     if (!json::parseJson(file, *pf->jsonRoot_, err)) {
-      errors.push_back(Error{path, file.id(), ByteRange{err.offset, err.offset}, 0, 0, err.message, "EG901"});
+      errors.push_back(Error{path, file.id(), ByteRange{err.offset, err.offset}, 0, 0, err.message, kInputErrorCode});
       return pf;
     }
     JsonConverter conv{*pf, errors};
@@ -580,13 +587,13 @@ std::unique_ptr<ParsedFile> ParsedFile::parse(const SourceFile& file, std::vecto
   bool timedOut = false;
   // Inside a scan the unit's budget (--parse-timeout, --parse-memory) bounds the parse.
   double seconds = currentBudget() ? 1e9 : limits.timeBudgetSeconds;
-  TSTree* tree = parseHcl(file.text(), seconds, &timedOut, TreeCache::instance().keyFor(path));
+  TSTree* tree = parseHcl(file.text(), seconds, &timedOut, currentTrees ? currentTrees->keyFor(path) : std::string());
   if (!tree) {
     checkBudget();
     std::string msg = timedOut ? "parsing took longer than " + std::to_string(static_cast<int>(limits.timeBudgetSeconds)) +
                                      " s and was cancelled; is this really a Terraform file?"
                                : "the file could not be parsed";
-    errors.push_back(Error{path, file.id(), ByteRange{0, 0}, 0, 0, msg, "EG901"});
+    errors.push_back(Error{path, file.id(), ByteRange{0, 0}, 0, 0, msg, kInputErrorCode});
     return pf;
   }
   pf->trees_.push_back(tree);
@@ -598,7 +605,7 @@ std::unique_ptr<ParsedFile> ParsedFile::parse(const SourceFile& file, std::vecto
     errors.push_back(Error{path, file.id(), ByteRange{at, at}, 0, 0,
                            "blocks or expressions are nested deeper than " + std::to_string(limits.maxDepth) +
                                " levels; not scanned",
-                           "EG901"});
+                           kInputErrorCode});
     return pf;
   }
   collectSyntaxErrors(tree, file, errors, limits.maxErrorsPerFile);

@@ -115,7 +115,7 @@ class PlanLoader {
 
  private:
   void error(ByteRange at, std::string message) {
-    ctx_.errors.push_back(Error{file_.path(), file_.id(), at, 0, 0, std::move(message), "EG901"});
+    ctx_.errors.push_back(Error{file_.path(), file_.id(), at, 0, 0, std::move(message), kInputErrorCode});
   }
 
   void loadModule(const Value& module, int depth) {
@@ -269,7 +269,7 @@ bool PlanFrontEnd::parseOnly(const SourceFile& file, std::vector<Error>& errors)
   Value root;
   json::JsonError err;
   if (json::parseJson(file, root, err)) return true;
-  errors.push_back(Error{file.path(), file.id(), {err.offset, err.offset}, 0, 0, "invalid JSON: " + err.message, "EG901"});
+  errors.push_back(Error{file.path(), file.id(), {err.offset, err.offset}, 0, 0, "invalid JSON: " + err.message, kInputErrorCode});
   return false;
 }
 

@@ -15,6 +15,8 @@ namespace eg::terraform {
 class PlanFrontEnd : public FrontEnd {
  public:
   std::string_view format() const override { return "terraform"; }
+  std::string_view describe() const override { return "a Terraform plan's JSON"; }
+  std::vector<FilePattern> globs() const override { return {{"*.json", "//"}}; }
   bool accepts(const std::filesystem::path& path, std::string_view head) const override;
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
   bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const override;

@@ -63,11 +63,6 @@ std::optional<uint32_t> braceOf(std::string_view text, const Value& block, std::
 
 class TerraformEditor : public SourceEditor {
  public:
-  std::optional<CommentSyntax> commentSyntax(std::string_view path) const override {
-    if (endsWith(path, ".tf") || endsWith(path, ".tfvars") || endsWith(path, ".hcl")) return CommentSyntax{"#", true};
-    return std::nullopt;
-  }
-
   Support supports(std::string_view kind, const AttributePath& path) const override {
     std::vector<const TypeMapping*> tables = MappingTables::builtin().ofKind(kind);
     if (tables.empty()) return Support::NotMine;

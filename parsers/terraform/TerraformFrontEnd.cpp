@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "linter/graph/ResourceKinds.h"
 #include "parsers/json/JsonReader.h"
 #include "parsers/terraform/HclSyntax.h"
 #include "parsers/terraform/Azapi.h"
 #include "parsers/terraform/Mapping.h"
+#include "parsers/terraform/SyntaxTrees.h"
 #include "parsers/terraform/TerraformModule.h"
 
 namespace eg::terraform {
@@ -49,7 +51,10 @@ bool TerraformFrontEnd::parseOnly(const SourceFile& file, std::vector<Error>& er
   return parsed && errors.size() == before;
 }
 
+std::unique_ptr<KeptState> TerraformFrontEnd::makeKeptState() const { return makeSyntaxTreeCache(); }
+
 void TerraformFrontEnd::loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) {
+  SyntaxTreeScope trees(ctx.kept);
   TerraformUnit u(ctx);
   u.run(unit);
 }
@@ -117,7 +122,7 @@ void TerraformUnit::emitDeclarations(ModuleInstance& m, std::string_view blockTy
       auto declared = declarations.find(b.labels[0]);
       if (declared == declarations.end() || declared->second != &b) continue;  // a duplicate (EG907)
       Resource r;
-      r.kind = output ? "Deployment/output" : "Deployment/parameter";
+      r.kind = output ? kinds::kOutput : kinds::kParameter;
       r.address = m.prefix + (output ? "output." : "var.") + b.labels[0];
       r.sourceType = std::string(blockType);
       r.format = "terraform";
@@ -196,7 +201,7 @@ void TerraformUnit::emitUnresolvedModule(ModuleInstance& m, const Block& call) {
   std::vector<std::string> refs;
   ev.references = &refs;
   Resource r;
-  r.kind = "Terraform/module";
+  r.kind = kinds::kTerraformModule;
   r.address = m.prefix + "module." + call.labels[0];
   r.sourceType = "module";
   r.format = "terraform";

@@ -69,7 +69,7 @@ void ModuleDef::index(const ParsedFile& pf, std::vector<Error>& errors) {
     e.path = pf.file->path();
     e.file = b.file;
     e.range = b.header;
-    e.code = "EG907";  // the files parse; the configuration is invalid
+    e.code = kDuplicateDeclarationCode;  // the files parse; the configuration is invalid
     std::string where;
     for (const ParsedFile* other : files) {
       if (other->file && other->file->id() == first.file) {
@@ -258,7 +258,7 @@ ModuleDef* TerraformUnit::loadModuleDir(const std::string& dir, const Block& cal
     e.file = call.file;
     e.range = src ? src->expr.range() : call.header;
     e.message = std::move(msg);
-    e.code = "EG902";
+    e.code = kNotFollowedCode;
     ctx_.errors.push_back(std::move(e));
   };
   if (!ctx_.options.insideRoots(dir)) {  // not even its file names are read
@@ -340,7 +340,7 @@ void TerraformUnit::bindRootVariables(ModuleInstance& root, const std::vector<co
       if (std::any_of(varFiles.begin(), varFiles.end(), [&](const auto& p) { return p.first == name; })) continue;
       LoadError le;
       if (const SourceFile* f = ctx_.load(it->path(), &le)) varFiles.emplace_back(name, f);
-      else ctx_.errors.push_back(Error{le.path, kNoFile, {}, 0, 0, le.message, "EG901"});
+      else ctx_.errors.push_back(Error{le.path, kNoFile, {}, 0, 0, le.message, kInputErrorCode});
     }
   }
   std::sort(varFiles.begin(), varFiles.end(), [](const auto& a, const auto& b) {
@@ -351,7 +351,7 @@ void TerraformUnit::bindRootVariables(ModuleInstance& root, const std::vector<co
   for (const fs::path& p : ctx_.options.terraformVarFiles) {
     LoadError le;
     const SourceFile* f = ctx_.load(p, &le);
-    if (!f) { ctx_.errors.push_back(Error{le.path.empty() ? displayPath(p) : le.path, kNoFile, {}, 0, 0, le.message, "EG901"}); continue; }
+    if (!f) { ctx_.errors.push_back(Error{le.path.empty() ? displayPath(p) : le.path, kNoFile, {}, 0, 0, le.message, kInputErrorCode}); continue; }
     applyVarFile(root, *parse(*f));
   }
   for (const auto& [k, text] : ctx_.options.terraformVars) {
@@ -378,14 +378,14 @@ const std::map<std::string, std::string>& TerraformUnit::installedModules() {
   LoadError le;
   const SourceFile* f = ctx_.load(manifest, &le);  // inside the project root, or not read
   if (!f) {
-    ctx_.errors.push_back(Error{le.path.empty() ? displayPath(manifest) : le.path, kNoFile, {}, 0, 0, le.message, "EG902"});
+    ctx_.errors.push_back(Error{le.path.empty() ? displayPath(manifest) : le.path, kNoFile, {}, 0, 0, le.message, kNotFollowedCode});
     return *installed_;
   }
   Value doc;
   json::JsonError err;
   if (!json::parseJson(*f, doc, err)) {
     ctx_.errors.push_back(Error{f->path(), f->id(), ByteRange{err.offset, err.offset}, 0, 0,
-                                "invalid JSON: " + err.message, "EG901"});
+                                "invalid JSON: " + err.message, kInputErrorCode});
     return *installed_;
   }
   const Value* mods = doc.isObject() ? doc.get("Modules") : nullptr;
@@ -434,7 +434,7 @@ ModuleInstance* TerraformUnit::child(ModuleInstance& m, const std::string& name)
       e.range = src->expr.range();
       e.message = "module \"" + name + "\" (source \"" + source +
                   "\") is not on disk: run terraform init; its resources are not checked";
-      e.code = "EG910";
+      e.code = kModuleNotOnDiskCode;
       e.notice = true;
       ctx_.errors.push_back(std::move(e));
       return unresolved();
@@ -448,13 +448,13 @@ ModuleInstance* TerraformUnit::child(ModuleInstance& m, const std::string& name)
       std::string chain = dir;
       for (ModuleInstance* b = &m; b; b = b->parent) { chain = b->def->dir + " -> " + chain; if (b == a) break; }
       ctx_.errors.push_back(Error{callerFile ? callerFile->path() : std::string(), call.file, src->expr.range(), 0, 0,
-                                  "module \"" + name + "\" creates a cycle: " + chain, "EG902"});
+                                  "module \"" + name + "\" creates a cycle: " + chain, kNotFollowedCode});
       return unresolved();
     }
   }
   if (m.depth >= 32) {
     ctx_.errors.push_back(Error{callerFile ? callerFile->path() : std::string(), call.file, src->expr.range(), 0, 0,
-                                "module \"" + name + "\" is nested more than 32 levels deep", "EG902"});
+                                "module \"" + name + "\" is nested more than 32 levels deep", kNotFollowedCode});
     return unresolved();
   }
   ModuleDef* def = loadModuleDir(dir, call, callerFile);

@@ -12,6 +12,10 @@ bash -n "$tmp/edgeguard.bash" || { echo "syntax error in the bash completion"; e
 source "$tmp/edgeguard.bash"
 [[ $(complete -p edgeguard) == *"-F _edgeguard edgeguard"* ]] || { echo "no completion registered: $(complete -p edgeguard)"; exit 1; }
 
+# The formats `scan --format` accepts (the reporter table, linter/report/Reporter.h), as --help lists them.
+formats=$("$bin" scan --help | sed -n 's/.*--format TEXT:{\([^}]*\)}.*/\1/p' | tr ',' '\n' | LC_ALL=C sort | tr '\n' ' ')
+formats=${formats% }
+[[ $formats == *sarif* ]] || { echo "cannot read the formats from edgeguard scan --help"; exit 1; }
 fail=0
 # expect "expected words (sorted, space-separated)" word0 word1 ... current
 expect() {
@@ -41,12 +45,12 @@ expect "${commands% }" edgeguard ""
 expect "--help --version -h" edgeguard -
 expect "--format" edgeguard scan --fo
 expect "--help" edgeguard scan --he
-expect "github json junit markdown sarif text" edgeguard scan --format ""
-expect "github json junit markdown sarif text" edgeguard scan -f ""
+expect "$formats" edgeguard scan --format ""
+expect "$formats" edgeguard scan -f ""
 expect "sarif" edgeguard scan --format sa
 expect "json junit" edgeguard scan --format j
 # --format=<TAB> and --format=ma<TAB>: readline splits at '='.
-expect "github json junit markdown sarif text" edgeguard scan --format = ""
+expect "$formats" edgeguard scan --format = ""
 expect "markdown" edgeguard scan --format = ma
 expect "high low medium none" edgeguard scan --fail-on ""
 expect "always auto never" edgeguard scan --color ""

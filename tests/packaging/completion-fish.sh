@@ -8,6 +8,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" completion fish >"$tmp/edgeguard.fish" || exit 1
 fish -n "$tmp/edgeguard.fish" || { echo "fish -n rejects the completion script"; exit 1; }
+# The formats `scan --format` accepts (the reporter table, linter/report/Reporter.h), as --help lists them.
+formats=$("$bin" scan --help | sed -n 's/.*--format TEXT:{\([^}]*\)}.*/\1/p' | tr ',' '\n' | LC_ALL=C sort | tr '\n' ' ')
+formats=${formats% }
+[[ $formats == *sarif* ]] || { echo "cannot read the formats from edgeguard scan --help"; exit 1; }
 fail=0
 expect() {  # expect "words" "command line"
   local got
@@ -24,7 +28,7 @@ expect() {  # expect "words" "command line"
 expect "scan" "edgeguard sc"
 expect "--format" "edgeguard scan --fo"
 expect "--help" "edgeguard scan --he"
-expect "github json junit markdown sarif text" "edgeguard scan --format "
+expect "$formats" "edgeguard scan --format "
 expect "high low medium none" "edgeguard scan --fail-on "
 expect "bash fish zsh" "edgeguard completion "
 exit $fail

@@ -43,6 +43,10 @@ done
 zpty -d z
 print -r -- "$all"
 ZSH
+# The formats `scan --format` accepts (the reporter table, linter/report/Reporter.h), as --help lists them.
+formats=$("$bin" scan --help | sed -n 's/.*--format TEXT:{\([^}]*\)}.*/\1/p' | tr ',' '\n' | LC_ALL=C sort | tr '\n' ' ')
+formats=${formats% }
+[[ $formats == *sarif* ]] || { echo "cannot read the formats from edgeguard scan --help"; exit 1; }
 fail=0
 expect() {  # expect "words that must all be shown" "command line"
   local screen w
@@ -57,7 +61,7 @@ expect() {  # expect "words that must all be shown" "command line"
   echo "ok: $2<TAB> -> $1"
 }
 expect "edgeguard scan" "edgeguard sc"
-expect "github json junit markdown sarif text" "edgeguard scan --format "
+expect "$formats" "edgeguard scan --format "
 expect "high low medium none" "edgeguard scan --fail-on "
 expect "--format=" "edgeguard scan --fo"
 expect "bash fish zsh" "edgeguard completion "

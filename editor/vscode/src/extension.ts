@@ -1,5 +1,4 @@
-// edgeguard for VS Code: starts `edgeguard lsp` for Terraform, Bicep, ARM/IoT Edge JSON and
-// aziot config.toml files, and forwards the edgeguard.* settings to it (the server re-reads them
+// edgeguard for VS Code: starts `edgeguard lsp` for the files its front-ends read (FILE_GLOBS), and forwards the edgeguard.* settings to it (the server re-reads them
 // on workspace/didChangeConfiguration; changing edgeguard.path restarts it).
 import * as vscode from 'vscode';
 import {
@@ -10,6 +9,27 @@ import {
 } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
+
+// The files edgeguard may read: its front-ends' patterns (FrontEnd::globs() in parsers/). The
+// server decides by name and content, as the CLI does; these are the candidates.
+// <edgeguard:globs> generated: tests/unit/engine/file_kinds_tests.cpp checks it, UPDATE_GOLDENS=1 rewrites it
+const FILE_GLOBS: string[] = [
+  '**/*.tf',
+  '**/*.tf.json',
+  '**/*.tfvars',
+  '**/*.tfvars.json',
+  '**/*.json',
+  '**/*.jsonc',
+  '**/*.bicep',
+  '**/*.bicepparam',
+  '**/*.parameters.json',
+  '**/config.toml',
+  '**/aziot/**/*.toml',
+  '**/iotedge/**/*.toml',
+  '**/config.yaml',
+  '**/config.yml',
+];
+// </edgeguard:globs>
 
 function settings(): Record<string, unknown> {
   const c = vscode.workspace.getConfiguration('edgeguard');
@@ -29,25 +49,14 @@ function createClient(): LanguageClient {
     debug: { command, args: ['lsp'], transport: TransportKind.stdio },
   };
   const clientOptions: LanguageClientOptions = {
-    // The server decides by file name and content, as the CLI does; these are the candidates.
-    documentSelector: [
-      { scheme: 'file', pattern: '**/*.tf' },
-      { scheme: 'file', pattern: '**/*.tf.json' },
-      { scheme: 'file', pattern: '**/*.tfvars' },
-      { scheme: 'file', pattern: '**/*.bicep' },
-      { scheme: 'file', pattern: '**/*.bicepparam' },
-      { scheme: 'file', pattern: '**/*.json' },
-      { scheme: 'file', pattern: '**/*.jsonc' },
-      { scheme: 'file', pattern: '**/config.toml' },
-      { scheme: 'file', pattern: '**/config.yaml' },
-    ],
+    documentSelector: FILE_GLOBS.map((pattern) => ({ scheme: 'file', pattern })),
     initializationOptions: { edgeguard: settings() },
     synchronize: {
       configurationSection: 'edgeguard',
       // Every kind the selector names, plus what a scan reads beside them (.env, module.json
       // is a *.json) and the configuration.
-      fileEvents: vscode.workspace.createFileSystemWatcher(
-        '**/{*.tf,*.tfvars,*.bicep,*.bicepparam,*.json,*.jsonc,config.toml,config.yaml,.env,.edgeguard.yaml}',
+      fileEvents: [...FILE_GLOBS, '**/.env', '**/.edgeguard.yaml', '**/.edgeguard.yml'].map((glob) =>
+        vscode.workspace.createFileSystemWatcher(glob),
       ),
     },
   };

@@ -1,6 +1,7 @@
-// Incremental HCL parsing (parsers/terraform/SyntaxTrees.h): a file whose syntax tree is kept
-// and then edited must give exactly what a fresh parse of the new text gives — the same
-// resources with the same values and source ranges, findings and errors — whatever the edit.
+// Incremental HCL parsing (parsers/terraform/SyntaxTrees.h, kept per Workspace): a file whose
+// syntax tree a Workspace keeps and then edits must give exactly what a fresh parse of the new
+// text gives — the same resources with the same values and source ranges, findings and
+// errors — whatever the edit.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -9,28 +10,38 @@
 #include <vector>
 
 #include "linter/engine/Session.h"
-#include "parsers/terraform/SyntaxTrees.h"
+#include "linter/engine/Workspace.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace eg;
 
-// Everything a scan of one unsaved buffer produces, as text: resources (address, kind, values
-// with their provenance), findings with positions and errors with positions.
-std::string scanBuffer(const fs::path& path, const std::string& text) {
-  auto overlays = std::make_shared<SourceStore::Overlays>();
-  (*overlays)[canonicalKey(path)] = text;
+ScanOptions optionsFor(const fs::path& path) {
   ScanOptions options;
   options.paths = {path};
-  options.overlays = overlays;
   options.jobs = 1;
-  Session session(options);
+  return options;
+}
+
+// Everything a scan of one unsaved buffer produces, as text: resources (address, kind, values
+// with their provenance), findings with positions and errors with positions. With `kept`, the
+// scan is that Workspace's next analysis (made for `path`); without, a fresh one.
+std::string scanBuffer(Workspace* kept, const fs::path& path, const std::string& text) {
+  auto overlays = std::make_shared<SourceStore::Overlays>();
+  (*overlays)[canonicalKey(path)] = text;
+  std::unique_ptr<Workspace> fresh;
+  if (!kept) {
+    fresh = std::make_unique<Workspace>(optionsFor(path));
+    kept = fresh.get();
+  }
+  kept->setOverlays(overlays);
   std::vector<Error> policyErrors;
-  REQUIRE(session.loadPolicies(policyErrors));
-  ScanResult result = session.scan();
+  REQUIRE(kept->preparePolicies(policyErrors));
+  std::shared_ptr<const Analysis> analysis = kept->analyse();
+  const ScanResult& result = analysis->result;
   std::string out;
-  for (const Resource& r : session.graph().resources()) {
+  for (const Resource& r : analysis->graph().resources()) {
     out += "resource " + r.address + " " + r.kind + " " + r.attributes.toJson() + "\n";
     for (const Member& m : r.attributes.asObject()) {
       out += "  " + m.key + " @" + std::to_string(m.value.prov.value.begin) + "-" + std::to_string(m.value.prov.value.end) + "\n";
@@ -110,38 +121,36 @@ TEST_CASE("an edited buffer parsed from its kept tree gives what a fresh parse g
       {"everything typed back", kBase},
   };
 
-  terraform::keepSyntaxTreesFor({canonicalKey(path)});
-  std::string first = scanBuffer(path, kBase);  // the tree kept for the edits below
-  REQUIRE(terraform::keptSyntaxTrees() == 1);
-  terraform::keepSyntaxTreesFor({});
-  CHECK(terraform::keptSyntaxTrees() == 0);
-  CHECK(first == scanBuffer(path, kBase));
-  terraform::keepSyntaxTreesFor({canonicalKey(path)});
-  scanBuffer(path, kBase);
+  Workspace kept(optionsFor(path));
+  kept.keepStateFor({canonicalKey(path)});
+  std::string first = scanBuffer(&kept, path, kBase);  // the tree kept for the edits below
+  REQUIRE(kept.kept() == 1);
+  CHECK(first == scanBuffer(nullptr, path, kBase));
 
   for (const auto& [what, text] : edits) {
     CAPTURE(what);
-    REQUIRE(terraform::keptSyntaxTrees() == 1);
-    std::string incremental = scanBuffer(path, text);  // edits the tree of the previous text
-    terraform::keepSyntaxTreesFor({});                  // drops it: a fresh parse
-    std::string fresh = scanBuffer(path, text);
+    REQUIRE(kept.kept() == 1);
+    std::string incremental = scanBuffer(&kept, path, text);  // edits the tree of the previous text
+    std::string fresh = scanBuffer(nullptr, path, text);       // a Workspace that kept nothing
     CHECK(incremental == fresh);
-    terraform::keepSyntaxTreesFor({canonicalKey(path)});
-    CHECK(scanBuffer(path, text) == fresh);  // parsed fresh again and kept: the next edit starts here
   }
-  terraform::keepSyntaxTreesFor({});
 }
 
 TEST_CASE("an unchanged buffer reuses its kept tree and a dropped path keeps nothing") {
   fs::path path = fs::temp_directory_path() / ("eg-incremental-same-" + std::to_string(::getpid())) / "main.tf";
-  terraform::keepSyntaxTreesFor({canonicalKey(path)});
-  std::string once = scanBuffer(path, kBase);
+  Workspace kept(optionsFor(path));
+  kept.keepStateFor({canonicalKey(path)});
+  std::string once = scanBuffer(&kept, path, kBase);
   CHECK(once.find("finding EG004") != std::string::npos);
-  CHECK(scanBuffer(path, kBase) == once);
-  terraform::keepSyntaxTreesFor({"/some/other/file.tf"});
-  CHECK(terraform::keptSyntaxTrees() == 0);
-  CHECK(scanBuffer(path, replaced(kBase, "\"1.0\"", "\"1.2\"")).find("hub-one' accepts TLS 1.0") == std::string::npos);
-  terraform::keepSyntaxTreesFor({});
+  CHECK(scanBuffer(&kept, path, kBase) == once);
+  // Two Workspaces keep their own trees: nothing is process-wide.
+  Workspace other(optionsFor(path));
+  CHECK(other.kept() == 0);
+  CHECK(kept.kept() == 1);
+  kept.keepStateFor({"/some/other/file.tf"});
+  CHECK(kept.kept() == 0);
+  CHECK(scanBuffer(&kept, path, replaced(kBase, "\"1.0\"", "\"1.2\"")).find("hub-one' accepts TLS 1.0") == std::string::npos);
+  CHECK(kept.kept() == 0);
 }
 
 TEST_CASE("random edits: a chain of incremental parses agrees with fresh parses after every keystroke") {
@@ -157,8 +166,9 @@ TEST_CASE("random edits: a chain of incremental parses agrees with fresh parses 
     return bound ? state % bound : 0;
   };
   std::string text = kBase;
-  terraform::keepSyntaxTreesFor({canonicalKey(path)});
-  scanBuffer(path, text);
+  Workspace kept(optionsFor(path));
+  kept.keepStateFor({canonicalKey(path)});
+  scanBuffer(&kept, path, text);
   for (int i = 0; i < 80; ++i) {
     size_t at = next(text.size() + 1);
     switch (next(3)) {
@@ -168,9 +178,8 @@ TEST_CASE("random edits: a chain of incremental parses agrees with fresh parses 
     }
     CAPTURE(i);
     CAPTURE(text);
-    REQUIRE(terraform::keptSyntaxTrees() == 1);
+    REQUIRE(kept.kept() == 1);
     // Each parse edits the tree the previous one left, as in an editor session.
-    REQUIRE(scanBuffer(path, text) == scanBuffer(other, text));
+    REQUIRE(scanBuffer(&kept, path, text) == scanBuffer(nullptr, other, text));
   }
-  terraform::keepSyntaxTreesFor({});
 }

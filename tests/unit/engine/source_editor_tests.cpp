@@ -207,20 +207,20 @@ TEST_CASE("IoT Edge editor: env variables, createOptions (object or JSON string)
   CHECK(setIn(kEdge, manifest, sensor, {"imageTag"}, Value("1.5")) == "<none>");
 }
 
-TEST_CASE("comment syntax comes from the front-end that reads the file") {
-  auto prefix = [](std::string_view path) {
-    std::optional<CommentSyntax> c = commentSyntax(path);
-    return c ? std::string(c->prefix) + (c->multilineStrings ? " (strings span lines)" : "") : std::string("none");
+TEST_CASE("suppression comments stay out of the multi-line strings of the formats that have them") {
+  auto kind = [](std::string_view path) {
+    std::optional<FilePattern> f = filePatternFor(path);
+    return f ? std::string(f->lineComment) + (f->multilineStrings ? " (strings span lines)" : "") : std::string("none");
   };
-  CHECK(prefix("infra/main.tf") == "# (strings span lines)");
-  CHECK(prefix("prod.tfvars") == "# (strings span lines)");
-  CHECK(prefix("main.bicep") == "// (strings span lines)");
-  CHECK(prefix("main.bicepparam") == "// (strings span lines)");
-  CHECK(prefix("azuredeploy.json") == "//");
-  CHECK(prefix("main.tf.json") == "//");
-  CHECK(prefix("config.toml") == "# (strings span lines)");
-  CHECK(prefix("config.yaml") == "# (strings span lines)");
-  CHECK(prefix(".env") == "none");
+  CHECK(kind("infra/main.tf") == "# (strings span lines)");
+  CHECK(kind("prod.tfvars") == "# (strings span lines)");
+  CHECK(kind("main.bicep") == "// (strings span lines)");
+  CHECK(kind("main.bicepparam") == "// (strings span lines)");
+  CHECK(kind("azuredeploy.json") == "//");
+  CHECK(kind("main.tf.json") == "//");
+  CHECK(kind("/etc/aziot/config.toml") == "# (strings span lines)");
+  CHECK(kind("gw/config.yaml") == "# (strings span lines)");
+  CHECK(kind(".env") == "none");
 }
 
 namespace {

@@ -3,6 +3,8 @@
 // SARIF log has what the 2.1.0 schema and GitHub code scanning require.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -130,9 +132,82 @@ void checkPhysicalLocation(const json& loc) {
 }  // namespace
 
 TEST_CASE("every listed format has a reporter and unknown formats have none") {
-  for (std::string_view f : reporterFormats()) CHECK(makeReporter(f) != nullptr);
-  CHECK(reporterFormats().size() == 6);
+  std::set<std::string_view> names;
+  for (const ReporterInfo& r : reporters()) {
+    CAPTURE(r.name);
+    CHECK(names.insert(r.name).second);
+    CHECK(makeReporter(r.name) != nullptr);
+    CHECK(findReporter(r.name) == &r);
+    CHECK_FALSE(r.description.empty());
+    CHECK(r.description.find('\n') == std::string_view::npos);
+    CHECK((!r.ruleDocs || r.ruleLinks));  // documentation comes with the rules it documents
+  }
+  CHECK(reporterFormats().size() == reporters().size());
   CHECK(makeReporter("xml") == nullptr);
+  CHECK(findReporter("xml") == nullptr);
+}
+
+// The CLI fills a Report by the table's flags only (cli/main.cpp): a reporter must not read
+// what its row does not ask for, or its output would silently lack it.
+TEST_CASE("a reporter reads no more of a Report than its row's flags ask for") {
+  ReportFixture fx;
+  for (const ReporterInfo& info : reporters()) {
+    CAPTURE(info.name);
+    Report full = fx.report();
+    full.color = info.colour;
+    std::ostringstream fullOut;
+    info.make()->write(full, fullOut);
+
+    Report lean = fx.report();
+    lean.color = info.colour;
+    if (!info.ruleLinks) lean.rules.clear();
+    if (!info.ruleDocs) {
+      for (RuleInfo& r : lean.rules) r.description.clear(), r.helpMarkdown.clear();
+    }
+    if (!info.graph) lean.nodes.clear(), lean.edges.clear();
+    std::ostringstream leanOut;
+    info.make()->write(lean, leanOut);
+    CHECK(fullOut.str() == leanOut.str());
+  }
+}
+
+// Each reporter has its golden: tests/e2e/mixed-<name> runs it over fixtures/e2e/mixed (the
+// first row, the default format, without --format).
+TEST_CASE("every reporter has its end-to-end golden") {
+  namespace fs = std::filesystem;
+  for (const ReporterInfo& r : reporters()) {
+    CAPTURE(r.name);
+    fs::path dir = fs::path(EG_SOURCE_DIR) / "tests" / "e2e" / ("mixed-" + std::string(r.name));
+    std::ifstream in(dir / "cmd");
+    std::string cmd;
+    std::getline(in, cmd);
+    REQUIRE_MESSAGE(bool(in), "missing " << (dir / "cmd").string());
+    bool isDefault = &r == &reporters().front();
+    bool runsIt = cmd.find("--format " + std::string(r.name)) != std::string::npos ||
+                  (isDefault && cmd.find("--format") == std::string::npos);
+    CHECK(runsIt);
+    CHECK(fs::is_regular_file(dir / "stdout"));
+  }
+}
+
+// README.md's "Output formats" table names every reporter, in the table's order.
+TEST_CASE("README.md lists the reporters") {
+  std::ifstream in(std::string(EG_SOURCE_DIR) + "/README.md");
+  std::vector<std::string> listed;
+  bool inTable = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| `--format` |", 0) == 0) {
+      inTable = true;
+      continue;
+    }
+    if (!inTable) continue;
+    if (line.rfind("|---", 0) == 0) continue;
+    if (line.rfind("| `", 0) != 0) break;
+    listed.push_back(line.substr(3, line.find('`', 3) - 3));
+  }
+  std::vector<std::string> names;
+  for (const ReporterInfo& r : reporters()) names.emplace_back(r.name);
+  CHECK(listed == names);
 }
 
 TEST_CASE("sarif output is a structurally valid SARIF 2.1.0 log") {

@@ -1,0 +1,977 @@
+#include "linter/engine/Workspace.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "linter/core/Budget.h"
+#include "linter/core/Secrets.h"
+#include "linter/engine/Linker.h"
+#include "linter/engine/Suppressions.h"
+
+namespace eg {
+namespace fs = std::filesystem;
+
+std::string fingerprint(std::string_view text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  static const char* digits = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = digits[h & 0xF];
+    h >>= 4;
+  }
+  return out;
+}
+
+// A loaded front-end unit: what it produced and the file versions it produced it from.
+// Immutable once an analysis has it; analyses share it while its files do not change.
+struct UnitState {
+  uint32_t serial = 0;              // Resource::unit of its resources
+  std::vector<Resource> resources;  // ids unique in the Workspace, unit set, secrets marked
+  std::vector<Error> errors;
+  std::vector<FileId> contextFiles;  // its files that are context only (not reported on)
+  size_t files = 0;                  // its files that are scanned (reported on)
+  struct Dep {
+    std::string path;
+    FileId id = kNoFile;
+  };
+  std::vector<Dep> deps;  // every file it read: its own and those it reached by reference
+  bool reusable = false;  // loaded completely (no budget exceeded, no file unreadable)
+};
+
+namespace {
+
+bool skippedDirectory(const fs::path& p) {
+  std::string name = p.filename().string();
+  return name == ".git" || name == ".terraform" || name == "node_modules";
+}
+
+std::string readFileHead(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::string head(512, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(std::max<std::streamsize>(0, in.gcount())));
+  return head;
+}
+
+// What stat says of a path (0s: it does not exist): discovery is walked again when a
+// directory's or a considered file's stamp changes.
+struct PathStamp {
+  int64_t mtimeNs = 0, ctimeNs = 0;
+  uint64_t size = 0, inode = 0;
+  uint32_t mode = 0;
+  friend bool operator==(const PathStamp&, const PathStamp&) = default;
+};
+PathStamp stampOf(const fs::path& p) {
+  struct stat st {};
+  PathStamp s;
+  if (::stat(p.c_str(), &st) != 0) return s;
+  s.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  s.ctimeNs = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+  s.size = static_cast<uint64_t>(st.st_size);
+  s.inode = static_cast<uint64_t>(st.st_ino);
+  s.mode = st.st_mode;
+  return s;
+}
+
+// Runs fn(i) for i in [0, n) on up to `jobs` threads, each with the large stack that the
+// evaluators' depth limit is measured against (even with one job: the main thread's stack is
+// whatever the environment set).
+template <typename Fn>
+void parallelFor(size_t n, unsigned jobs, Fn fn) {
+  if (n == 0) return;
+  unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(n)));
+  std::atomic<size_t> next{0};
+  runWithLargeStacks(threads, [&](unsigned) {
+    for (size_t i = next++; i < n; i = next++) fn(i);
+  });
+}
+
+// Marks every string value that is a secret (by its key or its text) so that no code frame
+// prints it; front-ends mark what they know (IoT Edge keys), this covers every format. A
+// connection string keeps its host and device visible: only its key is masked.
+void markSecretValues(SourceStore& store, const Value& v, bool secretKey) {
+  switch (v.type()) {
+    case Value::Type::String:
+      if (v.prov.valid() && !v.prov.value.empty() && (secretKey || holdsSecretText(v.asString()))) {
+        const SourceFile* f = store.get(v.prov.file);
+        if (!f || v.prov.value.end > f->text().size()) break;
+        // Whole values only where the range is the literal itself (not `var.x`, whose text
+        // names the secret without holding it).
+        if (!markSecretParts(store, *f, v.prov.value) && secretKey && !v.asString().empty() &&
+            f->slice(v.prov.value).find(v.asString()) != std::string_view::npos) {
+          store.markSecret(v.prov.file, v.prov.value);
+        }
+      }
+      break;
+    case Value::Type::Array:
+      for (const Value& e : v.asArray()) markSecretValues(store, e, secretKey);
+      break;
+    case Value::Type::Object:
+      for (const Member& m : v.asObject()) markSecretValues(store, m.value, secretKey || isSecretName(m.key));
+      break;
+    default: break;
+  }
+}
+
+// Replaces every occurrence of a marked secret's text in messages with asterisks. Secrets are
+// indexed by their first kMinSecret bytes, so a message costs one hash lookup per byte instead
+// of one search per secret (a scan of 26,000 files has tens of thousands of secrets and of
+// findings: searching each message for each secret was a fifth of the run).
+class Redactor {
+ public:
+  static constexpr size_t kMinSecret = 6;
+  // `secrets`: at least kMinSecret bytes each, longest first (a secret that contains another
+  // is replaced whole).
+  explicit Redactor(const std::vector<std::string>& secrets) : secrets_(secrets) {
+    for (size_t i = 0; i < secrets_.size(); ++i) {
+      byPrefix_[std::string_view(secrets_[i]).substr(0, kMinSecret)].push_back(i);
+    }
+  }
+  // Masks the union of all occurrences of all secrets (overlapping ones included).
+  void redact(std::string& s) const {
+    if (s.size() < kMinSecret) return;
+    std::vector<std::pair<size_t, size_t>> masks;
+    size_t maskedTo = 0;  // end of the last mask
+    for (size_t at = 0; at + kMinSecret <= s.size(); ++at) {
+      auto it = byPrefix_.find(std::string_view(s).substr(at, kMinSecret));
+      if (it == byPrefix_.end()) continue;
+      for (size_t i : it->second) {  // longest first: the first match covers the others here
+        const std::string& secret = secrets_[i];
+        if (std::string_view(s).substr(at, secret.size()) != secret) continue;
+        size_t from = std::max(at, maskedTo), to = at + secret.size();
+        // Mask later, so the comparison of an overlapping secret still sees its text.
+        masks.emplace_back(from, to);
+        maskedTo = std::max(maskedTo, to);
+        break;
+      }
+    }
+    for (auto [from, to] : masks) {
+      if (from < to) std::fill(s.begin() + static_cast<std::ptrdiff_t>(from), s.begin() + static_cast<std::ptrdiff_t>(to), '*');
+    }
+  }
+
+ private:
+  const std::vector<std::string>& secrets_;
+  std::unordered_map<std::string_view, std::vector<size_t>> byPrefix_;
+};
+
+// The files of policy directories (name, size, modification time): policies are loaded again
+// when it changes.
+std::string directoryListing(const std::vector<fs::path>& dirs) {
+  std::string out;
+  for (const fs::path& dir : dirs) {
+    out += dir.generic_string() + '\n';
+    std::error_code ec;
+    std::vector<std::string> entries;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code fec;
+      auto size = it->file_size(fec);
+      auto time = it->last_write_time(fec).time_since_epoch().count();
+      entries.push_back(it->path().filename().string() + ' ' + std::to_string(size) + ' ' + std::to_string(time));
+    }
+    std::sort(entries.begin(), entries.end());
+    for (const std::string& e : entries) out += e + '\n';
+  }
+  return out;
+}
+
+// A resource from a Terraform plan names its declaration's address (`_source_address`); when
+// the .tf sources were scanned too, findings on it point there as well.
+void linkDeclarations(const ResourceGraph& graph, std::vector<Finding>& findings) {
+  std::map<std::string, const Resource*> declared;
+  std::map<std::pair<FileId, std::string>, std::string> planned;  // (file, address) -> declaration
+  for (const Resource& r : graph.resources()) {
+    if (const Value* src = r.attributes.get("_source_address"); src && src->isString()) {
+      planned[{r.file, r.address}] = src->asString();
+    } else if (r.format == "terraform") {
+      declared.emplace(r.address, &r);
+    }
+  }
+  if (planned.empty() || declared.empty()) return;
+  for (Finding& f : findings) {
+    auto p = planned.find({f.anchor.file, f.resource});
+    if (p == planned.end()) continue;
+    auto d = declared.find(p->second);
+    if (d == declared.end()) continue;
+    f.related.push_back(RelatedLocation{Location{d->second->file, d->second->header}, "declared here"});
+  }
+}
+
+std::string optionsKey(const ScanOptions& o) {
+  std::string key;
+  for (const auto& [k, v] : o.frontEnd.terraformVars) key += k + '=' + v + '\n';
+  key += '\0';
+  for (const fs::path& p : o.frontEnd.terraformVarFiles) key += p.generic_string() + '\n';
+  key += '\0';
+  for (const fs::path& p : o.frontEnd.roots) key += p.generic_string() + '\n';
+  key += '\0' + std::to_string(o.limits.maxFileBytes) + ' ' + std::to_string(o.limits.parseSeconds) + ' ' +
+         std::to_string(o.limits.parseMemoryBytes);
+  return key;
+}
+
+}  // namespace
+
+// What discovery found and what it depends on: the stamps of the directories walked and of
+// the files considered (a file's first bytes decide its format), and the buffers' heads.
+struct Workspace::Discovery {
+  std::vector<Discovered> files, context;
+  std::vector<Error> errors;
+  struct Seen {
+    fs::path path;
+    PathStamp stamp;
+    bool file = false;
+    std::string head;  // a file's first bytes (they decide its format)
+  };
+  std::vector<Seen> stamps;
+  std::vector<std::pair<fs::path, std::string>> heads;  // paths read from an editor buffer
+  const Config* config = nullptr;
+  bool skipUnsupported = false;
+  std::vector<fs::path> roots, contextRoots;
+};
+
+Workspace::Workspace(ScanOptions options)
+    : options_(std::move(options)), frontEnds_(makeFrontEnds()), store_(std::make_shared<SourceStore>(options_.limits)) {
+  if (options_.jobs == 0) options_.jobs = std::max(1u, std::thread::hardware_concurrency());
+  for (const auto& fe : frontEnds_) kept_.push_back(fe->makeKeptState());
+  catalog_ = std::make_shared<policy::PolicyCatalog>();
+}
+
+Workspace::~Workspace() = default;
+
+void Workspace::setOptions(ScanOptions options) {
+  if (options.jobs == 0) options.jobs = std::max(1u, std::thread::hardware_concurrency());
+  bool frontEndChanged = optionsKey(options) != optionsKey(options_);
+  bool pathsChanged = options.paths != options_.paths || options.contextPaths != options_.contextPaths ||
+                      options.skipUnsupported != options_.skipUnsupported;
+  bool limitsChanged = options.limits.maxFileBytes != options_.limits.maxFileBytes;
+  options_ = std::move(options);
+  if (limitsChanged) store_ = std::make_shared<SourceStore>(options_.limits);
+  if (frontEndChanged || limitsChanged) dropUnits();
+  if (pathsChanged || frontEndChanged) discovery_.reset();
+}
+
+void Workspace::setOverlays(std::shared_ptr<const SourceStore::Overlays> overlays) {
+  options_.overlays = std::move(overlays);
+}
+
+void Workspace::filesChanged() {
+  discovery_.reset();
+  store_->forgetKeys();
+  dropUnits();
+}
+
+void Workspace::dropUnits() {
+  units_.clear();
+  local_.clear();
+  nextUnit_ = 0;
+  nextResource_ = 0;
+}
+
+void Workspace::keepStateFor(std::vector<std::string> canonicalPaths) {
+  for (auto& k : kept_) {
+    if (k) k->keepFor(canonicalPaths);
+  }
+}
+
+size_t Workspace::kept() const {
+  size_t n = 0;
+  for (const auto& k : kept_) n += k ? k->size() : 0;
+  return n;
+}
+
+bool Workspace::preparePolicies(std::vector<Error>& errors) {
+  // Where the configuration comes from, and its text now (an open buffer wins).
+  std::optional<fs::path> configPath;
+  std::string configText;
+  ReadResult configRead = ReadResult::Ok;
+  if (!options_.config) {
+    if (options_.configFile) configPath = options_.configFile;
+    else if (options_.configSearchFrom) configPath = findConfig(*options_.configSearchFrom);
+    if (configPath) {
+      auto overlay = options_.overlays ? options_.overlays->find(canonicalKey(*configPath)) : SourceStore::Overlays::const_iterator{};
+      if (options_.overlays && overlay != options_.overlays->end()) {
+        configText = overlay->second;  // an open .edgeguard.yaml applies as it is typed
+      } else {
+        // A regular file of at most 1 MiB: a repository's .edgeguard.yaml that is a FIFO or a
+        // link to /dev/zero must not hang or fill the process.
+        configRead = readSmallFile(*configPath, kMaxConfigBytes, configText);
+        if (configRead != ReadResult::Ok) configText.clear();
+      }
+    }
+  }
+  std::string key;
+  for (const fs::path& d : options_.policyDirs) key += d.generic_string() + '\n';
+  for (const fs::path& r : options_.frontEnd.roots) key += r.generic_string() + '\n';
+  key += '\0' + options_.rules.preset + '\0' + options_.defaultPreset + (options_.policyDocumentation ? "\1" : "\0");
+  for (const std::string& s : options_.rules.select) key += s + ',';
+  key += '\0';
+  for (const std::string& s : options_.rules.ignore) key += s + ',';
+  key += '\0' + std::to_string(reinterpret_cast<uintptr_t>(options_.config.get())) + '\0';
+  if (configPath) key += configPath->generic_string() + '\n' + describe(configRead, kMaxConfigBytes) + '\n' + configText;
+  if (prepared_ && key == setupKey_ && directoryListing(setupDirs_) == setupListing_) {
+    errors.insert(errors.end(), setupErrors_.begin(), setupErrors_.end());
+    return setupErrors_.empty();
+  }
+
+  std::shared_ptr<const Config> lastGood = config_;
+  setupErrors_.clear();
+  setupKey_ = std::move(key);
+  std::shared_ptr<const Config> config = options_.config;
+  if (configPath && configRead != ReadResult::Ok) {
+    setupErrors_.push_back(Error{displayPath(*configPath), kNoFile, {}, 0, 0,
+                                 configRead == ReadResult::TooLarge
+                                     ? "configuration file larger than 1 MiB"
+                                     : "cannot read the configuration file: " + describe(configRead, kMaxConfigBytes),
+                                 kConfigErrorCode});
+  } else if (configPath) {
+    auto loaded = std::make_shared<Config>();
+    size_t before = setupErrors_.size();
+    if (loadConfigText(configText, *configPath, *loaded, setupErrors_)) {
+      config = std::move(loaded);
+    } else if (options_.keepLastValidConfig && lastGood && canonicalKey(lastGood->path) == canonicalKey(*configPath)) {
+      // While the file is being edited into shape, the last valid version stays in effect
+      // (the errors are shown on the file itself when it is open).
+      config = lastGood;
+      for (size_t i = before; i < setupErrors_.size(); ++i) {
+        setupErrors_[i].message += " (the last valid configuration stays in effect)";
+      }
+    }
+  }
+  if (config != config_) {
+    // Excludes and security groups change what discovery finds and what units produce.
+    discovery_.reset();
+    dropUnits();
+  }
+  config_ = config;
+
+  auto catalog = std::make_shared<policy::PolicyCatalog>();
+  catalog->loadBuiltins(setupErrors_, options_.policyDocumentation);
+  setupDirs_ = options_.policyDirs;
+  // A directory that does not exist is reported as `missing` says, then skipped.
+  auto loadDirectory = [&](const fs::path& dir, auto missing) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      setupErrors_.push_back(missing());
+      return;
+    }
+    catalog->loadDirectory(dir, setupErrors_);
+  };
+  for (const fs::path& dir : options_.policyDirs) {
+    loadDirectory(dir, [&] { return Error{displayPath(dir), kNoFile, {}, 0, 0, "policy directory does not exist", kPolicyErrorCode}; });
+  }
+  if (config_) {
+    for (const auto& entry : config_->policyDirs) {
+      const auto& [dir, at] = entry;  // (clang 14 cannot capture a structured binding)
+      // The configuration comes with the repository (a pull request can change it): its
+      // policy directories are read only inside the project root, as every referenced file is.
+      if (!options_.frontEnd.insideRoots(dir)) {
+        setupErrors_.push_back(Error{config_->path.generic_string(), kNoFile, {}, at.line, at.column,
+                                     "policy-dirs: " + dir.generic_string() + " is " + kOutsideRoot, kConfigErrorCode});
+        continue;
+      }
+      setupDirs_.push_back(dir);
+      loadDirectory(dir, [&dir = dir, &at = at, this] {
+        return Error{config_->path.generic_string(), kNoFile, {}, at.line, at.column,
+                     "policy-dirs: " + dir.generic_string() + " is not a directory", kConfigErrorCode};
+      });
+    }
+    applyConfig(*config_, *catalog, setupErrors_, options_.defaultPreset, &options_.rules);
+  } else {
+    const std::string& preset = options_.rules.preset.empty() ? options_.defaultPreset : options_.rules.preset;
+    selectRules(nullptr, options_.rules, preset, *catalog, setupErrors_);
+  }
+  setupListing_ = directoryListing(setupDirs_);
+  catalog_ = std::move(catalog);
+  ++catalogVersion_;
+  prepared_ = true;
+  errors.insert(errors.end(), setupErrors_.begin(), setupErrors_.end());
+  return setupErrors_.empty();
+}
+
+std::string Workspace::readHead(const fs::path& p) const {
+  if (const std::string* buffer = store_->overlay(p)) return buffer->substr(0, 512);
+  return readFileHead(p);
+}
+
+std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::path>& roots, std::vector<Error>& errors,
+                                                       Discovery* record) {
+  std::vector<Discovered> out;
+  std::set<std::string> seen;
+  const Config* config = config_.get();
+  auto accept = [&](const fs::path& p, bool explicitFile) {
+    std::string key = p.lexically_normal().generic_string();
+    if (!seen.insert(key).second) return;
+    if (config && config->excludes(p)) return;
+    std::string head;
+    if (const std::string* buffer = store_->overlay(p)) {
+      head = buffer->substr(0, 512);
+      record->heads.emplace_back(p, head);
+    } else {
+      PathStamp stamp = stampOf(p);  // before reading: a change while it is read shows next time
+      head = readFileHead(p);
+      record->stamps.push_back(Discovery::Seen{p, stamp, true, head});
+    }
+    for (size_t i = 0; i < frontEnds_.size(); ++i) {
+      if (frontEnds_[i]->accepts(p, head)) {
+        out.push_back(Discovered{p.lexically_normal(), explicitFile, i});
+        return;
+      }
+    }
+    if (explicitFile && !options_.skipUnsupported) {
+      errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0,
+                             "not a file edgeguard can scan (expected " + describeFileKinds(frontEnds_) + ")", kInputErrorCode});
+    }
+  };
+  for (const fs::path& root : roots) {
+    std::error_code ec;
+    fs::file_status st = fs::status(root, ec);
+    record->stamps.push_back(Discovery::Seen{root, stampOf(root), false, {}});
+    if ((ec || !fs::exists(st)) && store_->overlay(root)) {
+      accept(root, true);  // an editor buffer not saved yet
+      continue;
+    }
+    if (ec || !fs::exists(st)) {
+      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "no such file or directory", kInputErrorCode});
+      continue;
+    }
+    if (fs::is_regular_file(st)) {
+      accept(root, true);
+      continue;
+    }
+    if (!fs::is_directory(st)) {
+      errors.push_back(Error{displayPath(root), kNoFile, {}, 0, 0, "not a regular file or directory", kInputErrorCode});
+      continue;
+    }
+    // Symlinks are not followed (no loops, nothing outside the tree). A directory that
+    // cannot be read is reported, so nobody mistakes a partial scan for a full one.
+    std::vector<fs::path> found, pending{root};
+    while (!pending.empty()) {
+      fs::path dir = std::move(pending.back());
+      pending.pop_back();
+      record->stamps.push_back(Discovery::Seen{dir, stampOf(dir), false, {}});
+      fs::directory_iterator it(dir, ec), end;
+      if (ec) {
+        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "cannot read directory: " + ec.message() + "; not scanned", kInputErrorCode});
+        continue;
+      }
+      for (; it != end; it.increment(ec)) {
+        const fs::directory_entry& entry = *it;
+        std::error_code sec;
+        if (entry.is_symlink(sec)) continue;
+        if (entry.is_directory(sec)) {
+          if (!skippedDirectory(entry.path()) && !(config && config->excludes(entry.path()))) {
+            pending.push_back(entry.path());
+          }
+        } else if (entry.is_regular_file(sec)) {
+          found.push_back(entry.path());
+        }
+      }
+      if (ec) {
+        errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "error while reading directory: " + ec.message(), kInputErrorCode});
+        ec.clear();
+      }
+    }
+    std::sort(found.begin(), found.end());
+    for (const fs::path& p : found) accept(p, false);
+  }
+  return out;
+}
+
+bool Workspace::discoveryCurrent(const Discovery& d) const {
+  if (d.config != config_.get() || d.skipUnsupported != options_.skipUnsupported) return false;
+  for (const auto& [path, head] : d.heads) {
+    const std::string* buffer = store_->overlay(path);
+    if (!buffer || buffer->compare(0, 512, head) != 0) return false;
+  }
+  int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  for (const Discovery::Seen& seen : d.stamps) {
+    // A path that has a buffer now was read from disk then: its head may differ.
+    if (!(stampOf(seen.path) == seen.stamp) || store_->overlay(seen.path)) return false;
+    // File times are coarse: a stamp this recent may hide a change made within the same clock
+    // tick (a directory then is walked again, a file's head compared).
+    if (now - seen.stamp.mtimeNs < 2'000'000'000 && (!seen.file || readFileHead(seen.path) != seen.head)) return false;
+  }
+  return true;
+}
+
+std::shared_ptr<const Analysis> Workspace::analyse() {
+  if (!prepared_) {
+    std::vector<Error> ignored;  // kept in setupErrors_
+    preparePolicies(ignored);
+  }
+  // A store kept across many edits holds every old version of the edited files: start over
+  // when the old versions outweigh the current text (an analysis then loads every unit).
+  {
+    size_t live = 0;
+    std::set<FileId> seen;
+    for (const auto& [key, u] : units_) {
+      for (const UnitState::Dep& d : u->deps) {
+        if (seen.insert(d.id).second) {
+          if (const SourceFile* f = store_->get(d.id)) live += f->text().size();
+        }
+      }
+    }
+    size_t resources = 0;
+    for (const auto& [key, u] : units_) resources += u->resources.size();
+    if (store_->textBytes() > 2 * live + (64u << 20) || nextResource_ > 4 * resources + (1u << 20)) {
+      store_ = std::make_shared<SourceStore>(options_.limits);
+      dropUnits();
+      discovery_.reset();
+    }
+  }
+  store_->setOverlays(options_.overlays);
+
+  auto analysis = std::make_shared<Analysis>();
+  Analysis& a = *analysis;
+  auto phaseStart = std::chrono::steady_clock::now();
+  auto phase = [&](const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    a.phases.emplace_back(name, std::chrono::duration<double, std::milli>(now - phaseStart).count());
+    phaseStart = now;
+  };
+  a.store_ = store_;
+  a.catalog_ = catalog_;
+  a.config_ = config_;
+  ScanResult& result = a.result;
+  SourceStore& store = *store_;
+
+  // Discovery, kept while no directory or considered file changed.
+  std::vector<fs::path> roots = options_.paths;
+  if (roots.empty()) roots.emplace_back(".");
+  if (!discovery_ || !discoveryCurrent(*discovery_)) {
+    auto d = std::make_unique<Discovery>();
+    d->config = config_.get();
+    d->skipUnsupported = options_.skipUnsupported;
+    d->files = discover(roots, d->errors, d.get());
+    if (!options_.contextPaths.empty()) d->context = discover(options_.contextPaths, d->errors, d.get());
+    discovery_ = std::move(d);
+  }
+  phase("discover");
+  const std::vector<Discovered>& files = discovery_->files;
+  result.errors = discovery_->errors;
+
+  // Group files into units per front-end; units are independent and load in parallel.
+  // A file named on the command line brings its companions (the rest of its Terraform
+  // module) as context: loaded, evaluated, but not reported on.
+  struct Unit {
+    FrontEnd* frontEnd = nullptr;
+    size_t frontEndIndex = 0;
+    std::vector<fs::path> paths;
+  };
+  std::map<std::pair<size_t, std::string>, Unit> unitMap;
+  std::set<std::string> scanned, contextOnly;
+  for (const Discovered& d : files) scanned.insert(d.path.generic_string());
+  auto addToUnit = [&](const fs::path& path, size_t i) -> FrontEnd* {
+    Unit& u = unitMap[{i, frontEnds_[i]->unitKey(path)}];
+    u.frontEnd = frontEnds_[i].get();
+    u.frontEndIndex = i;
+    u.paths.push_back(path);
+    return u.frontEnd;
+  };
+  for (const Discovered& d : files) {
+    FrontEnd* fe = addToUnit(d.path, d.frontEnd);
+    if (!d.named) continue;
+    for (const fs::path& c : fe->companions(d.path)) {
+      std::string key = c.generic_string();
+      if (scanned.count(key) || !contextOnly.insert(key).second) continue;
+      if (fe->unitKey(c) == fe->unitKey(d.path)) addToUnit(c, d.frontEnd);
+    }
+  }
+  // --context: the rest of the project, loaded and evaluated so that cross-file rules see it,
+  // but not reported on.
+  for (const Discovered& d : discovery_->context) {
+    std::string key = d.path.generic_string();
+    if (scanned.count(key) || !contextOnly.insert(key).second) continue;
+    addToUnit(d.path, d.frontEnd);
+  }
+  std::vector<Unit> units;
+  std::vector<std::string> unitKeys;
+  for (auto& [key, u] : unitMap) {
+    std::string k = std::string(u.frontEnd->format());
+    for (const fs::path& p : u.paths) {
+      k.append("\n").append(p.generic_string()).append(contextOnly.count(p.generic_string()) ? " (context)" : "");
+    }
+    unitKeys.push_back(std::move(k));
+    units.push_back(std::move(u));
+  }
+
+  // Every file the kept units read is read again if it changed (before any unit loads, so that
+  // no unit loads an old version of a file another one finds changed).
+  {
+    std::vector<const std::string*> paths;
+    std::set<std::string_view> seenPaths;
+    for (const auto& [key, u] : units_) {
+      for (const UnitState::Dep& d : u->deps) {
+        if (seenPaths.insert(d.path).second) paths.push_back(&d.path);
+      }
+    }
+    parallelFor(paths.size(), options_.jobs, [&](size_t i) { store.refresh(*paths[i]); });
+  }
+  phase("refresh");
+  // Each unit: the one of the last analysis when every file it read is the same version, else
+  // loaded again.
+  std::vector<std::shared_ptr<const UnitState>> states(units.size());
+  std::vector<std::shared_ptr<UnitState>> loaded(units.size());
+  size_t totalFiles = 0;
+  for (const Unit& u : units) totalFiles += u.paths.size();
+  std::atomic<size_t> filesDone{0};
+  parallelFor(units.size(), options_.jobs, [&](size_t i) {
+    Unit& unit = units[i];
+    struct ProgressOnExit {  // reports the unit as done, however it ends
+      const std::function<void(size_t, size_t)>& progress;
+      std::atomic<size_t>& done;
+      size_t files, total;
+      ~ProgressOnExit() {
+        size_t now = done += files;
+        if (progress) progress(now, total);
+      }
+    } progressOnExit{options_.progress, filesDone, unit.paths.size(), totalFiles};
+    if (auto it = units_.find(unitKeys[i]); it != units_.end() && it->second->reusable) {
+      bool current = true;
+      for (const UnitState::Dep& d : it->second->deps) {
+        const SourceFile* now = store.find(d.path);
+        if (!now || now->id() != d.id) {
+          current = false;
+          break;
+        }
+      }
+      if (current) {
+        states[i] = it->second;
+        return;
+      }
+    }
+    auto out = std::make_shared<UnitState>();
+    loaded[i] = out;
+    bool readable = true;
+    std::vector<const SourceFile*> sources;
+    for (const fs::path& p : unit.paths) {
+      bool context = contextOnly.count(p.generic_string()) > 0;
+      LoadError err;
+      // A named file that resolves outside the project (a committed symlink that a pre-commit
+      // hook passes by name) is not read; an editor's open buffer is its own text.
+      if (!options_.frontEnd.insideRoots(p) && !store.overlay(p)) {
+        if (!context) out->errors.push_back(Error{displayPath(p), kNoFile, {}, 0, 0, kOutsideRoot, kNotFollowedCode});
+        readable = false;
+        continue;
+      }
+      store.refresh(p);
+      if (const SourceFile* f = store.load(p, &err)) {
+        sources.push_back(f);
+        if (context) out->contextFiles.push_back(f->id());
+        else ++out->files;
+      } else {
+        readable = false;
+        if (!context) out->errors.push_back(Error{err.path, kNoFile, {}, 0, 0, err.message, kInputErrorCode});
+      }
+    }
+    if (sources.empty()) return;
+    LoadContext ctx{store, options_.frontEnd, kept_[unit.frontEndIndex].get()};
+    const LoadLimits& limits = options_.limits;
+    // The time budget grows with the unit's text, not with its number of files: 300 empty .tf
+    // files beside an expensive main.tf must not give it 300 budgets. One budget per 256 KiB,
+    // at least one, at most one per file.
+    size_t unitBytes = 0;
+    for (const SourceFile* f : sources) unitBytes += f->text().size();
+    size_t shares = std::clamp<size_t>((unitBytes + (256u << 10) - 1) / (256u << 10), 1, sources.size());
+    ParseBudget budget(limits.parseSeconds * static_cast<double>(shares), limits.parseMemoryBytes);
+    bool complete = false;  // loaded without running out of budget or failing: may be reused
+    try {
+      BudgetScope scope(budget);
+      takeTooDeep();
+      unit.frontEnd->loadUnit(sources, ctx);
+      if (std::optional<DepthHit> hit = takeTooDeep()) {
+        const SourceFile* at = hit->file != kNoFile ? store.get(hit->file) : nullptr;
+        if (!at) at = sources.front();
+        ctx.errors.push_back(Error{at->path(), at->id(), hit->file == at->id() ? hit->at : ByteRange{}, 0, 0,
+                                   tooDeepMessage(), kBudgetErrorCode});
+      }
+      complete = true;
+    } catch (const BudgetExceeded& e) {
+      // What the unit produced so far is dropped: a partial graph would give partial verdicts.
+      ctx.resources.clear();
+      ctx.errors.clear();
+      std::string message = e.what();
+      if (sources.size() > 1) message += " (with the " + std::to_string(sources.size() - 1) + " other files of its unit)";
+      ctx.errors.push_back(Error{sources.front()->path(), kNoFile, {}, 0, 0, message, kBudgetErrorCode});
+    } catch (const std::exception& e) {
+      ctx.errors.push_back(Error{sources.front()->path(), sources.front()->id(), {}, 0, 0,
+                                 std::string("internal error in the ") + std::string(unit.frontEnd->format()) +
+                                     " front-end: " + e.what(),
+                                 kInputErrorCode});
+    }
+    // What it read besides its own files (module sources, variable files) decides whether it
+    // is still current next time.
+    std::set<FileId> depIds;
+    auto addDep = [&](const SourceFile* f) {
+      if (depIds.insert(f->id()).second) out->deps.push_back(UnitState::Dep{f->path(), f->id()});
+    };
+    for (const SourceFile* f : sources) addDep(f);
+    for (const SourceFile* f : ctx.read) addDep(f);
+    out->reusable = complete && readable;
+    out->resources = std::move(ctx.resources);
+    for (Error& e : ctx.errors) out->errors.push_back(std::move(e));
+  });
+
+  phase("load");
+  // New units get their numbers and their resources ids unique in the Workspace, in unit order.
+  for (size_t u = 0; u < units.size(); ++u) {
+    if (!loaded[u]) continue;
+    UnitState& s = *loaded[u];
+    s.serial = nextUnit_++;
+    std::map<FileId, std::string> configGroups;  // file -> security group from the configuration
+    for (Resource& r : s.resources) {
+      r.id = nextResource_++;
+      r.unit = s.serial;
+      if (config_ && !config_->securityGroups.empty() && r.format == "edge") {
+        // A security group declared in the configuration takes precedence over the tag.
+        auto [it, fresh] = configGroups.try_emplace(r.file);
+        if (fresh) it->second = config_->securityGroupOf(store.get(r.file)->path());
+        if (!it->second.empty()) r.attributes.set("securityGroup", Value(it->second));
+      }
+    }
+  }
+  std::vector<size_t> fresh;
+  for (size_t u = 0; u < units.size(); ++u) {
+    if (loaded[u]) fresh.push_back(u);
+  }
+  parallelFor(fresh.size(), options_.jobs, [&](size_t i) {
+    for (const Resource& r : loaded[fresh[i]]->resources) markSecretValues(store, r.attributes, false);
+  });
+  for (size_t u = 0; u < units.size(); ++u) {
+    if (loaded[u]) states[u] = loaded[u];
+  }
+  a.unitsLoaded = fresh.size();
+  a.unitsReused = units.size() - fresh.size();
+
+  phase("secrets");
+  // The graph: every unit's resources, shared; edges linked again (they join units).
+  std::set<FileId> context;
+  std::map<std::string, std::shared_ptr<const UnitState>> nextUnits;
+  std::vector<std::pair<std::string, std::shared_ptr<const UnitState>>> ordered;  // graph order
+  for (size_t u = 0; u < units.size(); ++u) {
+    if (!states[u]) continue;
+    ordered.emplace_back(unitKeys[u], states[u]);
+    const UnitState& s = *states[u];
+    result.files += s.files;
+    for (const Resource& r : s.resources) a.graph_.addShared(r);
+    for (const Error& e : s.errors) {
+      if (e.file == kNoFile || !std::count(s.contextFiles.begin(), s.contextFiles.end(), e.file)) {
+        result.errors.push_back(e);
+      }
+    }
+    context.insert(s.contextFiles.begin(), s.contextFiles.end());
+    nextUnits[unitKeys[u]] = states[u];
+  }
+  a.units_ = std::move(states);
+  a.units_.erase(std::remove(a.units_.begin(), a.units_.end(), nullptr), a.units_.end());
+  a.graph_.linkReferences();
+  // Edges that join resources across files and formats (IoT Edge modules to registry
+  // credentials to registries, deployments to modules and security groups): see Linker.h.
+  linkAcrossResources(a.graph_);
+  for (const Resource& r : a.graph_.resources()) result.resources += context.count(r.file) ? 0 : 1;
+
+  phase("link");
+  // Policies. Resource-local ones: what a unit's resources give, kept with the unit while it
+  // and the catalog stay the same; the others over the whole graph.
+  const auto& policies = catalog_->policies();
+  std::vector<bool> local(policies.size());
+  for (size_t i = 0; i < policies.size(); ++i) local[i] = policy::isResourceLocal(*policies[i]);
+  policy::EvalOptions evalOptions;
+  evalOptions.includeUnknown = options_.showUnknown;
+  evalOptions.sources = &store;
+  std::string evalKey = std::to_string(catalogVersion_) + (options_.showUnknown ? "+unknown" : "");
+  std::map<std::string, LocalFindings> nextLocal;
+  std::vector<LocalFindings*> localByUnit;  // in graph order
+  std::vector<LocalFindings*> toEvaluate;
+  for (const auto& [key, s] : ordered) {
+    LocalFindings& lf = nextLocal[key];
+    auto it = local_.find(key);
+    if (it != local_.end() && it->second.unit == s->serial && it->second.key == evalKey) {
+      lf = std::move(it->second);
+    } else {
+      lf.unit = s->serial;
+      lf.key = evalKey;
+      lf.byPolicy.assign(policies.size(), {});
+      lf.failed.assign(policies.size(), std::string());
+      lf.state = s.get();
+      toEvaluate.push_back(&lf);
+    }
+    localByUnit.push_back(&lf);
+  }
+  parallelFor(toEvaluate.size(), options_.jobs, [&](size_t t) {
+    LocalFindings& lf = *toEvaluate[t];
+    std::vector<const Resource*> subjects;
+    for (const Resource& r : lf.state->resources) subjects.push_back(&r);
+    if (subjects.empty()) return;
+    policy::EvalOptions unitOptions = evalOptions;
+    unitOptions.subjects = &subjects;
+    for (size_t i = 0; i < policies.size(); ++i) {
+      if (!local[i]) continue;
+      try {
+        lf.byPolicy[i] = policy::evaluate(*policies[i], a.graph_, unitOptions);
+      } catch (const std::exception& e) {
+        lf.failed[i] = e.what();
+      }
+    }
+  });
+  local_ = std::move(nextLocal);
+  units_ = std::move(nextUnits);
+
+  phase("local-policies");
+  std::vector<std::vector<Finding>> perPolicy(policies.size());
+  std::vector<std::string> failed(policies.size());
+  std::vector<size_t> global;
+  for (size_t i = 0; i < policies.size(); ++i) {
+    if (!local[i]) global.push_back(i);
+  }
+  parallelFor(global.size(), options_.jobs, [&](size_t g) {
+    size_t i = global[g];
+    try {
+      perPolicy[i] = policy::evaluate(*policies[i], a.graph_, evalOptions);
+    } catch (const std::exception& e) {
+      failed[i] = e.what();
+    }
+  });
+  for (size_t i = 0; i < policies.size(); ++i) {
+    if (!local[i]) continue;
+    for (const LocalFindings* lf : localByUnit) {
+      if (failed[i].empty() && !lf->failed[i].empty()) failed[i] = lf->failed[i];
+      perPolicy[i].insert(perPolicy[i].end(), lf->byPolicy[i].begin(), lf->byPolicy[i].end());
+    }
+  }
+  phase("global-policies");
+  std::vector<Finding>& findings = result.findings;
+  // A report stays bounded: one rule reports at most kMaxFindingsPerRule findings (in graph
+  // order, the same on every run), and a note says how many more there were (2,000 devices
+  // sharing a key, or a dynamic block expanded a million times, made reports of gigabytes).
+  constexpr size_t kMaxFindingsPerRule = 10000;
+  for (size_t i = 0; i < perPolicy.size(); ++i) {
+    const policy::Policy& p = *policies[i];
+    std::vector<Finding>& v = perPolicy[i];
+    if (!failed[i].empty()) {
+      // A policy that fails becomes one internal finding; the run goes on.
+      Finding f;
+      f.rule = kPolicyFailedCode;
+      f.name = "policy-evaluation-failed";
+      f.severity = Severity::High;
+      f.message = "policy " + p.id + " (" + p.name + ") failed to evaluate: " + failed[i];
+      const SourceFile* src = store.find(p.sourcePath);
+      if (!src) src = store.add(p.sourcePath, "");
+      f.location = f.anchor = {src->id(), {0, 0}};
+      f.detailKey = p.id;
+      v = {std::move(f)};
+    }
+    if (v.size() > kMaxFindingsPerRule) {
+      Error note;
+      note.path = p.sourcePath;
+      note.code = kFindingsCappedCode;
+      note.notice = true;
+      note.message = "rule " + p.id + " (" + p.name + ") found " + std::to_string(v.size()) + " findings; the first " +
+                     std::to_string(kMaxFindingsPerRule) + " are reported";
+      result.errors.push_back(std::move(note));
+      v.resize(kMaxFindingsPerRule);
+    }
+    for (Finding& f : v) findings.push_back(std::move(f));
+  }
+
+  linkDeclarations(a.graph_, findings);
+
+  phase("merge");
+  // Suppressions, file by file: the files the units read, each once, in id order.
+  std::set<FileId> live;
+  for (const auto& s : a.units_) {
+    for (const UnitState::Dep& d : s->deps) live.insert(d.id);
+  }
+  for (const Finding& f : findings) live.insert(f.location.file);
+  std::vector<Finding> extra;
+  for (FileId id : live) {
+    const SourceFile* file = store.get(id);
+    if (file) applySuppressions(*file, findings, extra);
+  }
+  for (Finding& f : extra) findings.push_back(std::move(f));
+  a.files_.assign(live.begin(), live.end());
+
+  phase("suppressions");
+  // Fingerprints leave out positions so they survive lines moving around.
+  auto pathOf = [&](FileId id) -> const std::string& {
+    static const std::string none;
+    const SourceFile* f = store.get(id);
+    return f ? f->path() : none;
+  };
+  for (Finding& f : findings) {
+    f.fingerprint = fingerprint(f.rule + "|" + pathOf(f.location.file) + "|" + f.resource + "|" + f.detailKey);
+  }
+  std::sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
+    return std::tie(pathOf(a.location.file), a.location.range.begin, a.rule, a.message) <
+           std::tie(pathOf(b.location.file), b.location.range.begin, b.rule, b.message);
+  });
+  // The same text judged twice says one thing once: a module directory scanned on its own and
+  // through a module call of its parent gives identical findings at identical places.
+  findings.erase(std::unique(findings.begin(), findings.end(),
+                             [](const Finding& a, const Finding& b) {
+                               return a.rule == b.rule && a.location.file == b.location.file &&
+                                      a.location.range.begin == b.location.range.begin &&
+                                      a.location.range.end == b.location.range.end && a.message == b.message &&
+                                      a.suppressed == b.suppressed;
+                             }),
+                 findings.end());
+  std::sort(result.errors.begin(), result.errors.end(), [](const Error& a, const Error& b) {
+    return std::tie(a.path, a.range.begin, a.line, a.column, a.code, a.message) <
+           std::tie(b.path, b.range.begin, b.line, b.column, b.code, b.message);
+  });
+  // The same notice from two units (a module directory scanned on its own and through its
+  // caller) is reported once.
+  result.errors.erase(std::unique(result.errors.begin(), result.errors.end(),
+                                  [](const Error& a, const Error& b) {
+                                    return a.notice && b.notice && a.path == b.path && a.range.begin == b.range.begin &&
+                                           a.code == b.code && a.message == b.message;
+                                  }),
+                      result.errors.end());
+
+  phase("sort");
+  // Last line of defence: no message (a policy may quote a value) repeats a secret's text.
+  std::vector<std::string> secretTexts;
+  for (FileId id : live) {
+    const SourceFile* f = store.get(id);
+    if (!f) continue;
+    for (const ByteRange& r : store.secrets(id)) {
+      std::string_view t = f->slice(r);
+      while (!t.empty() && (t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
+      while (!t.empty() && (t.back() == '"' || t.back() == '\'')) t.remove_suffix(1);
+      if (t.size() >= Redactor::kMinSecret) secretTexts.emplace_back(t);
+    }
+  }
+  // Longest first, so a secret that contains another is replaced whole.
+  std::sort(secretTexts.begin(), secretTexts.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() > b.size() : a < b;
+  });
+  secretTexts.erase(std::unique(secretTexts.begin(), secretTexts.end()), secretTexts.end());
+  if (!secretTexts.empty()) {
+    Redactor redactor(secretTexts);
+    for (Finding& f : findings) {
+      redactor.redact(f.message);
+      for (RelatedLocation& rl : f.related) redactor.redact(rl.message);
+    }
+    for (Error& e : result.errors) redactor.redact(e.message);
+  }
+  if (!context.empty()) {
+    std::erase_if(findings, [&](const Finding& f) { return context.count(f.location.file) > 0; });
+  }
+  phase("redact");
+  return analysis;
+}
+
+}  // namespace eg

@@ -1,0 +1,275 @@
+// Workspace (linter/engine/Workspace.h): an analysis of a Workspace kept between edits must give
+// exactly what a fresh scan gives — resources with their values and source ranges, findings,
+// errors and the secrets marked in the files — and a unit whose files (its own or those it
+// read, such as a module's) changed must be loaded again. Random edit sequences over the e2e
+// fixture trees (on disk and in editor buffers) compare every incremental analysis with a
+// fresh one.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "linter/engine/Session.h"
+#include "linter/engine/Workspace.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace eg;
+
+ScanOptions optionsFor(const std::vector<fs::path>& paths, std::shared_ptr<SourceStore::Overlays> overlays) {
+  ScanOptions options;
+  options.paths = paths;
+  options.jobs = 2;
+  options.overlays = std::move(overlays);
+  options.showUnknown = true;
+  return options;
+}
+
+// Everything an analysis gives, as sorted lines (file ids and unit order differ between a
+// kept Workspace and a fresh one).
+std::string render(const Analysis& analysis) {
+  const ScanResult& result = analysis.result;
+  const SourceStore& store = analysis.sources();
+  auto pathOf = [&](FileId id) { return store.get(id) ? store.get(id)->path() : std::string("-"); };
+  std::vector<std::string> lines;
+  for (const Resource& r : analysis.graph().resources()) {
+    lines.push_back(std::string("resource ") + pathOf(r.file) + " " + r.address + " " + r.kind + " " +
+                    std::to_string(r.header.begin) + "-" + std::to_string(r.body.end) + " " + r.attributes.toJson());
+  }
+  for (const Edge& e : analysis.graph().edges()) {
+    const Resource& from = analysis.graph().resource(e.from);
+    const Resource& to = analysis.graph().resource(e.to);
+    lines.push_back("edge " + pathOf(from.file) + " " + from.address + " -" + e.kind + "-> " + pathOf(to.file) + " " + to.address);
+  }
+  for (const Finding& f : result.findings) {
+    std::string related;
+    for (const RelatedLocation& r : f.related) related += " [" + pathOf(r.location.file) + " " + std::to_string(r.location.range.begin) + " " + r.message + "]";
+    lines.push_back(std::string("finding ") + pathOf(f.location.file) + " " + std::to_string(f.location.range.begin) + "-" +
+                    std::to_string(f.location.range.end) + " " + f.rule + " " + f.fingerprint + " " + f.message +
+                    (f.suppressed ? " (suppressed: " + f.suppressionReason + ")" : "") + (f.unknown ? " (unknown)" : "") + related);
+  }
+  for (const Error& e : result.errors) {
+    lines.push_back(std::string("error ") + e.path + " " + std::to_string(e.range.begin) + " " + e.code + " " + e.message);
+  }
+  for (FileId id : analysis.files()) {
+    std::set<std::pair<uint32_t, uint32_t>> secrets;
+    for (const ByteRange& r : store.secrets(id)) secrets.insert({r.begin, r.end});
+    std::string s = std::string("secrets ").append(pathOf(id));
+    for (auto [b, e] : secrets) s.append(" ").append(std::to_string(b)).append("-").append(std::to_string(e));
+    lines.push_back(s);
+  }
+  lines.push_back("counts " + std::to_string(result.files) + " files " + std::to_string(result.resources) + " resources");
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const std::string& l : lines) out += l + "\n";
+  return out;
+}
+
+// A fresh scan (a Workspace used once).
+std::string fresh(const std::vector<fs::path>& paths, std::shared_ptr<SourceStore::Overlays> overlays = nullptr) {
+  Workspace w(optionsFor(paths, std::move(overlays)));
+  std::vector<Error> errors;
+  REQUIRE(w.preparePolicies(errors));
+  return render(*w.analyse());
+}
+
+// The next analysis of a kept Workspace.
+std::shared_ptr<const Analysis> next(Workspace& w, const std::vector<fs::path>& paths,
+                                     std::shared_ptr<SourceStore::Overlays> overlays = nullptr) {
+  w.setOptions(optionsFor(paths, std::move(overlays)));
+  std::vector<Error> errors;
+  REQUIRE(w.preparePolicies(errors));
+  return w.analyse();
+}
+
+struct TempDir {
+  fs::path root = fs::temp_directory_path() / ("eg-unitcache-" + std::to_string(::getpid()));
+  TempDir() { fs::create_directories(root); }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(root, ec);
+  }
+  void write(const std::string& rel, const std::string& text) const {
+    fs::create_directories((root / rel).parent_path());
+    std::ofstream(root / rel, std::ios::binary) << text;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("analyses of a kept Workspace equal fresh scans, and take unchanged units as they were") {
+  std::vector<fs::path> paths;
+  for (const char* p : {"fixtures/demo", "fixtures/e2e/secrets", "fixtures/e2e/mixed", "fixtures/plan", "fixtures/policies"}) {
+    if (fs::exists(p)) paths.emplace_back(p);
+  }
+  REQUIRE(paths.size() == 5);
+  std::string once = fresh(paths);
+  CHECK(once.find("finding ") != std::string::npos);
+  CHECK(once.find("secrets fixtures/e2e/secrets") != std::string::npos);
+  Workspace w(optionsFor(paths, nullptr));
+  auto first = next(w, paths);
+  CHECK(render(*first) == once);
+  CHECK(first->unitsLoaded > 100);
+  CHECK(first->unitsReused == 0);
+  auto second = next(w, paths);
+  CHECK(render(*second) == once);
+  // Units that could not be loaded completely (a file that is not UTF-8) are loaded again.
+  CHECK(second->unitsLoaded <= 2);
+  CHECK(second->unitsReused + second->unitsLoaded == first->unitsLoaded);
+  CHECK(render(*first) == once);  // an earlier analysis stays valid
+  // Fewer paths: the units no longer scanned are dropped.
+  auto fewer = next(w, {paths.front()});
+  CHECK(render(*fewer) == fresh({paths.front()}));
+  CHECK(fewer->unitsLoaded <= 2);
+}
+
+TEST_CASE("a unit is loaded again when one of its files or a module it calls changes") {
+  TempDir dir;
+  dir.write("root/main.tf", R"(module "hubs" {
+  source = "../mod"
+  tls    = "1.0"
+}
+)");
+  dir.write("mod/main.tf", R"(variable "tls" {}
+resource "azurerm_iothub" "hub" {
+  name                = "hub-mod"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  min_tls_version     = var.tls
+  sku {
+    name     = "S1"
+    capacity = 1
+  }
+}
+)");
+  dir.write("edge/deployment.json", R"({"modulesContent": {"$edgeAgent": {"properties.desired": {"modules": {
+  "m": {"type": "docker", "settings": {"image": "contoso.azurecr.io/m:1", "createOptions": "{\"HostConfig\":{\"Privileged\":true}}"}}}}}}})");
+  std::vector<fs::path> paths = {dir.root / "root", dir.root / "edge"};
+  Workspace w(optionsFor(paths, nullptr));
+  std::string before = render(*next(w, paths));
+  CHECK(before.find("TLS 1.0") != std::string::npos);
+  CHECK(before == fresh(paths));
+
+  // The module changes in an editor buffer: the root unit read it, so it is loaded again.
+  auto overlays = std::make_shared<SourceStore::Overlays>();
+  std::ifstream in(dir.root / "mod/main.tf");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  (*overlays)[canonicalKey(dir.root / "mod/main.tf")] = text + "\n# edited\nresource \"azurerm_iothub\" \"second\" {\n  name = \"hub-two\"\n  min_tls_version = \"1.1\"\n}\n";
+  auto edited = next(w, paths, overlays);
+  CHECK(render(*edited).find("hub-two") != std::string::npos);
+  CHECK(render(*edited) == fresh(paths, overlays));
+  CHECK(edited->unitsLoaded == 1);  // the root module; the manifest is as it was
+  CHECK(edited->unitsReused == 1);
+
+  // The manifest changes on disk (no watcher told the Workspace).
+  dir.write("edge/deployment.json", R"({"modulesContent": {"$edgeAgent": {"properties.desired": {"modules": {
+  "m": {"type": "docker", "settings": {"image": "contoso.azurecr.io/m:1", "createOptions": "{}"}}}}}}})");
+  auto after = next(w, paths, overlays);
+  CHECK(render(*after) != render(*edited));
+  CHECK(render(*after) == fresh(paths, overlays));
+
+  // A file appears in a scanned directory: discovery sees the directory change.
+  dir.write("edge/second.json", R"({"modulesContent": {"$edgeAgent": {"properties.desired": {"modules": {
+  "n": {"type": "docker", "settings": {"image": "contoso.azurecr.io/n:1", "createOptions": "{\"HostConfig\":{\"Privileged\":true}}"}}}}}}})");
+  auto added = next(w, paths, overlays);
+  CHECK(render(*added).find("edge/second.json") != std::string::npos);
+  CHECK(render(*added) == fresh(paths, overlays));
+}
+
+namespace {
+
+// Copies a fixture tree (regular files only) under `to`.
+void copyTree(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to);
+  for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator(); ++it) {
+    fs::path rel = fs::relative(it->path(), from);
+    if (it->is_directory()) fs::create_directories(to / rel);
+    else if (it->is_regular_file()) fs::copy_file(it->path(), to / rel, fs::copy_options::overwrite_existing);
+  }
+}
+
+std::string readAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+TEST_CASE("random edit sequences over the e2e trees: every incremental analysis equals a fresh scan") {
+  std::vector<std::string> trees = {"fixtures/e2e/mixed", "fixtures/e2e/secrets", "fixtures/e2e/iotedge-solution",
+                                    "fixtures/e2e/registry-modules", "fixtures/e2e/suppression-placeholder",
+                                    "fixtures/e2e/unknown", "fixtures/demo"};
+  uint64_t state = 0x2545f4914f6cdd1dull;
+  auto rnd = [&](uint64_t bound) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return bound ? state % bound : 0;
+  };
+  // Text that moves verdicts: values policies look at, secrets, suppressions, broken syntax.
+  const std::vector<std::string> snippets = {
+      "\"1.0\"", "\"1.2\"", "\"Allow\"", "\"Deny\"", "true", "false", "\"0.0.0.0/0\"",
+      "# edgeguard:ignore EG004 reviewed with the platform team\n", "// edgeguard:ignore EG002 TODO\n",
+      "SharedAccessKey=c2VjcmV0LXZhbHVlLWZvci10ZXN0cw==", "{", "}", "\"", "\n", "${var.x}", "x"};
+  for (const std::string& tree : trees) {
+    if (!fs::exists(tree)) continue;
+    CAPTURE(tree);
+    TempDir dir;
+    fs::path root = dir.root / fs::path(tree).filename();
+    copyTree(tree, root);
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+      if (it->is_regular_file()) files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    REQUIRE(!files.empty());
+    std::vector<fs::path> paths = {root};
+    auto overlays = std::make_shared<SourceStore::Overlays>();
+    Workspace w(optionsFor(paths, overlays));
+    CHECK(render(*next(w, paths, overlays)) == fresh(paths, overlays));
+    for (int step = 0; step < 12; ++step) {
+      CAPTURE(step);
+      const fs::path& file = files[rnd(files.size())];
+      std::string key = canonicalKey(file);
+      auto copy = std::make_shared<SourceStore::Overlays>(*overlays);
+      std::string text = copy->count(key) ? (*copy)[key] : readAll(file);
+      size_t at = rnd(text.size() + 1);
+      std::string what;
+      switch (rnd(5)) {
+        case 0: text.insert(at, snippets[rnd(snippets.size())]); what = "insert"; break;
+        case 1: text.erase(at, 1 + rnd(6)); what = "delete"; break;
+        case 2: {  // replace a quoted value
+          size_t q = text.find('"', at);
+          size_t e = q == std::string::npos ? q : text.find('"', q + 1);
+          if (e != std::string::npos) text.replace(q, e - q + 1, snippets[rnd(7)]);
+          what = "replace";
+          break;
+        }
+        case 3: what = "close"; break;  // the buffer is closed: the disk text applies again
+        default: what = "save"; break;   // the buffer's text is written to disk and closed
+      }
+      CAPTURE(what);
+      CAPTURE(file);
+      if (what == "close") {
+        copy->erase(key);
+      } else if (what == "save") {
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+        copy->erase(key);
+      } else if (rnd(2)) {
+        (*copy)[key] = text;  // typed in an editor
+      } else {
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << text;  // changed on disk
+      }
+      overlays = copy;
+      auto incremental = next(w, paths, overlays);
+      REQUIRE(render(*incremental) == fresh(paths, overlays));
+    }
+  }
+}
