@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "linter/core/EngineCodes.h"
 #include "linter/report/Escaping.h"
 #include "parsers/FrontEnd.h"
 
@@ -57,7 +58,7 @@ std::vector<Fix> fixesFor(const Finding& f, const ResourceGraph& graph, const So
 }
 
 std::optional<Fix> suppressionFix(const Finding& f, const SourceStore& store, std::string_view reason) {
-  if (f.suppressed || f.rule.rfind("EG9", 0) == 0) return std::nullopt;
+  if (f.suppressed || findEngineCode(f.rule)) return std::nullopt;  // engine codes are not suppressed
   const SourceFile* file = fileOf(store, f.location.file);
   if (!file) return std::nullopt;
   std::optional<FilePattern> kind = filePatternFor(file->path());
