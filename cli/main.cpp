@@ -492,7 +492,7 @@ int runScan(const ScanArgs& args) {
   }
   bool fixFailed = false;
   if (args.fix) {
-    FixRun run = applyFixes(result.findings, session.graph(), session.sources(), args.dryRun,
+    FixRun run = applyFixes(result.findings, session.graph(), session.sources(), session.catalog(), args.dryRun,
                             options.frontEnd.roots.front());
     for (const std::string& e : run.errors) std::cerr << "edgeguard: " << report::escapeTerminal(e) << '\n';
     std::cerr << "edgeguard: " << (args.dryRun ? "would fix " : "fixed ") << run.fixes << " finding"

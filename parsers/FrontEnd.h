@@ -6,11 +6,15 @@
 // JSON formats: one file each). Units are loaded in parallel, each with its own
 // LoadContext, so loadUnit must not touch shared mutable state except the SourceStore
 // (which is thread-safe).
+//
+// A front-end also writes its syntax back: its SourceEditor (parsers/SourceEditor.h) turns a
+// policy's declared fix into a text edit; its globs() say how its files write comments.
 #pragma once
 
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +23,7 @@
 #include "linter/core/ProjectRoot.h"
 #include "linter/core/SourceFile.h"
 #include "linter/graph/ResourceGraph.h"
+#include "parsers/SourceEditor.h"
 
 namespace eg {
 
@@ -99,6 +104,10 @@ struct FilePattern {
   // The name alone makes the file this front-end's input (Terraform's *.tf); otherwise its
   // content decides too (an ARM template is a *.json with a deployment-template $schema).
   bool byName = false;
+  // A line may be inside a multi-line string (an HCL heredoc, a Bicep ''' string, a TOML or
+  // YAML multi-line string), where a comment would change the string: a suppression comment
+  // for a finding on such a line goes above the resource instead.
+  bool multilineStrings = false;
 };
 
 class FrontEnd {
@@ -127,6 +136,9 @@ class FrontEnd {
   // Parses one file to its syntax tree and drops it: no evaluation, no resources. The floor
   // that benchmarks compare a full scan against. Returns false on a syntax error.
   virtual bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const = 0;
+  // The editor that writes this front-end's syntax (fixes, suppression comments); null when
+  // its files are not edited (Terraform plans are generated, not written).
+  virtual const SourceEditor* editor() const { return nullptr; }
 };
 
 // Every built-in front-end, in the order they are asked to accept a file.
@@ -141,8 +153,12 @@ std::string describeFileKinds();
 std::vector<FilePattern> fileGlobs();
 // A pattern as editors match it against a whole path: "**/" + glob.
 std::string editorGlob(std::string_view glob);
+// The first pattern `path` matches, or nothing when no front-end reads such a file.
+std::optional<FilePattern> filePatternFor(const std::filesystem::path& path);
 // The line-comment opener of the first pattern `path` matches ("#", "//"), or "" when no
 // front-end reads such a file.
 std::string_view lineCommentFor(const std::filesystem::path& path);
+// The editor of the first built-in front-end of `format` that has one; null when none has.
+const SourceEditor* sourceEditor(std::string_view format);
 
 }  // namespace eg

@@ -32,7 +32,8 @@ std::string describeFileKinds(const std::vector<std::unique_ptr<FrontEnd>>& fron
 
 namespace {
 
-// Front-ends used only for what they say about themselves (globs, descriptions).
+// Front-ends used only for what they say about themselves (globs, descriptions) and for their
+// editors (loadUnit is never called on them).
 const std::vector<std::unique_ptr<FrontEnd>>& builtinFrontEnds() {
   static const std::vector<std::unique_ptr<FrontEnd>> frontEnds = makeFrontEnds();
   return frontEnds;
@@ -56,12 +57,24 @@ std::vector<FilePattern> fileGlobs() {
 
 std::string editorGlob(std::string_view glob) { return "**/" + std::string(glob); }
 
-std::string_view lineCommentFor(const std::filesystem::path& path) {
+std::optional<FilePattern> filePatternFor(const std::filesystem::path& path) {
   std::string p = path.generic_string();
   for (const FilePattern& f : fileGlobs()) {
-    if (globMatch(editorGlob(f.glob), p)) return f.lineComment;
+    if (globMatch(editorGlob(f.glob), p)) return f;
   }
-  return {};
+  return std::nullopt;
+}
+
+std::string_view lineCommentFor(const std::filesystem::path& path) {
+  std::optional<FilePattern> f = filePatternFor(path);
+  return f ? f->lineComment : std::string_view();
+}
+
+const SourceEditor* sourceEditor(std::string_view format) {
+  for (const auto& fe : builtinFrontEnds()) {
+    if (fe->format() == format && fe->editor()) return fe->editor();
+  }
+  return nullptr;
 }
 
 }  // namespace eg

@@ -213,7 +213,7 @@ std::string uriOf(const AnalysisState& state, FileId id) {
 // The quick fixes and "suppress with a reason" of one finding, as LSP code actions for `diagnostic`.
 std::vector<json> codeActions(const AnalysisState& state, const Finding& f, const json& diagnostic) {
   const SourceStore& store = state.analysis->sources();
-  std::vector<Fix> fixes = fixesFor(f, state.analysis->graph(), store);
+  std::vector<Fix> fixes = fixesFor(f, state.analysis->graph(), store, state.analysis->catalog());
   if (std::optional<Fix> s = suppressionFix(f, store)) fixes.push_back(std::move(*s));
   std::vector<json> out;
   for (const Fix& fix : fixes) {

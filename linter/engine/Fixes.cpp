@@ -3,56 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
-#include "parsers/edge/EdgeCommon.h"
+#include "linter/core/EngineCodes.h"
 #include "linter/report/Escaping.h"
-#include "parsers/json/JsonReader.h"
+#include "parsers/FrontEnd.h"
 
 namespace eg {
 namespace {
-
-// --- text helpers ------------------------------------------------------------------------------
-
-bool endsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::string newlineOf(std::string_view text) { return text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n"; }
-
-// Leading whitespace of the line containing `offset`.
-std::string indentAt(std::string_view text, uint32_t offset) {
-  size_t start = 0;
-  if (offset > 0) {
-    size_t nl = text.rfind('\n', offset - 1);
-    start = nl == std::string_view::npos ? 0 : nl + 1;
-  }
-  size_t end = start;
-  while (end < text.size() && (text[end] == ' ' || text[end] == '\t')) ++end;
-  return std::string(text.substr(start, end - start));
-}
-
-// The indentation step used in the file ("  " unless the file clearly uses something else).
-std::string indentUnit(std::string_view text) {
-  size_t pos = 0;
-  while ((pos = text.find('\n', pos)) != std::string_view::npos) {
-    ++pos;
-    if (pos < text.size() && text[pos] == '\t') return "\t";
-    size_t n = 0;
-    while (pos + n < text.size() && text[pos + n] == ' ') ++n;
-    if (n > 0 && pos + n < text.size() && text[pos + n] != '\n' && text[pos + n] != '\r') return std::string(n, ' ');
-  }
-  return "  ";
-}
-
-// A quoted literal ("1.0" or '1.0') whose content is plain (no escapes, no interpolation):
-// returns the range of its content.
-std::optional<ByteRange> plainStringContent(std::string_view text, ByteRange r) {
-  if (r.end > text.size() || r.size() < 2) return std::nullopt;
-  char q = text[r.begin];
-  if ((q != '"' && q != '\'') || text[r.end - 1] != q) return std::nullopt;
-  std::string_view inner = text.substr(r.begin + 1, r.size() - 2);
-  if (inner.find_first_of("\\$%{}\"'\n") != std::string_view::npos) return std::nullopt;
-  return ByteRange{r.begin + 1, r.end - 1};
-}
 
 const SourceFile* fileOf(const SourceStore& store, FileId id) { return id == kNoFile ? nullptr : store.get(id); }
 
@@ -63,280 +19,11 @@ const Resource* findResource(const Finding& f, const ResourceGraph& graph) {
   return nullptr;
 }
 
-// Replaces the content of a plain string literal value.
-std::optional<TextEdit> replaceString(const SourceStore& store, const Value* v, std::string_view newContent) {
-  if (!v || !v->prov.valid()) return std::nullopt;
-  const SourceFile* file = fileOf(store, v->prov.file);
-  if (!file) return std::nullopt;
-  std::optional<ByteRange> content = plainStringContent(file->text(), v->prov.value);
-  if (!content) return std::nullopt;
-  return TextEdit{file->id(), *content, std::string(newContent)};
-}
-
-// Replaces a bare token (`true`) with another.
-std::optional<TextEdit> replaceToken(const SourceStore& store, const Value* v, std::string_view token,
-                                     std::string_view replacement) {
-  if (!v || !v->prov.valid()) return std::nullopt;
-  const SourceFile* file = fileOf(store, v->prov.file);
-  if (!file || file->slice(v->prov.value) != token) return std::nullopt;
-  return TextEdit{file->id(), v->prov.value, std::string(replacement)};
-}
-
-// Inserts `member` as the first line of the block whose `{` is at `brace` (HCL, Bicep).
-TextEdit insertLineInBlock(const SourceFile& file, uint32_t brace, std::string_view member) {
-  std::string_view text = file.text();
-  std::string nl = newlineOf(text);
-  std::string outer = indentAt(text, brace);
-  std::string inner = outer + indentUnit(text);
-  // Use the indentation of the block's first member when there is one on the next line.
-  size_t eol = text.find('\n', brace);
-  if (eol != std::string_view::npos) {
-    std::string next = indentAt(text, static_cast<uint32_t>(eol + 1));
-    size_t firstCode = eol + 1 + next.size();
-    if (next.size() > outer.size() && firstCode < text.size() && text[firstCode] != '}') inner = next;
-  }
-  size_t after = brace + 1;
-  while (after < text.size() && (text[after] == ' ' || text[after] == '\t')) ++after;
-  std::string insert = nl + inner + std::string(member);
-  if (after < text.size() && text[after] == '}') insert += nl + outer;  // `{}` on one line
-  return TextEdit{file.id(), {brace + 1, brace + 1}, insert};
-}
-
-// Inserts a member first into the JSON object `obj` (whose provenance is in `text`): on its own
-// line when the object spans lines, compact otherwise.
-std::optional<TextEdit> insertJsonMember(std::string_view text, FileId file, const Value& obj, std::string_view key,
-                                         std::string_view valueJson) {
-  if (!obj.isObject() || obj.prov.value.end > text.size() || obj.prov.value.size() < 2) return std::nullopt;
-  uint32_t brace = obj.prov.value.begin;
-  if (text[brace] != '{') return std::nullopt;
-  bool empty = obj.asObject().empty();
-  std::string member = "\"" + std::string(key) + "\": " + std::string(valueJson);
-  std::string_view body = text.substr(brace, obj.prov.value.size());
-  bool multiline = body.find('\n') != std::string_view::npos;
-  if (!multiline) {
-    // Follow the object's own spacing: `{"a":1}` or `{ "a": 1 }`.
-    bool spaced = body.size() > 1 && body[1] == ' ';
-    bool colonSpace = body.find("\": ") != std::string_view::npos || (empty && spaced);
-    std::string compact = "\"" + std::string(key) + (colonSpace ? "\": " : "\":") + std::string(valueJson);
-    if (spaced) return TextEdit{file, {brace + 1, brace + 1}, " " + compact + (empty ? "" : ",")};
-    return TextEdit{file, {brace + 1, brace + 1}, empty ? compact : compact + ","};
-  }
-  std::string nl = newlineOf(text);
-  std::string outer = indentAt(text, brace);
-  std::string inner = outer + indentUnit(text);
-  if (!empty) {
-    const Value& first = obj.asObject().front().value;
-    uint32_t keyAt = first.prov.key.empty() ? first.prov.value.begin : first.prov.key.begin;
-    inner = indentAt(text, keyAt);
-    // A key on the brace's own line ("{ "a": 1,\n") keeps the compact form.
-    if (text.substr(brace, keyAt - brace).find('\n') == std::string_view::npos) {
-      return TextEdit{file, {brace + 1, brace + 1}, member + ", "};
-    }
-    return TextEdit{file, {brace + 1, brace + 1}, nl + inner + member + ","};
-  }
-  return TextEdit{file, {brace + 1, brace + 1}, nl + inner + member + nl + outer};
-}
-
-// Re-parses a JSON resource's body (an edge module object, an ARM resource) with provenance.
-std::optional<Value> reparseBody(const SourceFile& file, ByteRange body) {
-  if (body.end > file.text().size() || body.empty()) return std::nullopt;
-  Value out;
-  json::JsonError err;
-  if (!json::parseJsonText(file.slice(body), file.id(), body.begin, out, err)) return std::nullopt;
-  if (!out.isObject()) return std::nullopt;
-  return out;
-}
-
-// The content of a JSON string literal for `s` (quotes, backslashes and control characters
-// escaped; UTF-8 kept as it is).
-std::string escapeJsonString(std::string_view s) {
-  std::string quoted;
-  report::appendJsonString(quoted, s);
-  return quoted.substr(1, quoted.size() - 2);
-}
-
-// --- rules -------------------------------------------------------------------------------------
-
-constexpr std::string_view kLogConfig = R"({"Type":"json-file","Config":{"max-size":"10m","max-file":"3"}})";
-constexpr std::string_view kLogConfigSpaced = R"({"Type": "json-file", "Config": {"max-size": "10m", "max-file": "3"}})";
-
-// Edits (in `text` coordinates) that give a createOptions object a LogConfig with rotation.
-std::optional<TextEdit> logConfigEdit(std::string_view text, FileId file, const Value& co, bool compact) {
-  std::string_view lc = compact ? kLogConfig : kLogConfigSpaced;
-  if (!co.isObject()) return std::nullopt;
-  const Value* hc = co.get("HostConfig");
-  if (!hc) {
-    std::string value = compact ? std::string("{\"LogConfig\":").append(lc).append("}")
-                                : std::string("{\"LogConfig\": ").append(lc).append("}");
-    return insertJsonMember(text, file, co, "HostConfig", value);
-  }
-  if (!hc->isObject()) return std::nullopt;
-  const Value* existing = hc->get("LogConfig");
-  if (!existing) return insertJsonMember(text, file, *hc, "LogConfig", lc);
-  if (existing->prov.value.empty() || existing->prov.value.end > text.size()) return std::nullopt;
-  return TextEdit{file, existing->prov.value, std::string(lc)};
-}
-
-std::optional<Fix> fixLogging(const Resource& r, const SourceStore& store) {
-  if (r.kind != "IoTEdge/module") return std::nullopt;
-  const SourceFile* file = fileOf(store, r.file);
-  if (!file) return std::nullopt;
-  std::optional<Value> mod = reparseBody(*file, r.body);
-  if (!mod) return std::nullopt;
-  const Value* settings = mod->get("settings");
-  if (!settings || !settings->isObject()) return std::nullopt;
-  for (const Member& m : settings->asObject()) {
-    if (m.key.size() > 13 && equalsIgnoreCase(m.key.substr(0, 13), "createOptions")) return std::nullopt;  // chunks
-  }
-  Fix fix;
-  fix.title = "Add a LogConfig with rotation (json-file, max-size 10m, 3 files) to createOptions";
-  fix.preferred = true;
-  std::string_view text = file->text();
-  const Value* co = settings->get("createOptions");
-  if (!co) {
-    std::string value = "\"" + escapeJsonString(std::string("{\"HostConfig\":{\"LogConfig\":").append(kLogConfig).append("}}")) + "\"";
-    std::optional<TextEdit> e = insertJsonMember(text, file->id(), *settings, "createOptions", value);
-    if (!e) return std::nullopt;
-    fix.edits.push_back(*e);
-    return fix;
-  }
-  if (co->isObject()) {
-    std::optional<TextEdit> e = logConfigEdit(text, file->id(), *co, false);
-    if (!e) return std::nullopt;
-    fix.edits.push_back(*e);
-    return fix;
-  }
-  if (!co->isString()) return std::nullopt;
-  // createOptions is JSON inside a JSON string: edit the decoded text, then map the edit back
-  // onto the escaped literal.
-  ByteRange lit = co->prov.value;
-  if (lit.size() < 2 || lit.end > text.size() || text[lit.begin] != '"' || text[lit.end - 1] != '"') return std::nullopt;
-  std::string_view raw = text.substr(lit.begin + 1, lit.size() - 2);
-  std::string decoded;
-  std::vector<uint32_t> map;
-  if (!edge::decodeJsonString(raw, 0, decoded, map)) return std::nullopt;
-  Value inner;
-  json::JsonError err;
-  if (decoded.find_first_not_of(" \t\r\n") == std::string::npos) {
-    std::string value = escapeJsonString(std::string("{\"HostConfig\":{\"LogConfig\":").append(kLogConfig).append("}}"));
-    fix.edits.push_back(TextEdit{file->id(), {lit.begin + 1, lit.end - 1}, value});
-    return fix;
-  }
-  if (!json::parseJsonText(decoded, kNoFile, 0, inner, err, json::JsonOptions{false, false, 512})) return std::nullopt;
-  std::optional<TextEdit> e = logConfigEdit(decoded, kNoFile, inner, true);
-  if (!e) return std::nullopt;
-  uint32_t b = lit.begin + 1 + map[e->range.begin], en = lit.begin + 1 + map[e->range.end];
-  fix.edits.push_back(TextEdit{file->id(), {b, en}, escapeJsonString(e->newText)});
-  return fix;
-}
-
-std::vector<Fix> fixProtocolHeads(const Resource& r, const SourceStore& store) {
-  std::vector<Fix> out;
-  if (r.kind != "IoTEdge/edgeHub") return out;
-  const SourceFile* file = fileOf(store, r.file);
-  if (!file) return out;
-  std::optional<Value> mod = reparseBody(*file, r.body);
-  if (!mod) return out;
-  const Value* heads = r.attributes.get("protocolHeads");
-  struct Head {
-    const char* attr;
-    const char* label;
-    const char* var;
-  };
-  for (Head h : {Head{"amqp", "AMQP (5671)", "amqpSettings__enabled"}, Head{"mqtt", "MQTT (8883)", "mqttSettings__enabled"},
-                 Head{"https", "HTTPS (443)", "httpSettings__enabled"}}) {
-    const Value* on = heads ? heads->get(h.attr) : nullptr;
-    if (!on || !on->isBool() || !on->asBool()) continue;
-    Fix fix;
-    fix.title = std::string("Turn off the edgeHub ").append(h.label).append(" protocol head (").append(h.var).append(" = false)");
-    std::string_view text = file->text();
-    const Value* env = mod->get("env");
-    std::optional<TextEdit> e;
-    if (!env) {
-      e = insertJsonMember(text, file->id(), *mod, "env", std::string("{\"").append(h.var).append("\": {\"value\": \"false\"}}"));
-    } else if (env->isObject()) {
-      const Value* var = env->get(h.var);
-      if (!var) {
-        e = insertJsonMember(text, file->id(), *env, h.var, "{\"value\": \"false\"}");
-      } else {
-        const Value* v = var->isObject() ? var->get("value") : var;
-        if (v && v->isString()) e = replaceString(store, v, "false");
-        else if (v && v->isBool()) e = replaceToken(store, v, "true", "false");
-      }
-    }
-    if (!e) continue;
-    fix.edits.push_back(*e);
-    out.push_back(std::move(fix));
-  }
-  return out;
-}
-
-std::optional<Fix> fixTls(const Resource& r, const SourceStore& store) {
-  if (r.kind != "Microsoft.Devices/IotHubs" && r.kind != "Microsoft.Devices/provisioningServices") return std::nullopt;
-  const SourceFile* file = fileOf(store, r.file);
-  if (!file) return std::nullopt;
-  bool terraform = r.format == "terraform";
-  Fix fix;
-  fix.title = terraform ? "Set min_tls_version to \"1.2\"" : "Set minTlsVersion to 1.2";
-  fix.preferred = true;
-  if (const Value* v = r.attributes.at("properties.minTlsVersion")) {
-    if (!v->isString()) return std::nullopt;
-    std::optional<TextEdit> e = replaceString(store, v, "1.2");
-    if (!e) return std::nullopt;
-    std::string_view old = fileOf(store, e->file)->slice(e->range);
-    if (old.find_first_not_of("0123456789.") != std::string_view::npos) return std::nullopt;
-    fix.edits.push_back(*e);
-    return fix;
-  }
-  if (r.kind != "Microsoft.Devices/IotHubs") return std::nullopt;
-  std::string_view text = file->text();
-  if (terraform) {
-    if (r.sourceType != "azurerm_iothub") return std::nullopt;
-    size_t brace = text.find('{', r.header.begin);
-    if (brace == std::string_view::npos || brace >= r.body.end) return std::nullopt;
-    fix.edits.push_back(insertLineInBlock(*file, static_cast<uint32_t>(brace), "min_tls_version = \"1.2\""));
-    return fix;
-  }
-  const Value* props = r.attributes.get("properties");
-  if (!props || !props->isObject() || props->prov.file != file->id() || props->prov.value.end > text.size() ||
-      text[props->prov.value.begin] != '{') {
-    return std::nullopt;
-  }
-  if (r.format == "bicep") {
-    fix.edits.push_back(insertLineInBlock(*file, props->prov.value.begin, "minTlsVersion: '1.2'"));
-    return fix;
-  }
-  if (r.format == "arm") {
-    std::optional<TextEdit> e = insertJsonMember(text, file->id(), *props, "minTlsVersion", "\"1.2\"");
-    if (!e) return std::nullopt;
-    fix.edits.push_back(*e);
-    return fix;
-  }
-  return std::nullopt;
-}
-
-std::optional<Fix> fixDefaultAction(const Resource& r, const SourceStore& store) {
-  const Value* v = r.attributes.at("properties.networkRuleSets.defaultAction");
-  if (!v || !v->isString() || !equalsIgnoreCase(v->asString(), "Allow")) return std::nullopt;
-  std::optional<TextEdit> e = replaceString(store, v, "Deny");
-  if (!e) return std::nullopt;
-  Fix fix;
-  fix.title = r.format == "terraform" ? "Set default_action to \"Deny\"" : "Set networkRuleSets.defaultAction to Deny";
-  fix.preferred = true;
-  fix.edits.push_back(*e);
-  return fix;
-}
-
-std::optional<Fix> fixAdminUser(const Resource& r, const SourceStore& store) {
-  const Value* v = r.attributes.at("properties.adminUserEnabled");
-  if (!v || !v->isBool() || !v->asBool()) return std::nullopt;
-  std::optional<TextEdit> e = replaceToken(store, v, "true", "false");
-  if (!e) return std::nullopt;
-  Fix fix;
-  fix.title = r.format == "terraform" ? "Disable the admin user (admin_enabled = false)" : "Disable the admin user (adminUserEnabled: false)";
-  fix.preferred = true;
-  fix.edits.push_back(*e);
-  return fix;
+// Leading whitespace of the line that starts at `offset`.
+std::string indentAt(std::string_view text, uint32_t offset) {
+  size_t end = offset;
+  while (end < text.size() && (text[end] == ' ' || text[end] == '\t')) ++end;
+  return std::string(text.substr(offset, end - offset));
 }
 
 bool attributeLike(std::string_view line) {
@@ -350,45 +37,47 @@ bool attributeLike(std::string_view line) {
 
 }  // namespace
 
-std::vector<Fix> fixesFor(const Finding& f, const ResourceGraph& graph, const SourceStore& store) {
+std::vector<Fix> fixesFor(const Finding& f, const ResourceGraph& graph, const SourceStore& store,
+                          const policy::PolicyCatalog& catalog) {
   std::vector<Fix> out;
   if (f.suppressed || f.unknown) return out;
+  const policy::Policy* p = catalog.find(f.rule);
+  if (!p || p->fixes.empty()) return out;
   const Resource* r = findResource(f, graph);
-  if (!r) return out;
-  std::optional<Fix> one;
-  if (f.rule == "EG004") one = fixTls(*r, store);
-  else if (f.rule == "EG005") one = fixDefaultAction(*r, store);
-  else if (f.rule == "EG009") one = fixLogging(*r, store);
-  else if (f.rule == "EG201") one = fixAdminUser(*r, store);
-  else if (f.rule == "EG008") out = fixProtocolHeads(*r, store);
-  if (one) out.push_back(std::move(*one));
+  const SourceEditor* editor = r ? sourceEditor(r->format) : nullptr;
+  if (!editor) return out;
+  policy::EvalOptions options;
+  options.sources = &store;
+  for (const policy::PolicyFix* declared : policy::applicableFixes(*p, *r, graph, options)) {
+    const std::string* title = declared->titleFor(r->format);
+    std::optional<TextEdit> edit = title ? editor->set(*r, declared->steps, declared->value, store) : std::nullopt;
+    if (!edit) continue;
+    out.push_back(Fix{*title, {std::move(*edit)}, declared->preferred});
+  }
   return out;
 }
 
 std::optional<Fix> suppressionFix(const Finding& f, const SourceStore& store, std::string_view reason) {
-  if (f.suppressed || f.rule.rfind("EG9", 0) == 0) return std::nullopt;
+  if (f.suppressed || findEngineCode(f.rule)) return std::nullopt;  // engine codes are not suppressed
   const SourceFile* file = fileOf(store, f.location.file);
   if (!file) return std::nullopt;
-  const std::string& path = file->path();
-  std::string prefix;
-  bool json = endsWith(path, ".json") || endsWith(path, ".jsonc");
-  if (json || endsWith(path, ".bicep") || endsWith(path, ".bicepparam")) prefix = "//";
-  else if (endsWith(path, ".tf") || endsWith(path, ".tfvars") || endsWith(path, ".hcl") || endsWith(path, ".toml") ||
-           endsWith(path, ".yaml") || endsWith(path, ".yml")) prefix = "#";
-  else return std::nullopt;
+  std::optional<FilePattern> kind = filePatternFor(file->path());
+  if (!kind || kind->lineComment.empty()) return std::nullopt;
   const LineIndex& lines = file->lines();
   uint32_t line = lines.lineOf(f.location.range.begin);
-  // Outside JSON a finding may sit inside a multi-line string (a heredoc): a comment there
-  // would change the string, so fall back to the resource's header line.
-  if (!json && !attributeLike(file->lineText(line)) && f.anchor.file == file->id()) {
+  // A finding may sit inside a multi-line string (a heredoc): a comment there would change
+  // the string, so fall back to the resource's header line.
+  if (kind->multilineStrings && !attributeLike(file->lineText(line)) && f.anchor.file == file->id()) {
     line = lines.lineOf(f.anchor.range.begin);
   }
   uint32_t at = lines.lineStart(line);
-  std::string indent = indentAt(file->text(), at);
+  std::string_view text = file->text();
+  std::string newline = text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n";
   Fix fix;
   fix.title = "Suppress " + f.rule + " here with a reason (edgeguard:ignore comment)";
   fix.edits.push_back(TextEdit{file->id(), {at, at},
-                               indent + prefix + " edgeguard:ignore " + f.rule + " " + std::string(reason) + newlineOf(file->text())});
+                               indentAt(text, at) + std::string(kind->lineComment) + " edgeguard:ignore " + f.rule + " " +
+                                   std::string(reason) + newline});
   return fix;
 }
 
@@ -587,12 +276,12 @@ std::string replaceFile(const std::string& path, const std::string& text) {
 }  // namespace
 
 FixRun applyFixes(const std::vector<Finding>& findings, const ResourceGraph& graph, const SourceStore& store,
-                  bool dryRun, const std::filesystem::path& root) {
+                  const policy::PolicyCatalog& catalog, bool dryRun, const std::filesystem::path& root) {
   FixRun run;
   std::map<FileId, std::vector<TextEdit>> byFile;
   std::map<FileId, std::vector<std::string>> fixedIn;  // fingerprints of the findings fixed, per file
   for (const Finding& f : findings) {
-    for (const Fix& fix : fixesFor(f, graph, store)) {
+    for (const Fix& fix : fixesFor(f, graph, store, catalog)) {
       if (!fix.preferred || fix.edits.empty()) continue;
       bool oneFile = std::all_of(fix.edits.begin(), fix.edits.end(),
                                  [&](const TextEdit& e) { return e.file == fix.edits.front().file; });

@@ -1,13 +1,14 @@
 // Fixes: safe, minimal text edits for findings, shared by `edgeguard lsp` (code actions) and
-// `edgeguard scan --fix`. A fix replaces or inserts the fewest bytes it can, so formatting and
-// comments around it stay as they were; it is offered only when the text it edits is a plain
-// literal the fix understands (never an expression, a variable or a placeholder).
+// `edgeguard scan --fix`. What a fix does is data: the policy declares it (`fix:` in its YAML,
+// policies/README.md "Fixes": set one attribute to a value, with a title and, per fix, whether
+// it is safe to apply without asking). This file only routes: finding -> its policy's fixes ->
+// the source editor of the resource's format (parsers/SourceEditor.h, found through the
+// front-end registry) -> text edits; and applies edits to files. An editor replaces or inserts
+// the fewest bytes it can, so formatting and comments around it stay as they were, and only
+// where the text it edits is a plain literal (never an expression, a variable or a placeholder).
 //
-// Fixes exist for: EG004 (minTlsVersion / min_tls_version to 1.2), EG005 (default network
-// action Deny), EG008 (turn off one edgeHub protocol head; three alternatives, none preferred
-// because only the user knows which heads are used), EG009 (LogConfig with rotation in a
-// module's createOptions, string or object form), EG201 (ACR admin user off). Every finding
-// outside EG9xx can also be suppressed with an `edgeguard:ignore` comment.
+// Every finding outside EG9xx can also be suppressed with an `edgeguard:ignore` comment, in the
+// comment syntax the file's front-end declares.
 #pragma once
 
 #include <filesystem>
@@ -19,15 +20,11 @@
 
 #include "linter/core/Finding.h"
 #include "linter/core/SourceFile.h"
+#include "linter/core/TextEdit.h"
 #include "linter/graph/ResourceGraph.h"
+#include "linter/policy/Policy.h"
 
 namespace eg {
-
-struct TextEdit {
-  FileId file = kNoFile;
-  ByteRange range;  // replaced bytes (empty = insertion at range.begin)
-  std::string newText;
-};
 
 struct Fix {
   std::string title;
@@ -36,11 +33,15 @@ struct Fix {
   bool preferred = false;
 };
 
-// The fixes for one finding (empty when none is safe). Suppressed findings get none.
-std::vector<Fix> fixesFor(const Finding& finding, const ResourceGraph& graph, const SourceStore& store);
+// The fixes for one finding (empty when none is safe): those its policy in `catalog` declares
+// that apply to its resource and that the resource's editor can make. Suppressed and unknown
+// findings get none.
+std::vector<Fix> fixesFor(const Finding& finding, const ResourceGraph& graph, const SourceStore& store,
+                          const policy::PolicyCatalog& catalog);
 
 // Inserts `edgeguard:ignore RULE <reason>` above the finding's line in the comment syntax of
-// its file (`#` for HCL, TOML and YAML; `//` for Bicep and JSON, whose readers accept comments).
+// its file's front-end (`#` for HCL, TOML and YAML; `//` for Bicep and JSON, whose readers
+// accept comments).
 std::optional<Fix> suppressionFix(const Finding& finding, const SourceStore& store,
                                   std::string_view reason = "TODO: explain why this is acceptable");
 
@@ -70,6 +71,6 @@ struct FixRun {
 // Files outside `root` (when given: see linter/core/ProjectRoot.h) and files that are not
 // regular files (symbolic links included) are never written; they get an error instead.
 FixRun applyFixes(const std::vector<Finding>& findings, const ResourceGraph& graph, const SourceStore& store,
-                  bool dryRun, const std::filesystem::path& root = {});
+                  const policy::PolicyCatalog& catalog, bool dryRun, const std::filesystem::path& root = {});
 
 }  // namespace eg

@@ -85,6 +85,7 @@ struct CheckNode {
   std::optional<Condition> violation;
   std::optional<Aggregate> aggregate;
   std::vector<MessageCase> messages;  // first case whose `when` holds
+  std::vector<std::optional<Condition>> fixWhen;  // per Policy::fixes entry (none: always)
 };
 
 }  // namespace eg::policy

@@ -139,6 +139,9 @@ class Evaluator {
     return std::move(findings_);
   }
 
+  // Whether `c` holds for `r` itself (the root scope, as `where:` is evaluated).
+  Truth holds(const Condition& c, const Resource& r) { return eval(c, rootScope(r)).truth; }
+
  private:
   struct KindIndex {
     std::vector<ResourceId> all;
@@ -870,6 +873,31 @@ class Evaluator {
 };
 
 }  // namespace
+
+std::vector<const PolicyFix*> applicableFixes(const Policy& policy, const Resource& r, const ResourceGraph& graph,
+                                              const EvalOptions& options) {
+  std::vector<const PolicyFix*> out;
+  if (!policy.check) return out;
+  Evaluator ev(policy, *policy.check, graph, options);
+  for (size_t i = 0; i < policy.fixes.size(); ++i) {
+    const PolicyFix& fix = policy.fixes[i];
+    const std::vector<std::string>& formats = fix.formats.empty() ? policy.formats : fix.formats;
+    bool format = formats.empty() || std::any_of(formats.begin(), formats.end(), [&](const std::string& f) {
+                    return equalsIgnoreCase(f, r.format);
+                  });
+    if (!format) continue;
+    const auto& whens = policy.check->fixWhen;
+    if (i < whens.size() && whens[i]) {
+      try {
+        if (ev.holds(*whens[i], r) != Truth::True) continue;
+      } catch (const std::exception&) {
+        continue;  // an evaluation error offers no fix (the scan reported the policy's error)
+      }
+    }
+    out.push_back(&fix);
+  }
+  return out;
+}
 
 namespace {
 bool unitLocal(const Condition& c) {

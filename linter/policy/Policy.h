@@ -32,6 +32,28 @@ inline bool inPreset(std::string_view rulePreset, std::string_view preset) {
   return preset == "all" || rulePreset == preset;
 }
 
+// A fix the policy declares (`fix:`, policies/README.md "Fixes"): set one attribute of the
+// finding's resource to a value. The front-end of the resource's format writes it in its
+// syntax (parsers/SourceEditor.h); the engine only routes (linter/engine/Fixes.h).
+struct PolicyFix {
+  // The title editors and `--fix` show, per format ("default" for the others).
+  std::map<std::string, std::string> titles;
+  std::string path;                // the attribute path as written: "properties.minTlsVersion"
+  std::vector<std::string> steps;  // its member names: {"properties", "minTlsVersion"}
+  Value value;
+  // Safe to apply without asking: `scan --fix` applies it, editors mark it preferred. A
+  // policy's fixes that are alternatives (the user must choose) are not.
+  bool preferred = false;
+  // The formats it is offered in (empty: every format of the policy).
+  std::vector<std::string> formats;
+  // Its title for a resource of `format`: that format's, else the default; null when neither.
+  const std::string* titleFor(std::string_view format) const {
+    auto it = titles.find(std::string(format));
+    if (it == titles.end()) it = titles.find("default");
+    return it == titles.end() ? nullptr : &it->second;
+  }
+};
+
 struct Policy {
   std::string id;        // "EG005"
   std::string name;      // "ip-filter-default-allow"
@@ -60,6 +82,8 @@ struct Policy {
   std::vector<std::string> formats;  // formats it applies to (fixtures are required for each)
   Value parameters = Value::object();
   std::string message;  // template
+  // Declared fixes, in order; each may also have a `when:` condition (compiled into `check`).
+  std::vector<PolicyFix> fixes;
   std::string sourcePath;  // "policies/EG005-ip-filter-default-allow.yaml" or user path
   bool builtin = false;
   // False when loaded without its documentation (description, rationale, remediation,
@@ -113,6 +137,12 @@ struct EvalOptions {
 struct EvaluationError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// The declared fixes of `policy` offered for a finding on `r`: the resource's format is one of
+// the fix's, and its `when:` (a condition on the resource, like `where:`) holds — true, not
+// unknown. In declaration order.
+std::vector<const PolicyFix*> applicableFixes(const Policy& policy, const Resource& r, const ResourceGraph& graph,
+                                              const EvalOptions& options = {});
 
 // Evaluates one policy over the graph. Sets on each finding: rule, name, severity, message,
 // location, anchor, resource, kind, detailKey, unknown, related. Fingerprints and

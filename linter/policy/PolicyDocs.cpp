@@ -78,6 +78,23 @@ std::string renderMarkdown(const Policy& p) {
     }
   }
   out += "## How to fix\n\n";
+  if (!p.fixes.empty()) {
+    out += "### Automatic fixes\n\n";
+    out += "Editors offer these as quick fixes (`edgeguard lsp`); `edgeguard scan --fix` applies the ones marked safe.\n"
+           "Each is made only where the value is a literal (not an expression, a variable or a placeholder),\n"
+           "or the attribute is missing from an object that is written out.\n\n";
+    for (const PolicyFix& fix : p.fixes) {
+      const std::string* title = fix.titleFor("default");
+      if (!title) title = &fix.titles.begin()->second;
+      std::string formats;
+      for (const auto& f : fix.formats.empty() ? p.formats : fix.formats) formats += (formats.empty() ? "" : ", ") + formatName(f);
+      out.append("- ").append(*title).append(fix.preferred ? " (safe)" : "").append(": sets `").append(fix.path);
+      out.append("` to `").append(fix.value.toJson()).append("`");
+      if (!formats.empty()) out.append("; ").append(formats);
+      out.append("\n");
+    }
+    out += "\n";
+  }
   for (const auto& [format, text] : p.remediation) {
     out += "### " + formatName(format) + "\n\n";
     out += "```" + fenceLanguage(format) + "\n" + trimEnd(text) + "\n```\n\n";

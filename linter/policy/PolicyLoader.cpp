@@ -7,6 +7,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -20,7 +21,7 @@ namespace {
 constexpr std::string_view kFormats[] = {"terraform", "bicep", "arm", "edge", "aziot"};
 constexpr std::string_view kTopKeys[] = {"id", "name", "severity", "preset", "preset_reason", "title", "defender", "description",
                                          "rationale", "remediation", "references", "peers", "examples", "applies_to",
-                                         "parameters", "where", "for_each", "violation", "aggregate", "message"};
+                                         "parameters", "where", "for_each", "violation", "aggregate", "message", "fix"};
 constexpr std::string_view kPeerScanners[] = {"checkov", "kics", "trivy", "psrule", "azure_policy", "tflint"};
 constexpr std::string_view kCountKeys[] = {"count_gt", "count_ge", "count_lt", "count_le", "count_eq"};
 constexpr size_t kMaxRegexLength = 4096;
@@ -378,6 +379,88 @@ class Compiler : public YamlReader {
     }
     // Policy::message is the (fallback) text as written, for `edgeguard explain`.
     p.message = msg.IsScalar() ? msg.Scalar() : msg[msg.size() - 1]["text"].Scalar();
+
+    p.fixes.clear();
+    if (const YAML::Node* fx = top.find("fix")) fixes(*fx, p, check);
+  }
+
+  // fix: one fix or a list of them (policies/README.md "Fixes").
+  void fixes(const YAML::Node& n, Policy& p, CheckNode& check) {
+    visit(n, 1);
+    std::vector<YAML::Node> items;
+    if (n.IsSequence()) {
+      for (const YAML::Node& e : n) items.push_back(e);
+      if (items.empty()) fail(n, "fix: needs a fix or a non-empty list of fixes");
+    } else {
+      items.push_back(n);
+    }
+    int depth = n.IsSequence() ? 2 : 1;
+    for (const YAML::Node& e : items) {
+      static constexpr std::string_view allowed[] = {"title", "set", "value", "when", "preferred", "formats"};
+      Fields f = fields(e, depth, "fix", allowed);
+      PolicyFix fix;
+      if (const YAML::Node* fm = f.find("formats")) {
+        fix.formats = strings(*fm, depth + 1, "fix.formats", false);
+        if (fix.formats.empty()) fail(*fm, "fix.formats must not be empty (leave it out for every format of the policy)");
+        size_t i = 0;
+        for (const YAML::Node& x : *fm) {
+          const std::string& format = fix.formats[i++];
+          if (!oneOf(format, kFormats)) fail(x, "unknown format; expected one of: " + joined(kFormats));
+          if (!p.formats.empty() && std::find(p.formats.begin(), p.formats.end(), format) == p.formats.end())
+            fail(x, "fix.formats: '" + format + "' is not one of the policy's formats (applies_to.formats)");
+        }
+      }
+      const std::vector<std::string>& formats = fix.formats.empty() ? p.formats : fix.formats;
+      const YAML::Node& title = require(f, "title", "a fix");
+      visit(title, depth + 1);
+      if (title.IsMap()) {
+        std::vector<std::string_view> keys(std::begin(kFormats), std::end(kFormats));
+        keys.push_back("default");
+        Fields tf = fields(title, depth + 1, "fix.title", keys);
+        if (tf.entries.empty()) fail(title, "fix.title needs a title");
+        for (const auto& [k, v] : tf.entries) fix.titles[k] = oneLine(v, depth + 2, "fix.title." + k);
+        if (!tf.find("default")) {
+          if (formats.empty()) fail(title, "fix.title needs a 'default' title: the fix is offered in every format");
+          for (const std::string& format : formats) {
+            if (!tf.find(format)) fail(title, "fix.title has no title for " + format + "; add one or a 'default'");
+          }
+        }
+      } else {
+        fix.titles["default"] = oneLine(title, depth + 1, "fix.title");
+      }
+      const YAML::Node& set = require(f, "set", "a fix");
+      fix.path = nonEmpty(set, depth + 1, "fix.set");
+      std::string err;
+      auto path = parsePath(fix.path, &err);
+      if (!path) fail(set, err);
+      bool names = path->root == PathRoot::Current && !path->steps.empty();
+      for (const PathStep& step : path->steps) names = names && step.kind == PathStep::Kind::Key;
+      if (!names) {
+        fail(set, "fix.set must name one attribute by its member names, like properties.minTlsVersion "
+                  "(no [*], [n], $resource. or $item.)");
+      }
+      for (const PathStep& step : path->steps) fix.steps.push_back(step.key);
+      const YAML::Node& value = require(f, "value", "a fix");
+      fix.value = toValue(value, depth + 1, true);
+      if (fix.value.isNull()) fail(value, "fix.value must be a value (a string, number, bool, list or mapping), not null");
+      if (const YAML::Node* pr = f.find("preferred")) fix.preferred = boolean(*pr, depth + 1, "fix.preferred");
+      std::optional<Condition> when;
+      if (const YAML::Node* w = f.find("when")) {
+        // Evaluated on the finding's resource: no for_each element.
+        bool item = allowItem_;
+        allowItem_ = false;
+        when = condition(*w, depth + 1);
+        allowItem_ = item;
+      }
+      p.fixes.push_back(std::move(fix));
+      check.fixWhen.push_back(std::move(when));
+    }
+  }
+
+  std::string oneLine(const YAML::Node& n, int depth, const std::string& what) {
+    std::string s = nonEmpty(n, depth, what);
+    if (s.find_first_of("\r\n") != std::string::npos) fail(n, what + " must be one line");
+    return s;
   }
 
   Aggregate aggregate(const YAML::Node& n) {
@@ -700,6 +783,7 @@ bool recompilePolicy(Policy& policy, const Value& parameters, std::string* error
     logic.compile(topFields(logic, state->root), scratch, *check);
     policy.parameters = parameters;
     policy.check = std::move(check);
+    policy.fixes = std::move(scratch.fixes);
     return true;
   } catch (const LoadFailure& f) {
     *error = f.message;

@@ -22,6 +22,7 @@ class ArmFrontEnd : public FrontEnd {
   std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const override;
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
   bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const override;
+  const SourceEditor* editor() const override;
 
   // Head tests (the first bytes of a file).
   static bool isTemplateHead(std::string_view head);

@@ -15,13 +15,14 @@ class BicepFrontEnd : public FrontEnd {
   std::string_view format() const override { return "bicep"; }
   std::string_view describe() const override { return "Bicep .bicep/.bicepparam"; }
   std::vector<FilePattern> globs() const override {
-    return {{"*.bicep", "//", true}, {"*.bicepparam", "//", true}, {"*.parameters.json", "//"}};
+    return {{"*.bicep", "//", true, true}, {"*.bicepparam", "//", true, true}, {"*.parameters.json", "//"}};
   }
   bool accepts(const std::filesystem::path& path, std::string_view head) const override;
   std::string unitKey(const std::filesystem::path& path) const override;
   std::vector<std::filesystem::path> companions(const std::filesystem::path& path) const override;
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
   bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const override;
+  const SourceEditor* editor() const override;
 };
 
 }  // namespace eg::bicep

@@ -28,6 +28,7 @@ class EdgeFrontEnd : public FrontEnd {
   std::string unitKey(const std::filesystem::path& path) const override { return "edge:" + path.generic_string(); }
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
   bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const override;
+  const SourceEditor* editor() const override;
 };
 
 // Device configurations (aziot config.toml, legacy config.yaml): resources of format "aziot".
@@ -36,8 +37,9 @@ class AziotFrontEnd : public FrontEnd {
   std::string_view format() const override { return "aziot"; }
   std::string_view describe() const override { return "a device config.toml/config.yaml"; }
   std::vector<FilePattern> globs() const override {
-    return {{"config.toml", "#"}, {"aziot/**/*.toml", "#"}, {"iotedge/**/*.toml", "#"}, {"config.yaml", "#"},
-            {"config.yml", "#"}};
+    return {{"config.toml", "#", false, true},       {"aziot/**/*.toml", "#", false, true},
+            {"iotedge/**/*.toml", "#", false, true}, {"config.yaml", "#", false, true},
+            {"config.yml", "#", false, true}};
   }
   bool accepts(const std::filesystem::path& path, std::string_view head) const override;
   std::string unitKey(const std::filesystem::path& path) const override { return "aziot:" + path.generic_string(); }

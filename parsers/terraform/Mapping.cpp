@@ -339,6 +339,84 @@ const TypeMapping* MappingTables::find(std::string_view type) const {
   return it == byType_.end() ? nullptr : &it->second;
 }
 
+std::vector<const TypeMapping*> MappingTables::ofKind(std::string_view kind) const {
+  errors();
+  std::lock_guard lock(mutex_);
+  std::vector<const TypeMapping*> out;
+  for (const auto& [type, m] : byType_) {
+    if (!m.mergeInto && equalsIgnoreCase(m.kind, kind)) out.push_back(&m);
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> dottedSteps(std::string_view dotted) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at <= dotted.size()) {
+    size_t dot = dotted.find('.', at);
+    if (dot == std::string_view::npos) dot = dotted.size();
+    out.emplace_back(dotted.substr(at, dot - at));
+    at = dot + 1;
+  }
+  return out;
+}
+
+bool findArgument(const std::vector<FieldRule>& rules, const std::vector<std::string>& path, size_t at, ArgumentOf& out) {
+  for (const FieldRule& r : rules) {
+    if (r.from.empty() || !r.flags.empty() || r.to.empty()) continue;
+    std::vector<std::string> to = dottedSteps(r.to);
+    if (at + to.size() > path.size()) continue;
+    bool prefix = true;
+    for (size_t i = 0; i < to.size() && prefix; ++i) prefix = equalsIgnoreCase(to[i], path[at + i]);
+    if (!prefix) continue;
+    size_t next = at + to.size();
+    if (r.shape == FieldRule::Shape::Value && next == path.size()) {
+      out.rule = &r;
+      return true;
+    }
+    if (r.shape == FieldRule::Shape::Single && r.entryKey.empty() && next < path.size()) {
+      out.blocks.push_back(r.from);
+      if (findArgument(r.fields, path, next, out)) return true;
+      out.blocks.pop_back();
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<ArgumentOf> argumentFor(const TypeMapping& m, const std::vector<std::string>& armPath) {
+  ArgumentOf out;
+  if (armPath.empty() || !findArgument(m.fields, armPath, 0, out)) return std::nullopt;
+  return out;
+}
+
+std::optional<Value> untransform(const FieldRule& rule, const Value& armValue) {
+  Value out = armValue;
+  if (rule.transform == "negate") {
+    if (!armValue.isBool()) return std::nullopt;
+    out = Value(!armValue.asBool());
+  } else if (rule.transform == "enabled_disabled" || rule.transform == "disabled_enabled") {
+    if (!armValue.isString()) return std::nullopt;
+    bool enabled = equalsIgnoreCase(armValue.asString(), "Enabled");
+    if (!enabled && !equalsIgnoreCase(armValue.asString(), "Disabled")) return std::nullopt;
+    out = Value(rule.transform == "enabled_disabled" ? enabled : !enabled);
+  } else if (!rule.transform.empty()) {
+    return std::nullopt;
+  } else if (!rule.values.empty() && armValue.isString()) {
+    const std::string* from = nullptr;
+    for (const auto& [k, v] : rule.values) {
+      if (v == armValue.asString()) from = &k;
+    }
+    if (from) out = Value(*from);
+    else if (rule.values.count(armValue.asString())) return std::nullopt;  // would map to something else
+  }
+  out.prov = armValue.prov;
+  return out;
+}
+
 const std::vector<std::string>& MappingTables::errors() const {
   std::lock_guard lock(mutex_);
   while (!pending_.empty()) parsePending(std::string(pending_.begin()->first));

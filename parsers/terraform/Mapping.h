@@ -68,6 +68,9 @@ class MappingTables {
   // For tests: tables from YAML texts.
   static MappingTables fromTexts(const std::vector<std::pair<std::string, std::string>>& files);
   const TypeMapping* find(std::string_view type) const;
+  // The tables of resources of `kind` (ASCII case-insensitive) that are not merged into
+  // another resource; parses every table not parsed yet.
+  std::vector<const TypeMapping*> ofKind(std::string_view kind) const;
   // Both parse every table not parsed yet.
   const std::vector<std::string>& errors() const;
   size_t size() const;
@@ -90,6 +93,19 @@ class MappingTables {
 // used for defaults. `azurermLowerBound` is the module's pinned provider lower bound.
 Value applyMapping(const TypeMapping& m, const Value& raw, const Provenance& header,
                    const std::optional<Version>& azurermLowerBound);
+// The way back from ARM to Terraform (the source editor, TerraformEditor.cpp): the argument an
+// ARM path (relative to the resource) comes from, behind the single nested blocks `blocks`
+// (outermost first). Nothing when no value rule maps exactly there (lists are not followed).
+struct ArgumentOf {
+  std::vector<std::string> blocks;
+  const FieldRule* rule = nullptr;
+};
+std::optional<ArgumentOf> argumentFor(const TypeMapping& m, const std::vector<std::string>& armPath);
+// The Terraform value `rule` maps to `armValue` (its `values` and transform undone); nothing
+// when the transform cannot be undone (keys_object, positive_enabled, present_enabled) or
+// `armValue` is not one it produces.
+std::optional<Value> untransform(const FieldRule& rule, const Value& armValue);
+
 // Sets a dotted path in an object, creating intermediate objects.
 Value& setPath(Value& obj, std::string_view dotted, Value v);
 // Appends `item` to the array at a dotted path, creating the array (with `listProv`) when

@@ -13,7 +13,7 @@ class TerraformFrontEnd : public FrontEnd {
   std::string_view format() const override { return "terraform"; }
   std::string_view describe() const override { return "Terraform .tf/.tf.json/.tfvars"; }
   std::vector<FilePattern> globs() const override {
-    return {{"*.tf", "#", true}, {"*.tf.json", "//", true}, {"*.tfvars", "#", true}, {"*.tfvars.json", "//", true}};
+    return {{"*.tf", "#", true, true}, {"*.tf.json", "//", true}, {"*.tfvars", "#", true, true}, {"*.tfvars.json", "//", true}};
   }
   bool accepts(const std::filesystem::path& path, std::string_view head) const override;
   std::string unitKey(const std::filesystem::path& path) const override;
@@ -21,6 +21,7 @@ class TerraformFrontEnd : public FrontEnd {
   void loadUnit(const std::vector<const SourceFile*>& unit, LoadContext& ctx) override;
   std::unique_ptr<KeptState> makeKeptState() const override;
   bool parseOnly(const SourceFile& file, std::vector<Error>& errors) const override;
+  const SourceEditor* editor() const override;
 };
 
 }  // namespace eg::terraform

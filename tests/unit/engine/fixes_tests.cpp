@@ -52,7 +52,7 @@ std::string applyFirst(const std::string& path, const std::string& text, std::st
   Scan s = scanTexts({{path, text}});
   auto found = findingsOf(s, rule);
   REQUIRE_MESSAGE(!found.empty(), "no " << rule << " finding");
-  std::vector<Fix> fixes = fixesFor(*found.front(), s.session->graph(), s.session->sources());
+  std::vector<Fix> fixes = fixesFor(*found.front(), s.session->graph(), s.session->sources(), s.session->catalog());
   REQUIRE(fixes.size() > which);
   if (title) *title = fixes[which].title;
   return applyEdits(text, found.front()->location.file, fixes[which].edits);
@@ -137,7 +137,7 @@ TEST_CASE("EG004 is not offered when the value is an expression") {
   Scan s = scanTexts({{kTf, text}});
   auto found = findingsOf(s, "EG004");
   REQUIRE(found.size() == 1);
-  CHECK(fixesFor(*found.front(), s.session->graph(), s.session->sources()).empty());
+  CHECK(fixesFor(*found.front(), s.session->graph(), s.session->sources(), s.session->catalog()).empty());
 }
 
 TEST_CASE("EG005 and EG201 Terraform: Allow becomes Deny, admin_enabled becomes false") {
@@ -270,7 +270,7 @@ TEST_CASE("EG008: one fix per protocol head, none preferred, each clears the fin
   Scan s = scanTexts({{kEdge, text}});
   auto found = findingsOf(s, "EG008");
   REQUIRE(found.size() == 1);
-  std::vector<Fix> fixes = fixesFor(*found.front(), s.session->graph(), s.session->sources());
+  std::vector<Fix> fixes = fixesFor(*found.front(), s.session->graph(), s.session->sources(), s.session->catalog());
   REQUIRE(fixes.size() == 3);
   for (const Fix& f : fixes) CHECK_FALSE(f.preferred);
   CHECK(fixes[0].title == "Turn off the edgeHub AMQP (5671) protocol head (amqpSettings__enabled = false)");
@@ -286,6 +286,50 @@ TEST_CASE("EG008: one fix per protocol head, none preferred, each clears the fin
                           "          \"edgeHub\": {\n            \"env\": {\"httpSettings__enabled\": {\"value\": \"false\"}},\n"
                           "            \"type\""));
   CHECK(countOf(kEdge, https, "EG008") == 0);
+}
+
+TEST_CASE("a user policy's declared fix is offered and made like a built-in one") {
+  // Nothing in the engine knows this rule: the fix is the policy's data, written by the
+  // Terraform editor through the azurerm table (disableLocalAuth true is
+  // local_authentication_enabled = false).
+  fs::path dir = fs::temp_directory_path() / "eg-fix-user-policy";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "acme.yaml") << "id: ACME-AUTH-001\nname: local-auth-on\nseverity: high\ntitle: Local auth is on\n"
+                                      "description: d\nrationale: r\nremediation: {terraform: t}\n"
+                                      "applies_to: {kinds: [Microsoft.Devices/IotHubs]}\n"
+                                      "violation: {attribute: properties.disableLocalAuth, is_false: true}\n"
+                                      "message: local auth is on\n"
+                                      "fix:\n"
+                                      "  title: {terraform: Turn local_authentication_enabled off, default: Set disableLocalAuth}\n"
+                                      "  set: properties.disableLocalAuth\n"
+                                      "  value: true\n"
+                                      "  preferred: true\n";
+  std::string text = replaced(kHub, "  sku {", "  local_authentication_enabled = true\n  sku {");
+  ScanOptions options;
+  auto overlays = std::make_shared<SourceStore::Overlays>();
+  options.paths.emplace_back(kTf);
+  (*overlays)[canonicalKey(kTf)] = text;
+  options.overlays = overlays;
+  options.policyDirs = {dir};
+  options.jobs = 1;
+  Session session(options);
+  std::vector<Error> errors;
+  bool loaded = session.loadPolicies(errors);
+  REQUIRE_MESSAGE(loaded, (errors.empty() ? std::string() : errors[0].message));
+  ScanResult result = session.scan();
+  const Finding* f = nullptr;
+  for (const Finding& c : result.findings) {
+    if (c.rule == "ACME-AUTH-001") f = &c;
+  }
+  REQUIRE(f);
+  std::vector<Fix> fixes = fixesFor(*f, session.graph(), session.sources(), session.catalog());
+  REQUIRE(fixes.size() == 1);
+  CHECK(fixes[0].title == "Turn local_authentication_enabled off");
+  CHECK(fixes[0].preferred);
+  CHECK(applyEdits(text, f->location.file, fixes[0].edits) ==
+        replaced(text, "local_authentication_enabled = true", "local_authentication_enabled = false"));
+  fs::remove_all(dir);
 }
 
 TEST_CASE("suppression fixes use the comment syntax of each format and suppress on a re-scan") {
@@ -357,7 +401,7 @@ TEST_CASE("scan --fix refuses a file changed since it was read and writes the ot
   REQUIRE(session.loadPolicies(errors));
   ScanResult result = session.scan();
   std::ofstream(dir / "b" / "main.tf", std::ios::app) << "# edited meanwhile\n";
-  FixRun run = applyFixes(result.findings, session.graph(), session.sources(), false);
+  FixRun run = applyFixes(result.findings, session.graph(), session.sources(), session.catalog(), false);
   REQUIRE(run.errors.size() == 1);
   CHECK(run.errors[0].find("b/main.tf: changed since it was read; not fixed") != std::string::npos);
   CHECK(run.files == 1);
