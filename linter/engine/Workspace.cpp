@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bitset>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -138,6 +139,7 @@ class Redactor {
   explicit Redactor(const std::vector<std::string>& secrets) : secrets_(secrets) {
     for (size_t i = 0; i < secrets_.size(); ++i) {
       byPrefix_[std::string_view(secrets_[i]).substr(0, kMinSecret)].push_back(i);
+      starts_.set(pairAt(secrets_[i], 0));
     }
   }
   // Masks the union of all occurrences of all secrets (overlapping ones included).
@@ -146,6 +148,7 @@ class Redactor {
     std::vector<std::pair<size_t, size_t>> masks;
     size_t maskedTo = 0;  // end of the last mask
     for (size_t at = 0; at + kMinSecret <= s.size(); ++at) {
+      if (!starts_.test(pairAt(s, at))) continue;  // no secret starts with these two bytes
       auto it = byPrefix_.find(std::string_view(s).substr(at, kMinSecret));
       if (it == byPrefix_.end()) continue;
       for (size_t i : it->second) {  // longest first: the first match covers the others here
@@ -164,8 +167,12 @@ class Redactor {
   }
 
  private:
+  static size_t pairAt(std::string_view s, size_t at) {
+    return static_cast<size_t>(static_cast<unsigned char>(s[at])) << 8 | static_cast<unsigned char>(s[at + 1]);
+  }
   const std::vector<std::string>& secrets_;
   std::unordered_map<std::string_view, std::vector<size_t>> byPrefix_;
+  std::bitset<65536> starts_;  // the first two bytes of some secret
 };
 
 // The files of policy directories (name, size, modification time): policies are loaded again
