@@ -133,7 +133,12 @@ class TreeCache final : public KeptState {
   std::shared_ptr<const ParsedFile> parsed(const std::string& key, const SourceFile& file, std::vector<Error>& errors) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = parsed_.find(key);
-    if (it == parsed_.end() || it->second.id != file.id() || it->second.text != file.text()) return nullptr;
+    // The very file (a store started over may give another file the same id and text; the
+    // kept form points at the file it was parsed from).
+    if (it == parsed_.end() || it->second.file->file != &file || it->second.id != file.id() ||
+        it->second.text != file.text()) {
+      return nullptr;
+    }
     errors.insert(errors.end(), it->second.errors.begin(), it->second.errors.end());
     return it->second.file;
   }
