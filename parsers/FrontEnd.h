@@ -89,4 +89,10 @@ class FrontEnd {
 // Every built-in front-end, in the order they are asked to accept a file.
 std::vector<std::unique_ptr<FrontEnd>> makeFrontEnds();
 
+// The documents open in an editor (canonical paths, canonicalKey): front-ends that parse
+// incrementally keep their syntax trees (today Terraform's, parsers/terraform/SyntaxTrees.h), so
+// an edit re-parses only the changed region; trees of other files are dropped. Empty (the CLI):
+// nothing is kept.
+void keepSyntaxTreesFor(std::vector<std::string> canonicalPaths);
+
 }  // namespace eg

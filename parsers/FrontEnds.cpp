@@ -3,6 +3,7 @@
 #include "parsers/bicep/BicepFrontEnd.h"
 #include "parsers/edge/EdgeFrontEnd.h"
 #include "parsers/terraform/PlanFrontEnd.h"
+#include "parsers/terraform/SyntaxTrees.h"
 #include "parsers/terraform/TerraformFrontEnd.h"
 
 namespace eg {
@@ -15,6 +16,10 @@ std::vector<std::unique_ptr<FrontEnd>> makeFrontEnds() {
   out.push_back(std::make_unique<bicep::BicepFrontEnd>());
   for (auto& fe : edge::makeEdgeFrontEnds()) out.push_back(std::move(fe));  // manifests (edge), device configs (aziot)
   return out;
+}
+
+void keepSyntaxTreesFor(std::vector<std::string> canonicalPaths) {
+  terraform::keepSyntaxTreesFor(std::move(canonicalPaths));
 }
 
 }  // namespace eg

@@ -22,14 +22,14 @@
 #include "editor/lsp/DocumentStore.h"
 #include "editor/lsp/Position.h"
 #include "editor/lsp/Uri.h"
+#include "linter/core/Text.h"
 #include "linter/engine/Config.h"
 #include "linter/engine/Fixes.h"
+#include "linter/engine/OpenDocuments.h"
 #include "linter/engine/Session.h"
 #include "linter/engine/UnitCache.h"
 #include "linter/policy/PolicyDocs.h"
-#include "linter/report/Escaping.h"
 #include "linter/report/Reporter.h"
-#include "parsers/terraform/SyntaxTrees.h"
 
 namespace eg::lsp {
 namespace {
@@ -180,7 +180,7 @@ std::string keyOf(const std::string& displayPath) { return canonicalKey(displayP
 
 std::string jsonString(std::string_view text) {
   std::string out;
-  report::appendJsonString(out, text);
+  appendJsonString(out, text);
   return out;
 }
 
@@ -388,7 +388,7 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
   // The open documents' syntax trees are kept, so an edit re-parses only what it changed.
   std::vector<std::string> open;
   for (const Snapshot::Doc& d : snap.docs) open.push_back(d.key);
-  terraform::keepSyntaxTreesFor(std::move(open));
+  setOpenDocuments(std::move(open));
 
   // No folder and no document: nothing to analyse (an empty path list would scan the
   // server's working directory).
