@@ -29,7 +29,6 @@
 #include "linter/engine/Session.h"
 #include "linter/engine/UnitCache.h"
 #include "linter/policy/PolicyDocs.h"
-#include "linter/report/Reporter.h"
 
 namespace eg::lsp {
 namespace {
@@ -427,7 +426,7 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, PolicySetup& setup
   }
   std::map<std::string, std::string> hrefs;  // rule -> docs link (built-in rules only)
   for (const auto& p : session.catalog().policies()) {
-    if (p->builtin) hrefs[p->id] = std::string(kRuleDocsBaseUrl).append(policy::docsFileName(*p));
+    if (p->builtin) hrefs[p->id] = policy::docsUrl(*p);
   }
 
   state->findings = std::move(scan.findings);
