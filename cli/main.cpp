@@ -184,7 +184,7 @@ std::vector<RuleInfo> ruleInfos(const policy::PolicyCatalog& catalog) {
         if (end != std::string::npos) r.helpMarkdown.erase(0, end + 4);
       }
     }
-    if (p->builtin) r.helpUri = std::string(kRuleDocsBaseUrl).append(policy::docsFileName(*p));
+    if (p->builtin) r.helpUri = policy::docsUrl(*p);
     r.tags = {"security", "azure-iot"};
     rules.push_back(std::move(r));
   }

@@ -22,12 +22,11 @@
 #include "editor/lsp/DocumentStore.h"
 #include "editor/lsp/Position.h"
 #include "editor/lsp/Uri.h"
+#include "linter/core/Text.h"
 #include "linter/engine/Config.h"
 #include "linter/engine/Fixes.h"
 #include "linter/engine/Session.h"
 #include "linter/policy/PolicyDocs.h"
-#include "linter/report/Escaping.h"
-#include "linter/report/Reporter.h"
 
 namespace eg::lsp {
 namespace {
@@ -178,7 +177,7 @@ std::string keyOf(const std::string& displayPath) { return canonicalKey(displayP
 
 std::string jsonString(std::string_view text) {
   std::string out;
-  report::appendJsonString(out, text);
+  appendJsonString(out, text);
   return out;
 }
 
@@ -344,7 +343,7 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, std::unique_ptr<Wo
   }
   std::map<std::string, std::string> hrefs;  // rule -> docs link (built-in rules only)
   for (const auto& p : analysis.catalog().policies()) {
-    if (p->builtin) hrefs[p->id] = std::string(kRuleDocsBaseUrl).append(policy::docsFileName(*p));
+    if (p->builtin) hrefs[p->id] = policy::docsUrl(*p);
   }
 
   for (size_t i = 0; i < scan.findings.size(); ++i) {

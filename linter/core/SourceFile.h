@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "linter/core/Text.h"  // isValidUtf8, appendUtf8
+
 namespace eg {
 
 using FileId = uint32_t;
@@ -161,10 +163,6 @@ class SourceStore {
 std::string canonicalKey(const std::filesystem::path& p);
 // Path shown to users: relative to the current directory when below it, with '/' separators.
 std::string displayPath(const std::filesystem::path& p);
-// Checks that `text` is valid UTF-8; on failure sets *badOffset to the first bad byte.
-bool isValidUtf8(std::string_view text, size_t* badOffset);
-// Appends code point `cp` (at most U+10FFFF) encoded as UTF-8; used by every string unescaper.
-void appendUtf8(std::string& out, uint32_t cp);
 
 // Reads a small file the user or the scanned repository names (configuration, policy,
 // baseline): only a regular file (after symlinks) of at most `maxBytes` is read, so a FIFO or a

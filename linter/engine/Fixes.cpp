@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "linter/core/EngineCodes.h"
-#include "linter/report/Escaping.h"
+#include "linter/core/Text.h"
 #include "parsers/FrontEnd.h"
 
 namespace eg {
@@ -346,8 +346,8 @@ FixRun applyFixes(const std::vector<Finding>& findings, const ResourceGraph& gra
       // Control characters become '?' (line ends kept) so that no line of the diff can drive
       // a terminal or a CI log.
       std::string maskedBefore = store.masked(id, 0, file->text());
-      run.diff += unifiedDiff(report::escapeTerminal(file->path()), report::neutralizeControls(maskedBefore, true),
-                              report::neutralizeControls(applyEdits(maskedBefore, id, edits), true));
+      run.diff += unifiedDiff(escapeTerminal(file->path()), neutralizeControls(maskedBefore, true),
+                              neutralizeControls(applyEdits(maskedBefore, id, edits), true));
       succeeded();
       continue;
     }

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "linter/core/Text.h"
+
 namespace eg {
 
 Value::Value(Array a) : data_(std::move(a)) {}
@@ -142,28 +144,6 @@ void Value::mergeFrom(const Value& other) {
     return;
   }
   *this = other;
-}
-
-static void appendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 static std::string numberText(double d) {

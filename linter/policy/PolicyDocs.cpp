@@ -45,6 +45,8 @@ std::string scannerName(const std::string& scanner) {
 
 std::string docsFileName(const Policy& p) { return p.id + "-" + p.name + ".md"; }
 
+std::string docsUrl(const Policy& p) { return std::string(kRuleDocsBaseUrl).append(docsFileName(p)); }
+
 std::string renderMarkdown(const Policy& p) {
   std::string out;
   out += "<!-- Generated from " + p.sourcePath + " by `edgeguard docs`; do not edit. -->\n";

@@ -4,14 +4,21 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "linter/policy/Policy.h"
 
 namespace eg::policy {
 
+// Base of the links to the published rule pages (docs/rules/<id>-<name>.md).
+inline constexpr std::string_view kRuleDocsBaseUrl = "https://github.com/edgeguard/edgeguard/blob/main/docs/rules/";
+
 // File name of a policy's page: "EG005-ip-filter-default-allow.md".
 std::string docsFileName(const Policy& policy);
+// The published page of a built-in policy (SARIF helpUri, LSP code descriptions): the base URL
+// and docsFileName. User policies have no page; callers check Policy::builtin.
+std::string docsUrl(const Policy& policy);
 // The page: title, severity, Defender recommendation, what/why, parameters, fixes per format,
 // references.
 std::string renderMarkdown(const Policy& policy);

@@ -6,25 +6,16 @@
 #include <string>
 #include <string_view>
 
+#include "linter/core/Text.h"
+
 namespace eg::report {
 
-// Valid UTF-8: invalid or truncated sequences become U+FFFD.
-std::string sanitizeUtf8(std::string_view text);
-
-// `text` as a JSON string literal, quotes included, appended to `out`: the escapes nlohmann::json
-// writes (\" \\ \b \f \n \r \t, other controls as \u00XX), UTF-8 kept as it is; invalid UTF-8
-// goes through nlohmann's replacing handler, so the bytes equal its dump().
-void appendJsonString(std::string& out, std::string_view text);
-
-// Text for a terminal or a CI log, on one line: control characters (C0 including newline,
-// carriage return and escape, DEL, and the C1 range) are written visibly as \n, \r, \t, \xHH or
-// \u00HH, so a name or value cannot start a log line of its own (`::error`, `##vso[...]`) or
-// send a terminal sequence (OSC 52). Invalid UTF-8 becomes U+FFFD.
-std::string escapeTerminal(std::string_view text);
-// The same for source text shown as it is (a code frame under a caret line, a diff): each
-// control character becomes one character of the same byte length ('?' for C0 and DEL, U+00BF
-// for C1), so columns still line up. With keepLineEnds, "\n" and the "\r" of "\r\n" stay.
-std::string neutralizeControls(std::string_view text, bool keepLineEnds = false);
+// The text helpers every layer shares live in linter/core/Text.h; reporters and the CLI keep
+// calling them as report::... .
+using eg::appendJsonString;
+using eg::escapeTerminal;
+using eg::neutralizeControls;
+using eg::sanitizeUtf8;
 
 // "1 finding", "2 findings".
 std::string plural(size_t n, std::string_view word);

@@ -18,8 +18,6 @@
 
 namespace eg {
 
-// Base of the links to the generated rule pages (docs/rules/<id>-<name>.md).
-inline constexpr std::string_view kRuleDocsBaseUrl = "https://github.com/edgeguard/edgeguard/blob/main/docs/rules/";
 inline constexpr std::string_view kToolInformationUri = "https://github.com/edgeguard/edgeguard";
 
 // What reporters know about a rule: SARIF rule metadata, links from Markdown and JUnit.

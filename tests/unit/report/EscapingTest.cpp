@@ -1,16 +1,59 @@
 // Escaping rules of the text-based report formats, one at a time.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
 #include "linter/report/Escaping.h"
 
 using namespace eg::report;
 
-TEST_CASE("sanitizeUtf8 keeps valid text and replaces invalid bytes with U+FFFD") {
-  CHECK(sanitizeUtf8("caf\xC3\xA9 \xE2\x82\xAC") == "caf\xC3\xA9 \xE2\x82\xAC");
-  CHECK(sanitizeUtf8("a\xFFz") == "a\xEF\xBF\xBDz");
-  CHECK(sanitizeUtf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
-  CHECK(sanitizeUtf8("\xE2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated
-  CHECK(sanitizeUtf8("\xED\xA0\x80").find('\xED') == std::string::npos);  // surrogate
+// JsonReporter writes strings with appendJsonString (linter/core/Text.h), the SARIF reporter
+// through nlohmann::json: both must write the same bytes, invalid UTF-8 included.
+TEST_CASE("appendJsonString writes what nlohmann::json's dump() writes, invalid UTF-8 included") {
+  auto nlohmannDump = [](const std::string& s) {
+    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  auto ours = [](const std::string& s) {
+    std::string out;
+    appendJsonString(out, s);
+    return out;
+  };
+  // Every string of up to three bytes drawn from bytes at the edges of the UTF-8 ranges, then
+  // longer random strings of them.
+  const unsigned char edges[] = {0x00, 0x08, 0x09, 0x0A, 0x0C, 0x0D, 0x1F, 0x22, 0x2F, 0x41, 0x5C, 0x7F,
+                                 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1,
+                                 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+  std::vector<std::string> cases = {""};
+  for (size_t len = 1; len <= 3; ++len) {
+    std::vector<std::string> longer;
+    for (const std::string& c : cases) {
+      if (c.size() != len - 1) continue;
+      for (unsigned char b : edges) longer.push_back(c + static_cast<char>(b));
+    }
+    cases.insert(cases.end(), longer.begin(), longer.end());
+  }
+  uint32_t seed = 12345;
+  for (int n = 0; n < 20000; ++n) {
+    std::string s;
+    size_t len = 4 + n % 9;
+    for (size_t k = 0; k < len; ++k) {
+      seed = seed * 1103515245u + 12345u;
+      s += static_cast<char>(edges[(seed >> 16) % sizeof edges]);
+    }
+    cases.push_back(s);
+  }
+  cases.push_back("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF");
+  size_t mismatches = 0;
+  for (const std::string& s : cases) {
+    if (ours(s) == nlohmannDump(s)) continue;
+    if (++mismatches > 5) continue;
+    std::string hex;
+    for (unsigned char c : s) hex += "0123456789abcdef"[c >> 4], hex += "0123456789abcdef"[c & 0xF], hex += ' ';
+    CHECK_MESSAGE(ours(s) == nlohmannDump(s), "input bytes: " << hex);
+  }
+  CHECK(mismatches == 0);
 }
 
 TEST_CASE("escapeXml escapes markup characters and drops characters XML 1.0 forbids") {

@@ -17,6 +17,9 @@ using nlohmann::json;
 
 namespace {
 
+// The reporters only copy RuleInfo::helpUri (the CLI fills it from policy::docsUrl).
+constexpr std::string_view kRuleDocsBaseUrl = "https://docs.example/rules/";
+
 constexpr std::string_view kHub =
     "resource \"azurerm_iothub\" \"hub\" {\n"   // line 1
     "  name = \"h\"\n"                           // line 2
