@@ -67,16 +67,7 @@ void appendUtf8(std::string& out, uint32_t cp) {
 std::string sanitizeUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    Utf8Sequence seq = utf8SequenceAt(text, i);
-    if (seq.valid) {
-      out += text.substr(i, seq.length);
-      i += seq.length;
-    } else {
-      out += kReplacementCharacter;
-      ++i;
-    }
-  }
+  forEachUtf8Char(text, [&](std::string_view ch) { out += ch; });
   return out;
 }
 
@@ -131,8 +122,7 @@ std::string escapeTerminal(std::string_view text) {
     else if (c < 0x20 || c == 0x7F) {
       std::snprintf(buf, sizeof buf, "\\x%02x", c);
       out += buf;
-    } else if (c == 0xC2 && i + 1 < clean.size() && static_cast<unsigned char>(clean[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(clean[i + 1]) <= 0x9F) {
+    } else if (isC1ControlAt(clean, i)) {
       std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(clean[i + 1]));
       out += buf;
       ++i;
@@ -150,8 +140,7 @@ std::string neutralizeControls(std::string_view text, bool keepLineEnds) {
     bool lineEnd = keepLineEnds && (c == '\n' || (c == '\r' && i + 1 < out.size() && out[i + 1] == '\n'));
     if (((c < 0x20 && c != '\t') || c == 0x7F) && !lineEnd) {
       out[i] = '?';
-    } else if (c == 0xC2 && i + 1 < out.size() && static_cast<unsigned char>(out[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(out[i + 1]) <= 0x9F) {
+    } else if (isC1ControlAt(out, i)) {
       out[i + 1] = static_cast<char>(0xBF);  // U+00BF, two bytes as the control was
       ++i;
     }

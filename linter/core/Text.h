@@ -24,6 +24,29 @@ struct Utf8Sequence {
 };
 Utf8Sequence utf8SequenceAt(std::string_view text, size_t i);
 
+// Calls emit(sequence) for each well-formed UTF-8 sequence of `text` and
+// emit(kReplacementCharacter) for each byte of an ill-formed one.
+template <typename Emit>
+void forEachUtf8Char(std::string_view text, Emit&& emit) {
+  for (size_t i = 0; i < text.size();) {
+    Utf8Sequence seq = utf8SequenceAt(text, i);
+    if (seq.valid) {
+      emit(text.substr(i, seq.length));
+      i += seq.length;
+    } else {
+      emit(kReplacementCharacter);
+      ++i;
+    }
+  }
+}
+
+// Whether a C1 control character (U+0080-U+009F: C2 80-C2 9F) starts at text[i]; terminals
+// read some of them (CSI, OSC) as the start of a sequence.
+inline bool isC1ControlAt(std::string_view text, size_t i) {
+  return static_cast<unsigned char>(text[i]) == 0xC2 && i + 1 < text.size() &&
+         static_cast<unsigned char>(text[i + 1]) >= 0x80 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+}
+
 // Checks that `text` is valid UTF-8; on failure sets *badOffset to the first bad byte.
 bool isValidUtf8(std::string_view text, size_t* badOffset);
 // Appends code point `cp` (at most U+10FFFF) encoded as UTF-8; used by every string unescaper.

@@ -1,29 +1,11 @@
 #include "linter/report/Escaping.h"
 
 namespace eg::report {
-namespace {
-
-// Calls emit(sequence) for each UTF-8 sequence of `text`, U+FFFD for each invalid byte.
-template <typename Emit>
-void forEachChar(std::string_view text, Emit emit) {
-  for (size_t i = 0; i < text.size();) {
-    Utf8Sequence seq = utf8SequenceAt(text, i);
-    if (!seq.valid) {
-      emit(kReplacementCharacter);
-      ++i;
-    } else {
-      emit(text.substr(i, seq.length));
-      i += seq.length;
-    }
-  }
-}
-
-}  // namespace
 
 std::string escapeXml(std::string_view text, bool attribute) {
   std::string out;
   out.reserve(text.size());
-  forEachChar(text, [&](std::string_view ch) {
+  forEachUtf8Char(text, [&](std::string_view ch) {
     if (ch.size() > 1) {
       out += ch;
       return;
@@ -84,10 +66,9 @@ std::string escapeMarkdownCell(std::string_view text) {
       case '\n': out += "<br>"; break;
       default:
         if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7F) {
-          out += "\xEF\xBF\xBD";  // U+FFFD: no terminal sequence reaches a rendered summary
-        } else if (c == '\xC2' && i + 1 < clean.size() && static_cast<unsigned char>(clean[i + 1]) >= 0x80 &&
-                   static_cast<unsigned char>(clean[i + 1]) <= 0x9F) {
-          out += "\xEF\xBF\xBD";
+          out += kReplacementCharacter;  // no terminal sequence reaches a rendered summary
+        } else if (isC1ControlAt(clean, i)) {
+          out += kReplacementCharacter;
           ++i;
         } else {
           out += c;
