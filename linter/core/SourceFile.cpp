@@ -110,27 +110,25 @@ void SourceStore::forgetKeys() {
   keys_.clear();
 }
 
-std::optional<SourceStore::Stamp> SourceStore::stampOf(const std::filesystem::path& path) {
+std::optional<FileStamp> fileStamp(const std::filesystem::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  Stamp s;
+  FileStamp s;
   s.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   s.ctimeNs = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
   s.size = static_cast<uint64_t>(st.st_size);
   s.inode = static_cast<uint64_t>(st.st_ino);
   s.device = static_cast<uint64_t>(st.st_dev);
+  s.mode = st.st_mode;
   return s;
 }
 
-namespace {
 int64_t wallClockNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
+
+namespace {
 size_t rawHashOf(std::string_view bytes) { return std::hash<std::string_view>{}(bytes); }
-// File times are coarse (a clock tick of several milliseconds): a file written twice within a
-// tick with the same size keeps its stamp. A stamp this close to the time the file was read
-// proves nothing, and the file's bytes are compared instead (git's "racily clean" entries).
-constexpr int64_t kRacyNs = 2'000'000'000;
 }  // namespace
 
 bool SourceStore::refresh(const std::filesystem::path& path) {
@@ -150,9 +148,10 @@ bool SourceStore::refresh(const std::filesystem::path& path) {
   if (const std::string* buffer = overlay(path)) {
     changed = !was.stamp.overlay || *buffer != file->text();
   } else {
-    std::optional<Stamp> now = stampOf(path);
-    changed = was.stamp.overlay || !now || !(*now == was.stamp);
-    if (!changed && was.checkedNs - now->mtimeNs < kRacyNs) {
+    std::optional<FileStamp> now = fileStamp(path);
+    changed = was.stamp.overlay || !now || !(*now == was.stamp.file);
+    // The bytes are compared while the stamp was recent when the file was last read or compared.
+    if (!changed && isRacy(*now, was.checkedNs)) {
       int64_t checked = wallClockNs();
       std::string bytes;
       std::ifstream in(path, std::ios::binary);
@@ -210,7 +209,7 @@ const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) return fail("is a directory");
     // Taken before reading: a file that changes while it is read looks changed next time.
-    if (std::optional<Stamp> s = stampOf(path)) stamp = *s;
+    if (std::optional<FileStamp> s = fileStamp(path)) stamp.file = *s;
     checkedNs = wallClockNs();
     auto size = std::filesystem::file_size(path, ec);
     if (ec) return fail("cannot read file: " + ec.message());

@@ -78,6 +78,23 @@ class SourceFile {
   LineIndex lines_;
 };
 
+// What stat says of a path: a file or directory whose stamp is unchanged has not been written
+// since, unless the stamp was recent when it was taken (see isRacy).
+struct FileStamp {
+  int64_t mtimeNs = 0, ctimeNs = 0;
+  uint64_t size = 0, inode = 0, device = 0;
+  uint32_t mode = 0;
+  friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
+// The stamp of `path` (links followed), or nothing when it cannot be stat'ed.
+std::optional<FileStamp> fileStamp(const std::filesystem::path& path);
+// Now, on the wall clock file times are compared with, in nanoseconds.
+int64_t wallClockNs();
+// File times are coarse (a clock tick of several milliseconds): a file written twice within a
+// tick with the same size keeps its stamp. A stamp modified this close to `atNs` (when it was
+// taken or checked) proves nothing; compare the contents instead (git's "racily clean" entries).
+inline bool isRacy(const FileStamp& stamp, int64_t atNs) { return atNs - stamp.mtimeNs < 2'000'000'000; }
+
 struct LoadLimits {
   uint64_t maxFileBytes = 16ull << 20;  // 16 MiB
   // Budgets while a front-end loads a unit (see Budget.h): a unit of several files (a
@@ -142,8 +159,7 @@ class SourceStore {
   // How each loaded file looked on disk when it was read (by file id; overlay: from a buffer).
   struct Stamp {
     bool overlay = false;
-    int64_t mtimeNs = 0, ctimeNs = 0;
-    uint64_t size = 0, inode = 0, device = 0;
+    FileStamp file;
     friend bool operator==(const Stamp&, const Stamp&) = default;
   };
   struct Loaded {
@@ -152,7 +168,6 @@ class SourceStore {
     int64_t checkedNs = 0;   // when the file was last read or compared (wall clock)
   };
   std::unordered_map<FileId, Loaded> stamps_;
-  static std::optional<Stamp> stampOf(const std::filesystem::path& path);
   mutable std::mutex keysMu_;
   mutable std::unordered_map<std::string, std::string> keys_;  // path as given -> canonical key
   size_t textBytes_ = 0;

@@ -1,7 +1,5 @@
 #include "linter/engine/Workspace.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <atomic>
 #include <bitset>
@@ -65,26 +63,6 @@ std::string readFileHead(const fs::path& p) {
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<size_t>(std::max<std::streamsize>(0, in.gcount())));
   return head;
-}
-
-// What stat says of a path (0s: it does not exist): discovery is walked again when a
-// directory's or a considered file's stamp changes.
-struct PathStamp {
-  int64_t mtimeNs = 0, ctimeNs = 0;
-  uint64_t size = 0, inode = 0;
-  uint32_t mode = 0;
-  friend bool operator==(const PathStamp&, const PathStamp&) = default;
-};
-PathStamp stampOf(const fs::path& p) {
-  struct stat st {};
-  PathStamp s;
-  if (::stat(p.c_str(), &st) != 0) return s;
-  s.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  s.ctimeNs = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
-  s.size = static_cast<uint64_t>(st.st_size);
-  s.inode = static_cast<uint64_t>(st.st_ino);
-  s.mode = st.st_mode;
-  return s;
 }
 
 // Runs fn(i) for i in [0, n) on up to `jobs` threads, each with the large stack that the
@@ -247,7 +225,7 @@ struct Workspace::Discovery {
   std::vector<Error> errors;
   struct Seen {
     fs::path path;
-    PathStamp stamp;
+    std::optional<FileStamp> stamp;  // none: it did not exist
     bool file = false;
     std::string head;  // a file's first bytes (they decide its format)
   };
@@ -423,11 +401,6 @@ bool Workspace::preparePolicies(std::vector<Error>& errors) {
   return setupErrors_.empty();
 }
 
-std::string Workspace::readHead(const fs::path& p) const {
-  if (const std::string* buffer = store_->overlay(p)) return buffer->substr(0, 512);
-  return readFileHead(p);
-}
-
 std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::path>& roots, std::vector<Error>& errors,
                                                        Discovery* record) {
   std::vector<Discovered> out;
@@ -442,7 +415,7 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
       head = buffer->substr(0, 512);
       record->heads.emplace_back(p, head);
     } else {
-      PathStamp stamp = stampOf(p);  // before reading: a change while it is read shows next time
+      std::optional<FileStamp> stamp = fileStamp(p);  // before reading: a change while it is read shows next time
       head = readFileHead(p);
       record->stamps.push_back(Discovery::Seen{p, stamp, true, head});
     }
@@ -460,7 +433,7 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
   for (const fs::path& root : roots) {
     std::error_code ec;
     fs::file_status st = fs::status(root, ec);
-    record->stamps.push_back(Discovery::Seen{root, stampOf(root), false, {}});
+    record->stamps.push_back(Discovery::Seen{root, fileStamp(root), false, {}});
     if ((ec || !fs::exists(st)) && store_->overlay(root)) {
       accept(root, true);  // an editor buffer not saved yet
       continue;
@@ -483,7 +456,7 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
     while (!pending.empty()) {
       fs::path dir = std::move(pending.back());
       pending.pop_back();
-      record->stamps.push_back(Discovery::Seen{dir, stampOf(dir), false, {}});
+      record->stamps.push_back(Discovery::Seen{dir, fileStamp(dir), false, {}});
       fs::directory_iterator it(dir, ec), end;
       if (ec) {
         errors.push_back(Error{displayPath(dir), kNoFile, {}, 0, 0, "cannot read directory: " + ec.message() + "; not scanned", kInputErrorCode});
@@ -518,8 +491,7 @@ bool Workspace::discoveryCurrent(const Discovery& d, std::set<std::string>& veri
     const std::string* buffer = store_->overlay(path);
     if (!buffer || buffer->compare(0, 512, head) != 0) return false;
   }
-  int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    std::chrono::system_clock::now().time_since_epoch()).count();
+  int64_t now = wallClockNs();
   // Stat'ed on every analysis: spread over the jobs, in slices.
   std::atomic<bool> current{true};
   std::vector<uint8_t> trusted(d.stamps.size(), 0);
@@ -528,13 +500,13 @@ bool Workspace::discoveryCurrent(const Discovery& d, std::set<std::string>& veri
     for (size_t i = slice * kSlice; i < std::min(d.stamps.size(), (slice + 1) * kSlice) && current; ++i) {
       const Discovery::Seen& seen = d.stamps[i];
       // A path that has a buffer now was read from disk then: its head may differ.
-      if (!(stampOf(seen.path) == seen.stamp) || store_->overlay(seen.path)) {
+      if (fileStamp(seen.path) != seen.stamp || store_->overlay(seen.path)) {
         current = false;
         return;
       }
       // File times are coarse: a stamp this recent may hide a change made within the same clock
       // tick (a directory then is walked again, a file's head compared).
-      if (now - seen.stamp.mtimeNs < 2'000'000'000) {
+      if (seen.stamp && isRacy(*seen.stamp, now)) {
         if (!seen.file || readFileHead(seen.path) != seen.head) {
           current = false;
           return;

@@ -163,7 +163,6 @@ class Workspace {
   // True when nothing discovery depends on changed; `verified` gets the canonical keys of the
   // files whose stamps it checked and found old enough to trust.
   bool discoveryCurrent(const Discovery& d, std::set<std::string>& verified) const;
-  std::string readHead(const std::filesystem::path& p) const;
   void dropUnits();
 
   ScanOptions options_;
