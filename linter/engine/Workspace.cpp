@@ -310,6 +310,7 @@ void Workspace::dropUnits() {
   local_.clear();
   nextUnit_ = 0;
   nextResource_ = 0;
+  freeIds_.clear();
 }
 
 void Workspace::keepStateFor(std::vector<std::string> canonicalPaths) {
@@ -837,14 +838,38 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   });
 
   phase("load");
-  // New units get their numbers and their resources ids unique in the Workspace, in unit order.
+  // The ids of the units this analysis no longer has are free again: a long editing session
+  // must not grow the id space (graphs index their resources and edges by id).
+  {
+    std::set<const UnitState*> kept;
+    for (const auto& st : states) kept.insert(st.get());
+    for (const auto& [key, u] : units_) {
+      if (!kept.count(u.get()) && !u->resources.empty()) {
+        freeIds_.emplace(u->resources.front().id, static_cast<ResourceId>(u->resources.size()));
+      }
+    }
+  }
+  // New units get their numbers and their resources ids unique in the Workspace (a free range
+  // of the right size when there is one; a unit's ids are consecutive), in unit order.
   for (size_t u = 0; u < units.size(); ++u) {
     if (!loaded[u]) continue;
     UnitState& s = *loaded[u];
     s.serial = nextUnit_++;
+    ResourceId id = nextResource_;
+    auto range = std::find_if(freeIds_.begin(), freeIds_.end(), [&](const auto& f) { return f.second >= s.resources.size(); });
+    if (range != freeIds_.end() && !s.resources.empty()) {
+      id = range->first;
+      auto [base, size] = *range;
+      freeIds_.erase(range);
+      if (size > s.resources.size()) {
+        freeIds_.emplace(base + static_cast<ResourceId>(s.resources.size()), size - static_cast<ResourceId>(s.resources.size()));
+      }
+    } else {
+      nextResource_ += static_cast<ResourceId>(s.resources.size());
+    }
     std::map<FileId, std::string> configGroups;  // file -> security group from the configuration
     for (Resource& r : s.resources) {
-      r.id = nextResource_++;
+      r.id = id++;
       r.unit = s.serial;
       if (config_ && !config_->securityGroups.empty() && r.format == "edge") {
         // A security group declared in the configuration takes precedence over the tag.

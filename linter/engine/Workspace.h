@@ -224,6 +224,7 @@ class Workspace {
   bool eventsTrusted_ = false;
   uint32_t nextUnit_ = 0;
   ResourceId nextResource_ = 0;
+  std::map<ResourceId, ResourceId> freeIds_;  // ranges (first id, count) of ids no unit holds
 };
 
 // FNV-1a 64-bit as 16 lowercase hex digits; used for fingerprints (never for security).
