@@ -217,6 +217,8 @@ class Workspace {
   // Per file version (the store's file ids): its suppression comments and its secrets' texts.
   struct FileCaches;
   std::unique_ptr<FileCaches> fileCaches_;
+  struct Redaction;
+  std::unique_ptr<Redaction> redaction_;
   std::set<std::string> overlayKeys_;  // the buffers of the last analysis
   // Files events said changed since the last analysis; whether an analysis checked every stamp
   // since trustFileEvents was set (until then, events are not trusted alone).
