@@ -608,7 +608,7 @@ int runScan(const ScanArgs& args) {
       makeReporter(o.format)->write(report, buffer);
     }
     if (o.toStdout()) {
-      toStdout = buffer.str();
+      toStdout = std::move(buffer).str();  // moved out: a report of 10 MB is not copied
       continue;
     }
     std::string error;
