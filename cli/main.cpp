@@ -605,7 +605,9 @@ int runScan(const ScanArgs& args) {
       quietReport.color = report.color;
       if (!failing.empty() || !realErrors.empty()) makeReporter(o.format)->write(quietReport, buffer);
     } else {
-      makeReporter(o.format)->write(report, buffer);
+      std::unique_ptr<Reporter> reporter = makeReporter(o.format);
+      reporter->setJobs(workspace->options().jobs);  // the JSON report renders on all jobs
+      reporter->write(report, buffer);
     }
     if (o.toStdout()) {
       toStdout = std::move(buffer).str();  // moved out: a report of 10 MB is not copied
