@@ -105,6 +105,14 @@ l=$(load1)
 parse1=$("$PARSE" --jobs 1 --repeat "$RUNS" "$CORPUS" | field seconds); parse1_load=$l
 l=$(load1)
 parse2=$("$PARSE" --jobs 2 --repeat "$RUNS" "$CORPUS" | field seconds); parse2_load=$l
+# The floor's CPU seconds (user+sys of one pass, reading the files included, as a scan reads
+# them): the least of RUNS runs. The CPU ratio is the one load on the machine distorts least.
+parse1_cpu=999999
+for ((k = 0; k < RUNS; k++)); do
+  /usr/bin/time -f '%U %S' -o "$TMP/time" "$PARSE" --jobs 1 --repeat 1 "$CORPUS" >/dev/null 2>&1 || true
+  c=$(awk '{printf "%.2f", $1 + $2}' "$TMP/time")
+  if awk -v a="$c" -v b="$parse1_cpu" 'BEGIN {exit !(a < b)}'; then parse1_cpu=$c; fi
+done
 echo "full scans (${SIDES[*]}) ..." >&2
 for ((k = 0; k < RUNS; k++)); do
   for side in "${SIDES[@]}"; do
@@ -182,7 +190,7 @@ cell() {
     floor)
       echo "**$(ratio "${WALL[scan1.$s]}" "$parse1")** (${WALL[scan1.$s]} s, CPU ${CPU[scan1.$s]} s vs ${parse1} s; load ${LOAD[scan1.$s]} / ${parse1_load})" ;;
     cpufloor)
-      echo "**$(ratio "${CPU[scan1.$s]}" "$parse1")**" ;;
+      echo "**$(ratio "${CPU[scan1.$s]}" "$parse1_cpu")** (CPU ${CPU[scan1.$s]} s vs ${parse1_cpu} s)" ;;
     scaling)
       echo "**$(ratio "${WALL[scan1.$s]}" "${WALL[scan2.$s]}")** (${WALL[scan1.$s]} s vs ${WALL[scan2.$s]} s, CPU ${CPU[scan1.$s]} / ${CPU[scan2.$s]} s; load ${LOAD[scan1.$s]} / ${LOAD[scan2.$s]})" ;;
     rss)
@@ -221,7 +229,7 @@ details=$(cat <<TABLE
 | measurement | value |
 |---|---|
 | input | $all_files files, $((all_bytes / 1000)) kB (Terraform $((tf_bytes / 1000)) kB in $(find "$TF" -name '*.tf' | wc -l) files) |
-| parse only, all formats, 1 job | ${parse1} s ($(mbs "$all_bytes" "$parse1") MB/s; load ${parse1_load}) |
+| parse only, all formats, 1 job | ${parse1} s ($(mbs "$all_bytes" "$parse1") MB/s; load ${parse1_load}), CPU of one pass ${parse1_cpu} s |
 | parse only, all formats, 2 jobs | ${parse2} s ($(mbs "$all_bytes" "$parse2") MB/s; load ${parse2_load}) |
 | full scan (parse, evaluate, map, link, policies, JSON), 1 job | ${WALL[scan1.after]} s ($(mbs "$all_bytes" "${WALL[scan1.after]}") MB/s), CPU ${CPU[scan1.after]} s, peak RSS $((RSS[scan1.after] / 1024)) MB |
 | full scan, 2 jobs | ${WALL[scan2.after]} s ($(mbs "$all_bytes" "${WALL[scan2.after]}") MB/s), CPU ${CPU[scan2.after]} s, peak RSS $((RSS[scan2.after] / 1024)) MB |
@@ -234,8 +242,8 @@ TABLE
 goals=$(cat <<TABLE
 | issue 19 goal | before | after | goal | after |
 |---|---|---|---|---|
-| full scan / own parse-only floor, 1 job (wall; CPU / floor below) | $([[ -n $BIN_BEFORE ]] && cell before floor || echo –) | $(cell after floor) | ≤ 1.25 | $(verdict "$(ratio "${WALL[scan1.after]}" "$parse1")" 1.25 "<=") |
-| the same with the scan's CPU time | $([[ -n $BIN_BEFORE ]] && cell before cpufloor || echo –) | $(cell after cpufloor) | ≤ 1.25 | $(verdict "$(ratio "${CPU[scan1.after]}" "$parse1")" 1.25 "<=") |
+| full scan / own parse-only floor, 1 job (wall) | $([[ -n $BIN_BEFORE ]] && cell before floor || echo –) | $(cell after floor) | ≤ 1.25 | $(verdict "$(ratio "${WALL[scan1.after]}" "$parse1")" 1.25 "<=") |
+| the same in CPU seconds (scan / parse floor, 1 job) | $([[ -n $BIN_BEFORE ]] && cell before cpufloor || echo –) | $(cell after cpufloor) | ≤ 1.25 | $(verdict "$(ratio "${CPU[scan1.after]}" "$parse1_cpu")" 1.25 "<=") |
 | scaling: 1 job / 2 jobs | $([[ -n $BIN_BEFORE ]] && cell before scaling || echo –) | $(cell after scaling) | ≥ 1.8 | $(verdict "$(ratio "${WALL[scan1.after]}" "${WALL[scan2.after]}")" 1.8 ">=") |
 | peak RSS (2 jobs) / input bytes | $([[ -n $BIN_BEFORE ]] && cell before rss || echo –) | $(cell after rss) | ≤ 2 | $(verdict "$(ratio "$((RSS[scan2.after] * 1024))" "$all_bytes")" 2 "<=") |
 | one .tf named in its ${one_dir_files}-file directory (pre-commit), first run | $([[ -n $BIN_BEFORE ]] && cell before first || echo –) | $(cell after first) | – | – |
