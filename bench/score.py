@@ -2,7 +2,7 @@
 """Recall and precision of an `edgeguard scan --format json` report against the violations
 gencorpus.py planted (OUT/expected.json).
 
-    python3 bench/score.py CORPUS_DIR REPORT.json [--quiet]
+    python3 bench/score.py CORPUS_DIR REPORT.json [--rules-run EG001,EG002,...] [--quiet]
 
 A planted violation is found when a finding of the rule its kind maps to names the same file
 (relative to the corpus) and the same line. Precision is per rule: of the findings of the rules
@@ -18,7 +18,10 @@ gives the evidence for both):
 - recall on the planted violations that take effect: an IP filter setting (kinds
   iothub_network_default_allow and iothub_ip_rule_wide) planted on an IoT Hub whose public
   network access is disabled is left out, because Microsoft documents that all IP filter rules
-  are ignored then.
+  are ignored then; and so is every planted violation of a rule the scan did not run
+  (`--rules-run`: the ids of the rules of the preset the scan used, e.g. EG009 is in `strict`,
+  not in the default preset; without it, or a `rules` list of ids in the report, every rule
+  counts as run).
 """
 import collections
 import json
@@ -112,7 +115,13 @@ def main(argv):
     corpus, report = argv[1], argv[2]
     quiet = "--quiet" in argv
     expected = json.load(open(os.path.join(corpus, "expected.json")))["violations"]
-    findings = json.load(open(report))["findings"]
+    document = json.load(open(report))
+    findings = document["findings"]
+    rules_run = None  # None: every rule ran
+    if "--rules-run" in argv and argv.index("--rules-run") + 1 < len(argv):
+        rules_run = {r for r in argv[argv.index("--rules-run") + 1].split(",") if r}
+    elif isinstance(document.get("rules"), list):
+        rules_run = {r["id"] if isinstance(r, dict) else r for r in document["rules"]}
     root = os.path.realpath(corpus)
 
     def rel(path):
@@ -158,7 +167,8 @@ def main(argv):
     for v in expected:
         k = (v["format"], v["kind"])
         per_kind[k] += 1
-        effective = takes_effect(corpus, v, cache)
+        ran = rules_run is None or rule_for(v["kind"], v["format"]) in rules_run
+        effective = ran and takes_effect(corpus, v, cache)
         per_kind_effective[k] += effective
         if (rule_for(v["kind"], v["format"]), v["file"], v["line"]) in found_keys:
             per_kind_found[k] += 1
@@ -180,6 +190,11 @@ def main(argv):
             print(f"| {r} | {per_rule[r]} | {per_rule_ok[r]} | {pct(per_rule_ok[r], per_rule[r]):.1f}% | "
                   f"{per_rule_tested[r]} | {per_rule_tested_ok[r]} | "
                   f"{cell(per_rule_tested_ok[r], per_rule_tested[r])} |")
+        if rules_run is not None:
+            not_run = sorted({rule_for(k[1], k[0]) for k in per_kind} - rules_run)
+            if not_run:
+                print()
+                print(f"Not run by the scan (not in its preset), so not in effect: {', '.join(not_run)}.")
         for v in missed[:5]:
             print(f"missed: {v['file']}:{v['line']} {v['kind']} ({v.get('variant', '')})", file=sys.stderr)
         for r, p, line in false_alarms[:5]:

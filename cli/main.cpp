@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -160,6 +161,46 @@ struct ScanArgs {
   bool quiet = false;                  // -q: nothing on success, only what fails the build
   bool fix = false;     // --fix: apply safe fixes, report what is left
   bool dryRun = false;  // --dry-run: print the fixes as a unified diff instead
+};
+
+// EDGEGUARD_TIMING=1 (or any value but 0): `edgeguard scan` prints one line on stderr when it
+// ends, `edgeguard: timing: prepare=… discover=… … report=… total=…` in milliseconds (the
+// engine's phases as the Workspace measured them, then the CLI's own).
+class ScanTiming {
+ public:
+  ScanTiming() {
+    const char* v = std::getenv("EDGEGUARD_TIMING");
+    on_ = v && *v && std::string_view(v) != "0";
+  }
+  // Closes the phase that ran since the last mark.
+  void phase(const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    line_.emplace_back(name, std::chrono::duration<double, std::milli>(now - mark_).count());
+    mark_ = now;
+  }
+  // Phases measured elsewhere, which ran since the last mark.
+  void phases(const std::vector<std::pair<std::string, double>>& done) {
+    line_.insert(line_.end(), done.begin(), done.end());
+    mark_ = std::chrono::steady_clock::now();
+  }
+  void print() const {
+    if (!on_) return;
+    std::string out = "edgeguard: timing:";
+    char buf[64];
+    double total = 0;
+    for (const auto& [name, ms] : line_) {
+      std::snprintf(buf, sizeof buf, " %s=%.1f", name.c_str(), ms);
+      out += buf;
+      total += ms;
+    }
+    std::snprintf(buf, sizeof buf, " total=%.1f", total);
+    std::cerr << out << buf << '\n';
+  }
+
+ private:
+  bool on_ = false;
+  std::chrono::steady_clock::time_point mark_ = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, double>> line_;
 };
 
 // What reporters need of the catalog: SARIF rule metadata and links to the rule pages.
@@ -397,6 +438,9 @@ void addInputOptions(CLI::App* cmd, ScanArgs& args) {
 }
 
 int runScan(const ScanArgs& args) {
+  // EDGEGUARD_TIMING=1: phase times (milliseconds) on stderr when the scan ends, for benchmarks
+  // (bench/run.sh) and profiles; never part of a report.
+  ScanTiming timing;
   ScanOptions options;
   std::string failOn;
   if (int status = prepareScan(args, options, failOn)) return status;
@@ -426,7 +470,9 @@ int runScan(const ScanArgs& args) {
   }
   std::unique_ptr<Workspace> workspace = openWorkspace(args, options, failOn);
   if (!workspace) return 2;
+  timing.phase("prepare");
   std::shared_ptr<const Analysis> analysis = workspace->analyse();
+  timing.phases(analysis->phases);
   const Analysis& session = *analysis;
   ScanResult result = analysis->result;
   if (progress) progress->finish();
@@ -559,10 +605,12 @@ int runScan(const ScanArgs& args) {
       quietReport.color = report.color;
       if (!failing.empty() || !realErrors.empty()) makeReporter(o.format)->write(quietReport, buffer);
     } else {
-      makeReporter(o.format)->write(report, buffer);
+      std::unique_ptr<Reporter> reporter = makeReporter(o.format);
+      reporter->setJobs(workspace->options().jobs);  // the JSON report renders on all jobs
+      reporter->write(report, buffer);
     }
     if (o.toStdout()) {
-      toStdout = buffer.str();
+      toStdout = std::move(buffer).str();  // moved out: a report of 10 MB is not copied
       continue;
     }
     std::string error;
@@ -572,6 +620,8 @@ int runScan(const ScanArgs& args) {
     }
   }
   std::cout << toStdout << std::flush;
+  timing.phase("report");
+  timing.print();
   if (writeFailed || fixFailed || hasRealErrors(result.errors)) return 2;
   if (!args.writeBaseline.empty()) return 0;  // the findings were just accepted
   if (staleEntries && args.failOnStale) return 1;

@@ -449,7 +449,14 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
   std::vector<Discovered> out;
   std::set<std::string> seen;
   const Config* config = config_.get();
-  auto accept = [&](const fs::path& p, bool explicitFile) {
+  // A file's stamp and first bytes, taken ahead (on all jobs) for the files a walk found.
+  struct Probe {
+    std::optional<FileStamp> stamp;
+    std::string head;
+    bool done = false;
+  };
+  constexpr size_t kProbeSlice = 32;
+  auto accept = [&](const fs::path& p, bool explicitFile, Probe* probe = nullptr) {
     std::string key = p.lexically_normal().generic_string();
     if (!seen.insert(key).second) return;
     if (config && config->excludes(p)) return;
@@ -457,6 +464,9 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
     if (const std::string* buffer = store_->overlay(p)) {
       head = buffer->substr(0, 512);
       record->heads.emplace_back(p, head);
+    } else if (probe) {
+      head = probe->head;
+      record->stamps.push_back(Discovery::Seen{p, probe->stamp, true, std::move(probe->head)});
     } else {
       std::optional<FileStamp> stamp = fileStamp(p);  // before reading: a change while it is read shows next time
       head = readFileHead(p);
@@ -523,7 +533,18 @@ std::vector<Workspace::Discovered> Workspace::discover(const std::vector<fs::pat
       }
     }
     std::sort(found.begin(), found.end());
-    for (const fs::path& p : found) accept(p, false);
+    // Each file's stamp and first bytes on all jobs (a stat and a read per file were a serial
+    // tenth of a batch scan); accepted in path order, as before.
+    std::vector<Probe> probes(found.size());
+    parallelFor((found.size() + kProbeSlice - 1) / kProbeSlice, options_.jobs, [&](size_t slice) {
+      for (size_t i = slice * kProbeSlice; i < std::min(found.size(), (slice + 1) * kProbeSlice); ++i) {
+        if (store_->overlay(found[i]) || (config && config->excludes(found[i]))) continue;  // accept decides
+        probes[i].stamp = fileStamp(found[i]);  // before reading: a change while it is read shows next time
+        probes[i].head = readFileHead(found[i]);
+        probes[i].done = true;
+      }
+    });
+    for (size_t i = 0; i < found.size(); ++i) accept(found[i], false, probes[i].done ? &probes[i] : nullptr);
   }
   return out;
 }

@@ -4,6 +4,10 @@
 // goldens were made with): building a whole ordered_json document first, then dumping it, was
 // a tenth of a large scan and held every finding twice in memory. Strings that are not valid
 // UTF-8 are still written by nlohmann (replacing invalid sequences), so the bytes stay the same.
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 #include "linter/report/Escaping.h"
 #include "linter/report/Reporter.h"
 
@@ -12,8 +16,21 @@ namespace {
 
 class Writer {
  public:
-  explicit Writer(std::ostream& out) : out_(out) { buf_.reserve(1 << 16); }
+  explicit Writer(std::ostream& out) : out_(&out) { buf_.reserve(1 << 16); }
+  // Writes into a string (take() gives it) as if inside `depth` open containers that already
+  // hold a member each: the findings of one slice, rendered on another thread.
+  // `first`: the container has no member yet (the first slice).
+  Writer(size_t depth, bool first) : first_(depth, false) { first_.back() = first; }
   ~Writer() { flush(); }
+  std::string take() { return std::move(buf_); }
+  // Text rendered by a Writer(depth) at this depth: members of the innermost open container.
+  void members(std::string_view text) {
+    if (text.empty()) return;
+    buf_ += text;
+    first_.back() = false;
+    if (buf_.size() > (1 << 16)) flush();
+  }
+  size_t depth() const { return first_.size(); }
 
   void string(std::string_view s) { report::appendJsonString(buf_, s); }
   void number(uint64_t n) { buf_ += std::to_string(n); }
@@ -56,7 +73,8 @@ class Writer {
   }
   void raw(std::string_view s) { buf_ += s; }
   void flush() {
-    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    if (!out_) return;  // a string writer keeps everything for take()
+    out_->write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
     buf_.clear();
   }
 
@@ -65,7 +83,7 @@ class Writer {
     buf_ += '\n';
     buf_.append(2 * first_.size(), ' ');
   }
-  std::ostream& out_;
+  std::ostream* out_ = nullptr;
   std::string buf_;
   std::vector<bool> first_;  // per open container: no member written yet
 };
@@ -83,7 +101,40 @@ class JsonReporter : public Reporter {
     w.close('}');
     w.key("findings");
     w.open('[');
-    for (const Finding& f : report.findings) {
+    // Large reports are rendered in slices on all jobs (positions, escaping), then written in
+    // order: the same bytes as one thread gives.
+    const std::vector<Finding>& findings = report.findings;
+    constexpr size_t kSlice = 512;
+    size_t slices = (findings.size() + kSlice - 1) / kSlice;
+    unsigned threads = static_cast<unsigned>(std::min<size_t>(jobs_, slices));
+    if (threads > 1) {
+      std::vector<std::string> texts(slices);
+      std::atomic<size_t> next{0};
+      auto work = [&] {
+        for (size_t s = next++; s < slices; s = next++) {
+          Writer sw(w.depth(), s == 0);
+          for (size_t i = s * kSlice; i < std::min(findings.size(), (s + 1) * kSlice); ++i) finding(sw, report, findings[i]);
+          texts[s] = sw.take();
+        }
+      };
+      std::vector<std::thread> pool;
+      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+      work();
+      for (std::thread& t : pool) t.join();
+      for (std::string& text : texts) {
+        w.members(text);
+        std::string().swap(text);
+      }
+    } else {
+      for (const Finding& f : findings) finding(w, report, f);
+    }
+    w.close(']');
+    writeRest(w, report);
+  }
+
+ private:
+  static void finding(Writer& w, const Report& report, const Finding& f) {
+    {
       ResolvedRange r = resolve(report.sources, f.location);
       w.element();
       w.open('{');
@@ -123,7 +174,9 @@ class JsonReporter : public Reporter {
       }
       w.close('}');
     }
-    w.close(']');
+  }
+
+  static void writeRest(Writer& w, const Report& report) {
     // Errors, then notices (EG910-EG912: what the scan could not look at and how to fix that;
     // not errors, so scripts that fail on a non-empty "errors" keep working).
     auto diagnostics = [&](const char* key, bool notices) {

@@ -104,6 +104,11 @@ class Reporter {
  public:
   virtual ~Reporter() = default;
   virtual void write(const Report& report, std::ostream& out) = 0;
+  // Threads a reporter may render with (scan --jobs); the output does not depend on it.
+  void setJobs(unsigned jobs) { jobs_ = jobs ? jobs : 1; }
+
+ protected:
+  unsigned jobs_ = 1;
 };
 
 // Severity as shown, "unknown" for findings whose verdict depended on unresolvable values.

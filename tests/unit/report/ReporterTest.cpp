@@ -462,3 +462,31 @@ TEST_CASE("json is written in the layout of a two-space dump, escapes controls a
   CHECK(doc["summary"]["files"] == 2);
   CHECK(doc["findings"][0]["related"][0]["message"] == "declared here");
 }
+
+TEST_CASE("json renders the same bytes on any number of jobs") {
+  // More findings than one slice (512), with the fixture's special cases repeated: related
+  // locations, suppressed, unknown, strings to escape.
+  ReportFixture fx;
+  std::vector<Finding> many;
+  for (size_t i = 0; many.size() < 1700; ++i) {
+    Finding f = fx.findings[i % fx.findings.size()];
+    f.message += " #" + std::to_string(i);
+    many.push_back(std::move(f));
+  }
+  fx.findings = std::move(many);
+  auto render = [&](unsigned jobs) {
+    auto reporter = makeReporter("json");
+    reporter->setJobs(jobs);
+    std::ostringstream out;
+    reporter->write(fx.report(), out);
+    return out.str();
+  };
+  std::string one = render(1);
+  CHECK(one.find("#1699") != std::string::npos);
+  CHECK(render(2) == one);
+  CHECK(render(3) == one);
+  CHECK(render(8) == one);
+  // An empty report as well.
+  fx.findings.clear();
+  CHECK(render(4) == render(1));
+}
