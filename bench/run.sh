@@ -82,8 +82,8 @@ echo "parse floor ..." >&2
 parse1=$("$PARSE" --jobs 1 --repeat "$RUNS" "$CORPUS" | field seconds)
 parse2=$("$PARSE" --jobs 2 --repeat "$RUNS" "$CORPUS" | field seconds)
 echo "full scans ..." >&2
-best scan1 "$BIN" scan "$CORPUS" --jobs 1 --format json --fail-on none --no-config; rss1=$rss cpu1=$cpu
-best scan2 "$BIN" scan "$CORPUS" --jobs 2 --format json --fail-on none --no-config; rss2=$rss cpu2=$cpu
+best scan1 "$BIN" scan "$CORPUS" --jobs 1 --format json --fail-on none --no-config --no-cache; rss1=$rss cpu1=$cpu
+best scan2 "$BIN" scan "$CORPUS" --jobs 2 --format json --fail-on none --no-config --no-cache; rss2=$rss cpu2=$cpu
 cp "$TMP/out" "$TMP/report.json"
 echo "Go HCL parser ..." >&2
 go="n/a"
@@ -94,8 +94,8 @@ echo "single file ..." >&2
 one=$(find "$TF" -name '*.tf' -print | sort | awk 'NR == 1')  # awk reads all: no SIGPIPE under pipefail
 mkdir -p "$TMP/alone"
 cp "$one" "$TMP/alone/main.tf"
-quick single_dir "$BIN" scan "$one" --fail-on none --no-config; cpu_single_dir=$cpu
-quick single "$BIN" scan "$TMP/alone/main.tf" --fail-on none --no-config; cpu_single=$cpu
+quick single_dir "$BIN" scan "$one" --fail-on none --no-config --no-cache; cpu_single_dir=$cpu
+quick single "$BIN" scan "$TMP/alone/main.tf" --fail-on none --no-config --no-cache; cpu_single=$cpu
 quick version "$BIN" version; cpu_version=$cpu
 quick truetime /bin/true
 echo "recall and precision ..." >&2
@@ -110,9 +110,9 @@ if [[ $GROWTH == 1 ]]; then
   BIG=$(corpus_dir $((FILES * 2)))
   make_corpus "$BIG" $((FILES * 2))
   big_bytes=$(bytes_of "$BIG")
-  best scanbig "$BIN" scan "$BIG" --jobs 2 --format json --fail-on none --no-config; rssbig=$rss
+  best scanbig "$BIN" scan "$BIG" --jobs 2 --format json --fail-on none --no-config --no-cache; rssbig=$rss
   # the same number of runs on the base corpus right after, so both see the same load
-  best scanbase "$BIN" scan "$CORPUS" --jobs 2 --format json --fail-on none --no-config; rssbase=$rss
+  best scanbase "$BIN" scan "$CORPUS" --jobs 2 --format json --fail-on none --no-config --no-cache; rssbase=$rss
   growth_rows="| growth: 2x corpus ($((big_bytes / 1000000)) MB), 2 jobs: time / time | **$(ratio "$scanbig" "$scanbase")** (${scanbig} s vs ${scanbase} s) | ≤ 2.1 | $(verdict "$(ratio "$scanbig" "$scanbase")" 2.1 "<=") |
 | growth: 2x corpus, 2 jobs: peak RSS / peak RSS | **$(ratio "$rssbig" "$rssbase")** ($((rssbig / 1024)) MB vs $((rssbase / 1024)) MB) | ≤ 2.1 | $(verdict "$(ratio "$rssbig" "$rssbase")" 2.1 "<=") |"
 fi

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <chrono>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -160,6 +161,7 @@ struct ScanArgs {
   bool quiet = false;                  // -q: nothing on success, only what fails the build
   bool fix = false;     // --fix: apply safe fixes, report what is left
   bool dryRun = false;  // --dry-run: print the fixes as a unified diff instead
+  bool noCache = false; // --no-cache: load every unit, read and write no cache entry
 };
 
 // What reporters need of the catalog: SARIF rule metadata and links to the rule pages.
@@ -357,6 +359,32 @@ std::unique_ptr<Workspace> openWorkspace(const ScanArgs& args, const ScanOptions
   return workspace;
 }
 
+// Entries of the on-disk cache written by another build are never used: the version, the commit
+// and the executable's own stamp (a rebuilt binary is another build) are part of every key.
+std::string cacheVersion() {
+  std::string v = std::string(EDGEGUARD_VERSION) + ' ' + std::string(cli::buildCommit());
+  if (std::optional<FileStamp> exe = fileStamp("/proc/self/exe")) {
+    v += ' ' + std::to_string(exe->size) + ' ' + std::to_string(exe->mtimeNs) + ' ' + std::to_string(exe->inode);
+  }
+  return v;
+}
+
+// EDGEGUARD_TIMING=1: one line on standard error with what the units came from (loaded, the
+// on-disk cache, kept), the time the configuration and policies took to load and the analysis's
+// phases (milliseconds), as the language server logs it.
+void printTiming(const Analysis& a, double policiesMs) {
+  const char* timing = std::getenv("EDGEGUARD_TIMING");
+  if (!timing || !*timing || *timing == '0') return;
+  std::ostringstream line;
+  line.setf(std::ios::fixed);
+  line.precision(1);
+  line << "edgeguard: timing: " << a.unitsLoaded << " units loaded (" << a.unitsFromCache << " from the cache, "
+       << a.unitsCached << " written to it), " << a.unitsReused << " reused; policies " << policiesMs << " ms";
+  for (const auto& [phase, ms] : a.phases) line << "; " << phase << ' ' << ms << " ms";
+  if (!a.cacheNote.empty()) line << "; cache off: " << a.cacheNote;
+  std::cerr << report::escapeTerminal(line.str()) << '\n';
+}
+
 // Options that choose and read the inputs: shared by `scan` and `graph`.
 void addInputOptions(CLI::App* cmd, ScanArgs& args) {
   cmd->add_option("paths", args.paths, "Files or directories to scan")->type_name("PATH");
@@ -418,17 +446,23 @@ int runScan(const ScanArgs& args) {
     wantsGraph = wantsGraph || r.graph;
   }
   options.policyDocumentation = ruleDocs;
+  options.cache.enabled = !args.noCache;
+  options.cache.version = cacheVersion();
   // Long scans show progress on an interactive terminal, and nothing in logs and pipes.
   std::unique_ptr<cli::ProgressLine> progress;
   if (isatty(STDERR_FILENO)) {
     progress = std::make_unique<cli::ProgressLine>(std::cerr);
     options.progress = [p = progress.get()](size_t done, size_t total) { p->update(done, total); };
   }
+  auto policiesStart = std::chrono::steady_clock::now();
   std::unique_ptr<Workspace> workspace = openWorkspace(args, options, failOn);
   if (!workspace) return 2;
+  double policiesMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - policiesStart).count();
   std::shared_ptr<const Analysis> analysis = workspace->analyse();
   const Analysis& session = *analysis;
   ScanResult result = analysis->result;
+  printTiming(*analysis, policiesMs);
   if (progress) progress->finish();
   if (result.files == 0 && result.errors.empty()) {
     // A clean report over nothing must not read as a pass of something.
@@ -829,6 +863,9 @@ int main(int argc, char** argv) {
                     "Skip named files no front-end reads instead of reporting them (for pre-commit)");
   scanCmd->add_option("--color", scan.colour, "Colour output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  scanCmd->add_flag("--no-cache", scan.noCache,
+                    "Load every file again: neither read nor write the cache of unit results (in "
+                    "$EDGEGUARD_CACHE_DIR, else $XDG_CACHE_HOME/edgeguard, else ~/.cache/edgeguard)");
   scanCmd->add_flag("--fix", scan.fix, "Apply the safe fixes to the files, then report what is left");
   scanCmd->add_flag("--dry-run", scan.dryRun, "With --fix: print the fixes as a unified diff, change nothing")
       ->needs("--fix");

@@ -34,6 +34,7 @@
 #include "linter/core/Finding.h"
 #include "linter/core/SourceFile.h"
 #include "linter/engine/Config.h"
+#include "linter/engine/ResultCache.h"
 #include "linter/graph/ResourceGraph.h"
 #include "linter/policy/Policy.h"
 #include "parsers/FrontEnd.h"
@@ -79,6 +80,8 @@ struct ScanOptions {
   // faces users see (the CLI's scan, the language server) set policy::kDefaultPreset; "all"
   // here keeps every rule for library callers (tests, `rules`, `explain`, `docs`).
   std::string defaultPreset = "all";
+  // The on-disk cache of unit results (ResultCache.h): `edgeguard scan` turns it on.
+  CacheOptions cache;
 };
 
 struct ScanResult {
@@ -101,6 +104,10 @@ class Analysis {
   std::shared_ptr<const Config> config() const { return config_; }
   // Units loaded by this analysis, and units taken as they were from the previous one.
   size_t unitsLoaded = 0, unitsReused = 0;
+  // Of the units loaded: taken from the on-disk cache, and written to it; why it is off (when
+  // it was asked for and could not be used).
+  size_t unitsFromCache = 0, unitsCached = 0;
+  std::string cacheNote;
   // Milliseconds spent in each phase (discovery, load, link, policies, ...), in order: what
   // benchmarks report and profiles start from.
   std::vector<std::pair<std::string, double>> phases;
@@ -177,6 +184,7 @@ class Workspace {
   std::vector<std::filesystem::path> setupDirs_;
   bool prepared_ = false;
   uint64_t catalogVersion_ = 0;
+  Hash128 setupDigest_;  // policySourcesDigest of the catalog: part of every cache key
   // Discovery of options_.paths and options_.contextPaths, kept until a directory changes.
   std::unique_ptr<Discovery> discovery_;
   // Units of the last analysis, by key (front-end, files, which are context).
