@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
+#include <map>
 #include <unordered_map>
 
 #include "linter/core/Embedded.h"
@@ -341,7 +342,25 @@ codec::FileIndexOf indexer(const std::vector<const SourceFile*>& files) {
   };
 }
 
-std::optional<FrontPart> encodeFront(const Hash128& key, const std::vector<const SourceFile*>& own,
+// Directory -> listingDigest.
+using Listings = std::map<std::string, Hash128>;
+
+// The listings of the directories of `files`.
+Listings listingsOf(const std::vector<const SourceFile*>& files) {
+  Listings out;
+  for (const SourceFile* f : files) {
+    std::string d = dirOf(f->path());
+    if (!out.count(d)) out.emplace(d, listingDigest(d));
+  }
+  return out;
+}
+
+// `before`: the listings of the unit's own directories, taken before it loaded. The other
+// directories (of module sources and the like) are listed now, after the load: one that changed
+// in the last two seconds may have changed while the unit loaded, and then nothing is written
+// (the racily clean rule of SourceFile.h's isRacy).
+std::optional<FrontPart> encodeFront(const Hash128& key, const Listings& before,
+                                     const std::vector<const SourceFile*>& own,
                                      const std::vector<const SourceFile*>& extras,
                                      const std::vector<std::pair<FileId, ByteRange>>& marks,
                                      const std::vector<Resource>& resources, const std::vector<Error>& errors) {
@@ -364,8 +383,14 @@ std::optional<FrontPart> encodeFront(const Hash128& key, const std::vector<const
   std::sort(dirs.begin(), dirs.end());
   dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
   w.varint(dirs.size());
+  int64_t now = wallClockNs();
   for (const std::string& d : dirs) {
     w.str(d);
+    if (auto it = before.find(d); it != before.end()) {
+      writeHash(w, it->second);
+      continue;
+    }
+    if (std::optional<FileStamp> st = fileStamp(d); st && isRacy(*st, now)) return std::nullopt;
     writeHash(w, listingDigest(d));
   }
   w.varint(marks.size());
@@ -411,7 +436,8 @@ std::optional<std::string> encodeUnitEntry(const UnitResultRef& unit) {
   std::vector<const SourceFile*> extras(unit.files->begin() + static_cast<std::ptrdiff_t>(unit.ownFiles), unit.files->end());
   static const std::vector<std::pair<FileId, ByteRange>> noMarks;
   std::optional<FrontPart> part =
-      encodeFront(*unit.key, own, extras, unit.marks ? *unit.marks : noMarks, *unit.resources, *unit.errors);
+      encodeFront(*unit.key, listingsOf(own), own, extras, unit.marks ? *unit.marks : noMarks, *unit.resources,
+                  *unit.errors);
   if (!part) return std::nullopt;
   return finishEntry(*part, unit.byPolicy, unit.failed);
 }
@@ -494,11 +520,12 @@ struct UnitCache::Impl {
   CacheDir dir;
   Hash128 base;
   std::vector<std::optional<FrontPart>> pending;
+  std::vector<Listings> own;  // per unit: the listings of its own directories, before it loaded
   std::atomic<size_t> hits{0}, writes{0};
   std::atomic<bool> writable{true};
   FrontEndOptions frontEnd;
   Impl(const CacheOptions& o, size_t units, const FrontEndOptions& fe)
-      : dir(o.dir.empty() ? defaultCacheDir() : o.dir, o.maxBytes, o.maxEntries), pending(units), frontEnd(fe) {}
+      : dir(o.dir.empty() ? defaultCacheDir() : o.dir, o.maxBytes, o.maxEntries), pending(units), own(units), frontEnd(fe) {}
 };
 
 UnitCache::UnitCache(const CacheOptions& options, const Hash128& setup, const FrontEndOptions& frontEnd,
@@ -523,23 +550,27 @@ UnitCache::~UnitCache() = default;
 
 bool UnitCache::usable() const { return impl_->dir.usable(); }
 
-Hash128 UnitCache::keyOf(std::string_view unitKey, const std::vector<const SourceFile*>& own) const {
+Hash128 UnitCache::keyOf(size_t index, std::string_view unitKey, const std::vector<const SourceFile*>& own) {
+  if (index < impl_->own.size()) impl_->own[index] = listingsOf(own);
   Hasher h;
   h.add(impl_->base).add(unitKey);
   for (const SourceFile* f : own) h.add(f->path()).add(hashText(f->text()));
   return h.digest();
 }
 
-bool UnitCache::restore(const Hash128& key, const std::vector<const SourceFile*>& own, SourceStore& store,
-                        size_t policies, Restored& out) {
+bool UnitCache::restore(size_t index, const Hash128& key, const std::vector<const SourceFile*>& own,
+                        SourceStore& store, size_t policies, Restored& out) {
   std::optional<std::string> bytes = impl_->dir.read(key);
   if (!bytes) return false;
   UnitEntry head;
   std::string_view body;
   if (!decodeUnitHead(*bytes, key, head, body)) return false;
   // Directories first: a file added beside the unit's files may change what it reads.
+  const Listings* ownListings = index < impl_->own.size() ? &impl_->own[index] : nullptr;
   for (const UnitEntry::Listing& l : head.listings) {
-    if (!(listingDigest(l.dir) == l.names)) return false;
+    auto it = ownListings ? ownListings->find(l.dir) : Listings::const_iterator{};
+    Hash128 now = ownListings && it != ownListings->end() ? it->second : listingDigest(l.dir);
+    if (!(now == l.names)) return false;
   }
   std::vector<const SourceFile*> files = own;
   for (const UnitEntry::Extra& e : head.extras) {
@@ -580,7 +611,7 @@ void UnitCache::capture(size_t index, const Hash128& key, const std::vector<cons
     std::set_difference(now.begin(), now.end(), before.begin(), before.end(), std::back_inserter(added), less);
     for (ByteRange r : added) marks.emplace_back(own[i]->id(), r);
   }
-  impl_->pending[index] = encodeFront(key, own, extras, marks, resources, errors);
+  impl_->pending[index] = encodeFront(key, impl_->own[index], own, extras, marks, resources, errors);
 }
 
 bool UnitCache::captured(size_t index) const { return index < impl_->pending.size() && impl_->pending[index]; }

@@ -21,7 +21,9 @@
 // every directory has the same listing.
 //
 // Units that could not be loaded completely, or whose errors depend on what is not on disk (a
-// module not downloaded, a file not followed, a budget), are not written. Anything unexpected
+// module not downloaded, a file not followed, a budget), are not written; nor is a unit that
+// read from a directory (other than its own, which is listed before it loads) that changed in
+// the last two seconds, since it may have changed while the unit read it. Anything unexpected
 // (a foreign, truncated or corrupt file, another version, an entry that is a directory, an
 // unwritable directory) is a miss, never an error: the cache only ever makes a scan faster.
 // Entries are written atomically (a unique temporary file, then a rename), so concurrent runs
@@ -182,8 +184,9 @@ class UnitCache {
             bool showUnknown, size_t units);
   ~UnitCache();
   bool usable() const;
-  // The key of a unit: its description (front-end, paths, which are context) and its files' texts.
-  Hash128 keyOf(std::string_view unitKey, const std::vector<const SourceFile*>& own) const;
+  // The key of unit `index` (below `units`): its description (front-end, paths, which are
+  // context) and its files' texts. Also lists the directories of its files, before it loads.
+  Hash128 keyOf(size_t index, std::string_view unitKey, const std::vector<const SourceFile*>& own);
 
   struct Restored {
     std::vector<const SourceFile*> extras;  // the other files it read, loaded into the store again
@@ -194,8 +197,8 @@ class UnitCache {
   // The entry of `key` when it is current: its other files are loaded (inside the roots, through
   // the store) and have the same texts, its directories the same listings. Marks the secrets the
   // front-end had marked. `policies`: the catalog's size.
-  bool restore(const Hash128& key, const std::vector<const SourceFile*>& own, SourceStore& store, size_t policies,
-               Restored& out);
+  bool restore(size_t index, const Hash128& key, const std::vector<const SourceFile*>& own, SourceStore& store,
+               size_t policies, Restored& out);
   // After unit `index` loaded completely: what its entry needs (the resources as the front-end
   // made them, before the engine adds to them). `marksBefore`: the secrets of its own files
   // before it loaded (what it marked is the difference).

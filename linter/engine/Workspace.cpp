@@ -727,9 +727,9 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     std::optional<Hash128> cacheKey;
     std::vector<std::vector<ByteRange>> marksBefore;  // secrets of its files before it loads
     if (diskCache && readable) {
-      cacheKey = diskCache->keyOf(unitKeys[i], sources);
+      cacheKey = diskCache->keyOf(i, unitKeys[i], sources);
       UnitCache::Restored hit;
-      if (diskCache->restore(*cacheKey, sources, store, catalog_->policies().size(), hit)) {
+      if (diskCache->restore(i, *cacheKey, sources, store, catalog_->policies().size(), hit)) {
         for (const SourceFile* f : sources) out->deps.push_back(UnitState::Dep{f->path(), f->id()});
         for (const SourceFile* f : hit.extras) out->deps.push_back(UnitState::Dep{f->path(), f->id()});
         out->resources = std::move(hit.resources);
