@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "linter/engine/Linker.h"
 #include "linter/core/Budget.h"
 #include "linter/core/SourceFile.h"
 #include "linter/graph/ResourceGraph.h"
@@ -68,7 +69,7 @@ inline void loadAndEvaluate(eg::FrontEnd& fe, const std::vector<std::pair<std::s
   }
   eg::ResourceGraph graph;
   for (eg::Resource& r : ctx.resources) graph.add(std::move(r));
-  graph.linkReferences();
+  eg::linkGraph(graph);
   eg::policy::EvalOptions evalOptions;
   evalOptions.includeUnknown = true;
   for (const auto& p : builtinCatalog().policies()) {

@@ -37,8 +37,7 @@ struct Fixture {
     arm.loadUnit({store.add("azuredeploy.json", kTemplate)}, ctx);
     edge->loadUnit({store.add("deployment.json", kManifest)}, ctx);
     for (eg::Resource& r : ctx.resources) graph.add(std::move(r));
-    graph.linkReferences();
-    eg::linkAcrossResources(graph);
+    eg::linkGraph(graph);
   }
 };
 }  // namespace

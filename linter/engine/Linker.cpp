@@ -12,31 +12,140 @@ namespace {
 
 std::string lowerString(const Value* v) { return v && v->isString() ? toLowerAscii(v->asString()) : std::string(); }
 
-// The registry name a resource declares: attributes.name (ARM/Bicep/azurerm mapped), else
-// its aliases (Terraform keeps the evaluated name there when it has one).
-std::string registryName(const Resource& r) { return lowerString(r.attributes.get("name")); }
+std::string kindNameKey(std::string_view kind, std::string_view name) {
+  std::string key = toLowerAscii(kind);
+  key += '\0';
+  key += name;  // already lower case
+  return key;
+}
 
 }  // namespace
 
-void linkAcrossResources(ResourceGraph& graph) {
-  const auto& rs = graph.resources();
+UnitLinks makeUnitLinks(const std::vector<const Resource*>& unit) {
+  UnitLinks out;
+  // First declaration of each name in the unit; resources of each (lower-case) kind whose name
+  // is not known.
+  std::unordered_map<std::string_view, ResourceId> first;
+  std::unordered_map<std::string, std::vector<ResourceId>> unnamedByKind;
+  std::unordered_map<std::string, ResourceId> firstKindName;
+  first.reserve(unit.size() * 2);
+  for (const Resource* r : unit) {
+    out.names.emplace_back(r->address, r->id);
+    first.try_emplace(r->address, r->id);
+    for (const std::string& a : r->aliases) {
+      out.names.emplace_back(a, r->id);
+      first.try_emplace(a, r->id);
+    }
+    const Value* n = r->attributes.get("name");
+    if (!n || !n->isString()) {
+      unnamedByKind[toLowerAscii(r->kind)].push_back(r->id);
+    } else if (!n->asString().empty()) {
+      std::string key = kindNameKey(r->kind, toLowerAscii(n->asString()));
+      firstKindName.try_emplace(key, r->id);
+      out.kindNames.emplace_back(std::move(key), r->id);
+    }
+  }
+  for (const Resource* r : unit) {
+    for (const std::string& ref : r->references) {
+      if (ref.size() > 2 && ref.ends_with("/*")) {
+        auto candidates = unnamedByKind.find(toLowerAscii(std::string_view(ref.data(), ref.size() - 2)));
+        if (candidates == unnamedByKind.end()) continue;
+        for (ResourceId t : candidates->second) {
+          if (t != r->id) out.refs.push_back(UnitLinks::Ref{r->id, t, {}});
+        }
+        continue;
+      }
+      // Within a unit a name means its first declaration (a duplicate is an input error the
+      // front-end reports); ids are in load order.
+      if (auto local = first.find(ref); local != first.end()) {
+        if (local->second != r->id) out.refs.push_back(UnitLinks::Ref{r->id, local->second, {}});
+        continue;
+      }
+      out.refs.push_back(UnitLinks::Ref{r->id, 0, ref});
+    }
+  }
+  for (const Resource* r : unit) {
+    const Resource& res = *r;
+    if (equalsIgnoreCase(res.kind, kinds::kEdgeDeployment)) {
+      out.deployments.push_back({res.id, res.file, res.address, lowerString(res.attributes.get("securityGroup"))});
+    } else if (equalsIgnoreCase(res.kind, kinds::kEdgeRegistryCredential)) {
+      out.credentials.push_back({res.id, res.file, lowerString(res.attributes.get("address")),
+                                 lowerString(res.attributes.get("registryName"))});
+    } else if (equalsIgnoreCase(res.kind, kinds::kRegistry)) {
+      // The registry name a resource declares: attributes.name (ARM/Bicep/azurerm mapped).
+      std::string n = lowerString(res.attributes.get("name"));
+      if (!n.empty()) out.registries.emplace_back(std::move(n), res.id);
+    }
+    bool module = equalsIgnoreCase(res.kind, kinds::kEdgeModule);
+    if (module || equalsIgnoreCase(res.kind, kinds::kEdgeHub)) {
+      UnitLinks::Module m{res.id, res.file, module, std::nullopt, {}};
+      if (const Value* dep = res.attributes.get("deployment"); dep && dep->isString()) m.deployment = dep->asString();
+      if (module) m.host = lowerString(res.attributes.get("imageHost"));
+      out.modules.push_back(std::move(m));
+    }
+    // A child kind has a segment after the parent type: Provider/type/child[/grandchild].
+    size_t provider = res.kind.find('/');
+    size_t last = res.kind.rfind('/');
+    if (provider == std::string::npos || last == provider) continue;
+    std::string name = lowerString(res.attributes.get("name"));
+    size_t cut = name.rfind('/');
+    if (cut == std::string::npos || cut == 0) continue;
+    UnitLinks::Child c{res.id, kindNameKey(std::string_view(res.kind).substr(0, last), std::string_view(name).substr(0, cut)), std::nullopt};
+    if (auto it = firstKindName.find(c.parent); it != firstKindName.end()) c.localParent = it->second;
+    out.children.push_back(std::move(c));
+  }
+  return out;
+}
+
+void LinkIndex::add(const UnitLinks& u) {
+  for (const auto& [name, id] : u.names) names_[name].push_back(id);
+  for (const auto& [key, id] : u.kindNames) kindNames_[key].push_back(id);
+}
+
+void LinkIndex::remove(const UnitLinks& u) {
+  auto drop = [](Map& m, const std::string& key, ResourceId id) {
+    auto it = m.find(key);
+    if (it == m.end()) return;
+    auto at = std::find(it->second.begin(), it->second.end(), id);
+    if (at != it->second.end()) it->second.erase(at);
+    if (it->second.empty()) m.erase(it);
+  };
+  for (const auto& [name, id] : u.names) drop(names_, name, id);
+  for (const auto& [key, id] : u.kindNames) drop(kindNames_, key, id);
+}
+
+void LinkIndex::clear() {
+  names_.clear();
+  kindNames_.clear();
+}
+
+std::optional<ResourceId> LinkIndex::only(const Map& m, const std::string& key) {
+  auto it = m.find(key);
+  if (it == m.end() || it->second.size() != 1) return std::nullopt;
+  return it->second.front();
+}
+
+void linkUnits(ResourceGraph& graph, const std::vector<const UnitLinks*>& units, const LinkIndex& index) {
+  for (const UnitLinks* u : units) {
+    for (const UnitLinks::Ref& ref : u->refs) {
+      if (ref.name.empty()) {
+        graph.addEdge(ref.from, ref.to, "reference");
+      } else if (std::optional<ResourceId> to = index.onlyName(ref.name); to && *to != ref.from) {
+        graph.addEdge(ref.from, *to, "reference");
+      }
+    }
+  }
   std::map<std::pair<FileId, std::string>, ResourceId> deployments;  // (file, address) -> id
   std::map<std::string, std::vector<ResourceId>> byGroup;            // lower-case security group
   std::map<std::string, std::vector<ResourceId>> registries;         // lower-case registry name
-  std::vector<ResourceId> credentials;
-  std::unordered_map<std::string, std::vector<ResourceId>> credentialsByHost;  // lower-case address
-  for (const Resource& r : rs) {
-    if (equalsIgnoreCase(r.kind, kinds::kEdgeDeployment)) {
-      deployments[{r.file, r.address}] = r.id;
-      std::string g = lowerString(r.attributes.get("securityGroup"));
-      if (!g.empty()) byGroup[g].push_back(r.id);
-    } else if (equalsIgnoreCase(r.kind, kinds::kEdgeRegistryCredential)) {
-      credentials.push_back(r.id);
-      credentialsByHost[lowerString(r.attributes.get("address"))].push_back(r.id);
-    } else if (equalsIgnoreCase(r.kind, kinds::kRegistry)) {
-      std::string n = registryName(r);
-      if (!n.empty()) registries[n].push_back(r.id);
+  std::unordered_map<std::string, std::vector<const UnitLinks::Credential*>> credentialsByHost;
+  for (const UnitLinks* u : units) {
+    for (const UnitLinks::Deployment& d : u->deployments) {
+      deployments[{d.file, d.address}] = d.id;
+      if (!d.group.empty()) byGroup[d.group].push_back(d.id);
     }
+    for (const UnitLinks::Credential& c : u->credentials) credentialsByHost[c.host].push_back(&c);
+    for (const auto& [name, id] : u->registries) registries[name].push_back(id);
   }
   for (const auto& [group, ids] : byGroup) {
     for (ResourceId a : ids) {
@@ -46,57 +155,55 @@ void linkAcrossResources(ResourceGraph& graph) {
     }
   }
   // Credential -> registry by <name>.azurecr.io.
-  for (ResourceId c : credentials) {
-    std::string name = lowerString(rs[c].attributes.get("registryName"));
-    auto it = registries.find(name);
-    if (name.empty() || it == registries.end()) continue;
-    for (ResourceId reg : it->second) graph.addEdge(c, reg, "registry");
+  for (const UnitLinks* u : units) {
+    for (const UnitLinks::Credential& c : u->credentials) {
+      auto it = registries.find(c.registry);
+      if (c.registry.empty() || it == registries.end()) continue;
+      for (ResourceId reg : it->second) graph.addEdge(c.id, reg, "registry");
+    }
   }
   // Deployment -> module / edgeHub; module -> credential by image host.
-  for (const Resource& r : rs) {
-    bool module = equalsIgnoreCase(r.kind, kinds::kEdgeModule);
-    if (!module && !equalsIgnoreCase(r.kind, kinds::kEdgeHub)) continue;
-    const Value* dep = r.attributes.get("deployment");
-    if (dep && dep->isString()) {
-      auto it = deployments.find({r.file, dep->asString()});
-      if (it != deployments.end()) graph.addEdge(it->second, r.id, "module");
+  for (const UnitLinks* u : units) {
+    for (const UnitLinks::Module& m : u->modules) {
+      if (m.deployment) {
+        auto it = deployments.find({m.file, *m.deployment});
+        if (it != deployments.end()) graph.addEdge(it->second, m.id, "module");
+      }
+      if (!m.module || m.host.empty()) continue;
+      auto hit = credentialsByHost.find(m.host);
+      if (hit == credentialsByHost.end()) continue;
+      std::vector<ResourceId> same, other;
+      for (const UnitLinks::Credential* c : hit->second) (c->file == m.file ? same : other).push_back(c->id);
+      for (ResourceId c : same.empty() ? other : same) graph.addEdge(m.id, c, "credential");
     }
-    if (!module) continue;
-    std::string host = lowerString(r.attributes.get("imageHost"));
-    if (host.empty()) continue;
-    auto hit = credentialsByHost.find(host);
-    if (hit == credentialsByHost.end()) continue;
-    std::vector<ResourceId> same, other;
-    for (ResourceId c : hit->second) (rs[c].file == r.file ? same : other).push_back(c);
-    for (ResourceId c : same.empty() ? other : same) graph.addEdge(r.id, c, "credential");
   }
-  linkChildrenToParents(graph);
+  // Child -> parent: in its own unit first, else the only one of that name anywhere.
+  for (const UnitLinks* u : units) {
+    for (const UnitLinks::Child& c : u->children) {
+      if (c.localParent) graph.addEdge(c.id, *c.localParent, "parent");
+      else if (std::optional<ResourceId> p = index.onlyKindName(c.parent)) graph.addEdge(c.id, *p, "parent");
+    }
+  }
 }
 
-void linkChildrenToParents(ResourceGraph& graph) {
-  const auto& rs = graph.resources();
-  // (lower-case kind, lower-case name) -> resources, in load order.
-  std::map<std::pair<std::string, std::string>, std::vector<ResourceId>> byKindName;
-  for (const Resource& r : rs) {
-    std::string n = lowerString(r.attributes.get("name"));
-    if (!n.empty()) byKindName[{toLowerAscii(r.kind), n}].push_back(r.id);
+void linkGraph(ResourceGraph& graph) {
+  std::vector<uint32_t> order;  // units in order of first appearance
+  std::unordered_map<uint32_t, std::vector<const Resource*>> byUnit;
+  for (const Resource& r : graph.resources()) {
+    auto [it, fresh] = byUnit.try_emplace(r.unit);
+    if (fresh) order.push_back(r.unit);
+    it->second.push_back(&r);
   }
-  for (const Resource& r : rs) {
-    // A child kind has a segment after the parent type: Provider/type/child[/grandchild].
-    size_t provider = r.kind.find('/');
-    size_t last = r.kind.rfind('/');
-    if (provider == std::string::npos || last == provider) continue;
-    std::string name = lowerString(r.attributes.get("name"));
-    size_t cut = name.rfind('/');
-    if (cut == std::string::npos || cut == 0) continue;
-    auto it = byKindName.find({toLowerAscii(r.kind.substr(0, last)), name.substr(0, cut)});
-    if (it == byKindName.end()) continue;
-    // The parent in the child's own unit first; else the only one of that name anywhere.
-    const std::vector<ResourceId>& parents = it->second;
-    auto local = std::find_if(parents.begin(), parents.end(), [&](ResourceId p) { return rs[p].unit == r.unit; });
-    if (local != parents.end()) graph.addEdge(r.id, *local, "parent");
-    else if (parents.size() == 1) graph.addEdge(r.id, parents.front(), "parent");
+  std::vector<UnitLinks> links;
+  links.reserve(order.size());
+  LinkIndex index;
+  for (uint32_t u : order) {
+    links.push_back(makeUnitLinks(byUnit[u]));
+    index.add(links.back());
   }
+  std::vector<const UnitLinks*> units;
+  for (const UnitLinks& l : links) units.push_back(&l);
+  linkUnits(graph, units, index);
 }
 
 }  // namespace eg

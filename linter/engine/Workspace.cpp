@@ -48,6 +48,7 @@ struct UnitState {
   };
   std::vector<Dep> deps;  // every file it read: its own and those it reached by reference
   bool reusable = false;  // loaded completely (no budget exceeded, no file unreadable)
+  UnitLinks links;        // what it contributes to the graph's edges (ids final)
 };
 
 namespace {
@@ -275,6 +276,8 @@ void Workspace::filesChanged() {
 
 void Workspace::dropUnits() {
   units_.clear();
+  indexed_.clear();
+  linkIndex_.clear();
   local_.clear();
   nextUnit_ = 0;
   nextResource_ = 0;
@@ -824,7 +827,14 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     if (loaded[u]) fresh.push_back(u);
   }
   parallelFor(fresh.size(), options_.jobs, [&](size_t i) {
-    for (const Resource& r : loaded[fresh[i]]->resources) markSecretValues(store, r.attributes, false);
+    UnitState& s = *loaded[fresh[i]];
+    std::vector<const Resource*> resources;
+    resources.reserve(s.resources.size());
+    for (const Resource& r : s.resources) {
+      markSecretValues(store, r.attributes, false);
+      resources.push_back(&r);
+    }
+    s.links = makeUnitLinks(resources);
   });
   for (size_t u = 0; u < units.size(); ++u) {
     if (loaded[u]) states[u] = loaded[u];
@@ -833,7 +843,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   a.unitsReused = units.size() - fresh.size();
 
   phase("secrets");
-  // The graph: every unit's resources, shared; edges linked again (they join units).
+  // The graph: every unit's resources, shared; edges from what each unit contributes (Linker.h).
   std::set<FileId> context;
   std::map<std::string, std::shared_ptr<const UnitState>> nextUnits;
   std::vector<std::pair<std::string, std::shared_ptr<const UnitState>>> ordered;  // graph order
@@ -853,10 +863,25 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   }
   a.units_ = std::move(states);
   a.units_.erase(std::remove(a.units_.begin(), a.units_.end(), nullptr), a.units_.end());
-  a.graph_.linkReferences();
-  // Edges that join resources across files and formats (IoT Edge modules to registry
-  // credentials to registries, deployments to modules and security groups): see Linker.h.
-  linkAcrossResources(a.graph_);
+  // The names of every unit, counted: units that left are taken out, new ones put in.
+  {
+    std::map<uint32_t, std::shared_ptr<const UnitState>> now;
+    for (const auto& s : a.units_) now.emplace(s->serial, s);
+    for (auto it = indexed_.begin(); it != indexed_.end();) {
+      if (now.count(it->first)) {
+        ++it;
+        continue;
+      }
+      linkIndex_.remove(it->second->links);
+      it = indexed_.erase(it);
+    }
+    for (auto& [serial, s] : now) {
+      if (indexed_.emplace(serial, s).second) linkIndex_.add(s->links);
+    }
+  }
+  std::vector<const UnitLinks*> links;
+  for (const auto& s : a.units_) links.push_back(&s->links);
+  linkUnits(a.graph_, links, linkIndex_);
   for (const Resource& r : a.graph_.resources()) result.resources += context.count(r.file) ? 0 : 1;
 
   phase("link");

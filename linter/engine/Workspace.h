@@ -17,7 +17,11 @@
 //     one of the files it read is a new version; otherwise its resources are shared, not copied;
 //   - resource-local policies (policy::isResourceLocal) are evaluated only on new units;
 //     policies over edges, units or the whole scan (related:, aggregate:) run over the whole
-//     graph, whose edges are linked again on every analysis (they join units).
+//     graph;
+//   - what a unit contributes to the edges (its references resolved inside it, the names it
+//     declares, the resources that take part in joins across units: Linker.h's UnitLinks) is
+//     computed when it is loaded; the names of all units are counted in a LinkIndex updated
+//     with the units that came and went, so linking walks short lists, not the whole graph.
 // Not thread-safe: one thread drives a Workspace; an Analysis it returned is immutable and may
 // be read from any thread while the Workspace goes on.
 #pragma once
@@ -34,6 +38,7 @@
 #include "linter/core/Finding.h"
 #include "linter/core/SourceFile.h"
 #include "linter/engine/Config.h"
+#include "linter/engine/Linker.h"
 #include "linter/engine/ResultCache.h"
 #include "linter/graph/ResourceGraph.h"
 #include "linter/policy/Policy.h"
@@ -189,6 +194,9 @@ class Workspace {
   std::unique_ptr<Discovery> discovery_;
   // Units of the last analysis, by key (front-end, files, which are context).
   std::map<std::string, std::shared_ptr<const UnitState>> units_;
+  // The names the units of the last analysis declare (by unit serial), for linking.
+  std::map<uint32_t, std::shared_ptr<const UnitState>> indexed_;
+  LinkIndex linkIndex_;
   // What the resource-local policies found in each of those units.
   struct LocalFindings {
     uint32_t unit = 0;                    // UnitState::serial of the unit they were found in

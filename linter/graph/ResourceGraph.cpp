@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <unordered_set>
 
 namespace eg {
 
@@ -73,75 +72,6 @@ int64_t ResourceGraph::findByName(std::string_view name) const {
     for (const std::string& a : r.aliases) if (a == name) return r.id;
   }
   return -1;
-}
-
-namespace {
-// A name within a unit: the key of the unit-local lookups of linkReferences.
-struct UnitName {
-  uint32_t unit;
-  std::string_view name;
-  friend bool operator==(const UnitName&, const UnitName&) = default;
-};
-struct UnitNameHash {
-  size_t operator()(const UnitName& k) const {
-    return std::hash<std::string_view>{}(k.name) * 31 + k.unit;
-  }
-};
-}  // namespace
-
-void ResourceGraph::linkReferences() {
-  // Keys are views of the resources' own strings, which outlive this call. Names are looked up
-  // in the referring unit first (the same address, e.g. a resource group, is declared in many
-  // modules): one hash lookup, not a walk over every unit that declares it.
-  struct Global {
-    size_t count = 0;
-    ResourceId only = 0;
-  };
-  std::unordered_map<std::string_view, Global> byName;
-  std::unordered_map<UnitName, ResourceId, UnitNameHash> firstInUnit;
-  std::vector<std::string> kinds;  // lower-case kinds of unnamed resources (owned here)
-  std::unordered_map<UnitName, std::vector<ResourceId>, UnitNameHash> unnamedByKind;
-  byName.reserve(order_.size() * 2);
-  firstInUnit.reserve(order_.size() * 2);
-  kinds.reserve(order_.size());
-  auto declare = [&](const Resource& r, std::string_view name) {
-    Global& g = byName[name];
-    if (g.count++ == 0) g.only = r.id;
-    firstInUnit.try_emplace(UnitName{r.unit, name}, r.id);
-  };
-  for (const Resource* rp : order_) {
-    const Resource& r = *rp;
-    declare(r, r.address);
-    for (const std::string& a : r.aliases) declare(r, a);
-    const Value* n = r.attributes.get("name");
-    if (!n || !n->isString()) {
-      kinds.push_back(toLowerAscii(r.kind));
-      unnamedByKind[UnitName{r.unit, kinds.back()}].push_back(r.id);
-    }
-  }
-  for (const Resource* rp : order_) {
-    const Resource& r = *rp;
-    for (const std::string& ref : r.references) {
-      if (ref.size() > 2 && ref.ends_with("/*")) {
-        // "Type/*": every resource of that type in the unit whose name is not known.
-        std::string kind = toLowerAscii(std::string_view(ref.data(), ref.size() - 2));
-        auto candidates = unnamedByKind.find(UnitName{r.unit, kind});
-        if (candidates == unnamedByKind.end()) continue;
-        for (ResourceId t : candidates->second) {
-          if (t != r.id) addEdge(r.id, t, "reference");
-        }
-        continue;
-      }
-      // Within a unit a name means its first declaration (a duplicate is an input error the
-      // front-end reports); ids are in load order.
-      if (auto local = firstInUnit.find(UnitName{r.unit, ref}); local != firstInUnit.end()) {
-        if (local->second != r.id) addEdge(r.id, local->second, "reference");
-        continue;
-      }
-      auto it = byName.find(ref);
-      if (it != byName.end() && it->second.count == 1 && it->second.only != r.id) addEdge(r.id, it->second.only, "reference");
-    }
-  }
 }
 
 }  // namespace eg

@@ -115,12 +115,6 @@ class ResourceGraph {
   // Edges leaving / entering a resource, optionally filtered by kind ("" = any).
   std::vector<const Edge*> outgoing(ResourceId id, std::string_view kind = {}) const;
   std::vector<const Edge*> incoming(ResourceId id, std::string_view kind = {}) const;
-  // Resolves Resource::references against addresses and aliases into "reference" edges:
-  // to the first match in the referring resource's unit, or else to the only match in the
-  // graph (an ambiguous name across units links nothing). A reference "Type/*" (a resource
-  // id whose type is known and name is not) links to every resource of that type in the
-  // referring unit whose `name` attribute is not a known string.
-  void linkReferences();
   // Resource whose address or alias equals `name` (first match), or -1.
   int64_t findByName(std::string_view name) const;
 

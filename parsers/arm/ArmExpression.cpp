@@ -851,7 +851,7 @@ Value fnResourceId(Args& a, ExpressionHost& h) {
   if (id.empty()) {
     if (const Value* u = firstUnknown(a)) {
       // The type is known, a name is not: "Type/*" refers to the resources of that type whose
-      // name is not known either (ResourceGraph::linkReferences), e.g. a hub named by a
+      // name is not known either (linkUnits in linter/engine/Linker.h), e.g. a hub named by a
       // parameter without value and its diagnostic setting's resourceId(..., parameters('name')).
       for (const Value& t : a) {
         if (t.isString() && t.asString().find('/') != std::string::npos && t.asString().find('.') != std::string::npos) {

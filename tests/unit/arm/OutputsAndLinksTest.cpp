@@ -1,5 +1,6 @@
 // ARM outputs as Deployment/output resources, linked templates with an unknown template, and
 // extension resources whose `scope` names their target.
+#include "linter/engine/Linker.h"
 #include "ArmTestUtil.h"
 #include <algorithm>
 
@@ -124,7 +125,7 @@ TEST_CASE("a resourceId whose name is not known links to the resources of that t
   INFO(res.errorText());
   eg::ResourceGraph g;
   for (eg::Resource& r : res.resources) g.add(r);
-  g.linkReferences();
+  eg::linkGraph(g);
   const auto& rs = g.resources();
   auto idOf = [&](std::string_view kind, size_t nth = 0) -> eg::ResourceId {
     for (const auto& r : rs) if (eg::equalsIgnoreCase(r.kind, kind) && nth-- == 0) return r.id;

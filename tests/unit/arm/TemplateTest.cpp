@@ -1,6 +1,7 @@
 // ARM templates through the front-end: parameters and parameter files, variables (incl. copy),
 // user functions, nested children, symbolic names, copy loops, conditions, nested deployments,
 // references, provenance and errors.
+#include "linter/engine/Linker.h"
 #include "ArmTestUtil.h"
 
 #include <algorithm>
@@ -174,8 +175,12 @@ TEST_CASE("nested child resources concatenate type and name, children reference 
   // The graph links them.
   eg::ResourceGraph g;
   for (const auto& r : res.resources) g.add(r);
-  g.linkReferences();
-  CHECK(g.outgoing(1).size() == 1);
+  eg::linkGraph(g);
+  REQUIRE(g.outgoing(1, "reference").size() == 1);
+  CHECK(g.outgoing(1, "reference")[0]->to == 0);
+  // ... and the child names its parent by its ARM name too.
+  REQUIRE(g.outgoing(1, "parent").size() == 1);
+  CHECK(g.outgoing(1, "parent")[0]->to == 0);
 }
 
 TEST_CASE("languageVersion 2.0: symbolic names, existing resources, symbolic references") {

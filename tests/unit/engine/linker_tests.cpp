@@ -36,7 +36,7 @@ TEST_CASE("child resources get a parent edge to the resource their ARM name name
   ResourceId loneChild = add(g, "Microsoft.ContainerRegistry/registries/webhooks", "solo/hook", 3);
   ResourceId orphan = add(g, "Microsoft.ContainerRegistry/registries/webhooks", "missing/hook", 0);
   ResourceId plain = add(g, "Microsoft.ContainerRegistry/registries", "contosoedge/notachild", 0);
-  linkChildrenToParents(g);
+  linkGraph(g);
 
   CHECK(hasParentEdge(g, replica, acr));              // same unit, name compared ignoring case
   CHECK_FALSE(hasParentEdge(g, replica, otherUnitAcr));
@@ -44,4 +44,49 @@ TEST_CASE("child resources get a parent edge to the resource their ARM name name
   CHECK(hasParentEdge(g, loneChild, lone));           // the only one of that name
   CHECK(g.outgoing(orphan, "parent").empty());
   CHECK(g.outgoing(plain, "parent").empty());         // not a child kind
+}
+
+TEST_CASE("ResourceGraph: kinds, edges as a set, reference linking") {
+  ResourceGraph g;
+  Resource hub;
+  hub.kind = "Microsoft.Devices/IotHubs";
+  hub.address = "azurerm_iothub.hub";
+  Resource dps;
+  dps.kind = "Microsoft.Devices/provisioningServices";
+  dps.address = "azurerm_iothub_dps.dps";
+  dps.references = {"azurerm_iothub.hub", "azurerm_resource_group.missing"};
+  ResourceId h = g.add(hub);
+  ResourceId d = g.add(dps);
+  eg::linkGraph(g);
+  eg::linkGraph(g);  // idempotent
+  CHECK(g.ofKind("microsoft.devices/iothubs") == std::vector<ResourceId>{h});
+  REQUIRE(g.outgoing(d).size() == 1);
+  CHECK(g.outgoing(d)[0]->to == h);
+  CHECK(g.incoming(h, "reference").size() == 1);
+  CHECK(g.incoming(h, "registry").empty());
+  CHECK(g.findByName("azurerm_iothub.hub") == h);
+  CHECK(g.findByName("nope") == -1);
+}
+
+TEST_CASE("ResourceGraph: references resolve within the unit first, ambiguous names across units link nothing") {
+  ResourceGraph g;
+  auto make = [](std::string address, uint32_t unit, std::vector<std::string> refs = {}) {
+    Resource r;
+    r.kind = std::string("Microsoft.Test/things");
+    r.address = std::move(address);
+    r.unit = unit;
+    r.references = std::move(refs);
+    return r;
+  };
+  ResourceId rg1 = g.add(make("azurerm_resource_group.rg", 1));
+  ResourceId rg2 = g.add(make("azurerm_resource_group.rg", 2));
+  ResourceId hub1 = g.add(make("azurerm_iothub.hub", 1, {"azurerm_resource_group.rg"}));
+  ResourceId other = g.add(make("x.y", 3, {"azurerm_resource_group.rg", "shared.only"}));
+  ResourceId shared = g.add(make("shared.only", 4));
+  eg::linkGraph(g);
+  REQUIRE(g.outgoing(hub1).size() == 1);
+  CHECK(g.outgoing(hub1)[0]->to == rg1);
+  CHECK(g.incoming(rg2).empty());
+  REQUIRE(g.outgoing(other).size() == 1);  // the ambiguous name links nothing; the unique one links
+  CHECK(g.outgoing(other)[0]->to == shared);
 }

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -181,6 +182,62 @@ resource "azurerm_iothub" "hub" {
   auto added = next(w, paths, overlays);
   CHECK(render(*added).find("edge/second.json") != std::string::npos);
   CHECK(render(*added) == fresh(paths, overlays));
+}
+
+TEST_CASE("edges across units follow the units that come and go: a name two units declare links nothing") {
+  // ARM references name resources by id: a diagnostic setting in one template resolves the hub
+  // of another template while exactly one unit declares it.
+  auto hub = [](const std::string& name) {
+    return R"({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+ "contentVersion": "1.0.0.0", "resources": [
+  {"type": "Microsoft.Devices/IotHubs", "apiVersion": "2023-06-30", "name": ")" + name + R"(", "location": "westeurope",
+   "sku": {"name": "S1", "capacity": 1}, "properties": {"minTlsVersion": "1.2"}}]})";
+  };
+  TempDir dir;
+  dir.write("a/hub.json", hub("shared-hub"));
+  dir.write("b/diag.json", R"({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+ "contentVersion": "1.0.0.0", "resources": [
+  {"type": "Microsoft.Insights/diagnosticSettings", "apiVersion": "2021-05-01-preview", "name": "diag",
+   "scope": "[resourceId('Microsoft.Devices/IotHubs', 'shared-hub')]",
+   "properties": {"logs": [{"category": "Connections", "enabled": true}]}}]})");
+  std::vector<fs::path> paths = {dir.root};
+  Workspace w(optionsFor(paths, nullptr));
+  auto edges = [](const std::string& rendered) {
+    std::string out;
+    std::istringstream in(rendered);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("edge ", 0) == 0) out += line + "\n";
+    }
+    return out;
+  };
+  std::string one = render(*next(w, paths));
+  CHECK(one == fresh(paths));
+  CHECK(edges(one).find("-reference-> ") != std::string::npos);
+
+  // A second template declares the same hub: the name is ambiguous, the edge goes.
+  auto overlays = std::make_shared<SourceStore::Overlays>();
+  (*overlays)[canonicalKey(dir.root / "c/hub.json")] = hub("shared-hub");
+  dir.write("c/hub.json", hub("shared-hub"));
+  auto two = next(w, paths, overlays);
+  CHECK(render(*two) == fresh(paths, overlays));
+  CHECK(edges(render(*two)).find("-reference-> ") == std::string::npos);
+  CHECK(two->unitsReused == 2);
+
+  // It is renamed in the buffer: the first hub is the only one again.
+  (*overlays)[canonicalKey(dir.root / "c/hub.json")] = hub("other-hub");
+  auto renamed = next(w, paths, overlays);
+  CHECK(render(*renamed) == fresh(paths, overlays));
+  CHECK(edges(render(*renamed)) == edges(one));
+  CHECK(renamed->unitsLoaded == 1);
+
+  // And back, then the file is deleted.
+  (*overlays)[canonicalKey(dir.root / "c/hub.json")] = hub("shared-hub");
+  CHECK(render(*next(w, paths, overlays)) == fresh(paths, overlays));
+  overlays->clear();
+  fs::remove(dir.root / "c/hub.json");
+  auto removed = next(w, paths, overlays);
+  CHECK(render(*removed) == fresh(paths, overlays));
+  CHECK(edges(render(*removed)) == edges(one));
 }
 
 namespace {
