@@ -362,6 +362,7 @@ Listings listingsOf(const std::vector<const SourceFile*>& files) {
 std::optional<FrontPart> encodeFront(const Hash128& key, const Listings& before,
                                      const std::vector<const SourceFile*>& own,
                                      const std::vector<const SourceFile*>& extras,
+                                     const std::vector<std::string>& probed,
                                      const std::vector<std::pair<FileId, ByteRange>>& marks,
                                      const std::vector<Resource>& resources, const std::vector<Error>& errors) {
   FrontPart part;
@@ -392,6 +393,15 @@ std::optional<FrontPart> encodeFront(const Hash128& key, const Listings& before,
     }
     if (std::optional<FileStamp> st = fileStamp(d); st && isRacy(*st, now)) return std::nullopt;
     writeHash(w, listingDigest(d));
+  }
+  std::vector<std::string> probes = probed;
+  std::sort(probes.begin(), probes.end());
+  probes.erase(std::unique(probes.begin(), probes.end()), probes.end());
+  w.varint(probes.size());
+  for (const std::string& p : probes) {
+    w.str(p);
+    std::error_code ec;
+    w.u8(fs::is_regular_file(p, ec) ? 1 : 0);
   }
   w.varint(marks.size());
   for (const auto& [file, range] : marks) codec::writeLocation(w, index, file, range);
@@ -436,7 +446,7 @@ std::optional<std::string> encodeUnitEntry(const UnitResultRef& unit) {
   std::vector<const SourceFile*> extras(unit.files->begin() + static_cast<std::ptrdiff_t>(unit.ownFiles), unit.files->end());
   static const std::vector<std::pair<FileId, ByteRange>> noMarks;
   std::optional<FrontPart> part =
-      encodeFront(*unit.key, listingsOf(own), own, extras, unit.marks ? *unit.marks : noMarks, *unit.resources,
+      encodeFront(*unit.key, listingsOf(own), own, extras, {}, unit.marks ? *unit.marks : noMarks, *unit.resources,
                   *unit.errors);
   if (!part) return std::nullopt;
   return finishEntry(*part, unit.byPolicy, unit.failed);
@@ -461,6 +471,12 @@ bool decodeUnitHead(std::string_view bytes, const Hash128& key, UnitEntry& head,
   head.listings.resize(listings);
   for (UnitEntry::Listing& l : head.listings) {
     if (!p.str(l.dir) || !readHash(p, l.names)) return false;
+  }
+  size_t probes;
+  if (!p.count(probes, 2)) return false;
+  head.probes.resize(probes);
+  for (auto& [path, isFile] : head.probes) {
+    if (!p.str(path) || !readFlag(p, isFile)) return false;
   }
   body = payload.substr(payload.size() - p.left());
   return p.ok();
@@ -572,6 +588,10 @@ bool UnitCache::restore(size_t index, const Hash128& key, const std::vector<cons
     Hash128 now = ownListings && it != ownListings->end() ? it->second : listingDigest(l.dir);
     if (!(now == l.names)) return false;
   }
+  for (const auto& [path, isFile] : head.probes) {
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec) != isFile) return false;
+  }
   std::vector<const SourceFile*> files = own;
   for (const UnitEntry::Extra& e : head.extras) {
     // As LoadContext::load reads it: inside the project roots (which are part of the key),
@@ -595,10 +615,15 @@ bool UnitCache::restore(size_t index, const Hash128& key, const std::vector<cons
 }
 
 void UnitCache::capture(size_t index, const Hash128& key, const std::vector<const SourceFile*>& own,
-                        const std::vector<const SourceFile*>& extras,
+                        const std::vector<const SourceFile*>& extras, const std::vector<std::string>& probed,
                         const std::vector<std::vector<ByteRange>>& marksBefore, const SourceStore& store,
                         const std::vector<Resource>& resources, const std::vector<Error>& errors) {
   if (index >= impl_->pending.size() || !impl_->writable) return;
+  // A file read from outside the project (a restored Bicep registry module) is not read again
+  // by a lookup, which would then never hit: nothing to keep.
+  for (const SourceFile* f : extras) {
+    if (!impl_->frontEnd.resolvedInsideRoots(store.keyOf(f->path()))) return;
+  }
   // What the front-end marked in its own files while it loaded.
   std::vector<std::pair<FileId, ByteRange>> marks;
   for (size_t i = 0; i < own.size(); ++i) {
@@ -611,7 +636,7 @@ void UnitCache::capture(size_t index, const Hash128& key, const std::vector<cons
     std::set_difference(now.begin(), now.end(), before.begin(), before.end(), std::back_inserter(added), less);
     for (ByteRange r : added) marks.emplace_back(own[i]->id(), r);
   }
-  impl_->pending[index] = encodeFront(key, impl_->own[index], own, extras, marks, resources, errors);
+  impl_->pending[index] = encodeFront(key, impl_->own[index], own, extras, probed, marks, resources, errors);
 }
 
 bool UnitCache::captured(size_t index) const { return index < impl_->pending.size() && impl_->pending[index]; }

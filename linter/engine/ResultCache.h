@@ -15,10 +15,12 @@
 // It holds what the Workspace needs to skip loading the unit: the other files the unit read
 // (module sources, tfvars, .env, parameter files) with the hash of their text, the listing of
 // every directory those files and the unit's own files are in (a file added beside them may
-// change what the unit reads), the secrets the front-end marked, the resources, errors, and
+// change what the unit reads), the paths it looked for, the secrets the front-end marked, the resources, errors, and
 // what the resource-local policies found. A lookup is a hit only when every other file still
 // has the same text (read through the store, inside the project root, as a load reads it) and
-// every directory has the same listing.
+// every directory has the same listing, and every path the front-end looked for
+// (LoadContext::isFile: a module.json, a Bicep module, Terraform's modules manifest) is still a
+// file or still not one.
 //
 // Units that could not be loaded completely, or whose errors depend on what is not on disk (a
 // module not downloaded, a file not followed, a budget), are not written; nor is a unit that
@@ -126,6 +128,8 @@ struct UnitEntry {
     Hash128 names;
   };
   std::vector<Listing> listings;
+  // Paths the front-end looked for (LoadContext::isFile), and whether each was a file.
+  std::vector<std::pair<std::string, bool>> probes;
   // Secrets the front-end marked while loading, per file index.
   std::vector<std::pair<uint32_t, ByteRange>> marks;
   // What the resource-local policies found, by catalog index (same catalog: same key).
@@ -203,7 +207,7 @@ class UnitCache {
   // made them, before the engine adds to them). `marksBefore`: the secrets of its own files
   // before it loaded (what it marked is the difference).
   void capture(size_t index, const Hash128& key, const std::vector<const SourceFile*>& own,
-               const std::vector<const SourceFile*>& extras,
+               const std::vector<const SourceFile*>& extras, const std::vector<std::string>& probed,
                const std::vector<std::vector<ByteRange>>& marksBefore, const SourceStore& store,
                const std::vector<Resource>& resources, const std::vector<Error>& errors);
   bool captured(size_t index) const;

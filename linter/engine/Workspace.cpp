@@ -789,7 +789,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     out->resources = std::move(ctx.resources);
     for (Error& e : ctx.errors) out->errors.push_back(std::move(e));
     if (cacheKey && out->reusable && cacheableErrors(out->errors)) {
-      diskCache->capture(i, *cacheKey, sources, ctx.read, marksBefore, store, out->resources, out->errors);
+      diskCache->capture(i, *cacheKey, sources, ctx.read, ctx.probed, marksBefore, store, out->resources, out->errors);
     }
   });
 

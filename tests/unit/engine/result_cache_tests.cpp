@@ -416,6 +416,31 @@ TEST_CASE("a unit whose module directory changed in the last two seconds is not 
   CHECK(s.cached()->unitsFromCache == 2);
 }
 
+TEST_CASE("an entry is not used when a file the front-end looked for and did not find appears") {
+  TempDir dir("probes");
+  fs::path solution = "fixtures/e2e/iotedge-solution/edge";
+  dir.write("edge/deployment.template.json", readAll(solution / "deployment.template.json"));
+  dir.write("edge/.env", readAll(solution / ".env"));
+  dir.write("edge/modules/sensor/module.json", readAll(solution / "modules/sensor/module.json"));
+  auto past = fs::file_time_type::clock::now() - std::chrono::seconds(10);
+  for (auto it = fs::recursive_directory_iterator(dir.root); it != fs::recursive_directory_iterator(); ++it) {
+    if (it->is_directory()) fs::last_write_time(it->path(), past);
+  }
+  Scan s;
+  s.paths = {dir.root / "edge"};
+  s.cacheDir = dir.root / "cache";
+  s.roots = {dir.root};
+  auto first = s.cached();
+  REQUIRE(first->unitsCached == 1);
+  REQUIRE(s.cached()->unitsFromCache == 1);
+  // modules/filter/module.json appears: neither the manifest's directory nor a file it read
+  // changed, but the manifest looked for it.
+  dir.write("edge/modules/filter/module.json", readAll(solution / "modules/filter/module.json"));
+  auto appeared = s.cached();
+  CHECK(appeared->unitsFromCache == 0);
+  CHECK(render(*appeared) != render(*first));
+}
+
 TEST_CASE("the cache stays within its limits, least recently used first") {
   TempDir dir("limits");
   writeProject(dir);
