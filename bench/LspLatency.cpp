@@ -7,6 +7,8 @@
 // folder, opened with the whole folder as the workspace: the cost of the rest of the workspace.
 //
 // Usage: eg_bench_lsp EDGEGUARD [EDITS=200] [LINES=5000] [WORKSPACE]
+// The client offers to watch files for the server, as VS Code does (the server then trusts the
+// watcher instead of checking every file's stamp on each edit); EG_BENCH_NO_WATCH=1 offers not.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -80,7 +83,14 @@ struct Server {
     std::string body, problems;
     if (reader->next(body, problems) != eg::lsp::MessageReader::Status::Message) throw std::runtime_error("server closed");
     if (received) *received = std::chrono::steady_clock::now();
-    return json::parse(body);
+    json m = json::parse(body);
+    // A request of the server (registering the file watcher, asking for the settings) gets the
+    // answer a client like VS Code gives: accepted, no settings.
+    if (m.contains("method") && m.contains("id")) {
+      std::string method = m["method"];
+      send({{"jsonrpc", "2.0"}, {"id", m["id"]}, {"result", method == "workspace/configuration" ? json::array({nullptr}) : json(nullptr)}});
+    }
+    return m;
   }
 };
 
@@ -107,6 +117,10 @@ Server start(const std::string& binary) {
 
 void measure(const std::string& binary, const fs::path& dir, const std::string& name, const std::string& text,
              const std::string& languageId, int edits, bool write = true, fs::path workspace = {}) {
+  // Like VS Code, the client offers to watch files for the server (EG_BENCH_NO_WATCH=1: a
+  // client that does not, so every analysis checks every file's stamp).
+  const char* noWatch = std::getenv("EG_BENCH_NO_WATCH");
+  bool watch = !(noWatch && *noWatch && *noWatch != '0');
   if (workspace.empty()) workspace = dir;
   fs::create_directories(dir);
   fs::path file = dir / name;
@@ -115,7 +129,8 @@ void measure(const std::string& binary, const fs::path& dir, const std::string& 
   Server s = start(binary);
   s.send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
           {"params", {{"processId", nullptr},
-                      {"capabilities", {{"textDocument", {{"publishDiagnostics", {{"versionSupport", true}}}}}}},
+                      {"capabilities", {{"textDocument", {{"publishDiagnostics", {{"versionSupport", true}}}}},
+                                        {"workspace", {{"didChangeWatchedFiles", {{"dynamicRegistration", watch}}}}}}},
                       {"workspaceFolders", json::array({{{"uri", "file://" + fs::absolute(workspace).string()}, {"name", "bench"}}})}}}});
   while (!s.next().contains("result")) {
   }

@@ -118,6 +118,7 @@ ScanOptions scanOptions(const Snapshot& snap) {
   options.policyDocumentation = true;  // hover shows rule help
   options.defaultPreset = std::string(policy::kDefaultPreset);  // as `edgeguard scan`
   options.keepLastValidConfig = true;
+  options.trustFileEvents = snap.trustFileEvents;
   fs::path base = !snap.roots.empty() ? fs::path(snap.roots.front())
                   : !snap.docs.empty() ? fs::path(snap.docs.front().path).parent_path()
                                        : fs::current_path();
@@ -209,6 +210,7 @@ std::shared_ptr<AnalysisResult> analyse(const Snapshot& snap, std::unique_ptr<Wo
   else workspace->setOptions(options);
   // Files created, deleted or changed on disk as the client's watcher reported.
   if (snap.filesChanged) workspace->filesChanged();
+  else if (!snap.fileEvents.empty()) workspace->filesChanged(snap.fileEvents);
   // The open documents' parse state is kept, so an edit re-parses only what it changed.
   std::vector<std::string> open;
   for (const Snapshot::Doc& d : snap.docs) open.push_back(d.key);

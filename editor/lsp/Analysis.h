@@ -43,7 +43,9 @@ struct Snapshot {
   PositionEncoding encoding = PositionEncoding::Utf16;
   bool progress = false;  // the workspace scan: report through $/progress
   unsigned jobs = 0;
-  bool filesChanged = false;  // the client reported changes on disk since the last analysis
+  bool filesChanged = false;  // the client reported changes on disk it did not name
+  std::vector<FileEvent> fileEvents;  // changes on disk the client named since the last analysis
+  bool trustFileEvents = false;       // its watcher covers every file of the workspace folders
 };
 
 // What code actions need of an analysis, computed on request rather than for every finding of

@@ -259,11 +259,7 @@ class Dispatcher {
     if (method == "textDocument/didClose") return onDidClose(params);
     if (method == "workspace/didChangeConfiguration") return onDidChangeConfiguration(params);
     if (method == "workspace/didChangeWorkspaceFolders") return onDidChangeWorkspaceFolders(params);
-    if (method == "workspace/didChangeWatchedFiles") {
-      dirty_ = true;  // files changed on disk: the workspace context changed
-      filesChanged_ = true;
-      return;
-    }
+    if (method == "workspace/didChangeWatchedFiles") return onDidChangeWatchedFiles(params);
     // $/cancelRequest was handled by the reader; $/setTrace and unknown notifications are ignored.
   }
 
@@ -279,6 +275,33 @@ class Dispatcher {
       dirty_ = true;
     } else if (what == "configuration") {
       if (m.contains("result") && m["result"].is_array() && !m["result"].empty()) applySettings(m["result"][0]);
+    } else if (what == "watch") {
+      // The client watches every file of the workspace folders for us: from the next analysis
+      // on (which checks every stamp once), only the files it names are looked at again.
+      watching_ = !m.contains("error");
+      dirty_ = true;
+    }
+  }
+
+  // Files changed on disk, as the client's watcher reports them.
+  void onDidChangeWatchedFiles(const json& params) {
+    dirty_ = true;
+    const json* changes = params.is_object() && params.contains("changes") ? &params["changes"] : nullptr;
+    if (!changes || !changes->is_array()) {
+      filesChanged_ = true;  // what changed is not known: everything is looked at again
+      return;
+    }
+    for (const json& c : *changes) {
+      std::optional<std::string> path;
+      if (c.is_object() && c.contains("uri") && c["uri"].is_string()) path = uriToPath(c["uri"].get<std::string>());
+      int type = c.is_object() && c.contains("type") && c["type"].is_number_integer() ? c["type"].get<int>() : 0;
+      if (!path || type < 1 || type > 3) {
+        filesChanged_ = true;
+        continue;
+      }
+      fileEvents_.push_back(FileEvent{*path, type == 1   ? FileEvent::Kind::Created
+                                            : type == 2 ? FileEvent::Kind::Changed
+                                                        : FileEvent::Kind::Deleted});
     }
   }
 
@@ -303,6 +326,7 @@ class Dispatcher {
     versionSupport_ = at({"textDocument", "publishDiagnostics", "versionSupport"}) == true;
     progressSupport_ = at({"window", "workDoneProgress"}) == true;
     configurationSupport_ = at({"workspace", "configuration"}) == true;
+    watchRegistration_ = at({"workspace", "didChangeWatchedFiles", "dynamicRegistration"}) == true;
     if (params.contains("workspaceFolders") && params["workspaceFolders"].is_array()) {
       for (const json& f : params["workspaceFolders"]) {
         if (f.is_object() && f.contains("uri") && f["uri"].is_string()) addRoot(f["uri"].get<std::string>());
@@ -332,6 +356,16 @@ class Dispatcher {
   }
 
   void onInitialized() {
+    if (watchRegistration_ && !roots_.empty()) {
+      // One watcher for every file of the workspace folders (module sources, .env and variable
+      // files included), so that an edit need not stat them all.
+      std::string rid = "edgeguard/watch/" + std::to_string(++requestCounter_);
+      pending_[rid] = "watch";
+      request(rid, "client/registerCapability",
+              {{"registrations", json::array({{{"id", "edgeguard/watched-files"},
+                                               {"method", "workspace/didChangeWatchedFiles"},
+                                               {"registerOptions", {{"watchers", json::array({{{"globPattern", "**/*"}}})}}}}})}});
+    }
     if (configurationSupport_) {
       std::string rid = "edgeguard/configuration/" + std::to_string(++requestCounter_);
       pending_[rid] = "configuration";
@@ -483,6 +517,8 @@ class Dispatcher {
     snap.encoding = encoding_;
     snap.jobs = options_.jobs;
     snap.filesChanged = std::exchange(filesChanged_, false);
+    snap.fileEvents = std::exchange(fileEvents_, {});
+    snap.trustFileEvents = watching_;
     for (const auto& [uri, d] : docs_.all()) {
       if (d.path.empty()) continue;
       snap.docs.push_back({d.uri, d.path, d.key, d.version});
@@ -665,6 +701,9 @@ class Dispatcher {
   bool versionSupport_ = false, progressSupport_ = false, configurationSupport_ = false;
   bool progressAllowed_ = false, waitingForProgress_ = false, workspaceScanDue_ = false;
   bool dirty_ = false, analysing_ = false, filesChanged_ = false;
+  std::vector<FileEvent> fileEvents_;  // reported by the client's watcher since the last snapshot
+  bool watchRegistration_ = false;     // the client can register file watchers for us
+  bool watching_ = false;              // it watches every file of the workspace folders
   int requestCounter_ = 0;
   std::map<std::string, std::string> pending_;  // our request id -> what it was
   std::map<std::string, std::string> published_;  // uri -> diagnostics last published, serialised

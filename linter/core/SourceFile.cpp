@@ -305,6 +305,12 @@ const SourceFile* SourceStore::find(const std::filesystem::path& path) const {
   return it == byKey_.end() ? nullptr : files_[it->second].get();
 }
 
+FileId SourceStore::idOfKey(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = byKey_.find(key);
+  return it == byKey_.end() ? kNoFile : it->second;
+}
+
 void SourceStore::markSecret(FileId file, ByteRange range) {
   std::lock_guard<std::mutex> lock(mu_);
   secrets_[file].push_back(range);

@@ -128,6 +128,8 @@ class SourceStore {
   const SourceFile* add(std::string displayPath, std::string text);
   const SourceFile* get(FileId id) const;
   const SourceFile* find(const std::filesystem::path& path) const;
+  // The id of the file loaded for a key (keyOf), or kNoFile.
+  FileId idOfKey(const std::string& key) const;
   size_t size() const;
 
   // A store kept between scans (the engine's Workspace): `refresh` forgets the file loaded

@@ -44,6 +44,7 @@ struct UnitState {
   size_t files = 0;                  // its files that are scanned (reported on)
   struct Dep {
     std::string path;
+    std::string key;  // the store's key of path
     FileId id = kNoFile;
   };
   std::vector<Dep> deps;  // every file it read: its own and those it reached by reference
@@ -235,6 +236,18 @@ struct Workspace::Discovery {
   const Config* config = nullptr;
   bool skipUnsupported = false;
   std::vector<fs::path> roots, contextRoots;
+  // Index into stamps of each considered file, by the store's key (built when first needed).
+  std::unordered_map<std::string, size_t> fileIndex;
+  // The files grouped into units (analyse), kept while no file is named on the command line.
+  struct Unit {
+    FrontEnd* frontEnd = nullptr;
+    size_t frontEndIndex = 0;
+    std::vector<fs::path> paths;
+  };
+  std::vector<Unit> units;
+  std::vector<std::string> unitKeys;  // front-end and files, "(context)" marked
+  std::set<std::string> contextOnly;
+  bool grouped = false;
 };
 
 Workspace::Workspace(ScanOptions options)
@@ -262,6 +275,7 @@ void Workspace::setOptions(ScanOptions options) {
   }
   if (frontEndChanged || limitsChanged) dropUnits();
   if (pathsChanged || frontEndChanged) discovery_.reset();
+  if (!options_.trustFileEvents) eventsTrusted_ = false;
 }
 
 void Workspace::setOverlays(std::shared_ptr<const SourceStore::Overlays> overlays) {
@@ -272,6 +286,21 @@ void Workspace::filesChanged() {
   discovery_.reset();
   store_->forgetKeys();
   dropUnits();
+  changedPaths_.clear();
+  eventsTrusted_ = false;
+}
+
+void Workspace::filesChanged(const std::vector<FileEvent>& events) {
+  for (const FileEvent& e : events) {
+    if (e.kind != FileEvent::Kind::Changed) {
+      // Which files exist changed: the next analysis walks the folders again and checks every
+      // stamp (a deleted directory takes the files below it along; it is reported alone).
+      discovery_.reset();
+      eventsTrusted_ = false;
+      store_->forgetKeys();  // a link may point elsewhere now
+    }
+    changedPaths_.push_back(e.path);
+  }
 }
 
 void Workspace::dropUnits() {
@@ -575,7 +604,34 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   // Files discovery found unchanged since it was made (after which every file was refreshed)
   // need no second look below.
   std::set<std::string> verified;
-  if (!discovery_ || !discoveryCurrent(*discovery_, verified)) {
+  std::vector<fs::path> changed = std::move(changedPaths_);
+  changedPaths_.clear();
+  // Trusting the watcher: discovery holds unless a changed file's first bytes (which decide its
+  // format) or a buffer's changed, or a directory changed.
+  bool trusted = options_.trustFileEvents && eventsTrusted_ && discovery_ &&
+                 discovery_->config == config_.get() && discovery_->skipUnsupported == options_.skipUnsupported;
+  if (trusted) {
+    Discovery& d = *discovery_;
+    if (d.fileIndex.empty()) {
+      for (size_t i = 0; i < d.stamps.size(); ++i) {
+        if (d.stamps[i].file) d.fileIndex.emplace(store_->keyOf(d.stamps[i].path), i);
+      }
+    }
+    for (const auto& [path, head] : d.heads) {
+      const std::string* buffer = store_->overlay(path);
+      if (!buffer || buffer->compare(0, 512, head) != 0) trusted = false;
+    }
+    for (const fs::path& p : changed) {
+      std::error_code ec;
+      if (fs::is_directory(p, ec)) trusted = false;
+      auto it = d.fileIndex.find(store_->keyOf(p));
+      if (it != d.fileIndex.end() && !store_->overlay(p) && readFileHead(p) != d.stamps[it->second].head) trusted = false;
+    }
+    if (!trusted) discovery_.reset();
+  }
+  if (trusted) {
+    // Every file discovery considered is taken as it was, but those events or buffers name.
+  } else if (!discovery_ || !discoveryCurrent(*discovery_, verified)) {
     verified.clear();
     auto d = std::make_unique<Discovery>();
     d->config = config_.get();
@@ -590,48 +646,56 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
 
   // Group files into units per front-end; units are independent and load in parallel.
   // A file named on the command line brings its companions (the rest of its Terraform
-  // module) as context: loaded, evaluated, but not reported on.
-  struct Unit {
-    FrontEnd* frontEnd = nullptr;
-    size_t frontEndIndex = 0;
-    std::vector<fs::path> paths;
-  };
-  std::map<std::pair<size_t, std::string>, Unit> unitMap;
-  std::set<std::string> scanned, contextOnly;
-  for (const Discovered& d : files) scanned.insert(d.path.generic_string());
-  auto addToUnit = [&](const fs::path& path, size_t i) -> FrontEnd* {
-    Unit& u = unitMap[{i, frontEnds_[i]->unitKey(path)}];
-    u.frontEnd = frontEnds_[i].get();
-    u.frontEndIndex = i;
-    u.paths.push_back(path);
-    return u.frontEnd;
-  };
-  for (const Discovered& d : files) {
-    FrontEnd* fe = addToUnit(d.path, d.frontEnd);
-    if (!d.named) continue;
-    for (const fs::path& c : fe->companions(d.path)) {
-      std::string key = c.generic_string();
+  // module) as context: loaded, evaluated, but not reported on. The grouping is kept with the
+  // discovery, unless a file is named (its companions are listed from its directory each time).
+  Discovery& found = *discovery_;
+  if (!found.grouped) {
+    found.units.clear();
+    found.unitKeys.clear();
+    found.contextOnly.clear();
+    std::map<std::pair<size_t, std::string>, Discovery::Unit> unitMap;
+    std::set<std::string> scanned;
+    std::set<std::string>& contextOnly = found.contextOnly;
+    for (const Discovered& d : files) scanned.insert(d.path.generic_string());
+    auto addToUnit = [&](const fs::path& path, size_t i) -> FrontEnd* {
+      Discovery::Unit& u = unitMap[{i, frontEnds_[i]->unitKey(path)}];
+      u.frontEnd = frontEnds_[i].get();
+      u.frontEndIndex = i;
+      u.paths.push_back(path);
+      return u.frontEnd;
+    };
+    bool named = false;
+    for (const Discovered& d : files) {
+      FrontEnd* fe = addToUnit(d.path, d.frontEnd);
+      if (!d.named) continue;
+      named = true;
+      for (const fs::path& c : fe->companions(d.path)) {
+        std::string key = c.generic_string();
+        if (scanned.count(key) || !contextOnly.insert(key).second) continue;
+        if (fe->unitKey(c) == fe->unitKey(d.path)) addToUnit(c, d.frontEnd);
+      }
+    }
+    // --context: the rest of the project, loaded and evaluated so that cross-file rules see it,
+    // but not reported on.
+    for (const Discovered& d : discovery_->context) {
+      std::string key = d.path.generic_string();
       if (scanned.count(key) || !contextOnly.insert(key).second) continue;
-      if (fe->unitKey(c) == fe->unitKey(d.path)) addToUnit(c, d.frontEnd);
+      addToUnit(d.path, d.frontEnd);
     }
-  }
-  // --context: the rest of the project, loaded and evaluated so that cross-file rules see it,
-  // but not reported on.
-  for (const Discovered& d : discovery_->context) {
-    std::string key = d.path.generic_string();
-    if (scanned.count(key) || !contextOnly.insert(key).second) continue;
-    addToUnit(d.path, d.frontEnd);
-  }
-  std::vector<Unit> units;
-  std::vector<std::string> unitKeys;
-  for (auto& [key, u] : unitMap) {
-    std::string k = std::string(u.frontEnd->format());
-    for (const fs::path& p : u.paths) {
-      k.append("\n").append(p.generic_string()).append(contextOnly.count(p.generic_string()) ? " (context)" : "");
+    for (auto& [key, u] : unitMap) {
+      std::string k = std::string(u.frontEnd->format());
+      for (const fs::path& p : u.paths) {
+        k.append("\n").append(p.generic_string()).append(contextOnly.count(p.generic_string()) ? " (context)" : "");
+      }
+      found.unitKeys.push_back(std::move(k));
+      found.units.push_back(std::move(u));
     }
-    unitKeys.push_back(std::move(k));
-    units.push_back(std::move(u));
+    found.grouped = !named;
   }
+  using Unit = Discovery::Unit;
+  std::vector<Unit>& units = found.units;
+  const std::vector<std::string>& unitKeys = found.unitKeys;
+  const std::set<std::string>& contextOnly = found.contextOnly;
 
   // Every file the kept units read is read again if it changed (before any unit loads, so that
   // no unit loads an old version of a file another one finds changed).
@@ -642,7 +706,15 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     }
     std::vector<const std::string*> paths;
     std::set<std::string_view> seenPaths;
+    std::vector<std::string> named;  // trusted: what events and buffers (now and before) name
+    if (trusted) {
+      for (const fs::path& p : changed) named.push_back(p.string());
+      named.insert(named.end(), buffers.begin(), buffers.end());
+      named.insert(named.end(), overlayKeys_.begin(), overlayKeys_.end());
+      for (const std::string& p : named) paths.push_back(&p);
+    }
     for (const auto& [key, u] : units_) {
+      if (trusted) break;
       for (const UnitState::Dep& d : u->deps) {
         if (!seenPaths.insert(d.path).second) continue;
         if (!verified.empty()) {
@@ -654,8 +726,13 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
       }
     }
     overlayKeys_ = std::move(buffers);
-    parallelFor(paths.size(), options_.jobs, [&](size_t i) { store.refresh(*paths[i]); });
+    if (paths.size() < 64) {
+      for (const std::string* p : paths) store.refresh(*p);  // (threads cost more than a few stats)
+    } else {
+      parallelFor(paths.size(), options_.jobs, [&](size_t i) { store.refresh(*paths[i]); });
+    }
   }
+  if (options_.trustFileEvents && !trusted) eventsTrusted_ = true;  // every stamp was checked
   phase("refresh");
   // The on-disk cache (ResultCache.h): units found there are not loaded; units loaded are
   // written there with what the resource-local policies find in them. A configuration given as
@@ -691,8 +768,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     if (auto it = units_.find(unitKeys[i]); it != units_.end() && it->second->reusable) {
       bool current = true;
       for (const UnitState::Dep& d : it->second->deps) {
-        const SourceFile* now = store.find(d.path);
-        if (!now || now->id() != d.id) {
+        if (store.idOfKey(d.key) != d.id) {
           current = false;
           break;
         }
@@ -733,8 +809,8 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
       cacheKey = diskCache->keyOf(i, unitKeys[i], sources);
       UnitCache::Restored hit;
       if (diskCache->restore(i, *cacheKey, sources, store, catalog_->policies().size(), hit)) {
-        for (const SourceFile* f : sources) out->deps.push_back(UnitState::Dep{f->path(), f->id()});
-        for (const SourceFile* f : hit.extras) out->deps.push_back(UnitState::Dep{f->path(), f->id()});
+        for (const SourceFile* f : sources) out->deps.push_back(UnitState::Dep{f->path(), store.keyOf(f->path()), f->id()});
+        for (const SourceFile* f : hit.extras) out->deps.push_back(UnitState::Dep{f->path(), store.keyOf(f->path()), f->id()});
         out->resources = std::move(hit.resources);
         out->errors = std::move(hit.errors);
         out->reusable = true;
@@ -781,7 +857,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     // is still current next time.
     std::set<FileId> depIds;
     auto addDep = [&](const SourceFile* f) {
-      if (depIds.insert(f->id()).second) out->deps.push_back(UnitState::Dep{f->path(), f->id()});
+      if (depIds.insert(f->id()).second) out->deps.push_back(UnitState::Dep{f->path(), store.keyOf(f->path()), f->id()});
     };
     for (const SourceFile* f : sources) addDep(f);
     for (const SourceFile* f : ctx.read) addDep(f);

@@ -24,8 +24,10 @@ namespace {
 namespace fs = std::filesystem;
 using namespace eg;
 
-ScanOptions optionsFor(const std::vector<fs::path>& paths, std::shared_ptr<SourceStore::Overlays> overlays) {
+ScanOptions optionsFor(const std::vector<fs::path>& paths, std::shared_ptr<SourceStore::Overlays> overlays,
+                       bool trustFileEvents = false) {
   ScanOptions options;
+  options.trustFileEvents = trustFileEvents;
   options.paths = paths;
   options.jobs = 2;
   options.overlays = std::move(overlays);
@@ -83,8 +85,8 @@ std::string fresh(const std::vector<fs::path>& paths, std::shared_ptr<SourceStor
 
 // The next analysis of a kept Workspace.
 std::shared_ptr<const Analysis> next(Workspace& w, const std::vector<fs::path>& paths,
-                                     std::shared_ptr<SourceStore::Overlays> overlays = nullptr) {
-  w.setOptions(optionsFor(paths, std::move(overlays)));
+                                     std::shared_ptr<SourceStore::Overlays> overlays = nullptr, bool trustFileEvents = false) {
+  w.setOptions(optionsFor(paths, std::move(overlays), trustFileEvents));
   std::vector<Error> errors;
   REQUIRE(w.preparePolicies(errors));
   return w.analyse();
@@ -263,70 +265,117 @@ TEST_CASE("random edit sequences over the e2e trees: every incremental analysis 
   std::vector<std::string> trees = {"fixtures/e2e/mixed", "fixtures/e2e/secrets", "fixtures/e2e/iotedge-solution",
                                     "fixtures/e2e/registry-modules", "fixtures/e2e/suppression-placeholder",
                                     "fixtures/e2e/unknown", "fixtures/demo"};
-  uint64_t state = 0x2545f4914f6cdd1dull;
-  auto rnd = [&](uint64_t bound) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return bound ? state % bound : 0;
-  };
   // Text that moves verdicts: values policies look at, secrets, suppressions, broken syntax.
   const std::vector<std::string> snippets = {
       "\"1.0\"", "\"1.2\"", "\"Allow\"", "\"Deny\"", "true", "false", "\"0.0.0.0/0\"",
       "# edgeguard:ignore EG004 reviewed with the platform team\n", "// edgeguard:ignore EG002 TODO\n",
       "SharedAccessKey=c2VjcmV0LXZhbHVlLWZvci10ZXN0cw==", "{", "}", "\"", "\n", "${var.x}", "x"};
-  for (const std::string& tree : trees) {
-    if (!fs::exists(tree)) continue;
-    CAPTURE(tree);
-    TempDir dir;
-    fs::path root = dir.root / fs::path(tree).filename();
-    copyTree(tree, root);
-    std::vector<fs::path> files;
-    for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
-      if (it->is_regular_file()) files.push_back(it->path());
-    }
-    std::sort(files.begin(), files.end());
-    REQUIRE(!files.empty());
-    std::vector<fs::path> paths = {root};
-    auto overlays = std::make_shared<SourceStore::Overlays>();
-    Workspace w(optionsFor(paths, overlays));
-    CHECK(render(*next(w, paths, overlays)) == fresh(paths, overlays));
-    for (int step = 0; step < 12; ++step) {
-      CAPTURE(step);
-      const fs::path& file = files[rnd(files.size())];
-      std::string key = canonicalKey(file);
-      auto copy = std::make_shared<SourceStore::Overlays>(*overlays);
-      std::string text = copy->count(key) ? (*copy)[key] : readAll(file);
-      size_t at = rnd(text.size() + 1);
-      std::string what;
-      switch (rnd(5)) {
-        case 0: text.insert(at, snippets[rnd(snippets.size())]); what = "insert"; break;
-        case 1: text.erase(at, 1 + rnd(6)); what = "delete"; break;
-        case 2: {  // replace a quoted value
-          size_t q = text.find('"', at);
-          size_t e = q == std::string::npos ? q : text.find('"', q + 1);
-          if (e != std::string::npos) text.replace(q, e - q + 1, snippets[rnd(7)]);
-          what = "replace";
-          break;
+  // Without events every stamp is checked; with trustFileEvents, the edits on disk are told to
+  // the Workspace as an editor's watcher would tell them, and nothing else is looked at.
+  for (bool trust : {false, true}) {
+    CAPTURE(trust);
+    uint64_t state = 0x2545f4914f6cdd1dull;
+    auto rnd = [&](uint64_t bound) {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      return bound ? state % bound : 0;
+    };
+    for (const std::string& tree : trees) {
+      if (!fs::exists(tree)) continue;
+      CAPTURE(tree);
+      TempDir dir;
+      fs::path root = dir.root / fs::path(tree).filename();
+      copyTree(tree, root);
+      std::vector<fs::path> files;
+      for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+        if (it->is_regular_file()) files.push_back(it->path());
+      }
+      std::sort(files.begin(), files.end());
+      REQUIRE(!files.empty());
+      std::vector<fs::path> paths = {root};
+      auto overlays = std::make_shared<SourceStore::Overlays>();
+      Workspace w(optionsFor(paths, overlays, trust));
+      CHECK(render(*next(w, paths, overlays, trust)) == fresh(paths, overlays));
+      for (int step = 0; step < 14; ++step) {
+        CAPTURE(step);
+        size_t pick = rnd(files.size());
+        const fs::path file = files[pick];
+        std::string key = canonicalKey(file);
+        auto copy = std::make_shared<SourceStore::Overlays>(*overlays);
+        std::string text = copy->count(key) ? (*copy)[key] : readAll(file);
+        size_t at = rnd(text.size() + 1);
+        std::string what;
+        switch (rnd(7)) {
+          case 0: text.insert(at, snippets[rnd(snippets.size())]); what = "insert"; break;
+          case 1: text.erase(at, 1 + rnd(6)); what = "delete"; break;
+          case 2: {  // replace a quoted value
+            size_t q = text.find('"', at);
+            size_t e = q == std::string::npos ? q : text.find('"', q + 1);
+            if (e != std::string::npos) text.replace(q, e - q + 1, snippets[rnd(7)]);
+            what = "replace";
+            break;
+          }
+          case 3: what = "close"; break;  // the buffer is closed: the disk text applies again
+          case 4: what = files.size() > 1 && !copy->count(key) ? "remove" : "save"; break;
+          case 5: what = "copy"; break;  // a new file beside it, with its text
+          default: what = "save"; break;  // the buffer's text is written to disk and closed
         }
-        case 3: what = "close"; break;  // the buffer is closed: the disk text applies again
-        default: what = "save"; break;   // the buffer's text is written to disk and closed
+        CAPTURE(what);
+        CAPTURE(file);
+        std::vector<FileEvent> events;
+        if (what == "close") {
+          copy->erase(key);
+        } else if (what == "save") {
+          std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+          copy->erase(key);
+          events.push_back({file, FileEvent::Kind::Changed});
+        } else if (what == "remove") {
+          fs::remove(file);
+          files.erase(files.begin() + static_cast<std::ptrdiff_t>(pick));
+          events.push_back({file, FileEvent::Kind::Deleted});
+        } else if (what == "copy") {
+          fs::path added = file.parent_path() / ("copy" + std::to_string(step) + "_" + file.filename().string());
+          std::ofstream(added, std::ios::binary) << text;
+          files.push_back(added);
+          events.push_back({added, FileEvent::Kind::Created});
+        } else if (rnd(2)) {
+          (*copy)[key] = text;  // typed in an editor
+        } else {
+          std::ofstream(file, std::ios::binary | std::ios::trunc) << text;  // changed on disk
+          events.push_back({file, FileEvent::Kind::Changed});
+        }
+        if (trust) w.filesChanged(events);
+        overlays = copy;
+        auto incremental = next(w, paths, overlays, trust);
+        REQUIRE(render(*incremental) == fresh(paths, overlays));
       }
-      CAPTURE(what);
-      CAPTURE(file);
-      if (what == "close") {
-        copy->erase(key);
-      } else if (what == "save") {
-        std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
-        copy->erase(key);
-      } else if (rnd(2)) {
-        (*copy)[key] = text;  // typed in an editor
-      } else {
-        std::ofstream(file, std::ios::binary | std::ios::trunc) << text;  // changed on disk
-      }
-      overlays = copy;
-      auto incremental = next(w, paths, overlays);
-      REQUIRE(render(*incremental) == fresh(paths, overlays));
     }
   }
+}
+
+TEST_CASE("trusting file events: a change no event names is not looked for, one an event names is") {
+  TempDir dir;
+  auto manifest = [](const char* createOptions) {
+    return std::string(R"({"modulesContent": {"$edgeAgent": {"properties.desired": {"modules": {
+  "m": {"type": "docker", "settings": {"image": "contoso.azurecr.io/m:1", "createOptions": ")") + createOptions + R"("}}}}}}})";
+  };
+  dir.write("edge/deployment.json", manifest(R"({\"HostConfig\":{\"Privileged\":true}})"));
+  std::vector<fs::path> paths = {dir.root};
+  Workspace w(optionsFor(paths, nullptr, true));
+  std::string privileged = render(*next(w, paths, nullptr, true));
+  CHECK(privileged.find("EG002") != std::string::npos);
+  CHECK(render(*next(w, paths, nullptr, true)) == privileged);  // the analysis that checked every stamp was the first
+  dir.write("edge/deployment.json", manifest("{}"));
+  // No event: the Workspace trusts the watcher and does not look (no stat per file per edit).
+  CHECK(render(*next(w, paths, nullptr, true)) == privileged);
+  w.filesChanged({{dir.root / "edge/deployment.json", FileEvent::Kind::Changed}});
+  std::string fixed = render(*next(w, paths, nullptr, true));
+  CHECK(fixed == fresh(paths));
+  CHECK(fixed.find("EG002") == std::string::npos);
+  // Without trust, the same unreported change is found by its stamp.
+  Workspace plain(optionsFor(paths, nullptr));
+  CHECK(render(*next(plain, paths)) == fixed);
+  dir.write("edge/deployment.json", manifest(R"({\"HostConfig\":{\"Privileged\":true}})"));
+  CHECK(render(*next(plain, paths)) == privileged);
 }

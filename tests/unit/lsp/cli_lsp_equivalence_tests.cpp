@@ -13,6 +13,8 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <unistd.h>
 #include <set>
 #include <string>
 #include <thread>
@@ -206,4 +208,101 @@ TEST_CASE("the command line and the language server report the same findings on 
     compared += cli.size();
   }
   CHECK(compared > 50);
+}
+
+TEST_CASE("a client that watches files for the server: changes it names are analysed, nothing else is stat'ed") {
+  fs::path dir = fs::temp_directory_path() / ("eg-lsp-watch-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "infra");
+  struct Cleanup {
+    fs::path p;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(p, ec);
+    }
+  } cleanup{dir};
+  std::string main = "resource \"azurerm_iothub\" \"hub\" {\n  name = \"hub\"\n  resource_group_name = \"rg\"\n"
+                     "  location = \"westeurope\"\n  min_tls_version = local.tls\n  sku {\n    name = \"S1\"\n    capacity = 1\n  }\n}\n";
+  std::ofstream(dir / "infra/main.tf") << main;
+  std::ofstream(dir / "infra/locals.tf") << "locals {\n  tls = \"1.0\"\n}\n";
+  std::string uri = eg::lsp::pathToUri((dir / "infra/main.tf").string());
+
+  Client client;
+  client.send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
+               {"params", {{"processId", nullptr},
+                           {"workspaceFolders", json::array({{{"uri", eg::lsp::pathToUri(dir.string())}, {"name", "w"}}})},
+                           {"capabilities", {{"workspace", {{"didChangeWatchedFiles", {{"dynamicRegistration", true}}}}},
+                                             {"textDocument", {{"publishDiagnostics", {{"versionSupport", true}}}}}}}}}});
+  client.send({{"jsonrpc", "2.0"}, {"method", "initialized"}, {"params", json::object()}});
+  // The server asks to watch every file of the folder.
+  json registration;
+  REQUIRE(client.waitFor([&](const std::vector<json>& messages) {
+    for (const json& m : messages) {
+      if (m.value("method", "") == "client/registerCapability") registration = m;
+    }
+    return !registration.is_null();
+  }));
+  const json& r = registration["params"]["registrations"][0];
+  CHECK(r["method"] == "workspace/didChangeWatchedFiles");
+  CHECK(r["registerOptions"]["watchers"][0]["globPattern"] == "**/*");
+  client.send({{"jsonrpc", "2.0"}, {"id", registration["id"]}, {"result", nullptr}});
+
+  client.send({{"jsonrpc", "2.0"}, {"method", "textDocument/didOpen"},
+               {"params", {{"textDocument", {{"uri", uri}, {"languageId", "terraform"}, {"version", 1}, {"text", main}}}}}});
+  // The codes published for main.tf at `version` (the last such message).
+  auto codesAt = [&](int version) {
+    std::optional<std::vector<std::string>> codes;
+    for (const json& m : client.received()) {
+      if (m.value("method", "") != "textDocument/publishDiagnostics" || m["params"]["uri"] != uri ||
+          m["params"].value("version", -1) != version) {
+        continue;
+      }
+      codes.emplace();
+      for (const json& d : m["params"]["diagnostics"]) codes->push_back(d["code"]);
+    }
+    return codes;
+  };
+  auto has = [&](int version, const char* code) {
+    std::optional<std::vector<std::string>> codes = codesAt(version);
+    return codes && std::count(codes->begin(), codes->end(), code) > 0;
+  };
+  auto waitVersion = [&](int version, size_t count) {
+    return client.waitFor([&](const std::vector<json>& messages) {
+      size_t n = 0;
+      for (const json& m : messages) {
+        n += m.value("method", "") == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri &&
+             m["params"].value("version", -1) == version;
+      }
+      return n >= count;
+    });
+  };
+  REQUIRE(waitVersion(1, 1));
+  CHECK(has(1, "EG004"));  // TLS 1.0 from locals.tf
+
+  // locals.tf changes on disk and the watcher says so: the module is analysed again.
+  std::ofstream(dir / "infra/locals.tf", std::ios::trunc) << "locals {\n  tls = \"1.2\"\n}\n";
+  client.send({{"jsonrpc", "2.0"}, {"method", "workspace/didChangeWatchedFiles"},
+               {"params", {{"changes", json::array({{{"uri", eg::lsp::pathToUri((dir / "infra/locals.tf").string())}, {"type", 2}}})}}}});
+  REQUIRE(waitVersion(1, 2));
+  CHECK_FALSE(has(1, "EG004"));
+
+  // A new file, reported as created: found without a re-scan of everything else.
+  std::ofstream(dir / "infra/tls.auto.tfvars") << "";
+  std::ofstream(dir / "infra/second.tf") << "resource \"azurerm_iothub\" \"second\" {\n  name = \"second\"\n  min_tls_version = \"1.0\"\n}\n";
+  client.send({{"jsonrpc", "2.0"}, {"method", "workspace/didChangeWatchedFiles"},
+               {"params", {{"changes", json::array({{{"uri", eg::lsp::pathToUri((dir / "infra/second.tf").string())}, {"type", 1}}})}}}});
+  client.send({{"jsonrpc", "2.0"}, {"method", "textDocument/didChange"},
+               {"params", {{"textDocument", {{"uri", uri}, {"version", 2}}},
+                           {"contentChanges", json::array({{{"text", main + "\n"}}})}}}});
+  REQUIRE(waitVersion(2, 1));
+  CHECK(codesAt(2).has_value());
+  CHECK_FALSE(has(2, "EG004"));  // second.tf's finding is in second.tf, which is not open
+
+  client.send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "shutdown"}});
+  REQUIRE(client.waitFor([](const std::vector<json>& messages) {
+    for (const json& m : messages) {
+      if (m.contains("id") && m["id"] == 2 && !m.contains("method")) return true;
+    }
+    return false;
+  }));
+  client.send({{"jsonrpc", "2.0"}, {"method", "exit"}});
 }
