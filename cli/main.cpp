@@ -197,7 +197,7 @@ std::vector<RuleInfo> ruleInfos(const policy::PolicyCatalog& catalog) {
 void copyGraph(const ResourceGraph& graph, Report& report) {
   report.nodes.reserve(graph.size());
   for (const Resource& r : graph.resources()) report.nodes.push_back(ReportNode{r.address, r.kind, r.file, r.header});
-  for (const Edge& e : graph.edges()) report.edges.push_back(ReportEdge{e.from, e.to, e.kind});
+  for (const Edge& e : graph.edges()) report.edges.push_back(ReportEdge{e.from, e.to, std::string(e.kind)});
 }
 
 // Pairs --format and --output in the order given: an --output belongs to the --format before

@@ -63,25 +63,54 @@ std::string_view ownerOf(std::string_view text, size_t at) {
 
 }  // namespace
 
-bool isSecretName(std::string_view name) {
-  std::string k;
-  for (char c : name) {
-    if (c != '_' && c != '-') k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+namespace {
+
+char lowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Whether `marker` (lower case) occurs in `s`, ASCII case ignored: no copy of `s` (every string
+// value of every resource is asked).
+bool containsLower(std::string_view s, std::string_view marker) {
+  if (marker.size() > s.size()) return false;
+  for (size_t at = 0; at + marker.size() <= s.size(); ++at) {
+    if (lowerAscii(s[at]) != marker[0]) continue;
+    size_t k = 1;
+    while (k < marker.size() && lowerAscii(s[at + k]) == marker[k]) ++k;
+    if (k == marker.size()) return true;
   }
+  return false;
+}
+
+}  // namespace
+
+bool isSecretName(std::string_view name) {
+  // Lower case without '_' and '-' ("Shared_Access-Key" is "sharedaccesskey"); names are short,
+  // so on the stack.
+  char buffer[256];
+  std::string heap;
+  char* k = buffer;
+  if (name.size() > sizeof buffer) {
+    heap.resize(name.size());
+    k = heap.data();
+  }
+  size_t n = 0;
+  for (char c : name) {
+    if (c != '_' && c != '-') k[n++] = lowerAscii(c);
+  }
+  std::string_view key(k, n);
   // The names EG302 treats as secrets (tokens and SAS included), and keys and signatures.
-  static const char* const parts[] = {"password", "passwd", "secret", "connectionstring", "sastoken", "sharedaccesskey",
-                                      "accesskey", "accountkey", "primarykey", "secondarykey", "symmetrickey",
-                                      "privatekey", "apikey", "token", "signature", "sas"};
-  for (const char* p : parts) {
-    if (k.find(p) != std::string::npos) return true;
+  static const std::string_view parts[] = {"password", "passwd", "secret", "connectionstring", "sastoken", "sharedaccesskey",
+                                           "accesskey", "accountkey", "primarykey", "secondarykey", "symmetrickey",
+                                           "privatekey", "apikey", "token", "signature", "sas"};
+  for (std::string_view p : parts) {
+    if (key.find(p) != std::string_view::npos) return true;
   }
   return false;
 }
 
 bool holdsSecretText(std::string_view s) {
-  std::string lower = lowered(s.substr(0, 1 << 16));
-  for (const char* m : {"sharedaccesskey=", "accountkey=", "sharedaccesssignature ", "sig=", "password="}) {
-    if (lower.find(m) != std::string::npos) return true;
+  s = s.substr(0, 1 << 16);
+  for (std::string_view m : {"sharedaccesskey=", "accountkey=", "sharedaccesssignature ", "sig=", "password="}) {
+    if (containsLower(s, m)) return true;
   }
   return false;
 }

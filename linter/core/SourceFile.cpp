@@ -322,6 +322,12 @@ std::vector<ByteRange> SourceStore::secrets(FileId file) const {
   return it != secrets_.end() ? it->second : std::vector<ByteRange>{};
 }
 
+size_t SourceStore::secretCount(FileId file) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = secrets_.find(file);
+  return it != secrets_.end() ? it->second.size() : 0;
+}
+
 std::string SourceStore::masked(FileId file, uint32_t offset, std::string_view text) const {
   std::string out(text);
   uint32_t end = offset + static_cast<uint32_t>(text.size());

@@ -149,6 +149,7 @@ class SourceStore {
   // output that quotes source text (code frames) ever prints them.
   void markSecret(FileId file, ByteRange range);
   std::vector<ByteRange> secrets(FileId file) const;
+  size_t secretCount(FileId file) const;
   // `text` (which starts at byte `offset` of `file`) with every secret byte replaced by '*'.
   std::string masked(FileId file, uint32_t offset, std::string_view text) const;
 

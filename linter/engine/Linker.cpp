@@ -126,6 +126,9 @@ std::optional<ResourceId> LinkIndex::only(const Map& m, const std::string& key) 
 }
 
 void linkUnits(ResourceGraph& graph, const std::vector<const UnitLinks*>& units, const LinkIndex& index) {
+  size_t refs = 0;
+  for (const UnitLinks* u : units) refs += u->refs.size();
+  graph.reserveEdges(refs);
   for (const UnitLinks* u : units) {
     for (const UnitLinks::Ref& ref : u->refs) {
       if (ref.name.empty()) {

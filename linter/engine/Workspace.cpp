@@ -211,6 +211,15 @@ std::string optionsKey(const ScanOptions& o) {
 
 }  // namespace
 
+// The secrets' texts of the files of an analysis and their index, kept while the files and their
+// marks stay the same.
+struct Workspace::Redaction {
+  uint64_t signature = 0;
+  std::vector<std::pair<FileId, size_t>> files;  // file, how many marks
+  std::vector<std::string> texts;                // longest first
+  std::unique_ptr<Redactor> redactor;            // over texts; null when there are none
+};
+
 struct Workspace::FileCaches {
   std::unordered_map<FileId, std::vector<Suppression>> suppressions;
   struct Secrets {
@@ -272,6 +281,7 @@ void Workspace::setOptions(ScanOptions options) {
   if (limitsChanged) {
     store_ = std::make_shared<SourceStore>(options_.limits);
     fileCaches_ = std::make_unique<FileCaches>();
+    redaction_.reset();
   }
   if (frontEndChanged || limitsChanged) dropUnits();
   if (pathsChanged || frontEndChanged) discovery_.reset();
@@ -310,6 +320,7 @@ void Workspace::dropUnits() {
   local_.clear();
   nextUnit_ = 0;
   nextResource_ = 0;
+  freeIds_.clear();
 }
 
 void Workspace::keepStateFor(std::vector<std::string> canonicalPaths) {
@@ -578,6 +589,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     if (store_->textBytes() > 2 * live + (64u << 20) || nextResource_ > 4 * resources + (1u << 20)) {
       store_ = std::make_shared<SourceStore>(options_.limits);
       fileCaches_ = std::make_unique<FileCaches>();
+      redaction_.reset();
       dropUnits();
       discovery_.reset();
     }
@@ -870,14 +882,38 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   });
 
   phase("load");
-  // New units get their numbers and their resources ids unique in the Workspace, in unit order.
+  // The ids of the units this analysis no longer has are free again: a long editing session
+  // must not grow the id space (graphs index their resources and edges by id).
+  {
+    std::set<const UnitState*> kept;
+    for (const auto& st : states) kept.insert(st.get());
+    for (const auto& [key, u] : units_) {
+      if (!kept.count(u.get()) && !u->resources.empty()) {
+        freeIds_.emplace(u->resources.front().id, static_cast<ResourceId>(u->resources.size()));
+      }
+    }
+  }
+  // New units get their numbers and their resources ids unique in the Workspace (a free range
+  // of the right size when there is one; a unit's ids are consecutive), in unit order.
   for (size_t u = 0; u < units.size(); ++u) {
     if (!loaded[u]) continue;
     UnitState& s = *loaded[u];
     s.serial = nextUnit_++;
+    ResourceId id = nextResource_;
+    auto range = std::find_if(freeIds_.begin(), freeIds_.end(), [&](const auto& f) { return f.second >= s.resources.size(); });
+    if (range != freeIds_.end() && !s.resources.empty()) {
+      id = range->first;
+      auto [base, size] = *range;
+      freeIds_.erase(range);
+      if (size > s.resources.size()) {
+        freeIds_.emplace(base + static_cast<ResourceId>(s.resources.size()), size - static_cast<ResourceId>(s.resources.size()));
+      }
+    } else {
+      nextResource_ += static_cast<ResourceId>(s.resources.size());
+    }
     std::map<FileId, std::string> configGroups;  // file -> security group from the configuration
     for (Resource& r : s.resources) {
-      r.id = nextResource_++;
+      r.id = id++;
       r.unit = s.serial;
       if (config_ && !config_->securityGroups.empty() && r.format == "edge") {
         // A security group declared in the configuration takes precedence over the tag.
@@ -1137,37 +1173,53 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
                       result.errors.end());
 
   phase("sort");
-  // Last line of defence: no message (a policy may quote a value) repeats a secret's text.
-  std::vector<std::string> secretTexts;
+  // Last line of defence: no message (a policy may quote a value) repeats a secret's text. The
+  // texts and their index are built again only when a file or its marks changed.
+  uint64_t signature = 1469598103934665603ull;
+  auto mix = [&](uint64_t v) { signature = (signature ^ v) * 1099511628211ull; };
+  std::vector<std::pair<FileId, size_t>> marked;  // files and how many marks they have
+  marked.reserve(live.size());
   for (FileId id : live) {
-    const SourceFile* f = store.get(id);
-    if (!f) continue;
-    std::vector<ByteRange> marks = store.secrets(id);
-    FileCaches::Secrets& cached = fileCaches_->secrets[id];
-    if (cached.marks != marks.size()) {
-      cached.marks = marks.size();
-      cached.texts.clear();
-      for (const ByteRange& r : marks) {
-        std::string_view t = f->slice(r);
-        while (!t.empty() && (t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
-        while (!t.empty() && (t.back() == '"' || t.back() == '\'')) t.remove_suffix(1);
-        if (t.size() >= Redactor::kMinSecret) cached.texts.emplace_back(t);
-      }
-    }
-    secretTexts.insert(secretTexts.end(), cached.texts.begin(), cached.texts.end());
+    if (!store.get(id)) continue;
+    size_t n = store.secretCount(id);
+    marked.emplace_back(id, n);
+    mix(id);
+    mix(n);
   }
-  // Longest first, so a secret that contains another is replaced whole.
-  std::sort(secretTexts.begin(), secretTexts.end(), [](const std::string& a, const std::string& b) {
-    return a.size() != b.size() ? a.size() > b.size() : a < b;
-  });
-  secretTexts.erase(std::unique(secretTexts.begin(), secretTexts.end()), secretTexts.end());
-  if (!secretTexts.empty()) {
-    Redactor redactor(secretTexts);
-    for (Finding& f : findings) {
-      redactor.redact(f.message);
-      for (RelatedLocation& rl : f.related) redactor.redact(rl.message);
+  if (!redaction_ || redaction_->signature != signature || redaction_->files != marked) {
+    auto next = std::make_unique<Redaction>();
+    next->signature = signature;
+    next->files = marked;
+    for (auto [id, n] : marked) {
+      const SourceFile* f = store.get(id);
+      FileCaches::Secrets& cached = fileCaches_->secrets[id];
+      if (cached.marks != n) {
+        std::vector<ByteRange> marks = store.secrets(id);
+        cached.marks = marks.size();
+        cached.texts.clear();
+        for (const ByteRange& r : marks) {
+          std::string_view t = f->slice(r);
+          while (!t.empty() && (t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
+          while (!t.empty() && (t.back() == '"' || t.back() == '\'')) t.remove_suffix(1);
+          if (t.size() >= Redactor::kMinSecret) cached.texts.emplace_back(t);
+        }
+      }
+      next->texts.insert(next->texts.end(), cached.texts.begin(), cached.texts.end());
     }
-    for (Error& e : result.errors) redactor.redact(e.message);
+    // Longest first, so a secret that contains another is replaced whole.
+    std::sort(next->texts.begin(), next->texts.end(), [](const std::string& a, const std::string& b) {
+      return a.size() != b.size() ? a.size() > b.size() : a < b;
+    });
+    next->texts.erase(std::unique(next->texts.begin(), next->texts.end()), next->texts.end());
+    if (!next->texts.empty()) next->redactor = std::make_unique<Redactor>(next->texts);
+    redaction_ = std::move(next);
+  }
+  if (const Redactor* redactor = redaction_->redactor.get()) {
+    for (Finding& f : findings) {
+      redactor->redact(f.message);
+      for (RelatedLocation& rl : f.related) redactor->redact(rl.message);
+    }
+    for (Error& e : result.errors) redactor->redact(e.message);
   }
   if (!context.empty()) {
     std::erase_if(findings, [&](const Finding& f) { return context.count(f.location.file) > 0; });

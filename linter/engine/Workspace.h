@@ -225,6 +225,8 @@ class Workspace {
   // Per file version (the store's file ids): its suppression comments and its secrets' texts.
   struct FileCaches;
   std::unique_ptr<FileCaches> fileCaches_;
+  struct Redaction;
+  std::unique_ptr<Redaction> redaction_;
   std::set<std::string> overlayKeys_;  // the buffers of the last analysis
   // Files events said changed since the last analysis; whether an analysis checked every stamp
   // since trustFileEvents was set (until then, events are not trusted alone).
@@ -232,6 +234,7 @@ class Workspace {
   bool eventsTrusted_ = false;
   uint32_t nextUnit_ = 0;
   ResourceId nextResource_ = 0;
+  std::map<ResourceId, ResourceId> freeIds_;  // ranges (first id, count) of ids no unit holds
 };
 
 // FNV-1a 64-bit as 16 lowercase hex digits; used for fingerprints (never for security).

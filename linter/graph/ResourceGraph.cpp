@@ -21,7 +21,7 @@ void ResourceGraph::place(const Resource* r) {
   order_.push_back(r);
 }
 
-void ResourceGraph::addEdge(ResourceId from, ResourceId to, std::string kind) {
+void ResourceGraph::addEdge(ResourceId from, ResourceId to, std::string_view kind) {
   size_t need = static_cast<size_t>(std::max(from, to)) + 1;
   if (out_.size() < need) {
     out_.resize(std::max(need, byId_.size()));
@@ -31,7 +31,7 @@ void ResourceGraph::addEdge(ResourceId from, ResourceId to, std::string kind) {
     const Edge& e = edges_[i];
     if (e.to == to && e.kind == kind) return;  // edges are a set
   }
-  edges_.push_back(Edge{from, to, std::move(kind)});
+  edges_.push_back(Edge{from, to, kind});
   out_[from].push_back(static_cast<uint32_t>(edges_.size() - 1));
   in_[to].push_back(static_cast<uint32_t>(edges_.size() - 1));
 }

@@ -44,7 +44,9 @@ struct Resource {
 struct Edge {
   ResourceId from = 0;
   ResourceId to = 0;
-  std::string kind;  // "reference", "dependsOn", "registry", "credential", "linkedHub", "securityGroup", "target"
+  // "reference", "dependsOn", "registry", "credential", "linkedHub", "securityGroup", "target":
+  // a literal (static storage), so an edge costs no allocation.
+  std::string_view kind;
 };
 
 // The resources of a graph in their order (the order units were loaded in, each unit's in its
@@ -103,7 +105,10 @@ class ResourceGraph {
   ResourceId add(Resource r);
   // Adds a resource owned elsewhere, with the id it has (which must be unused in this graph).
   void addShared(const Resource& r);
-  void addEdge(ResourceId from, ResourceId to, std::string kind);
+  // `kind` must outlive the graph (a string literal).
+  void addEdge(ResourceId from, ResourceId to, std::string_view kind);
+  // Room for this many edges (linking knows roughly how many it adds).
+  void reserveEdges(size_t n) { edges_.reserve(n); }
 
   ResourceView resources() const { return ResourceView(order_, byId_); }
   const Resource& resource(ResourceId id) const { return *byId_.at(id); }

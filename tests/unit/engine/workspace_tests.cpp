@@ -49,7 +49,7 @@ std::string render(const Analysis& analysis) {
   for (const Edge& e : analysis.graph().edges()) {
     const Resource& from = analysis.graph().resource(e.from);
     const Resource& to = analysis.graph().resource(e.to);
-    lines.push_back("edge " + pathOf(from.file) + " " + from.address + " -" + e.kind + "-> " + pathOf(to.file) + " " + to.address);
+    lines.push_back("edge " + pathOf(from.file) + " " + from.address + " -" + std::string(e.kind) + "-> " + pathOf(to.file) + " " + to.address);
   }
   for (const Finding& f : result.findings) {
     std::string related;
@@ -378,4 +378,33 @@ TEST_CASE("trusting file events: a change no event names is not looked for, one 
   CHECK(render(*next(plain, paths)) == fixed);
   dir.write("edge/deployment.json", manifest(R"({\"HostConfig\":{\"Privileged\":true}})"));
   CHECK(render(*next(plain, paths)) == privileged);
+}
+
+TEST_CASE("a long editing session does not grow the resource ids: a unit loaded again takes the ids of the one it replaces") {
+  TempDir dir;
+  std::string hubs;
+  for (int i = 0; i < 40; ++i) {
+    hubs += "resource \"azurerm_iothub\" \"hub" + std::to_string(i) + "\" {\n  name = \"hub-" + std::to_string(i) +
+            "\"\n  min_tls_version = \"1.2\"\n}\n";
+  }
+  dir.write("tf/main.tf", hubs);
+  dir.write("tf2/main.tf", hubs);
+  std::vector<fs::path> paths = {dir.root};
+  auto overlays = std::make_shared<SourceStore::Overlays>();
+  Workspace w(optionsFor(paths, overlays));
+  auto first = next(w, paths, overlays);
+  size_t resources = first->graph().size();
+  REQUIRE(resources >= 80);
+  ResourceId highest = 0;
+  for (int edit = 0; edit < 60; ++edit) {
+    // Each edit adds or removes a resource, so the unit's size changes too.
+    std::string text = hubs;
+    for (int k = 0; k < edit % 3; ++k) text += "resource \"azurerm_iothub\" \"extra" + std::to_string(k) + "\" {\n  name = \"x\"\n}\n";
+    (*overlays)[canonicalKey(dir.root / "tf/main.tf")] = text + "# " + std::to_string(edit) + "\n";
+    auto a = next(w, paths, overlays);
+    CHECK(a->unitsLoaded == 1);
+    for (const Resource& r : a->graph().resources()) highest = std::max(highest, r.id);
+    if (edit % 20 == 0) CHECK(render(*a) == fresh(paths, overlays));
+  }
+  CHECK(highest < 3 * resources);  // without recycling: about 60 x 40 more
 }
