@@ -53,7 +53,7 @@ std::string render(const Analysis& analysis) {
   for (const Edge& e : analysis.graph().edges()) {
     const Resource& from = analysis.graph().resource(e.from);
     const Resource& to = analysis.graph().resource(e.to);
-    lines.push_back("edge " + pathOf(from.file) + " " + from.address + " -" + e.kind + "-> " + pathOf(to.file) + " " +
+    lines.push_back("edge " + pathOf(from.file) + " " + from.address + " -" + std::string(e.kind) + "-> " + pathOf(to.file) + " " +
                     to.address);
   }
   for (const Finding& f : result.findings) {
