@@ -56,11 +56,21 @@ ManPageText manPageText(const std::string& version) {
       {"Environment",
        "NO_COLOR  when set and not empty, text output is not coloured (--color always still colours it).\n"
        "\n"
-       "TERM  dumb turns colour off."},
+       "TERM  dumb turns colour off.\n"
+       "\n"
+       "EDGEGUARD_CACHE_DIR  the directory of scan's cache of unit results (default: $XDG_CACHE_HOME/edgeguard, "
+       "else ~/.cache/edgeguard).\n"
+       "\n"
+       "EDGEGUARD_TIMING  when 1, scan prints how many units it loaded and took from the cache, and the time of "
+       "each phase, on standard error."},
       {"Files",
        ".edgeguard.yaml, .edgeguard.yml  the project configuration, found by walking up from the first scanned "
        "path (or given with --config): rule selection, severities, policy parameters, excludes, IoT Edge "
-       "security groups, fail-on and policy directories. edgeguard init writes a commented starter."},
+       "security groups, fail-on and policy directories. edgeguard init writes a commented starter.\n"
+       "\n"
+       "~/.cache/edgeguard  what scan loaded from each unit (a Terraform module, a template, a manifest), used "
+       "again while the unit's files, the policies, the configuration and the options are the same; never in the "
+       "scanned repository, at most 256 MB. --no-cache neither reads nor writes it; deleting it is safe."},
       {"Examples",
        "edgeguard scan infra\n"
        "\n"

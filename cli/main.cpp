@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <chrono>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -161,11 +162,14 @@ struct ScanArgs {
   bool quiet = false;                  // -q: nothing on success, only what fails the build
   bool fix = false;     // --fix: apply safe fixes, report what is left
   bool dryRun = false;  // --dry-run: print the fixes as a unified diff instead
+  bool noCache = false; // --no-cache: load every unit, read and write no cache entry
 };
 
 // EDGEGUARD_TIMING=1 (or any value but 0): `edgeguard scan` prints one line on stderr when it
-// ends, `edgeguard: timing: prepare=… discover=… … report=… total=…` in milliseconds (the
-// engine's phases as the Workspace measured them, then the CLI's own).
+// ends, `edgeguard: timing: loaded=N from-cache=N written=N reused=N prepare=… discover=… …
+// report=… total=…`: where the units came from (loaded, the on-disk cache, written to it), then
+// milliseconds (configuration and policies, the engine's phases as the Workspace measured them,
+// then the CLI's own); `; cache off: why` when the cache could not be used.
 class ScanTiming {
  public:
   ScanTiming() {
@@ -183,9 +187,14 @@ class ScanTiming {
     line_.insert(line_.end(), done.begin(), done.end());
     mark_ = std::chrono::steady_clock::now();
   }
+  void units(const Analysis& a) {
+    units_ = " loaded=" + std::to_string(a.unitsLoaded) + " from-cache=" + std::to_string(a.unitsFromCache) +
+             " written=" + std::to_string(a.unitsCached) + " reused=" + std::to_string(a.unitsReused);
+    cacheNote_ = a.cacheNote;
+  }
   void print() const {
     if (!on_) return;
-    std::string out = "edgeguard: timing:";
+    std::string out = "edgeguard: timing:" + units_;
     char buf[64];
     double total = 0;
     for (const auto& [name, ms] : line_) {
@@ -194,13 +203,16 @@ class ScanTiming {
       total += ms;
     }
     std::snprintf(buf, sizeof buf, " total=%.1f", total);
-    std::cerr << out << buf << '\n';
+    out += buf;
+    if (!cacheNote_.empty()) out += "; cache off: " + cacheNote_;
+    std::cerr << report::escapeTerminal(out) << '\n';
   }
 
  private:
   bool on_ = false;
   std::chrono::steady_clock::time_point mark_ = std::chrono::steady_clock::now();
   std::vector<std::pair<std::string, double>> line_;
+  std::string units_, cacheNote_;
 };
 
 // What reporters need of the catalog: SARIF rule metadata and links to the rule pages.
@@ -398,6 +410,16 @@ std::unique_ptr<Workspace> openWorkspace(const ScanArgs& args, const ScanOptions
   return workspace;
 }
 
+// Entries of the on-disk cache written by another build are never used: the version, the commit
+// and the executable's own stamp (a rebuilt binary is another build) are part of every key.
+std::string cacheVersion() {
+  std::string v = std::string(EDGEGUARD_VERSION) + ' ' + std::string(cli::buildCommit());
+  if (std::optional<FileStamp> exe = fileStamp("/proc/self/exe")) {
+    v += ' ' + std::to_string(exe->size) + ' ' + std::to_string(exe->mtimeNs) + ' ' + std::to_string(exe->inode);
+  }
+  return v;
+}
+
 // Options that choose and read the inputs: shared by `scan` and `graph`.
 void addInputOptions(CLI::App* cmd, ScanArgs& args) {
   cmd->add_option("paths", args.paths, "Files or directories to scan")->type_name("PATH");
@@ -462,6 +484,8 @@ int runScan(const ScanArgs& args) {
     wantsGraph = wantsGraph || r.graph;
   }
   options.policyDocumentation = ruleDocs;
+  options.cache.enabled = !args.noCache;
+  options.cache.version = cacheVersion();
   // Long scans show progress on an interactive terminal, and nothing in logs and pipes.
   std::unique_ptr<cli::ProgressLine> progress;
   if (isatty(STDERR_FILENO)) {
@@ -475,6 +499,7 @@ int runScan(const ScanArgs& args) {
   timing.phases(analysis->phases);
   const Analysis& session = *analysis;
   ScanResult result = analysis->result;
+  timing.units(*analysis);
   if (progress) progress->finish();
   if (result.files == 0 && result.errors.empty()) {
     // A clean report over nothing must not read as a pass of something.
@@ -879,6 +904,9 @@ int main(int argc, char** argv) {
                     "Skip named files no front-end reads instead of reporting them (for pre-commit)");
   scanCmd->add_option("--color", scan.colour, "Colour output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  scanCmd->add_flag("--no-cache", scan.noCache,
+                    "Load every file again: neither read nor write the cache of unit results (in "
+                    "$EDGEGUARD_CACHE_DIR, else $XDG_CACHE_HOME/edgeguard, else ~/.cache/edgeguard)");
   scanCmd->add_flag("--fix", scan.fix, "Apply the safe fixes to the files, then report what is left");
   scanCmd->add_flag("--dry-run", scan.dryRun, "With --fix: print the fixes as a unified diff, change nothing")
       ->needs("--fix");

@@ -119,6 +119,17 @@ gather() {
         printf "\\x$fmt\\x75\\x2f\\x00\\x00\\x02" > "$seeds/chains/f$fmt-long"
         printf "\\x$fmt\\x00\\x28\\x01\\x01\\x02" > "$seeds/chains/f$fmt-double"
       done ;;
+    cache)
+      # Entry payloads (an entry without its 40-byte header) of a scan of the e2e fixtures, when
+      # a normal build's binary is there to write them; otherwise the target starts from nothing.
+      mkdir -p "$seeds/cache"
+      if [[ -x ${EDGEGUARD_BIN:-build/edgeguard} ]]; then
+        EDGEGUARD_CACHE_DIR="$work/cache" "${EDGEGUARD_BIN:-build/edgeguard}" scan fixtures/e2e --preset all \
+          --fail-on none >/dev/null 2>&1
+        for e in "$work"/cache/????????????????????????????????; do
+          [[ -f $e ]] && tail -c +41 "$e" | head -c "$max_len" > "$seeds/cache/$(basename "$e")"
+        done
+      fi ;;
     *) mkdir -p "$seeds/$1" ;;  # a new target without seeds starts from nothing
   esac
 }

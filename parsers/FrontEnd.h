@@ -92,6 +92,15 @@ struct LoadContext {
     if (f) read.push_back(f);
     return f;
   }
+  // Paths a front-end looked for (a module.json, a module file, a modules manifest) whether or
+  // not they were there: a file that appears there later changes the unit's result too (the
+  // engine's on-disk cache checks them). Ask through isFile().
+  std::vector<std::string> probed;
+  bool isFile(const std::filesystem::path& path) {
+    probed.push_back(path.generic_string());
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec);
+  }
 };
 
 // A kind of file a front-end reads, by its name.

@@ -28,7 +28,7 @@ echo "test-sanitize: ctest took $((SECONDS - test_start)) s"
 if [[ -d $corpus ]]; then
   scan_start=$SECONDS
   out=$(mktemp -d)
-  "$build/edgeguard" scan "$corpus" --fail-on none --jobs "$jobs" --format text --output "$out/r.txt" \
+  EDGEGUARD_CACHE_DIR="$out/cache" "$build/edgeguard" scan "$corpus" --fail-on none --jobs "$jobs" --format text --output "$out/r.txt" \
     --format json --output "$out/r.json" --format sarif --output "$out/r.sarif" --format junit --output "$out/r.xml" \
     --format github --output "$out/r.gh" --format markdown --output "$out/r.md" 2>"$out/stderr"
   rc=$?

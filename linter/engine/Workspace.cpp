@@ -437,6 +437,7 @@ bool Workspace::preparePolicies(std::vector<Error>& errors) {
     selectRules(nullptr, options_.rules, preset, *catalog, setupErrors_);
   }
   setupListing_ = directoryListing(setupDirs_);
+  if (options_.cache.enabled) setupDigest_ = policySourcesDigest(setupKey_, setupDirs_);
   catalog_ = std::move(catalog);
   ++catalogVersion_;
   prepared_ = true;
@@ -766,6 +767,19 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   }
   if (options_.trustFileEvents && !trusted) eventsTrusted_ = true;  // every stamp was checked
   phase("refresh");
+  // The on-disk cache (ResultCache.h): units found there are not loaded; units loaded are
+  // written there with what the resource-local policies find in them. A configuration given as
+  // an object (not a file's text) cannot be part of a key: no cache then.
+  std::unique_ptr<UnitCache> diskCache;
+  if (options_.cache.enabled && !options_.config) {
+    diskCache = std::make_unique<UnitCache>(options_.cache, setupDigest_, options_.frontEnd, options_.limits,
+                                            options_.showUnknown, units.size());
+    if (!diskCache->usable()) {
+      a.cacheNote = diskCache->note();
+      diskCache.reset();
+    }
+  }
+  std::vector<std::optional<UnitEntry::Local>> cachedLocal(units.size());
   // Each unit: the one of the last analysis when every file it read is the same version, else
   // loaded again.
   std::vector<std::shared_ptr<const UnitState>> states(units.size());
@@ -822,6 +836,22 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
       }
     }
     if (sources.empty()) return;
+    std::optional<Hash128> cacheKey;
+    std::vector<std::vector<ByteRange>> marksBefore;  // secrets of its files before it loads
+    if (diskCache && readable) {
+      cacheKey = diskCache->keyOf(i, unitKeys[i], sources);
+      UnitCache::Restored hit;
+      if (diskCache->restore(i, *cacheKey, sources, store, catalog_->policies().size(), hit)) {
+        for (const SourceFile* f : sources) out->deps.push_back(UnitState::Dep{f->path(), store.keyOf(f->path()), f->id()});
+        for (const SourceFile* f : hit.extras) out->deps.push_back(UnitState::Dep{f->path(), store.keyOf(f->path()), f->id()});
+        out->resources = std::move(hit.resources);
+        out->errors = std::move(hit.errors);
+        out->reusable = true;
+        cachedLocal[i] = std::move(hit.local);
+        return;
+      }
+      for (const SourceFile* f : sources) marksBefore.push_back(store.secrets(f->id()));
+    }
     LoadContext ctx{store, options_.frontEnd, kept_[unit.frontEndIndex].get()};
     const LoadLimits& limits = options_.limits;
     // The time budget grows with the unit's text, not with its number of files: 300 empty .tf
@@ -867,6 +897,9 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     out->reusable = complete && readable;
     out->resources = std::move(ctx.resources);
     for (Error& e : ctx.errors) out->errors.push_back(std::move(e));
+    if (cacheKey && out->reusable && cacheableErrors(out->errors)) {
+      diskCache->capture(i, *cacheKey, sources, ctx.read, ctx.probed, marksBefore, store, out->resources, out->errors);
+    }
   });
 
   phase("load");
@@ -910,6 +943,17 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
         if (!it->second.empty()) r.attributes.set("securityGroup", Value(it->second));
       }
     }
+  }
+  for (size_t u = 0; u < units.size(); ++u) {
+    if (!loaded[u] || !cachedLocal[u]) continue;
+    // What the resource-local policies found, from the cache: taken by the local-policies phase
+    // as if kept from a previous analysis (its key is the one that phase uses).
+    LocalFindings& lf = local_[unitKeys[u]];
+    lf.unit = loaded[u]->serial;
+    lf.key = std::to_string(catalogVersion_) + (options_.showUnknown ? "+unknown" : "");
+    lf.byPolicy = std::move(cachedLocal[u]->byPolicy);
+    lf.failed = std::move(cachedLocal[u]->failed);
+    lf.state = nullptr;
   }
   std::vector<size_t> fresh;
   for (size_t u = 0; u < units.size(); ++u) {
@@ -1019,6 +1063,15 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   });
   local_ = std::move(nextLocal);
   units_ = std::move(nextUnits);
+  if (diskCache) {
+    for (size_t u = 0; u < units.size(); ++u) {
+      if (!diskCache->captured(u)) continue;
+      if (auto it = local_.find(unitKeys[u]); it != local_.end()) diskCache->write(u, it->second.byPolicy, it->second.failed);
+    }
+    diskCache->finish();
+    a.unitsFromCache = diskCache->hits();
+    a.unitsCached = diskCache->writes();
+  }
 
   phase("local-policies");
   std::vector<std::vector<Finding>> perPolicy(policies.size());

@@ -39,6 +39,7 @@
 #include "linter/core/SourceFile.h"
 #include "linter/engine/Config.h"
 #include "linter/engine/Linker.h"
+#include "linter/engine/ResultCache.h"
 #include "linter/graph/ResourceGraph.h"
 #include "linter/policy/Policy.h"
 #include "parsers/FrontEnd.h"
@@ -90,6 +91,8 @@ struct ScanOptions {
   // edit costs the same in a workspace of 10 files or of 10,000. Off: every analysis compares
   // the stamps of every file and directory it depends on.
   bool trustFileEvents = false;
+  // The on-disk cache of unit results (ResultCache.h): `edgeguard scan` turns it on.
+  CacheOptions cache;
 };
 
 // A change on disk an editor's file watcher reported.
@@ -119,6 +122,10 @@ class Analysis {
   std::shared_ptr<const Config> config() const { return config_; }
   // Units loaded by this analysis, and units taken as they were from the previous one.
   size_t unitsLoaded = 0, unitsReused = 0;
+  // Of the units loaded: taken from the on-disk cache, and written to it; why it is off (when
+  // it was asked for and could not be used).
+  size_t unitsFromCache = 0, unitsCached = 0;
+  std::string cacheNote;
   // Milliseconds spent in each phase (discovery, load, link, policies, ...), in order: what
   // benchmarks report and profiles start from.
   std::vector<std::pair<std::string, double>> phases;
@@ -198,6 +205,7 @@ class Workspace {
   std::vector<std::filesystem::path> setupDirs_;
   bool prepared_ = false;
   uint64_t catalogVersion_ = 0;
+  Hash128 setupDigest_;  // policySourcesDigest of the catalog: part of every cache key
   // Discovery of options_.paths and options_.contextPaths, kept until a directory changes.
   std::unique_ptr<Discovery> discovery_;
   // Units of the last analysis, by key (front-end, files, which are context).

@@ -1072,8 +1072,7 @@ const ParsedFile& UnitFiles::get(const SourceFile& f) {
 }
 
 const SourceFile* UnitFiles::load(const fs::path& p, std::string* why) {
-  std::error_code ec;
-  if (!fs::is_regular_file(p, ec)) {
+  if (!ctx_.isFile(p)) {
     if (why) *why = "no such file";
     return nullptr;
   }

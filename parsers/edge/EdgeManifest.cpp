@@ -304,8 +304,7 @@ class ManifestLoader {
     fs::path rel = fs::path(modulesPath) / rest / "module.json";
     fs::path mj = dir_ / rel;
     std::string shown = rel.generic_string();
-    std::error_code ec;
-    if (!fs::is_regular_file(mj, ec)) return fail("is built from " + shown + ", which is not there");
+    if (!ctx_.isFile(mj)) return fail("is built from " + shown + ", which is not there");
     LoadError le;
     const SourceFile* f = ctx_.load(mj, &le);
     if (!f) return fail("is built from " + shown + ", which is " + le.message);

@@ -373,8 +373,7 @@ const std::map<std::string, std::string>& TerraformUnit::installedModules() {
   installed_.emplace();
   if (!root_ || root_->def->dir.empty()) return *installed_;
   fs::path manifest = fs::path(root_->def->dir) / ".terraform" / "modules" / "modules.json";
-  std::error_code ec;
-  if (!fs::is_regular_file(manifest, ec)) return *installed_;
+  if (!ctx_.isFile(manifest)) return *installed_;
   LoadError le;
   const SourceFile* f = ctx_.load(manifest, &le);  // inside the project root, or not read
   if (!f) {
