@@ -30,10 +30,10 @@ UnitLinks makeUnitLinks(const std::vector<const Resource*>& unit) {
   std::unordered_map<std::string, ResourceId> firstKindName;
   first.reserve(unit.size() * 2);
   for (const Resource* r : unit) {
-    out.names.emplace_back(r->address, r->id);
+    out.names.emplace_back(std::string_view(r->address), r->id);
     first.try_emplace(r->address, r->id);
     for (const std::string& a : r->aliases) {
-      out.names.emplace_back(a, r->id);
+      out.names.emplace_back(std::string_view(a), r->id);
       first.try_emplace(a, r->id);
     }
     const Value* n = r->attributes.get("name");
@@ -61,7 +61,7 @@ UnitLinks makeUnitLinks(const std::vector<const Resource*>& unit) {
         if (local->second != r->id) out.refs.push_back(UnitLinks::Ref{r->id, local->second, {}});
         continue;
       }
-      out.refs.push_back(UnitLinks::Ref{r->id, 0, ref});
+      out.refs.push_back(UnitLinks::Ref{r->id, 0, std::string_view(ref)});
     }
   }
   for (const Resource* r : unit) {
@@ -97,19 +97,33 @@ UnitLinks makeUnitLinks(const std::vector<const Resource*>& unit) {
   return out;
 }
 
+void LinkIndex::put(Map& m, std::string_view key, ResourceId id) { m[key].push_back(Declaration{id, key}); }
+
+void LinkIndex::drop(Map& m, std::string_view key, ResourceId id) {
+  auto it = m.find(key);
+  if (it == m.end()) return;
+  std::vector<Declaration>& v = it->second;
+  // This unit's declaration: the same text (not only an equal one) when there is one.
+  auto at = std::find_if(v.begin(), v.end(), [&](const Declaration& d) { return d.id == id && d.text.data() == key.data(); });
+  if (at == v.end()) at = std::find_if(v.begin(), v.end(), [&](const Declaration& d) { return d.id == id; });
+  if (at == v.end()) return;
+  v.erase(at);
+  if (v.empty()) {
+    m.erase(it);
+  } else if (it->first.data() == key.data()) {
+    // The key viewed the leaving unit's text: view a remaining declaration's instead.
+    auto node = m.extract(it);
+    node.key() = node.mapped().front().text;
+    m.insert(std::move(node));
+  }
+}
+
 void LinkIndex::add(const UnitLinks& u) {
-  for (const auto& [name, id] : u.names) names_[name].push_back(id);
-  for (const auto& [key, id] : u.kindNames) kindNames_[key].push_back(id);
+  for (const auto& [name, id] : u.names) put(names_, name, id);
+  for (const auto& [key, id] : u.kindNames) put(kindNames_, key, id);
 }
 
 void LinkIndex::remove(const UnitLinks& u) {
-  auto drop = [](Map& m, const std::string& key, ResourceId id) {
-    auto it = m.find(key);
-    if (it == m.end()) return;
-    auto at = std::find(it->second.begin(), it->second.end(), id);
-    if (at != it->second.end()) it->second.erase(at);
-    if (it->second.empty()) m.erase(it);
-  };
   for (const auto& [name, id] : u.names) drop(names_, name, id);
   for (const auto& [key, id] : u.kindNames) drop(kindNames_, key, id);
 }
@@ -119,10 +133,10 @@ void LinkIndex::clear() {
   kindNames_.clear();
 }
 
-std::optional<ResourceId> LinkIndex::only(const Map& m, const std::string& key) {
+std::optional<ResourceId> LinkIndex::only(const Map& m, std::string_view key) {
   auto it = m.find(key);
   if (it == m.end() || it->second.size() != 1) return std::nullopt;
-  return it->second.front();
+  return it->second.front().id;
 }
 
 void linkUnits(ResourceGraph& graph, const std::vector<const UnitLinks*>& units, const LinkIndex& index) {

@@ -37,16 +37,20 @@ namespace eg {
 
 // What one unit's resources (with their final ids) contribute to linking.
 struct UnitLinks {
+  // Views into the unit's resources (their addresses, aliases and references), which do not
+  // change once the links are made: a UnitLinks lives no longer than the resources it was made of.
+  //
   // A reference, in resource order and reference order: to `to` when `name` is empty (resolved
   // in the unit), else to the only declaration of `name` in the scan.
   struct Ref {
     ResourceId from = 0, to = 0;
-    std::string name;
+    std::string_view name;
   };
   std::vector<Ref> refs;
-  // Every address and alias declared (a resource declaring one name twice counts twice), and the
-  // lower-case "kind\0name" of every resource with a known name: what the LinkIndex counts.
-  std::vector<std::pair<std::string, ResourceId>> names, kindNames;
+  // Every address and alias declared (a resource declaring one name twice counts twice).
+  std::vector<std::pair<std::string_view, ResourceId>> names;
+  // The lower-case "kind\0name" of every resource with a known name (owned: made here).
+  std::vector<std::pair<std::string, ResourceId>> kindNames;
   // Resources that take part in the joins across units, in resource order.
   struct Deployment {
     ResourceId id = 0;
@@ -81,20 +85,27 @@ struct UnitLinks {
 UnitLinks makeUnitLinks(const std::vector<const Resource*>& unit);
 
 // Every unit's declared names, counted: kept between analyses and updated with the units that
-// were added and dropped.
+// were added and dropped. It copies no name: keys are views into the UnitLinks added (which must
+// stay alive until removed); a key whose unit leaves is re-pointed at a remaining declaration.
 class LinkIndex {
  public:
   void add(const UnitLinks& u);
   void remove(const UnitLinks& u);
   void clear();
   // The only resource declaring `name` (address or alias) in the scan, if exactly one does.
-  std::optional<ResourceId> onlyName(const std::string& name) const { return only(names_, name); }
+  std::optional<ResourceId> onlyName(std::string_view name) const { return only(names_, name); }
   // The only resource whose lower-case "kind\0name" is `key`, if exactly one has it.
-  std::optional<ResourceId> onlyKindName(const std::string& key) const { return only(kindNames_, key); }
+  std::optional<ResourceId> onlyKindName(std::string_view key) const { return only(kindNames_, key); }
 
  private:
-  using Map = std::unordered_map<std::string, std::vector<ResourceId>>;
-  static std::optional<ResourceId> only(const Map& m, const std::string& key);
+  struct Declaration {
+    ResourceId id = 0;
+    std::string_view text;  // the declaring unit's own copy of the key
+  };
+  using Map = std::unordered_map<std::string_view, std::vector<Declaration>>;
+  static std::optional<ResourceId> only(const Map& m, std::string_view key);
+  static void put(Map& m, std::string_view key, ResourceId id);
+  static void drop(Map& m, std::string_view key, ResourceId id);
   Map names_, kindNames_;
 };
 

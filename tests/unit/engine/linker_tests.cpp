@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 
 #include "linter/engine/Linker.h"
 
@@ -89,4 +91,32 @@ TEST_CASE("ResourceGraph: references resolve within the unit first, ambiguous na
   CHECK(g.incoming(rg2).empty());
   REQUIRE(g.outgoing(other).size() == 1);  // the ambiguous name links nothing; the unique one links
   CHECK(g.outgoing(other)[0]->to == shared);
+}
+
+TEST_CASE("LinkIndex: a name stays found when the unit whose text its key viewed leaves") {
+  auto unit = [](std::string address, ResourceId id) {
+    auto rs = std::make_unique<std::vector<Resource>>(1);
+    (*rs)[0].id = id;
+    (*rs)[0].kind = "Microsoft.Devices/IotHubs";
+    (*rs)[0].address = std::move(address);
+    (*rs)[0].attributes.set("name", Value(std::string("hub-name")));
+    return rs;
+  };
+  auto first = unit("shared.hub", 1), second = unit("shared.hub", 2);
+  UnitLinks a = makeUnitLinks({&(*first)[0]}), b = makeUnitLinks({&(*second)[0]});
+  LinkIndex index;
+  index.add(a);
+  index.add(b);
+  CHECK_FALSE(index.onlyName("shared.hub"));  // two declarations: ambiguous
+  CHECK_FALSE(index.onlyKindName(std::string("microsoft.devices/iothubs") + '\0' + "hub-name"));
+  index.remove(a);
+  a = UnitLinks{};
+  first.reset();  // the text the keys viewed is gone
+  std::vector<std::unique_ptr<std::vector<Resource>>> churn;
+  for (int i = 0; i < 64; ++i) churn.push_back(unit("xxxxxxxxxx.yyyyyyyyyy", 100));  // reuse the freed memory
+  REQUIRE(index.onlyName("shared.hub"));
+  CHECK(*index.onlyName("shared.hub") == 2);
+  CHECK(index.onlyKindName(std::string("microsoft.devices/iothubs") + '\0' + "hub-name") == std::optional<ResourceId>(2));
+  index.remove(b);
+  CHECK_FALSE(index.onlyName("shared.hub"));
 }
