@@ -485,6 +485,7 @@ int runScan(const ScanArgs& args) {
   }
   options.policyDocumentation = ruleDocs;
   options.cache.enabled = !args.noCache;
+  options.keepUnits = false;  // analysed once
   options.cache.version = cacheVersion();
   // Long scans show progress on an interactive terminal, and nothing in logs and pipes.
   std::unique_ptr<cli::ProgressLine> progress;

@@ -967,7 +967,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
       markSecretValues(store, r.attributes, false);
       resources.push_back(&r);
     }
-    s.links = makeUnitLinks(resources);
+    if (options_.keepUnits) s.links = makeUnitLinks(resources);
   });
   for (size_t u = 0; u < units.size(); ++u) {
     if (loaded[u]) states[u] = loaded[u];
@@ -996,8 +996,8 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   }
   a.units_ = std::move(states);
   a.units_.erase(std::remove(a.units_.begin(), a.units_.end(), nullptr), a.units_.end());
-  // The names of every unit, counted: units that left are taken out, new ones put in.
-  {
+  if (options_.keepUnits) {
+    // The names of every unit, counted: units that left are taken out, new ones put in.
     std::map<uint32_t, std::shared_ptr<const UnitState>> now;
     for (const auto& s : a.units_) now.emplace(s->serial, s);
     for (auto it = indexed_.begin(); it != indexed_.end();) {
@@ -1011,10 +1011,26 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     for (auto& [serial, s] : now) {
       if (indexed_.emplace(serial, s).second) linkIndex_.add(s->links);
     }
+    std::vector<const UnitLinks*> links;
+    for (const auto& s : a.units_) links.push_back(&s->links);
+    linkUnits(a.graph_, links, linkIndex_);
+  } else {
+    // Analysed once: the links and the index are made here and gone before the policies run.
+    std::vector<UnitLinks> made(a.units_.size());
+    parallelFor(made.size(), options_.jobs, [&](size_t i) {
+      std::vector<const Resource*> resources;
+      resources.reserve(a.units_[i]->resources.size());
+      for (const Resource& r : a.units_[i]->resources) resources.push_back(&r);
+      made[i] = makeUnitLinks(resources);
+    });
+    LinkIndex index;
+    std::vector<const UnitLinks*> links;
+    for (const UnitLinks& l : made) {
+      index.add(l);
+      links.push_back(&l);
+    }
+    linkUnits(a.graph_, links, index);
   }
-  std::vector<const UnitLinks*> links;
-  for (const auto& s : a.units_) links.push_back(&s->links);
-  linkUnits(a.graph_, links, linkIndex_);
   for (const Resource& r : a.graph_.resources()) result.resources += context.count(r.file) ? 0 : 1;
 
   phase("link");

@@ -93,6 +93,10 @@ struct ScanOptions {
   bool trustFileEvents = false;
   // The on-disk cache of unit results (ResultCache.h): `edgeguard scan` turns it on.
   CacheOptions cache;
+  // Keep what the next analysis reuses (each unit's contribution to the edges and the index of
+  // names). A Workspace analysed once (`edgeguard scan`) sets false: they are made for linking
+  // and freed before the policies run, so a batch scan's peak memory does not carry them.
+  bool keepUnits = true;
 };
 
 // A change on disk an editor's file watcher reported.
