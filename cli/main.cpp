@@ -81,13 +81,7 @@ bool writeFileAtomically(const fs::path& path, const std::string& text, std::str
     return false;
   }
   fs::path tmp = tmpl;
-  bool ok = true;
-  for (size_t done = 0; ok && done < text.size();) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) ok = false;
-    else done += static_cast<size_t>(n);
-  }
+  bool ok = writeAll(fd, text);
   // Reports are ordinary files: rw for the user, r for others (umask applies), as a plain
   // open() would have created them (mkstemp makes them 0600).
   mode_t mask = umask(0);

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <cerrno>
+#include <unistd.h>
 #include <system_error>
 
 namespace eg {
@@ -340,6 +342,16 @@ std::string SourceStore::masked(FileId file, uint32_t offset, std::string_view t
 size_t SourceStore::size() const {
   std::lock_guard<std::mutex> lock(mu_);
   return files_.size();
+}
+
+bool writeAll(int fd, std::string_view bytes) {
+  for (size_t done = 0; done < bytes.size();) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
 }
 
 }  // namespace eg

@@ -189,5 +189,8 @@ std::string displayPath(const std::filesystem::path& p);
 enum class ReadResult { Ok, Missing, NotRegular, TooLarge, Unreadable };
 ReadResult readSmallFile(const std::filesystem::path& path, size_t maxBytes, std::string& text);
 std::string describe(ReadResult r, size_t maxBytes);
+// Writes all of `bytes` to the open descriptor `fd` (retrying short writes and EINTR); false on
+// an error.
+bool writeAll(int fd, std::string_view bytes);
 
 }  // namespace eg

@@ -255,13 +255,7 @@ bool CacheDir::write(const Hash128& key, std::string_view bytes) const {
   std::string tmpl = (dir_ / (std::string(kTempPrefix) + "XXXXXX")).string();
   int fd = ::mkstemp(tmpl.data());  // 0600, O_EXCL: unique whatever other runs do
   if (fd < 0) return false;
-  bool ok = true;
-  for (size_t done = 0; ok && done < bytes.size();) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) ok = false;
-    else done += static_cast<size_t>(n);
-  }
+  bool ok = writeAll(fd, bytes);
   ok = ::fchmod(fd, 0600) == 0 && ok;
   ok = ::close(fd) == 0 && ok;
   // A torn entry (a crash before the data reached the disk) fails its checksum: no fsync.
