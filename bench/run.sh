@@ -36,7 +36,13 @@ SIDES=(after)
 bin_of() { if [[ $1 == before ]]; then echo "$BIN_BEFORE"; else echo "$BIN"; fi; }
 # nocache SIDE: --no-cache when that binary has an on-disk result cache (full scans measure the
 # work, not the cache; only the pre-commit rows' second run is meant to hit it).
-nocache() { if "$(bin_of "$1")" scan --help 2>&1 | grep -q -- '--no-cache'; then echo --no-cache; fi; }
+# (The help is read whole first: `grep -q` closing the pipe early fails the pipeline under
+# pipefail, which silently left the cache on.)
+nocache() {
+  local help
+  help=$("$(bin_of "$1")" scan --help 2>&1 || true)
+  if [[ $help == *--no-cache* ]]; then echo --no-cache; fi
+}
 # The pre-commit rows give each repetition its own XDG_CACHE_HOME; nothing may override it.
 unset EDGEGUARD_CACHE_DIR
 
