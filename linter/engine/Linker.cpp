@@ -1,9 +1,11 @@
 #include "linter/engine/Linker.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <unordered_map>
 
+#include "linter/core/Budget.h"
 #include "linter/graph/ResourceKinds.h"
 
 namespace eg {
@@ -203,24 +205,26 @@ void linkUnits(ResourceGraph& graph, const std::vector<const UnitLinks*>& units,
   }
 }
 
-void linkGraph(ResourceGraph& graph) {
-  std::vector<uint32_t> order;  // units in order of first appearance
-  std::unordered_map<uint32_t, std::vector<const Resource*>> byUnit;
+void linkGraph(ResourceGraph& graph, unsigned jobs) {
+  std::vector<std::vector<const Resource*>> units;  // in order of first appearance
+  std::unordered_map<uint32_t, size_t> at;
   for (const Resource& r : graph.resources()) {
-    auto [it, fresh] = byUnit.try_emplace(r.unit);
-    if (fresh) order.push_back(r.unit);
-    it->second.push_back(&r);
+    auto [it, fresh] = at.try_emplace(r.unit, units.size());
+    if (fresh) units.emplace_back();
+    units[it->second].push_back(&r);
   }
-  std::vector<UnitLinks> links;
-  links.reserve(order.size());
+  std::vector<UnitLinks> links(units.size());
+  std::atomic<size_t> next{0};
+  runWithLargeStacks(std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(units.size()))), [&](unsigned) {
+    for (size_t i = next++; i < units.size(); i = next++) links[i] = makeUnitLinks(units[i]);
+  });
   LinkIndex index;
-  for (uint32_t u : order) {
-    links.push_back(makeUnitLinks(byUnit[u]));
-    index.add(links.back());
+  std::vector<const UnitLinks*> ordered;
+  for (const UnitLinks& l : links) {
+    index.add(l);
+    ordered.push_back(&l);
   }
-  std::vector<const UnitLinks*> units;
-  for (const UnitLinks& l : links) units.push_back(&l);
-  linkUnits(graph, units, index);
+  linkUnits(graph, ordered, index);
 }
 
 }  // namespace eg

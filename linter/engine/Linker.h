@@ -114,7 +114,8 @@ class LinkIndex {
 // joins across units.
 void linkUnits(ResourceGraph& graph, const std::vector<const UnitLinks*>& units, const LinkIndex& index);
 
-// Links a graph built in one go (tests, fuzz targets): groups its resources by Resource::unit.
-void linkGraph(ResourceGraph& graph);
+// Links a graph analysed once (a one-off scan, tests, fuzz targets): groups its resources by
+// Resource::unit, makes each unit's links on up to `jobs` threads, and keeps nothing.
+void linkGraph(ResourceGraph& graph, unsigned jobs = 1);
 
 }  // namespace eg

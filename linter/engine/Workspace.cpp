@@ -214,7 +214,6 @@ std::string optionsKey(const ScanOptions& o) {
 // The secrets' texts of the files of an analysis and their index, kept while the files and their
 // marks stay the same.
 struct Workspace::Redaction {
-  uint64_t signature = 0;
   std::vector<std::pair<FileId, size_t>> files;  // file, how many marks
   std::vector<std::string> texts;                // longest first
   std::unique_ptr<Redactor> redactor;            // over texts; null when there are none
@@ -1016,20 +1015,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     linkUnits(a.graph_, links, linkIndex_);
   } else {
     // Analysed once: the links and the index are made here and gone before the policies run.
-    std::vector<UnitLinks> made(a.units_.size());
-    parallelFor(made.size(), options_.jobs, [&](size_t i) {
-      std::vector<const Resource*> resources;
-      resources.reserve(a.units_[i]->resources.size());
-      for (const Resource& r : a.units_[i]->resources) resources.push_back(&r);
-      made[i] = makeUnitLinks(resources);
-    });
-    LinkIndex index;
-    std::vector<const UnitLinks*> links;
-    for (const UnitLinks& l : made) {
-      index.add(l);
-      links.push_back(&l);
-    }
-    linkUnits(a.graph_, links, index);
+    linkGraph(a.graph_, options_.jobs);
   }
   for (const Resource& r : a.graph_.resources()) result.resources += context.count(r.file) ? 0 : 1;
 
@@ -1212,20 +1198,15 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   phase("sort");
   // Last line of defence: no message (a policy may quote a value) repeats a secret's text. The
   // texts and their index are built again only when a file or its marks changed.
-  uint64_t signature = 1469598103934665603ull;
-  auto mix = [&](uint64_t v) { signature = (signature ^ v) * 1099511628211ull; };
   std::vector<std::pair<FileId, size_t>> marked;  // files and how many marks they have
   marked.reserve(live.size());
   for (FileId id : live) {
     if (!store.get(id)) continue;
     size_t n = store.secretCount(id);
     marked.emplace_back(id, n);
-    mix(id);
-    mix(n);
   }
-  if (!redaction_ || redaction_->signature != signature || redaction_->files != marked) {
+  if (!redaction_ || redaction_->files != marked) {
     auto next = std::make_unique<Redaction>();
-    next->signature = signature;
     next->files = marked;
     for (auto [id, n] : marked) {
       const SourceFile* f = store.get(id);
