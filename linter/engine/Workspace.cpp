@@ -729,6 +729,13 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   std::vector<Unit>& units = found.units;
   const std::vector<std::string>& unitKeys = found.unitKeys;
   const std::set<std::string>& contextOnly = found.contextOnly;
+  if (!options_.keepUnits) {
+    // Analysed once: what discovery saw (every file's stamp and first bytes) is not looked at
+    // again; only the units it grouped are needed below.
+    found.stamps = {};
+    found.heads = {};
+    found.fileIndex = {};
+  }
 
   // Every file the kept units read is read again if it changed (before any unit loads, so that
   // no unit loads an old version of a file another one finds changed).
@@ -1137,13 +1144,20 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   });
   for (size_t i = 0; i < policies.size(); ++i) {
     if (!local[i]) continue;
-    for (const LocalFindings* lf : localByUnit) {
+    for (LocalFindings* lf : localByUnit) {
       if (failed[i].empty() && !lf->failed[i].empty()) failed[i] = lf->failed[i];
-      perPolicy[i].insert(perPolicy[i].end(), lf->byPolicy[i].begin(), lf->byPolicy[i].end());
+      std::vector<Finding>& found = lf->byPolicy[i];
+      if (options_.keepUnits) perPolicy[i].insert(perPolicy[i].end(), found.begin(), found.end());
+      else perPolicy[i].insert(perPolicy[i].end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
   }
   phase("global-policies");
   std::vector<Finding>& findings = result.findings;
+  {
+    size_t total = 0;
+    for (const std::vector<Finding>& v : perPolicy) total += v.size();
+    findings.reserve(total);
+  }
   // A report stays bounded: one rule reports at most kMaxFindingsPerRule findings (in graph
   // order, the same on every run), and a note says how many more there were (2,000 devices
   // sharing a key, or a dynamic block expanded a million times, made reports of gigabytes).
@@ -1288,6 +1302,13 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     std::erase_if(findings, [&](const Finding& f) { return context.count(f.location.file) > 0; });
   }
   phase("redact");
+  if (!options_.keepUnits) {
+    // Analysed once: nothing is kept for a next analysis (the local findings were moved into
+    // this one, discovery's stamps were dropped); another analysis starts over.
+    units_.clear();
+    local_.clear();
+    discovery_.reset();
+  }
   return analysis;
 }
 
