@@ -14,6 +14,8 @@
 namespace eg {
 
 LineIndex::LineIndex(std::string_view text) : textSize_(static_cast<uint32_t>(text.size())) {
+  // Kept for every file of a scan: sized once (lone CRs, rare, may grow it).
+  starts_.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   starts_.push_back(0);
   for (uint32_t i = 0; i < text.size(); ++i) {
     char c = text[i];
