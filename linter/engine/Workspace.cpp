@@ -1044,9 +1044,12 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     const UnitState& s = *states[u];
     result.files += s.files;
     for (const Resource& r : s.resources) a.graph_.addShared(r);
-    for (const Error& e : s.errors) {
+    // Analysed once: a unit's errors move into the result (nothing reads them again).
+    std::vector<Error>* movable = !options_.keepUnits && loaded[u] ? &loaded[u]->errors : nullptr;
+    for (size_t i = 0; i < s.errors.size(); ++i) {
+      const Error& e = s.errors[i];
       if (e.file == kNoFile || !std::count(s.contextFiles.begin(), s.contextFiles.end(), e.file)) {
-        result.errors.push_back(e);
+        result.errors.push_back(movable ? std::move((*movable)[i]) : e);
       }
     }
     context.insert(s.contextFiles.begin(), s.contextFiles.end());
