@@ -100,6 +100,23 @@ TEST_CASE("Value objects: case-insensitive lookup, dotted paths, merge, equality
   CHECK(Value(3.0).toDisplay() == "3");
 }
 
+TEST_CASE("Value: an unknown (kept boxed) copies and moves with its reason and parts") {
+  Value u = Value::partialString({{true, "https://"}, {false, "var.host"}, {true, "/path"}}, "var.host has no value");
+  u.prov.value = ByteRange{3, 9};
+  Value copy = u;
+  CHECK(copy.isUnknown());
+  CHECK(copy.unknownReason() == "var.host has no value");
+  REQUIRE(copy.unknownParts().size() == 3);
+  CHECK(copy.unknownParts()[2].text == "/path");
+  CHECK(copy.prov.value == ByteRange{3, 9});
+  Value moved = std::move(copy);
+  CHECK(moved.unknownReason() == "var.host has no value");
+  Value assigned("x");
+  assigned = moved;
+  CHECK(assigned.unknownParts().size() == 3);
+  CHECK(u.unknownParts().front().text == "https://");  // the original is untouched
+}
+
 TEST_CASE("Value::containsUnknown looks inside arrays and objects") {
   Value v = Value::object();
   CHECK_FALSE(v.containsUnknown());
