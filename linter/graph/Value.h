@@ -181,6 +181,10 @@ size_t knownPartsSize(const std::vector<StringPart>& parts);
 // range): for values parsed from text whose positions cannot be mapped back into the file.
 void setProvenanceDeep(Value& v, const Provenance& p);
 
+// Gives every array and object in `v`, at any depth, exactly the room it uses (push_back leaves
+// up to half of it spare): for finished trees that are kept, such as a resource's attributes.
+void shrinkToFit(Value& v);
+
 // Calls f on v and on every value inside it (array elements and member values), parents first.
 template <typename F>
 void forEachValue(Value& v, F&& f) {
