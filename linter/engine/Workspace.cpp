@@ -959,14 +959,15 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     for (const SourceFile* f : ctx.read) addDep(f);
     out->reusable = complete && readable;
     out->resources = std::move(ctx.resources);
-    // Kept for the whole analysis (and between analyses): without the room builders left spare.
-    out->resources.shrink_to_fit();
-    for (Resource& r : out->resources) shrinkToFit(r.attributes);
     for (Error& e : ctx.errors) out->errors.push_back(std::move(e));
     if (cacheKey && out->reusable && cacheableErrors(out->errors)) {
       diskCache->capture(i, *cacheKey, sources, ctx.read, ctx.probed, marksBefore, store, out->resources, out->errors);
     }
     finishUnit(i, *out);
+    // Kept for the whole analysis (and between analyses): without the room builders left
+    // spare. After trimming, which leaves less to visit. (Trees from the cache are exact.)
+    out->resources.shrink_to_fit();
+    for (Resource& r : out->resources) shrinkToFit(r.attributes);
   });
 
   phase("load");
