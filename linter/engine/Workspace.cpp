@@ -965,6 +965,10 @@ std::shared_ptr<Analysis> Workspace::analyse() {
       diskCache->capture(i, *cacheKey, sources, ctx.read, ctx.probed, marksBefore, store, out->resources, out->errors);
     }
     finishUnit(i, *out);
+    // Kept for the whole analysis (and between analyses): without the room builders left
+    // spare. After trimming, which leaves less to visit. (Trees from the cache are exact.)
+    out->resources.shrink_to_fit();
+    for (Resource& r : out->resources) shrinkToFit(r.attributes);
   });
 
   phase("load");

@@ -35,6 +35,14 @@ void setProvenanceDeep(Value& v, const Provenance& p) {
   }
 }
 
+void shrinkToFit(Value& v) {
+  // Parents first: a shrunk vector moves its elements, which are then visited where they are.
+  forEachValue(v, [](Value& x) {
+    if (x.isArray()) x.asArray().shrink_to_fit();
+    else if (x.isObject()) x.asObject().shrink_to_fit();
+  });
+}
+
 std::string toUpperAscii(std::string_view s) {
   std::string out(s);
   for (char& c : out) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,6 +43,32 @@ struct Unknown {
   // format(), a Terraform template): its pieces in order, holes included. Empty when nothing of
   // the value is known (or it is not known to be a string).
   std::vector<StringPart> parts;
+};
+
+// A T on the heap with value semantics (a copy copies the T), like C++26 std::indirect: keeps
+// a rarely used alternative from widening a variant that every value pays for. Moved from, it
+// holds nothing and reads as a default T.
+template <typename T>
+class Indirect {
+ public:
+  explicit Indirect(T v) : p_(std::make_unique<T>(std::move(v))) {}
+  Indirect(const Indirect& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Indirect(Indirect&&) noexcept = default;
+  Indirect& operator=(const Indirect& o) {
+    p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Indirect& operator=(Indirect&&) noexcept = default;
+  ~Indirect() = default;
+
+  const T& operator*() const {
+    static const T empty;
+    return p_ ? *p_ : empty;
+  }
+  const T* operator->() const { return &**this; }
+
+ private:
+  std::unique_ptr<T> p_;
 };
 
 class Value {
@@ -88,9 +115,9 @@ class Value {
   Array& asArray() { return std::get<Array>(data_); }
   const Object& asObject() const { return std::get<Object>(data_); }
   Object& asObject() { return std::get<Object>(data_); }
-  const std::string& unknownReason() const { return std::get<Unknown>(data_).reason; }
+  const std::string& unknownReason() const { return std::get<Indirect<Unknown>>(data_)->reason; }
   // The pieces of a partially known string (empty unless an unknown string has known text).
-  const std::vector<StringPart>& unknownParts() const { return std::get<Unknown>(data_).parts; }
+  const std::vector<StringPart>& unknownParts() const { return std::get<Indirect<Unknown>>(data_)->parts; }
   // An unknown string made of `parts` (adjacent known texts merged); wholly unknown when no
   // piece is known text.
   static Value partialString(std::vector<StringPart> parts, std::string reason);
@@ -118,13 +145,17 @@ class Value {
   Provenance prov;
 
  private:
-  std::variant<std::nullptr_t, bool, double, std::string, Array, Object, Unknown> data_;
+  // Unknown is boxed: inline, its 56 bytes would make every value 88 bytes instead of 64.
+  std::variant<std::nullptr_t, bool, double, std::string, Array, Object, Indirect<Unknown>> data_;
 };
 
 struct Member {
   std::string key;
   Value value;  // value.prov.key is the key's range
 };
+
+// Graphs hold millions of values: keep them small (64 bytes with libstdc++ on 64-bit targets).
+static_assert(sizeof(Value) <= 64, "Value grew: box what makes it larger (see Indirect)");
 
 inline Value::Value() = default;
 inline Value::Value(std::nullptr_t) {}
@@ -135,7 +166,7 @@ inline Value::Value(int64_t i) : data_(static_cast<double>(i)) {}
 inline Value::Value(std::string s) : data_(std::move(s)) {}
 inline Value::Value(std::string_view s) : data_(std::string(s)) {}
 inline Value::Value(const char* s) : data_(std::string(s)) {}
-inline Value::Value(Unknown u) : data_(std::move(u)) {}
+inline Value::Value(Unknown u) : data_(Indirect<Unknown>(std::move(u))) {}
 inline Value Value::unknown(std::string reason) { return Value(Unknown{std::move(reason), {}}); }
 inline Value Value::array() { return Value(Array{}); }
 inline Value Value::object() { return Value(Object{}); }
@@ -149,6 +180,10 @@ size_t knownPartsSize(const std::vector<StringPart>& parts);
 // Gives `v` provenance `p` and everything inside it the same value range (without a key
 // range): for values parsed from text whose positions cannot be mapped back into the file.
 void setProvenanceDeep(Value& v, const Provenance& p);
+
+// Gives every array and object in `v`, at any depth, exactly the room it uses (push_back leaves
+// up to half of it spare): for finished trees that are kept, such as a resource's attributes.
+void shrinkToFit(Value& v);
 
 // Calls f on v and on every value inside it (array elements and member values), parents first.
 template <typename F>

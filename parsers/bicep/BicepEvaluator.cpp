@@ -448,6 +448,7 @@ class Template : public FunctionHost {
 
   Value object(const Node* n) {
     Value obj = Value::object();
+    obj.asObject().reserve(n->list.size());  // exact unless it has spreads or nested resources
     for (const Node* p : n->list) {
       if (p->is(NodeKind::Spread)) {
         Value s = eval(p->a);

@@ -100,6 +100,41 @@ TEST_CASE("Value objects: case-insensitive lookup, dotted paths, merge, equality
   CHECK(Value(3.0).toDisplay() == "3");
 }
 
+TEST_CASE("Value: an unknown (kept boxed) copies and moves with its reason and parts") {
+  Value u = Value::partialString({{true, "https://"}, {false, "var.host"}, {true, "/path"}}, "var.host has no value");
+  u.prov.value = ByteRange{3, 9};
+  Value copy = u;
+  CHECK(copy.isUnknown());
+  CHECK(copy.unknownReason() == "var.host has no value");
+  REQUIRE(copy.unknownParts().size() == 3);
+  CHECK(copy.unknownParts()[2].text == "/path");
+  CHECK(copy.prov.value == ByteRange{3, 9});
+  Value moved = std::move(copy);
+  CHECK(moved.unknownReason() == "var.host has no value");
+  Value assigned("x");
+  assigned = moved;
+  CHECK(assigned.unknownParts().size() == 3);
+  CHECK(u.unknownParts().front().text == "https://");  // the original is untouched
+}
+
+TEST_CASE("shrinkToFit leaves no spare room in any array or object and keeps the tree") {
+  Value v = Value::object();
+  Value& list = v.set("list", Value::array());
+  for (int i = 0; i < 5; ++i) {
+    Value item = Value::object();
+    for (int k = 0; k < 3; ++k) item.set("k" + std::to_string(k), Value(i * k));
+    list.asArray().push_back(std::move(item));
+  }
+  v.set("u", Value::unknown("var.x has no value"));
+  std::string before = v.toJson();
+  shrinkToFit(v);
+  CHECK(v.toJson() == before);
+  forEachValue(v, [](Value& x) {
+    if (x.isArray()) CHECK(x.asArray().capacity() == x.asArray().size());
+    if (x.isObject()) CHECK(x.asObject().capacity() == x.asObject().size());
+  });
+}
+
 TEST_CASE("Value::containsUnknown looks inside arrays and objects") {
   Value v = Value::object();
   CHECK_FALSE(v.containsUnknown());

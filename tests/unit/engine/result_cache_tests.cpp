@@ -484,7 +484,12 @@ TEST_CASE("the value codec round-trips values and rejects every truncation") {
   CHECK(r.atEnd());
   CHECK(back.toJson() == v.toJson());  // (== never calls two unknowns equal)
   CHECK(back.get("s")->prov.value == ByteRange{4, 9});
-  CHECK(back.get("a")->asArray()[2].unknownParts().size() == 2);
+  const Value& hole = back.get("a")->asArray()[2];
+  CHECK(hole.unknownReason() == "var.x has no value");
+  REQUIRE(hole.unknownParts().size() == 2);
+  CHECK(hole.unknownParts()[0].known);
+  CHECK(hole.unknownParts()[0].text == "pre-");
+  CHECK_FALSE(hole.unknownParts()[1].known);
   for (size_t n = 0; n < w.out().size(); ++n) {
     codec::Reader cut(std::string_view(w.out()).substr(0, n));
     Value partial;
