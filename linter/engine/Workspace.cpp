@@ -959,7 +959,6 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     for (const SourceFile* f : ctx.read) addDep(f);
     out->reusable = complete && readable;
     out->resources = std::move(ctx.resources);
-    out->resources.shrink_to_fit();  // kept for the whole analysis: no room to grow
     for (Error& e : ctx.errors) out->errors.push_back(std::move(e));
     if (cacheKey && out->reusable && cacheableErrors(out->errors)) {
       diskCache->capture(i, *cacheKey, sources, ctx.read, ctx.probed, marksBefore, store, out->resources, out->errors);
