@@ -480,6 +480,8 @@ int runScan(const ScanArgs& args) {
   options.policyDocumentation = ruleDocs;
   options.cache.enabled = !args.noCache;
   options.keepUnits = false;  // analysed once
+  // Only fixes and the graph report read resources' attributes after the scan.
+  options.trimResources = !args.fix && !wantsGraph;
   options.cache.version = cacheVersion();
   // Long scans show progress on an interactive terminal, and nothing in logs and pipes.
   std::unique_ptr<cli::ProgressLine> progress;
@@ -490,10 +492,10 @@ int runScan(const ScanArgs& args) {
   std::unique_ptr<Workspace> workspace = openWorkspace(args, options, failOn);
   if (!workspace) return 2;
   timing.phase("prepare");
-  std::shared_ptr<const Analysis> analysis = workspace->analyse();
+  std::shared_ptr<Analysis> analysis = workspace->analyse();
   timing.phases(analysis->phases);
   const Analysis& session = *analysis;
-  ScanResult result = analysis->result;
+  ScanResult result = std::move(analysis->result);  // filtered below; a large scan's findings are not copied
   timing.units(*analysis);
   if (progress) progress->finish();
   if (result.files == 0 && result.errors.empty()) {
@@ -616,30 +618,33 @@ int runScan(const ScanArgs& args) {
   if (wantsGraph) copyGraph(session.graph(), report);
 
   // Files first (atomically), standard output last; a file that cannot be written is exit 2.
+  // Standard output is written as it is rendered: a report of 10 MB is not held whole.
   bool writeFailed = false;
-  std::string toStdout;
-  for (const OutputSpec& o : args.outputs) {
-    std::ostringstream buffer;
+  auto render = [&](const OutputSpec& o, std::ostream& out) {
     report.color = findReporter(o.format)->colour && o.toStdout() && useColour(args.colour);
     if (args.quiet && o.format == "text" && o.toStdout()) {
       quietReport.color = report.color;
-      if (!failing.empty() || !realErrors.empty()) makeReporter(o.format)->write(quietReport, buffer);
+      if (!failing.empty() || !realErrors.empty()) makeReporter(o.format)->write(quietReport, out);
     } else {
       std::unique_ptr<Reporter> reporter = makeReporter(o.format);
       reporter->setJobs(workspace->options().jobs);  // the JSON report renders on all jobs
-      reporter->write(report, buffer);
+      reporter->write(report, out);
     }
-    if (o.toStdout()) {
-      toStdout = std::move(buffer).str();  // moved out: a report of 10 MB is not copied
-      continue;
-    }
+  };
+  for (const OutputSpec& o : args.outputs) {
+    if (o.toStdout()) continue;
+    std::ostringstream buffer;
+    render(o, buffer);
     std::string error;
-    if (!writeFileAtomically(o.path, buffer.str(), error)) {
+    if (!writeFileAtomically(o.path, std::move(buffer).str(), error)) {
       std::cerr << "edgeguard: " << error << '\n';
       writeFailed = true;
     }
   }
-  std::cout << toStdout << std::flush;
+  for (const OutputSpec& o : args.outputs) {
+    if (o.toStdout()) render(o, std::cout);
+  }
+  std::cout << std::flush;
   timing.phase("report");
   timing.print();
   if (writeFailed || fixFailed || hasRealErrors(result.errors)) return 2;

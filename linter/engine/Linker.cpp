@@ -23,6 +23,12 @@ std::string kindNameKey(std::string_view kind, std::string_view name) {
 
 }  // namespace
 
+const std::vector<std::string_view>& linkAttributes() {
+  static const std::vector<std::string_view> names = {"name", "securityGroup", "address", "registryName", "deployment",
+                                                      "imageHost"};
+  return names;
+}
+
 UnitLinks makeUnitLinks(const std::vector<const Resource*>& unit) {
   UnitLinks out;
   // First declaration of each name in the unit; resources of each (lower-case) kind whose name

@@ -83,6 +83,8 @@ struct UnitLinks {
 
 // The UnitLinks of one unit's resources (in load order; their ids and unit already set).
 UnitLinks makeUnitLinks(const std::vector<const Resource*>& unit);
+// The top-level attributes linking reads (a batch scan that trims resources keeps them).
+const std::vector<std::string_view>& linkAttributes();
 
 // Every unit's declared names, counted: kept between analyses and updated with the units that
 // were added and dropped. It copies no name: keys are views into the UnitLinks added (which must

@@ -15,6 +15,7 @@
 #include "linter/core/Secrets.h"
 #include "linter/engine/Linker.h"
 #include "linter/engine/Suppressions.h"
+#include "linter/policy/AttributeUse.h"
 
 namespace eg {
 namespace fs = std::filesystem;
@@ -605,7 +606,7 @@ bool Workspace::discoveryCurrent(const Discovery& d, std::set<std::string>& veri
   return true;
 }
 
-std::shared_ptr<const Analysis> Workspace::analyse() {
+std::shared_ptr<Analysis> Workspace::analyse() {
   if (!prepared_) {
     std::vector<Error> ignored;  // kept in setupErrors_
     preparePolicies(ignored);
@@ -746,6 +747,13 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   std::vector<Unit>& units = found.units;
   const std::vector<std::string>& unitKeys = found.unitKeys;
   const std::set<std::string>& contextOnly = found.contextOnly;
+  if (!options_.keepUnits) {
+    // Analysed once: what discovery saw (every file's stamp and first bytes) is not looked at
+    // again; only the units it grouped are needed below.
+    found.stamps = {};
+    found.heads = {};
+    found.fileIndex = {};
+  }
 
   // Every file the kept units read is read again if it changed (before any unit loads, so that
   // no unit loads an old version of a file another one finds changed).
@@ -797,6 +805,61 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     }
   }
   std::vector<std::optional<UnitEntry::Local>> cachedLocal(units.size());
+  // Policies: resource-local ones see one resource at a time (evaluated per unit, kept with it),
+  // the others the whole graph.
+  const auto& policies = catalog_->policies();
+  std::vector<bool> local(policies.size());
+  for (size_t i = 0; i < policies.size(); ++i) local[i] = policy::isResourceLocal(*policies[i]);
+  policy::EvalOptions evalOptions;
+  evalOptions.includeUnknown = options_.showUnknown;
+  evalOptions.sources = &store;
+  // A batch scan that trims resources runs a unit's resource-local policies as soon as it is
+  // loaded, then keeps of its resources only what linking and the whole-graph policies read.
+  const bool trim = options_.trimResources && !options_.keepUnits;
+  policy::AttributeUses uses;
+  if (trim) {
+    for (std::string_view key : linkAttributes()) uses.keepEverywhere(key);
+    uses.keepEverywhere("_source_address");  // linkDeclarations
+    std::vector<const policy::Policy*> wholeGraph;
+    for (size_t i = 0; i < policies.size(); ++i) {
+      if (!local[i]) wholeGraph.push_back(policies[i].get());
+    }
+    uses.addPolicies(wholeGraph);
+  }
+  const ResourceGraph noGraph;  // what resource-local policies are given: they read none
+  // A unit loaded or taken from the on-disk cache, before it joins the graph.
+  auto finishUnit = [&](size_t i, UnitState& s) {
+    std::map<FileId, std::string> configGroups;  // file -> security group from the configuration
+    for (Resource& r : s.resources) {
+      if (config_ && !config_->securityGroups.empty() && r.format == "edge") {
+        // A security group declared in the configuration takes precedence over the tag.
+        auto [it, fresh] = configGroups.try_emplace(r.file);
+        if (fresh) it->second = config_->securityGroupOf(store.get(r.file)->path());
+        if (!it->second.empty()) r.attributes.set("securityGroup", Value(it->second));
+      }
+    }
+    if (!trim) return;
+    for (const Resource& r : s.resources) markSecretValues(store, r.attributes, false);
+    if (!cachedLocal[i] && !s.resources.empty()) {
+      UnitEntry::Local found;
+      found.byPolicy.resize(policies.size());
+      found.failed.resize(policies.size());
+      std::vector<const Resource*> subjects;
+      for (const Resource& r : s.resources) subjects.push_back(&r);
+      policy::EvalOptions unitOptions = evalOptions;
+      unitOptions.subjects = &subjects;
+      for (size_t p = 0; p < policies.size(); ++p) {
+        if (!local[p]) continue;
+        try {
+          found.byPolicy[p] = policy::evaluate(*policies[p], noGraph, unitOptions);
+        } catch (const std::exception& e) {
+          found.failed[p] = e.what();
+        }
+      }
+      cachedLocal[i] = std::move(found);
+    }
+    for (Resource& r : s.resources) uses.trim(r.kind, r.attributes);
+  };
   // Each unit: the one of the last analysis when every file it read is the same version, else
   // loaded again.
   std::vector<std::shared_ptr<const UnitState>> states(units.size());
@@ -865,6 +928,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
         out->errors = std::move(hit.errors);
         out->reusable = true;
         cachedLocal[i] = std::move(hit.local);
+        finishUnit(i, *out);
         return;
       }
       for (const SourceFile* f : sources) marksBefore.push_back(store.secrets(f->id()));
@@ -917,6 +981,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     if (cacheKey && out->reusable && cacheableErrors(out->errors)) {
       diskCache->capture(i, *cacheKey, sources, ctx.read, ctx.probed, marksBefore, store, out->resources, out->errors);
     }
+    finishUnit(i, *out);
   });
 
   phase("load");
@@ -949,16 +1014,9 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     } else {
       nextResource_ += static_cast<ResourceId>(s.resources.size());
     }
-    std::map<FileId, std::string> configGroups;  // file -> security group from the configuration
     for (Resource& r : s.resources) {
       r.id = id++;
       r.unit = s.serial;
-      if (config_ && !config_->securityGroups.empty() && r.format == "edge") {
-        // A security group declared in the configuration takes precedence over the tag.
-        auto [it, fresh] = configGroups.try_emplace(r.file);
-        if (fresh) it->second = config_->securityGroupOf(store.get(r.file)->path());
-        if (!it->second.empty()) r.attributes.set("securityGroup", Value(it->second));
-      }
     }
   }
   for (size_t u = 0; u < units.size(); ++u) {
@@ -981,7 +1039,7 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     std::vector<const Resource*> resources;
     resources.reserve(s.resources.size());
     for (const Resource& r : s.resources) {
-      markSecretValues(store, r.attributes, false);
+      if (!trim) markSecretValues(store, r.attributes, false);  // else marked before it was trimmed
       resources.push_back(&r);
       if (!s.planned && sourceAddress(r)) s.planned = true;
     }
@@ -1041,12 +1099,6 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   phase("link");
   // Policies. Resource-local ones: what a unit's resources give, kept with the unit while it
   // and the catalog stay the same; the others over the whole graph.
-  const auto& policies = catalog_->policies();
-  std::vector<bool> local(policies.size());
-  for (size_t i = 0; i < policies.size(); ++i) local[i] = policy::isResourceLocal(*policies[i]);
-  policy::EvalOptions evalOptions;
-  evalOptions.includeUnknown = options_.showUnknown;
-  evalOptions.sources = &store;
   std::string evalKey = std::to_string(catalogVersion_) + (options_.showUnknown ? "+unknown" : "");
   std::map<std::string, LocalFindings> nextLocal;
   std::vector<LocalFindings*> localByUnit;  // in graph order
@@ -1127,13 +1179,20 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
   });
   for (size_t i = 0; i < policies.size(); ++i) {
     if (!local[i]) continue;
-    for (const LocalFindings* lf : localByUnit) {
+    for (LocalFindings* lf : localByUnit) {
       if (failed[i].empty() && !lf->failed[i].empty()) failed[i] = lf->failed[i];
-      perPolicy[i].insert(perPolicy[i].end(), lf->byPolicy[i].begin(), lf->byPolicy[i].end());
+      std::vector<Finding>& found = lf->byPolicy[i];
+      if (options_.keepUnits) perPolicy[i].insert(perPolicy[i].end(), found.begin(), found.end());
+      else perPolicy[i].insert(perPolicy[i].end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
   }
   phase("global-policies");
   std::vector<Finding>& findings = result.findings;
+  {
+    size_t total = 0;
+    for (const std::vector<Finding>& v : perPolicy) total += v.size();
+    findings.reserve(total);
+  }
   // A report stays bounded: one rule reports at most kMaxFindingsPerRule findings (in graph
   // order, the same on every run), and a note says how many more there were (2,000 devices
   // sharing a key, or a dynamic block expanded a million times, made reports of gigabytes).
@@ -1295,6 +1354,13 @@ std::shared_ptr<const Analysis> Workspace::analyse() {
     std::erase_if(findings, [&](const Finding& f) { return context.count(f.location.file) > 0; });
   }
   phase("redact");
+  if (!options_.keepUnits) {
+    // Analysed once: nothing is kept for a next analysis (the local findings were moved into
+    // this one, discovery's stamps were dropped); another analysis starts over.
+    units_.clear();
+    local_.clear();
+    discovery_.reset();
+  }
   return analysis;
 }
 

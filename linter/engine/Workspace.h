@@ -97,6 +97,12 @@ struct ScanOptions {
   // names). A Workspace analysed once (`edgeguard scan`) sets false: they are made for linking
   // and freed before the policies run, so a batch scan's peak memory does not carry them.
   bool keepUnits = true;
+  // Analysed once by a caller that reads no resource's attributes afterwards (no fixes, no
+  // graph report), with keepUnits false: each unit's resource-local policies run as soon as it
+  // is loaded, and then its resources keep of their attributes only what the whole-graph
+  // policies and linking read (AttributeUse.h). A batch scan then holds about one unit's whole
+  // trees per job instead of every unit's.
+  bool trimResources = false;
 };
 
 // A change on disk an editor's file watcher reported.
@@ -180,8 +186,9 @@ class Workspace {
   std::shared_ptr<const Config> config() const { return config_; }
 
   // Scans options().paths with the current buffers: loads what changed, evaluates, and returns
-  // the result. Calls preparePolicies first when it was never called.
-  std::shared_ptr<const Analysis> analyse();
+  // the result. Calls preparePolicies first when it was never called. The caller owns the
+  // analysis (the Workspace keeps none of it): a one-shot caller may take its result.
+  std::shared_ptr<Analysis> analyse();
 
  private:
   struct Discovered {

@@ -102,28 +102,33 @@ class JsonReporter : public Reporter {
     w.key("findings");
     w.open('[');
     // Large reports are rendered in slices on all jobs (positions, escaping), then written in
-    // order: the same bytes as one thread gives.
+    // order: the same bytes as one thread gives. A few slices per job at a time, so that the
+    // report is not held whole before it is written.
     const std::vector<Finding>& findings = report.findings;
     constexpr size_t kSlice = 512;
     size_t slices = (findings.size() + kSlice - 1) / kSlice;
     unsigned threads = static_cast<unsigned>(std::min<size_t>(jobs_, slices));
     if (threads > 1) {
-      std::vector<std::string> texts(slices);
-      std::atomic<size_t> next{0};
-      auto work = [&] {
-        for (size_t s = next++; s < slices; s = next++) {
-          Writer sw(w.depth(), s == 0);
-          for (size_t i = s * kSlice; i < std::min(findings.size(), (s + 1) * kSlice); ++i) finding(sw, report, findings[i]);
-          texts[s] = sw.take();
+      const size_t window = 4 * threads;
+      std::vector<std::string> texts(window);
+      for (size_t first = 0; first < slices; first += window) {
+        size_t last = std::min(slices, first + window);
+        std::atomic<size_t> next{first};
+        auto work = [&] {
+          for (size_t s = next++; s < last; s = next++) {
+            Writer sw(w.depth(), s == 0);
+            for (size_t i = s * kSlice; i < std::min(findings.size(), (s + 1) * kSlice); ++i) finding(sw, report, findings[i]);
+            texts[s - first] = sw.take();
+          }
+        };
+        std::vector<std::thread> pool;
+        for (unsigned t = 1; t < std::min<size_t>(threads, last - first); ++t) pool.emplace_back(work);
+        work();
+        for (std::thread& t : pool) t.join();
+        for (size_t s = first; s < last; ++s) {
+          w.members(texts[s - first]);
+          std::string().swap(texts[s - first]);
         }
-      };
-      std::vector<std::thread> pool;
-      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-      work();
-      for (std::thread& t : pool) t.join();
-      for (std::string& text : texts) {
-        w.members(text);
-        std::string().swap(text);
       }
     } else {
       for (const Finding& f : findings) finding(w, report, f);

@@ -37,14 +37,15 @@ ScanOptions optionsFor(const std::vector<fs::path>& paths, std::shared_ptr<Sourc
 
 // Everything an analysis gives, as sorted lines (file ids and unit order differ between a
 // kept Workspace and a fresh one).
-std::string render(const Analysis& analysis) {
+std::string render(const Analysis& analysis, bool attributes = true) {
   const ScanResult& result = analysis.result;
   const SourceStore& store = analysis.sources();
   auto pathOf = [&](FileId id) { return store.get(id) ? store.get(id)->path() : std::string("-"); };
   std::vector<std::string> lines;
   for (const Resource& r : analysis.graph().resources()) {
     lines.push_back(std::string("resource ") + pathOf(r.file) + " " + r.address + " " + r.kind + " " +
-                    std::to_string(r.header.begin) + "-" + std::to_string(r.body.end) + " " + r.attributes.toJson());
+                    std::to_string(r.header.begin) + "-" + std::to_string(r.body.end) + " " +
+                    (attributes ? r.attributes.toJson() : std::string()));
   }
   for (const Edge& e : analysis.graph().edges()) {
     const Resource& from = analysis.graph().resource(e.from);
@@ -407,4 +408,45 @@ TEST_CASE("a long editing session does not grow the resource ids: a unit loaded 
     if (edit % 20 == 0) CHECK(render(*a) == fresh(paths, overlays));
   }
   CHECK(highest < 3 * resources);  // without recycling: about 60 x 40 more
+}
+
+TEST_CASE("a batch scan that trims resources to what whole-graph policies read finds exactly what one that keeps them finds") {
+  // Every e2e tree (with its configuration: user policies, security groups), the demo, the plan
+  // fixtures and every policy's good/bad fixtures; with and without unknown verdicts.
+  std::vector<fs::path> trees = {"fixtures/demo", "fixtures/plan", "fixtures/policies", "fixtures/config/groups"};
+  for (const auto& e : fs::directory_iterator("fixtures/e2e")) {
+    if (e.is_directory()) trees.push_back(e.path());
+  }
+  std::sort(trees.begin(), trees.end());
+  REQUIRE(trees.size() > 20);
+  size_t trimmedSomething = 0;
+  for (const fs::path& tree : trees) {
+    for (bool unknown : {false, true}) {
+      CAPTURE(tree);
+      CAPTURE(unknown);
+      auto scan = [&](bool keepUnits, bool trim) {
+        ScanOptions options = optionsFor({tree}, nullptr);
+        options.showUnknown = unknown;
+        options.configSearchFrom = tree;
+        options.keepUnits = keepUnits;
+        options.trimResources = trim;
+        auto w = std::make_unique<Workspace>(options);
+        std::vector<Error> errors;
+        w->preparePolicies(errors);
+        return w->analyse();
+      };
+      auto kept = scan(true, false);
+      auto whole = scan(false, false);
+      auto trimmed = scan(false, true);
+      CHECK(render(*whole) == render(*kept));
+      CHECK(render(*trimmed, false) == render(*kept, false));
+      // Trimming does take attributes away (else this compares nothing).
+      size_t before = 0, after = 0;
+      for (const Resource& r : whole->graph().resources()) before += r.attributes.toJson().size();
+      for (const Resource& r : trimmed->graph().resources()) after += r.attributes.toJson().size();
+      if (after < before) ++trimmedSomething;
+      CHECK(after <= before);
+    }
+  }
+  CHECK(trimmedSomething > 20);
 }
