@@ -149,7 +149,8 @@ class StackPool {
       }
     }
     if (!w) {
-      w = new Worker{this};
+      w = new Worker();
+      w->pool = this;
       pthread_attr_t attr;
       bool created = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kEvalStackBytes) == 0 &&
                      pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0;
@@ -172,7 +173,7 @@ class StackPool {
  private:
   static constexpr size_t kMaxIdle = 64;
   struct Worker {
-    StackPool* pool;
+    StackPool* pool = nullptr;
     std::mutex mu;
     std::condition_variable cv;
     StackJob* job = nullptr;
