@@ -14,6 +14,8 @@
 namespace eg {
 
 LineIndex::LineIndex(std::string_view text) : textSize_(static_cast<uint32_t>(text.size())) {
+  // Kept for every file of a scan: sized once (lone CRs, rare, may grow it).
+  starts_.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   starts_.push_back(0);
   for (uint32_t i = 0; i < text.size(); ++i) {
     char c = text[i];
@@ -101,20 +103,47 @@ std::string SourceStore::keyOf(const std::filesystem::path& path) const {
     std::lock_guard<std::mutex> lock(keysMu_);
     if (auto it = keys_.find(given); it != keys_.end()) return it->second;
   }
-  std::string key = canonicalKey(path);
+  std::string key = directoryKeyed(path);
+  if (key.empty()) key = canonicalKey(path);
   std::lock_guard<std::mutex> lock(keysMu_);
   keys_.emplace(std::move(given), key);
   return key;
 }
 
+// canonicalKey(path) through the remembered key of its directory: the canonical path of an
+// existing file that is not a link is its directory's, then its name. One lstat instead of a
+// readlink per component (a module of a hundred files is a hundred paths in one directory).
+// Empty when that does not hold (a link, a missing file, a name such as ".." or "").
+std::string SourceStore::directoryKeyed(const std::filesystem::path& path) const {
+  std::filesystem::path name = path.filename();
+  if (name.empty() || name == "." || name == ".." || !path.has_parent_path()) return {};
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) return {};
+  std::string dir = path.parent_path().native();
+  std::string dirKey;
+  {
+    std::lock_guard<std::mutex> lock(keysMu_);
+    if (auto it = dirKeys_.find(dir); it != dirKeys_.end()) dirKey = it->second;
+  }
+  if (dirKey.empty()) {
+    std::error_code ec;
+    std::filesystem::path canon = std::filesystem::canonical(path.parent_path(), ec);
+    if (ec) return {};
+    dirKey = canon.generic_string();
+    std::lock_guard<std::mutex> lock(keysMu_);
+    dirKeys_.emplace(std::move(dir), dirKey);
+  }
+  return (std::filesystem::path(dirKey) / name).generic_string();
+}
+
 void SourceStore::forgetKeys() {
   std::lock_guard<std::mutex> lock(keysMu_);
   keys_.clear();
+  dirKeys_.clear();
 }
 
-std::optional<FileStamp> fileStamp(const std::filesystem::path& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+namespace {
+FileStamp stampOf(const struct stat& st) {
   FileStamp s;
   s.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   s.ctimeNs = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
@@ -123,6 +152,13 @@ std::optional<FileStamp> fileStamp(const std::filesystem::path& path) {
   s.device = static_cast<uint64_t>(st.st_dev);
   s.mode = st.st_mode;
   return s;
+}
+}  // namespace
+
+std::optional<FileStamp> fileStamp(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return stampOf(st);
 }
 
 int64_t wallClockNs() {
@@ -208,13 +244,18 @@ const SourceFile* SourceStore::load(const std::filesystem::path& path, LoadError
     }
     text = *buffer;
   } else {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) return fail("is a directory");
+    // One stat for the kind, the size and the stamp (what is_directory, fileStamp and
+    // file_size would each ask for), with file_size's errors.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      return fail("cannot read file: " + std::error_code(errno, std::generic_category()).message());
+    }
+    if (S_ISDIR(st.st_mode)) return fail("is a directory");
     // Taken before reading: a file that changes while it is read looks changed next time.
-    if (std::optional<FileStamp> s = fileStamp(path)) stamp.file = *s;
+    stamp.file = stampOf(st);
     checkedNs = wallClockNs();
-    auto size = std::filesystem::file_size(path, ec);
-    if (ec) return fail("cannot read file: " + ec.message());
+    if (!S_ISREG(st.st_mode)) return fail("cannot read file: " + std::make_error_code(std::errc::not_supported).message());
+    auto size = static_cast<uintmax_t>(st.st_size);
     if (size > limits_.maxFileBytes) {
       return fail("file is " + std::to_string(size) + " bytes, over the limit of " +
                   std::to_string(limits_.maxFileBytes) + " bytes (set --max-file-size to raise it); not scanned");

@@ -173,6 +173,8 @@ class SourceStore {
   std::unordered_map<FileId, Loaded> stamps_;
   mutable std::mutex keysMu_;
   mutable std::unordered_map<std::string, std::string> keys_;  // path as given -> canonical key
+  mutable std::unordered_map<std::string, std::string> dirKeys_;  // directory as given -> canonical
+  std::string directoryKeyed(const std::filesystem::path& path) const;
   size_t textBytes_ = 0;
   std::unordered_map<FileId, std::vector<ByteRange>> secrets_;
 };

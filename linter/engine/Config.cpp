@@ -12,6 +12,7 @@ namespace eg {
 
 namespace fs = std::filesystem;
 using policy::LoadFailure;
+using policy::YamlNode;
 using policy::YamlReader;
 
 namespace {
@@ -27,7 +28,7 @@ ConfigPosition positionOf(const YAML::Mark& m) {
   if (m.line < 0) return {};
   return {static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
 }
-ConfigPosition positionOf(const YAML::Node& n) { return positionOf(n.Mark()); }
+ConfigPosition positionOf(const YamlNode& n) { return positionOf(n.Mark()); }
 
 Error configError(const fs::path& path, ConfigPosition at, std::string message) {
   Error e;
@@ -45,10 +46,10 @@ class ConfigReader : public YamlReader {
 
   // A string or a list of strings, each with its position; `check` returns an error or "".
   template <typename Check>
-  std::vector<Positioned<std::string>> stringList(const YAML::Node& n, int depth, std::string_view what, Check check) {
+  std::vector<Positioned<std::string>> stringList(const YamlNode& n, int depth, std::string_view what, Check check) {
     visit(n, depth);
     std::vector<Positioned<std::string>> out;
-    auto add = [&](const YAML::Node& e, int d) {
+    auto add = [&](const YamlNode& e, int d) {
       std::string s = nonEmpty(e, d, std::string(what) + (n.IsScalar() ? "" : " entries"));
       std::string err = check(s);
       if (!err.empty()) fail(e, std::string(what) + ": " + err);
@@ -59,42 +60,42 @@ class ConfigReader : public YamlReader {
       return out;
     }
     if (!n.IsSequence()) fail(n, std::string(what) + " must be a list of strings, not " + std::string(policy::typeOf(n)));
-    for (const YAML::Node& e : n) add(e, depth + 1);
+    for (const YamlNode& e : n.elements()) add(e, depth + 1);
     return out;
   }
-  std::vector<Positioned<std::string>> stringList(const YAML::Node& n, int depth, std::string_view what) {
+  std::vector<Positioned<std::string>> stringList(const YamlNode& n, int depth, std::string_view what) {
     return stringList(n, depth, what, [](const std::string&) { return std::string(); });
   }
-  std::vector<Positioned<std::string>> globs(const YAML::Node& n, int depth, std::string_view what) {
+  std::vector<Positioned<std::string>> globs(const YamlNode& n, int depth, std::string_view what) {
     return stringList(n, depth, what, [](const std::string& s) { return globError(s); });
   }
 
-  void read(const YAML::Node& root, Config& c) {
+  void read(const YamlNode& root, Config& c) {
     if (root.IsNull()) return;  // an empty file is a valid, empty configuration
     Fields top = fields(root, 0, "the configuration", kTopKeys);
-    if (const YAML::Node* v = top.find("version")) {
+    if (const YamlNode* v = top.find("version")) {
       Value version = toValue(*v, 1);
       if (!version.isNumber() || version.asNumber() != 1) fail(*v, "version must be 1");
     }
-    if (const YAML::Node* x = top.find("extends")) {
+    if (const YamlNode* x = top.find("extends")) {
       std::string s = string(*x, 1, "extends");
       if (!policy::oneOf(s, policy::kPresetNames)) fail(*x, "extends must be one of: " + policy::joined(policy::kPresetNames));
       c.extends = Positioned<std::string>{s, positionOf(*x)};
     }
-    if (const YAML::Node* f = top.find("fail-on")) {
+    if (const YamlNode* f = top.find("fail-on")) {
       std::string s = string(*f, 1, "fail-on");
       if (!policy::oneOf(s, kFailOn)) fail(*f, "fail-on must be one of: " + policy::joined(kFailOn));
       c.failOn = Positioned<std::string>{s, positionOf(*f)};
     }
-    if (const YAML::Node* e = top.find("exclude")) c.exclude = globs(*e, 1, "exclude");
-    if (const YAML::Node* d = top.find("policy-dirs")) {
+    if (const YamlNode* e = top.find("exclude")) c.exclude = globs(*e, 1, "exclude");
+    if (const YamlNode* d = top.find("policy-dirs")) {
       for (auto& [dir, at] : stringList(*d, 1, "policy-dirs")) {
         fs::path p(dir);
         c.policyDirs.push_back({p.is_absolute() ? p : (c.dir / p).lexically_normal(), at});
       }
     }
-    if (const YAML::Node* r = top.find("rules")) readRules(*r, c);
-    if (const YAML::Node* g = top.find("security-groups")) {
+    if (const YamlNode* r = top.find("rules")) readRules(*r, c);
+    if (const YamlNode* g = top.find("security-groups")) {
       Fields groups = anyFields(*g, 1, "security-groups");
       for (size_t i = 0; i < groups.entries.size(); ++i) {
         const auto& [name, patterns] = groups.entries[i];
@@ -105,11 +106,11 @@ class ConfigReader : public YamlReader {
   }
 
  private:
-  void readRules(const YAML::Node& n, Config& c) {
+  void readRules(const YamlNode& n, Config& c) {
     Fields rules = fields(n, 1, "rules", kRuleKeys);
-    if (const YAML::Node* d = rules.find("disable")) c.disable = stringList(*d, 2, "rules.disable");
-    if (const YAML::Node* e = rules.find("enable")) c.enable = stringList(*e, 2, "rules.enable");
-    if (const YAML::Node* s = rules.find("severity")) {
+    if (const YamlNode* d = rules.find("disable")) c.disable = stringList(*d, 2, "rules.disable");
+    if (const YamlNode* e = rules.find("enable")) c.enable = stringList(*e, 2, "rules.enable");
+    if (const YamlNode* s = rules.find("severity")) {
       Fields sev = anyFields(*s, 2, "rules.severity");
       for (size_t i = 0; i < sev.entries.size(); ++i) {
         const auto& [rule, value] = sev.entries[i];
@@ -119,7 +120,7 @@ class ConfigReader : public YamlReader {
         c.severities.push_back({rule, *parsed, positionOf(sev.keys[i])});
       }
     }
-    if (const YAML::Node* p = rules.find("parameters")) {
+    if (const YamlNode* p = rules.find("parameters")) {
       Fields perRule = anyFields(*p, 2, "rules.parameters");
       for (size_t i = 0; i < perRule.entries.size(); ++i) {
         const auto& [rule, params] = perRule.entries[i];

@@ -843,7 +843,6 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     if (!cachedLocal[i] && !s.resources.empty()) {
       UnitEntry::Local found;
       found.byPolicy.resize(policies.size());
-      found.failed.resize(policies.size());
       std::vector<const Resource*> subjects;
       for (const Resource& r : s.resources) subjects.push_back(&r);
       policy::EvalOptions unitOptions = evalOptions;
@@ -853,6 +852,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
         try {
           found.byPolicy[p] = policy::evaluate(*policies[p], noGraph, unitOptions);
         } catch (const std::exception& e) {
+          found.failed.resize(policies.size());
           found.failed[p] = e.what();
         }
       }
@@ -977,6 +977,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     for (const SourceFile* f : ctx.read) addDep(f);
     out->reusable = complete && readable;
     out->resources = std::move(ctx.resources);
+    out->resources.shrink_to_fit();  // kept for the whole analysis: no room to grow
     for (Error& e : ctx.errors) out->errors.push_back(std::move(e));
     if (cacheKey && out->reusable && cacheableErrors(out->errors)) {
       diskCache->capture(i, *cacheKey, sources, ctx.read, ctx.probed, marksBefore, store, out->resources, out->errors);
@@ -1062,9 +1063,12 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     const UnitState& s = *states[u];
     result.files += s.files;
     for (const Resource& r : s.resources) a.graph_.addShared(r);
-    for (const Error& e : s.errors) {
+    // Analysed once: a unit's errors move into the result (nothing reads them again).
+    std::vector<Error>* movable = !options_.keepUnits && loaded[u] ? &loaded[u]->errors : nullptr;
+    for (size_t i = 0; i < s.errors.size(); ++i) {
+      const Error& e = s.errors[i];
       if (e.file == kNoFile || !std::count(s.contextFiles.begin(), s.contextFiles.end(), e.file)) {
-        result.errors.push_back(e);
+        result.errors.push_back(movable ? std::move((*movable)[i]) : e);
       }
     }
     context.insert(s.contextFiles.begin(), s.contextFiles.end());
@@ -1112,7 +1116,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
       lf.unit = s->serial;
       lf.key = evalKey;
       lf.byPolicy.assign(policies.size(), {});
-      lf.failed.assign(policies.size(), std::string());
+      lf.failed.clear();
       lf.state = s.get();
       toEvaluate.push_back(&lf);
     }
@@ -1130,6 +1134,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
       try {
         lf.byPolicy[i] = policy::evaluate(*policies[i], a.graph_, unitOptions);
       } catch (const std::exception& e) {
+        lf.failed.resize(policies.size());
         lf.failed[i] = e.what();
       }
     }
@@ -1139,7 +1144,11 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   if (diskCache) {
     for (size_t u = 0; u < units.size(); ++u) {
       if (!diskCache->captured(u)) continue;
-      if (auto it = local_.find(unitKeys[u]); it != local_.end()) diskCache->write(u, it->second.byPolicy, it->second.failed);
+      if (auto it = local_.find(unitKeys[u]); it != local_.end()) {
+        std::vector<std::string> failed = it->second.failed;
+        failed.resize(policies.size());
+        diskCache->write(u, it->second.byPolicy, failed);
+      }
     }
     diskCache->finish();
     a.unitsFromCache = diskCache->hits();
@@ -1180,7 +1189,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   for (size_t i = 0; i < policies.size(); ++i) {
     if (!local[i]) continue;
     for (LocalFindings* lf : localByUnit) {
-      if (failed[i].empty() && !lf->failed[i].empty()) failed[i] = lf->failed[i];
+      if (failed[i].empty() && i < lf->failed.size() && !lf->failed[i].empty()) failed[i] = lf->failed[i];
       std::vector<Finding>& found = lf->byPolicy[i];
       if (options_.keepUnits) perPolicy[i].insert(perPolicy[i].end(), found.begin(), found.end());
       else perPolicy[i].insert(perPolicy[i].end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));

@@ -229,7 +229,9 @@ class Workspace {
     uint32_t unit = 0;                    // UnitState::serial of the unit they were found in
     std::string key;                      // the catalog version and options they were found with
     std::vector<std::vector<Finding>> byPolicy;  // by catalog index
-    std::vector<std::string> failed;             // by catalog index: why the policy failed
+    // By catalog index: why the policy failed; empty when none failed (most units: it is
+    // sized on the first failure).
+    std::vector<std::string> failed;
     const UnitState* state = nullptr;     // while being evaluated
   };
   std::map<std::string, LocalFindings> local_;

@@ -17,12 +17,18 @@ PolicyCatalog::~PolicyCatalog() = default;
 bool PolicyCatalog::loadBuiltins(std::vector<Error>& errors, bool documentation) {
   // Every scan compiles the whole built-in pack, so it is compiled on two threads (policies
   // are independent; loadPolicy shares no mutable state) and registered in pack order.
+  // A scan compiles the trees the build parsed (without the documentation it never reads)
+  // rather than the YAML texts; a file whose tree is missing is parsed as before.
   std::span<const EmbeddedFile> files = embeddedPolicies();
+  std::span<const EmbeddedFile> trees = embeddedPolicyTrees();
   std::vector<std::shared_ptr<Policy>> compiled(files.size());
   std::vector<std::vector<Error>> compileErrors(files.size());
   auto compile = [&](size_t i) {
     std::string path = "policies/" + std::string(files[i].path);
-    compiled[i] = loadPolicy(files[i].text, path, true, compileErrors[i], documentation);
+    std::optional<YamlNode> tree;
+    if (!documentation && i < trees.size() && trees[i].path == files[i].path) tree = decodeTree(trees[i].text);
+    compiled[i] = tree ? loadPolicy(*tree, path, true, compileErrors[i], false)
+                       : loadPolicy(files[i].text, path, true, compileErrors[i], documentation);
     if (!compiled[i] && !documentation) {  // report the error as the whole file shows it
       compileErrors[i].clear();
       compiled[i] = loadPolicy(files[i].text, path, true, compileErrors[i], true);

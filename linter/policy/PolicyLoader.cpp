@@ -28,7 +28,7 @@ constexpr size_t kMaxRegexLength = 4096;
 
 // State kept with a loaded policy so setParameter can recompile it.
 struct LoaderState {
-  YAML::Node root;
+  YamlNode root;
   PolicyOrigin origin;
 };
 
@@ -37,7 +37,7 @@ class Compiler : public YamlReader {
   explicit Compiler(Value params) : YamlReader("policy", kMaxYamlDepth, kMaxYamlNodes), params_(std::move(params)) {}
 
   // "{{params.x}}" -> the parameter's typed value; "a-{{params.x}}" -> the rendered string.
-  Value substituted(const YAML::Node& n) override {
+  Value substituted(const YamlNode& n) override {
     TemplateScope scope;
     scope.params = &params_;
     scope.paramsOnly = true;
@@ -50,7 +50,7 @@ class Compiler : public YamlReader {
     return v ? *v : Value(nullptr);
   }
 
-  Template messageTemplate(const YAML::Node& n, int depth) {
+  Template messageTemplate(const YamlNode& n, int depth) {
     std::string text = nonEmpty(n, depth, "message");
     TemplateScope scope;
     scope.params = &params_;
@@ -63,7 +63,7 @@ class Compiler : public YamlReader {
     return std::move(*t);
   }
 
-  PathExpr path(const YAML::Node& n, int depth, std::string_view what, bool needWildcard) {
+  PathExpr path(const YamlNode& n, int depth, std::string_view what, bool needWildcard) {
     std::string text = string(n, depth, what);
     std::string err;
     auto p = parsePath(text, &err);
@@ -73,7 +73,7 @@ class Compiler : public YamlReader {
     return std::move(*p);
   }
 
-  size_t count(const YAML::Node& n, int depth, std::string_view what) {
+  size_t count(const YamlNode& n, int depth, std::string_view what) {
     visit(n, depth);
     Value v = n.IsScalar() ? toValue(n, depth, true) : Value(nullptr);
     auto d = numberOf(v);
@@ -88,7 +88,7 @@ class Compiler : public YamlReader {
     static constexpr CountTest::Cmp cmps[] = {CountTest::Cmp::Gt, CountTest::Cmp::Ge, CountTest::Cmp::Lt,
                                               CountTest::Cmp::Le, CountTest::Cmp::Eq};
     for (size_t i = 0; i < std::size(kCountKeys); ++i) {
-      const YAML::Node* n = f.find(kCountKeys[i]);
+      const YamlNode* n = f.find(kCountKeys[i]);
       if (!n) continue;
       if (out) fail(*n, "use one count_* comparison");
       out = CountTest{cmps[i], count(*n, depth + 1, kCountKeys[i])};
@@ -96,7 +96,7 @@ class Compiler : public YamlReader {
     return out;
   }
 
-  Quantifier quantifier(const YAML::Node& n, int depth) {
+  Quantifier quantifier(const YamlNode& n, int depth) {
     std::string q = string(n, depth, "quantifier");
     if (q == "any") return Quantifier::Any;
     if (q == "all") return Quantifier::All;
@@ -104,19 +104,19 @@ class Compiler : public YamlReader {
     fail(n, "quantifier must be any, all or none");
   }
 
-  Condition condition(const YAML::Node& n, int depth) {
+  Condition condition(const YamlNode& n, int depth) {
     visit(n, depth);
     if (!n.IsMap()) fail(n, "a condition must be a mapping (all:, any:, not:, attribute:, related: or first:), not " + std::string(typeOf(n)));
     static constexpr std::string_view kinds[] = {"all", "any", "not", "attribute", "related", "first", "kind"};
     if (n.size() == 0) fail(n, "empty condition");
     std::string_view kind;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
-      const std::string& k = it->first.Scalar();
+    for (const auto& [key, value] : n.entries()) {
+      if (!key.IsScalar()) fail(key, "keys must be strings");
+      const std::string& k = key.Scalar();
       for (std::string_view known : kinds) {
         if (k != known) continue;
         if (!kind.empty()) {
-          fail(it->first, "a condition has exactly one of all/any/not/attribute/related/first/kind; found '" +
+          fail(key, "a condition has exactly one of all/any/not/attribute/related/first/kind; found '" +
                               std::string(kind) + "' and '" + k + "'");
         }
         kind = known;
@@ -124,10 +124,11 @@ class Compiler : public YamlReader {
     }
     if (kind.empty()) {
       // Name the likely mistake: an operator without attribute:, or a typo.
-      for (auto it = n.begin(); it != n.end(); ++it) {
-        if (parseOp(it->first.Scalar())) fail(n, "operator '" + it->first.Scalar() + "' needs 'attribute:'");
+      for (const auto& [key, value] : n.entries()) {
+        if (parseOp(key.Scalar())) fail(n, "operator '" + key.Scalar() + "' needs 'attribute:'");
       }
-      fail(n.begin()->first, "unknown condition '" + n.begin()->first.Scalar() + "'; expected one of: " + joined(kinds));
+      YamlNode firstKey = n.entries().front().first;
+      fail(firstKey, "unknown condition '" + firstKey.Scalar() + "'; expected one of: " + joined(kinds));
     }
     if (kind == "all" || kind == "any") return junction(n, depth, kind);
     if (kind == "not") {
@@ -146,48 +147,48 @@ class Compiler : public YamlReader {
 
   // kind: X or kind: [X, Y] — the resource under evaluation is of one of these kinds, for
   // policies whose semantics differ between the kinds they apply to.
-  Condition kindIs(const YAML::Node& n, int depth) {
+  Condition kindIs(const YamlNode& n, int depth) {
     static constexpr std::string_view allowed[] = {"kind"};
     Fields f = fields(n, depth, "kind", allowed);
-    const YAML::Node& v = f.entries[0].second;
+    const YamlNode& v = f.entries[0].second;
     visit(v, depth + 1);
     Condition c;
     c.kind = Condition::Kind::KindIs;
     if (v.IsScalar()) {
       c.kinds.push_back(nonEmpty(v, depth + 1, "kind"));
     } else if (v.IsSequence() && v.size() > 0) {
-      for (const YAML::Node& e : v) c.kinds.push_back(nonEmpty(e, depth + 2, "kind"));
+      for (const YamlNode& e : v.elements()) c.kinds.push_back(nonEmpty(e, depth + 2, "kind"));
     } else {
       fail(v, "kind: needs a resource kind or a non-empty list of kinds");
     }
     return c;
   }
 
-  Condition junction(const YAML::Node& n, int depth, std::string_view kind) {
+  Condition junction(const YamlNode& n, int depth, std::string_view kind) {
     std::string_view allowed[] = {kind};
     Fields f = fields(n, depth, kind, allowed);
-    const YAML::Node& list = f.entries[0].second;
+    const YamlNode& list = f.entries[0].second;
     visit(list, depth + 1);
     if (!list.IsSequence() || list.size() == 0) fail(list, std::string(kind) + ": needs a non-empty list of conditions");
     Condition c;
     c.kind = kind == "all" ? Condition::Kind::All : Condition::Kind::Any;
-    for (const YAML::Node& e : list) c.children.push_back(condition(e, depth + 2));
+    for (const YamlNode& e : list.elements()) c.children.push_back(condition(e, depth + 2));
     return c;
   }
 
-  Condition leaf(const YAML::Node& n, int depth) {
+  Condition leaf(const YamlNode& n, int depth) {
     std::vector<std::string_view> allowed = {"attribute", "quantifier", "case_sensitive"};
     for (std::string_view op : opNames()) allowed.push_back(op);
     Fields f = fields(n, depth, "condition", allowed);
     Condition c;
     c.kind = Condition::Kind::Leaf;
     c.path = path(require(f, "attribute", "condition"), depth + 1, "attribute", false);
-    if (const YAML::Node* q = f.find("quantifier")) {
+    if (const YamlNode* q = f.find("quantifier")) {
       c.quantifier = quantifier(*q, depth + 1);
       if (!c.path.hasWildcard()) fail(*q, "quantifier needs a path with [*]");
     }
-    if (const YAML::Node* cs = f.find("case_sensitive")) c.operand.caseSensitive = boolean(*cs, depth + 1, "case_sensitive");
-    const YAML::Node* opNode = nullptr;
+    if (const YamlNode* cs = f.find("case_sensitive")) c.operand.caseSensitive = boolean(*cs, depth + 1, "case_sensitive");
+    const YamlNode* opNode = nullptr;
     for (size_t i = 0; i < f.entries.size(); ++i) {
       auto op = parseOp(f.entries[i].first);
       if (!op) continue;
@@ -200,7 +201,7 @@ class Compiler : public YamlReader {
     return c;
   }
 
-  void operand(Op op, const YAML::Node& n, int depth, Operand& o) {
+  void operand(Op op, const YamlNode& n, int depth, Operand& o) {
     std::string name(opName(op));
     Value v = toValue(n, depth, true);
     switch (op) {
@@ -279,7 +280,7 @@ class Compiler : public YamlReader {
     }
   }
 
-  Condition related(const YAML::Node& n, int depth) {
+  Condition related(const YamlNode& n, int depth) {
     static constexpr std::string_view outer[] = {"related"};
     Fields top = fields(n, depth, "related condition", outer);
     static constexpr std::string_view allowed[] = {"kind", "via", "direction", "scope", "where", "quantifier",
@@ -287,24 +288,24 @@ class Compiler : public YamlReader {
     Fields f = fields(top.entries[0].second, depth + 1, "related", allowed);
     Condition c;
     c.kind = Condition::Kind::Related;
-    const YAML::Node& kinds = require(f, "kind", "related");
+    const YamlNode& kinds = require(f, "kind", "related");
     visit(kinds, depth + 2);
     if (kinds.IsSequence() && kinds.size() > 0) {
-      for (const YAML::Node& k : kinds) c.relatedKinds.push_back(nonEmpty(k, depth + 3, "related.kind"));
+      for (const YamlNode& k : kinds.elements()) c.relatedKinds.push_back(nonEmpty(k, depth + 3, "related.kind"));
     } else if (kinds.IsSequence()) {
       fail(kinds, "related.kind needs a resource kind or a non-empty list of kinds");
     } else {
       c.relatedKinds.push_back(nonEmpty(kinds, depth + 2, "related.kind"));
     }
-    if (const YAML::Node* via = f.find("via")) c.via = nonEmpty(*via, depth + 2, "related.via");
-    if (const YAML::Node* d = f.find("direction")) {
+    if (const YamlNode* via = f.find("via")) c.via = nonEmpty(*via, depth + 2, "related.via");
+    if (const YamlNode* d = f.find("direction")) {
       std::string s = string(*d, depth + 2, "direction");
       if (s == "out") c.direction = Direction::Out;
       else if (s == "in") c.direction = Direction::In;
       else if (s == "any") c.direction = Direction::Any;
       else fail(*d, "direction must be out, in or any");
     }
-    if (const YAML::Node* sc = f.find("scope")) {
+    if (const YamlNode* sc = f.find("scope")) {
       std::string s = string(*sc, depth + 2, "scope");
       if (s == "edges") c.relatedScope = RelatedScope::Edges;
       else if (s == "unit") c.relatedScope = RelatedScope::Unit;
@@ -313,14 +314,14 @@ class Compiler : public YamlReader {
       if (c.relatedScope != RelatedScope::Edges && (f.find("via") || f.find("direction")))
         fail(*sc, "scope: " + s + " takes no via: or direction: (it does not follow edges)");
     }
-    if (const YAML::Node* q = f.find("quantifier")) c.quantifier = quantifier(*q, depth + 2);
+    if (const YamlNode* q = f.find("quantifier")) c.quantifier = quantifier(*q, depth + 2);
     c.count = countTest(f, depth + 2);
     if (c.count && f.find("quantifier")) fail(*f.find("quantifier"), "use either quantifier: or a count_* comparison");
-    if (const YAML::Node* w = f.find("where")) c.children.push_back(condition(*w, depth + 2));
+    if (const YamlNode* w = f.find("where")) c.children.push_back(condition(*w, depth + 2));
     return c;
   }
 
-  Condition first(const YAML::Node& n, int depth) {
+  Condition first(const YamlNode& n, int depth) {
     static constexpr std::string_view outer[] = {"first"};
     Fields top = fields(n, depth, "first condition", outer);
     static constexpr std::string_view allowed[] = {"of", "where", "satisfies"};
@@ -337,38 +338,38 @@ class Compiler : public YamlReader {
     hasForEach_ = top.find("for_each") != nullptr;
     hasAggregate_ = top.find("aggregate") != nullptr;
     hasOutlier_ = hasAggregate_ && top.find("aggregate")->IsMap() && (*top.find("aggregate"))["compare"];
-    const YAML::Node* violation = top.find("violation");
+    const YamlNode* violation = top.find("violation");
     if (!violation && !hasAggregate_) fail(top.self, "a policy needs 'violation:' or 'aggregate:'");
     if (violation && hasAggregate_) fail(*top.find("aggregate"), "use either 'violation:' or 'aggregate:', not both");
     if (hasForEach_ && hasAggregate_) fail(*top.find("for_each"), "for_each cannot be combined with aggregate:");
 
-    if (const YAML::Node* w = top.find("where")) check.where = condition(*w, 1);
-    if (const YAML::Node* fe = top.find("for_each")) {
+    if (const YamlNode* w = top.find("where")) check.where = condition(*w, 1);
+    if (const YamlNode* fe = top.find("for_each")) {
       visit(*fe, 1);
-      std::vector<YAML::Node> items;
+      std::vector<YamlNode> items;
       if (fe->IsSequence()) {
-        for (const YAML::Node& e : *fe) items.push_back(e);
+        for (const YamlNode& e : fe->elements()) items.push_back(e);
         if (items.empty()) fail(*fe, "for_each needs a path or a non-empty list of paths");
       } else {
         items.push_back(*fe);
       }
-      for (const YAML::Node& e : items) check.forEach.push_back(path(e, 2, "for_each", true));
+      for (const YamlNode& e : items) check.forEach.push_back(path(e, 2, "for_each", true));
     }
     allowItem_ = hasForEach_;
     if (violation) check.violation = condition(*violation, 1);
-    if (const YAML::Node* a = top.find("aggregate")) check.aggregate = aggregate(*a);
+    if (const YamlNode* a = top.find("aggregate")) check.aggregate = aggregate(*a);
 
-    const YAML::Node& msg = require(top, "message", "a policy");
+    const YamlNode& msg = require(top, "message", "a policy");
     visit(msg, 1);
     if (msg.IsSequence()) {
       static constexpr std::string_view allowed[] = {"when", "text", "at"};
-      for (const YAML::Node& e : msg) {
+      for (const YamlNode& e : msg.elements()) {
         if (!check.messages.empty() && !check.messages.back().when) fail(e, "unreachable message case after one without 'when'");
         Fields f = fields(e, 2, "message case", allowed);
         MessageCase mc;
-        if (const YAML::Node* w = f.find("when")) mc.when = condition(*w, 3);
+        if (const YamlNode* w = f.find("when")) mc.when = condition(*w, 3);
         mc.text = messageTemplate(require(f, "text", "a message case"), 3);
-        if (const YAML::Node* at = f.find("at")) mc.at = path(*at, 3, "at", false);
+        if (const YamlNode* at = f.find("at")) mc.at = path(*at, 3, "at", false);
         check.messages.push_back(std::move(mc));
       }
       if (check.messages.empty() || check.messages.back().when) {
@@ -381,29 +382,29 @@ class Compiler : public YamlReader {
     p.message = msg.IsScalar() ? msg.Scalar() : msg[msg.size() - 1]["text"].Scalar();
 
     p.fixes.clear();
-    if (const YAML::Node* fx = top.find("fix")) fixes(*fx, p, check);
+    if (const YamlNode* fx = top.find("fix")) fixes(*fx, p, check);
   }
 
   // fix: one fix or a list of them (policies/README.md "Fixes").
-  void fixes(const YAML::Node& n, Policy& p, CheckNode& check) {
+  void fixes(const YamlNode& n, Policy& p, CheckNode& check) {
     visit(n, 1);
-    std::vector<YAML::Node> items;
+    std::vector<YamlNode> items;
     if (n.IsSequence()) {
-      for (const YAML::Node& e : n) items.push_back(e);
+      for (const YamlNode& e : n.elements()) items.push_back(e);
       if (items.empty()) fail(n, "fix: needs a fix or a non-empty list of fixes");
     } else {
       items.push_back(n);
     }
     int depth = n.IsSequence() ? 2 : 1;
-    for (const YAML::Node& e : items) {
+    for (const YamlNode& e : items) {
       static constexpr std::string_view allowed[] = {"title", "set", "value", "when", "preferred", "formats"};
       Fields f = fields(e, depth, "fix", allowed);
       PolicyFix fix;
-      if (const YAML::Node* fm = f.find("formats")) {
+      if (const YamlNode* fm = f.find("formats")) {
         fix.formats = strings(*fm, depth + 1, "fix.formats", false);
         if (fix.formats.empty()) fail(*fm, "fix.formats must not be empty (leave it out for every format of the policy)");
         size_t i = 0;
-        for (const YAML::Node& x : *fm) {
+        for (const YamlNode& x : fm->elements()) {
           const std::string& format = fix.formats[i++];
           if (!oneOf(format, kFormats)) fail(x, "unknown format; expected one of: " + joined(kFormats));
           if (!p.formats.empty() && std::find(p.formats.begin(), p.formats.end(), format) == p.formats.end())
@@ -411,7 +412,7 @@ class Compiler : public YamlReader {
         }
       }
       const std::vector<std::string>& formats = fix.formats.empty() ? p.formats : fix.formats;
-      const YAML::Node& title = require(f, "title", "a fix");
+      const YamlNode& title = require(f, "title", "a fix");
       visit(title, depth + 1);
       if (title.IsMap()) {
         std::vector<std::string_view> keys(std::begin(kFormats), std::end(kFormats));
@@ -428,7 +429,7 @@ class Compiler : public YamlReader {
       } else {
         fix.titles["default"] = oneLine(title, depth + 1, "fix.title");
       }
-      const YAML::Node& set = require(f, "set", "a fix");
+      const YamlNode& set = require(f, "set", "a fix");
       fix.path = nonEmpty(set, depth + 1, "fix.set");
       std::string err;
       auto path = parsePath(fix.path, &err);
@@ -440,12 +441,12 @@ class Compiler : public YamlReader {
                   "(no [*], [n], $resource. or $item.)");
       }
       for (const PathStep& step : path->steps) fix.steps.push_back(step.key);
-      const YAML::Node& value = require(f, "value", "a fix");
+      const YamlNode& value = require(f, "value", "a fix");
       fix.value = toValue(value, depth + 1, true);
       if (fix.value.isNull()) fail(value, "fix.value must be a value (a string, number, bool, list or mapping), not null");
-      if (const YAML::Node* pr = f.find("preferred")) fix.preferred = boolean(*pr, depth + 1, "fix.preferred");
+      if (const YamlNode* pr = f.find("preferred")) fix.preferred = boolean(*pr, depth + 1, "fix.preferred");
       std::optional<Condition> when;
-      if (const YAML::Node* w = f.find("when")) {
+      if (const YamlNode* w = f.find("when")) {
         // Evaluated on the finding's resource: no for_each element.
         bool item = allowItem_;
         allowItem_ = false;
@@ -457,17 +458,17 @@ class Compiler : public YamlReader {
     }
   }
 
-  std::string oneLine(const YAML::Node& n, int depth, const std::string& what) {
+  std::string oneLine(const YamlNode& n, int depth, const std::string& what) {
     std::string s = nonEmpty(n, depth, what);
     if (s.find_first_of("\r\n") != std::string::npos) fail(n, what + " must be one line");
     return s;
   }
 
-  Aggregate aggregate(const YAML::Node& n) {
+  Aggregate aggregate(const YamlNode& n) {
     static constexpr std::string_view allowed[] = {"group_by", "having", "compare", "outlier"};
     Fields f = fields(n, 1, "aggregate", allowed);
     Aggregate a;
-    const YAML::Node& g = require(f, "group_by", "aggregate");
+    const YamlNode& g = require(f, "group_by", "aggregate");
     std::string gtext = nonEmpty(g, 2, "group_by");
     if (hasTemplate(gtext)) {
       TemplateScope scope;
@@ -480,8 +481,8 @@ class Compiler : public YamlReader {
       a.groupPath = path(g, 2, "group_by", false);
       if (a.groupPath.hasWildcard()) fail(g, "group_by must name one value (no [*])");
     }
-    const YAML::Node* having = f.find("having");
-    const YAML::Node* compare = f.find("compare");
+    const YamlNode* having = f.find("having");
+    const YamlNode* compare = f.find("compare");
     if (having && compare) fail(*compare, "use either having: (count) or compare:/outlier:, not both");
     if (having) {
       static constexpr std::string_view hk[] = {"count_gt", "count_ge", "count_lt", "count_le", "count_eq"};
@@ -495,7 +496,7 @@ class Compiler : public YamlReader {
       if (compare->IsMap()) {
         visit(*compare, 2);
         if (compare->size() == 0) fail(*compare, "compare: needs at least one setting");
-        for (const auto& kv : *compare) {
+        for (const auto& kv : compare->entries()) {
           CompareField cf;
           cf.name = string(kv.first, 3, "compare setting name");
           if (cf.name.empty()) fail(kv.first, "compare setting names must not be empty");
@@ -523,7 +524,7 @@ class Compiler : public YamlReader {
         if (a.compare.hasWildcard()) fail(*compare, "compare must name one value (no [*])");
         a.compareText = a.compare.text;
       }
-      const YAML::Node& o = require(f, "outlier", "aggregate with compare:");
+      const YamlNode& o = require(f, "outlier", "aggregate with compare:");
       if (string(o, 2, "outlier") != "majority") fail(o, "outlier must be 'majority'");
     } else {
       fail(n, "aggregate needs having: {count_gt: N} or compare: + outlier: majority");
@@ -583,33 +584,33 @@ std::string basename(const std::string& path) {
 void readDocumentation(Compiler& c, const Compiler::Fields& top, Policy& p);
 
 void readMetadata(Compiler& c, const Compiler::Fields& top, Policy& p, bool builtin, PolicyOrigin& origin) {
-  const YAML::Node& idNode = c.require(top, "id", "a policy");
+  const YamlNode& idNode = c.require(top, "id", "a policy");
   origin = PolicyOrigin{static_cast<uint32_t>(idNode.Mark().line + 1), static_cast<uint32_t>(idNode.Mark().column + 1)};
   p.id = c.string(idNode, 1, "id");
   if (builtin ? !isBuiltinId(p.id) : !isUserId(p.id)) {
     c.fail(idNode, builtin ? "built-in policy ids look like EG005" : "policy ids are upper case and end in digits, like ACME-TLS-001");
   }
-  const YAML::Node& nameNode = c.require(top, "name", "a policy");
+  const YamlNode& nameNode = c.require(top, "name", "a policy");
   p.name = c.string(nameNode, 1, "name");
   if (!isKebab(p.name)) c.fail(nameNode, "name must be kebab-case, like ip-filter-default-allow");
   if (builtin && basename(p.sourcePath) != p.id + "-" + p.name + ".yaml") {
     c.fail(idNode, "built-in policy file must be named " + p.id + "-" + p.name + ".yaml");
   }
-  const YAML::Node& sev = c.require(top, "severity", "a policy");
+  const YamlNode& sev = c.require(top, "severity", "a policy");
   auto s = parseSeverity(c.string(sev, 1, "severity"));
   if (!s) c.fail(sev, "severity must be high, medium or low");
   p.severity = *s;
-  const YAML::Node& title = c.require(top, "title", "a policy");
+  const YamlNode& title = c.require(top, "title", "a policy");
   p.title = c.nonEmpty(title, 1, "title");
   if (p.title.find('\n') != std::string::npos) c.fail(title, "title must be one line");
-  if (const YAML::Node* d = top.find("defender")) p.defender = c.nonEmpty(*d, 1, "defender");
-  if (const YAML::Node* pr = top.find("preset")) {
+  if (const YamlNode* d = top.find("defender")) p.defender = c.nonEmpty(*d, 1, "defender");
+  if (const YamlNode* pr = top.find("preset")) {
     p.preset = c.string(*pr, 1, "preset");
     if (!oneOf(p.preset, kPolicyPresets)) c.fail(*pr, "preset must be one of: " + joined(kPolicyPresets));
   } else if (builtin) {
     c.fail(idNode, "a built-in policy needs a preset (recommended or strict) and a preset_reason");
   }
-  if (const YAML::Node* why = top.find("preset_reason")) {
+  if (const YamlNode* why = top.find("preset_reason")) {
     p.presetReason = c.nonEmpty(*why, 1, "preset_reason");
     if (p.presetReason.find('\n') != std::string::npos) c.fail(*why, "preset_reason must be one line");
   } else if (builtin) {
@@ -618,15 +619,15 @@ void readMetadata(Compiler& c, const Compiler::Fields& top, Policy& p, bool buil
   if (p.documented) readDocumentation(c, top, p);
 
   static constexpr std::string_view appliesKeys[] = {"kinds", "formats"};
-  const YAML::Node& applies = c.require(top, "applies_to", "a policy");
+  const YamlNode& applies = c.require(top, "applies_to", "a policy");
   Compiler::Fields af = c.fields(applies, 1, "applies_to", appliesKeys);
-  const YAML::Node& kinds = c.require(af, "kinds", "applies_to");
+  const YamlNode& kinds = c.require(af, "kinds", "applies_to");
   p.kinds = c.strings(kinds, 2, "applies_to.kinds", true);
   if (p.kinds.empty()) c.fail(kinds, "applies_to.kinds must not be empty");
-  if (const YAML::Node* formats = af.find("formats")) {
+  if (const YamlNode* formats = af.find("formats")) {
     p.formats = c.strings(*formats, 2, "applies_to.formats", false);
     size_t i = 0;
-    for (const YAML::Node& f : *formats) {
+    for (const YamlNode& f : formats->elements()) {
       if (!oneOf(p.formats[i++], kFormats)) c.fail(f, "unknown format; expected one of: " + joined(kFormats));
     }
   }
@@ -636,27 +637,27 @@ void readDocumentation(Compiler& c, const Compiler::Fields& top, Policy& p) {
   p.description = c.nonEmpty(c.require(top, "description", "a policy"), 1, "description");
   p.rationale = c.nonEmpty(c.require(top, "rationale", "a policy"), 1, "rationale");
 
-  const YAML::Node& rem = c.require(top, "remediation", "a policy");
+  const YamlNode& rem = c.require(top, "remediation", "a policy");
   Compiler::Fields rf = c.fields(rem, 1, "remediation", kFormats);
   if (rf.entries.empty()) c.fail(rem, "remediation needs at least one of: " + joined(kFormats));
   for (const auto& [k, v] : rf.entries) p.remediation[k] = c.nonEmpty(v, 2, "remediation." + k);
 
-  if (const YAML::Node* refs = top.find("references")) {
+  if (const YamlNode* refs = top.find("references")) {
     p.references = c.strings(*refs, 1, "references", false);
     size_t i = 0;
-    for (const YAML::Node& r : *refs) {
+    for (const YamlNode& r : refs->elements()) {
       if (!p.references[i++].starts_with("https://")) c.fail(r, "references must be https:// URLs");
     }
   }
 
-  if (const YAML::Node* peers = top.find("peers")) {
+  if (const YamlNode* peers = top.find("peers")) {
     Compiler::Fields pf = c.fields(*peers, 1, "peers", kPeerScanners);
     for (const auto& [k, v] : pf.entries) {
       p.peers[k] = c.strings(v, 2, "peers." + k, true);
       if (p.peers[k].empty()) c.fail(v, "peers." + k + " must not be empty (leave the scanner out instead)");
     }
   }
-  if (const YAML::Node* examples = top.find("examples")) {
+  if (const YamlNode* examples = top.find("examples")) {
     static constexpr std::string_view exampleKeys[] = {"bad", "good"};
     Compiler::Fields ef = c.fields(*examples, 1, "examples", kFormats);
     for (const auto& [format, v] : ef.entries) {
@@ -669,21 +670,19 @@ void readDocumentation(Compiler& c, const Compiler::Fields& top, Policy& p) {
 }
 
 Value readParameters(Compiler& c, const Compiler::Fields& top) {
-  const YAML::Node* n = top.find("parameters");
+  const YamlNode* n = top.find("parameters");
   if (!n) return Value::object();
   c.visit(*n, 1);
   if (!n->IsMap()) c.fail(*n, "parameters must be a mapping of name: default");
-  for (auto it = n->begin(); it != n->end(); ++it) {
-    if (!it->first.IsScalar() || !isSnake(it->first.Scalar())) {
-      c.fail(it->first, "parameter names are snake_case identifiers");
-    }
+  for (const auto& [key, value] : n->entries()) {
+    if (!key.IsScalar() || !isSnake(key.Scalar())) c.fail(key, "parameter names are snake_case identifiers");
   }
   Value v = c.toValue(*n, 1, false);
   if (v.asObject().size() != n->size()) c.fail(*n, "duplicate parameter name");
   return v;
 }
 
-Compiler::Fields topFields(Compiler& c, const YAML::Node& root) {
+Compiler::Fields topFields(Compiler& c, const YamlNode& root) {
   if (!root.IsMap()) c.fail(root, "a policy file must be a YAML mapping, not " + std::string(typeOf(root)));
   return c.fields(root, 0, "a policy", kTopKeys);
 }
@@ -701,8 +700,6 @@ Error loadError(const std::string& path, const YAML::Mark& mark, std::string mes
 }  // namespace
 
 std::string withoutDocumentation(std::string_view text) {
-  static constexpr std::string_view docKeys[] = {"description", "rationale", "remediation",
-                                                 "references", "peers", "examples"};
   std::string out;
   out.reserve(text.size());
   bool dropping = false;
@@ -717,7 +714,7 @@ std::string withoutDocumentation(std::string_view text) {
                     !(first == '-' && !line.starts_with("---"));
     if (topLevel) {
       dropping = false;
-      for (std::string_view k : docKeys) {
+      for (std::string_view k : kPolicyDocumentationKeys) {
         if (line.starts_with(k) && line.size() > k.size() && line[k.size()] == ':') dropping = true;
       }
     }
@@ -733,10 +730,6 @@ std::string withoutDocumentation(std::string_view text) {
 
 std::shared_ptr<Policy> loadPolicy(std::string_view text, const std::string& path, bool builtin,
                                    std::vector<Error>& errors, bool documentation) {
-  auto p = std::make_shared<Policy>();
-  p->sourcePath = path;
-  p->builtin = builtin;
-  p->documented = documentation;
   try {
     SingleDocument doc = loadSingleDocument(documentation ? std::string(text) : withoutDocumentation(text));
     if (doc.empty || !doc.second.is_null()) {
@@ -744,7 +737,24 @@ std::shared_ptr<Policy> loadPolicy(std::string_view text, const std::string& pat
                                  doc.empty ? "empty policy file" : "a policy file holds one YAML document"));
       return nullptr;
     }
-    const YAML::Node& root = doc.root;
+    return loadPolicy(doc.root, path, builtin, errors, documentation);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for it is "bad file".
+    errors.push_back(loadError(path, e.mark, "invalid YAML: nested deeper than " + std::to_string(e.depth() - 1) + " levels"));
+  } catch (const YAML::Exception& e) {
+    // ParserException and DeepRecursion carry the position; e.msg is the bare message.
+    errors.push_back(loadError(path, e.mark, "invalid YAML: " + e.msg));
+  }
+  return nullptr;
+}
+
+std::shared_ptr<Policy> loadPolicy(const YamlNode& root, const std::string& path, bool builtin,
+                                   std::vector<Error>& errors, bool documentation) {
+  auto p = std::make_shared<Policy>();
+  p->sourcePath = path;
+  p->builtin = builtin;
+  p->documented = documentation;
+  try {
     // Metadata first with an empty parameter set; then the logic with the real defaults.
     Compiler meta{Value::object()};
     Compiler::Fields top = topFields(meta, root);
@@ -760,12 +770,6 @@ std::shared_ptr<Policy> loadPolicy(std::string_view text, const std::string& pat
     return p;
   } catch (const LoadFailure& f) {
     errors.push_back(loadError(path, f.mark, f.message));
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp's own message for it is "bad file".
-    errors.push_back(loadError(path, e.mark, "invalid YAML: nested deeper than " + std::to_string(e.depth() - 1) + " levels"));
-  } catch (const YAML::Exception& e) {
-    // ParserException and DeepRecursion carry the position; e.msg is the bare message.
-    errors.push_back(loadError(path, e.mark, "invalid YAML: " + e.msg));
   }
   return nullptr;
 }

@@ -10,6 +10,7 @@
 
 #include "linter/core/Finding.h"
 #include "linter/policy/Policy.h"
+#include "linter/policy/YamlTree.h"
 
 namespace eg::policy {
 
@@ -25,6 +26,11 @@ inline constexpr size_t kMaxYamlNodes = 100000;
 // has Policy::documented == false and empty documentation fields.
 std::shared_ptr<Policy> loadPolicy(std::string_view text, const std::string& path, bool builtin,
                                    std::vector<Error>& errors, bool documentation = true);
+
+// The same from a parsed document (the built-in pack's trees, embedded by the build without
+// their documentation: then `documentation` is false).
+std::shared_ptr<Policy> loadPolicy(const YamlNode& root, const std::string& path, bool builtin,
+                                   std::vector<Error>& errors, bool documentation);
 
 // `text` with the lines of the top-level documentation keys' blocks replaced by empty lines
 // (so every line and column of what is left stays where it was).

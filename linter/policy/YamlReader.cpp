@@ -1,75 +1,11 @@
 #include "linter/policy/YamlReader.h"
 
-#include <yaml-cpp/eventhandler.h>
-
 #include <charconv>
 #include <cmath>
-#include <sstream>
 
 namespace eg::policy {
 
-namespace {
-
-// Counts the documents that have content, without building nodes, and keeps where the
-// second one starts.
-class DocumentCounter : public YAML::EventHandler {
- public:
-  int withContent = 0;
-  YAML::Mark second = YAML::Mark::null_mark();
-  void OnDocumentStart(const YAML::Mark&) override { content_ = false; }
-  void OnDocumentEnd() override {
-    if (content_ && ++withContent == 2) second = start_;
-  }
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { content(m); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { content(m); }
-  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    content(m);
-  }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    content(m);
-  }
-  void OnMapEnd() override {}
-
- private:
-  void content(const YAML::Mark& m) {
-    if (!content_) start_ = m;  // the document's root node, where an error points
-    content_ = true;
-  }
-  YAML::Mark start_;
-  bool content_ = false;
-};
-
-// A second document needs a `---` or `...` line (at column 0) after the start of the text.
-bool mayHoldSeveralDocuments(std::string_view text) {
-  for (size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1)) {
-    std::string_view line = text.substr(at + 1, 3);
-    if (line == "---" || line == "...") return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-SingleDocument loadSingleDocument(std::string_view text) {
-  SingleDocument d;
-  std::string owned(text);
-  d.root = YAML::Load(owned);
-  d.empty = d.root.IsNull();
-  if (mayHoldSeveralDocuments(text)) {
-    std::istringstream in(owned);
-    YAML::Parser parser(in);
-    DocumentCounter counter;
-    for (int i = 0; i < 3 && counter.withContent < 2 && parser.HandleNextDocument(counter); ++i) {
-    }
-    // At most three documents are parsed, however many follow (LoadAll could loop forever).
-    if (counter.withContent >= 2) d.second = counter.second;
-  }
-  return d;
-}
-
-std::string_view typeOf(const YAML::Node& n) {
+std::string_view typeOf(const YamlNode& n) {
   switch (n.Type()) {
     case YAML::NodeType::Sequence: return "a list";
     case YAML::NodeType::Map: return "a mapping";
@@ -78,7 +14,7 @@ std::string_view typeOf(const YAML::Node& n) {
   }
 }
 
-bool isQuoted(const YAML::Node& n) { return n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str"; }
+bool isQuoted(const YamlNode& n) { return n.quoted(); }
 
 Value plainScalar(const std::string& s) {
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Value(nullptr);

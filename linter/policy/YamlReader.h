@@ -6,7 +6,7 @@
 // billions of visits.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include <string>
 #include <string_view>
@@ -15,6 +15,7 @@
 
 #include "linter/core/Strings.h"
 #include "linter/graph/Value.h"
+#include "linter/policy/YamlTree.h"
 
 namespace eg::policy {
 
@@ -26,21 +27,10 @@ struct LoadFailure {
 using eg::joined;
 using eg::oneOf;
 
-// The documents of a file that must hold at most one: the first (a null node when the text
-// has none) and, when there is a second, its start in `second` (line >= 0). Used instead of
-// YAML::LoadAll, which loops forever on some malformed inputs in yaml-cpp 0.7 (found by
-// fuzz_policy); at most two documents are ever read. Throws YAML::Exception on a syntax error.
-struct SingleDocument {
-  YAML::Node root;
-  bool empty = true;
-  YAML::Mark second = YAML::Mark::null_mark();  // no second document
-};
-SingleDocument loadSingleDocument(std::string_view text);
-
 // "a list", "a mapping", "null", "a scalar".
-std::string_view typeOf(const YAML::Node& n);
+std::string_view typeOf(const YamlNode& n);
 // Plain (unquoted) scalars follow the YAML 1.2 core schema; quoted ones are strings.
-bool isQuoted(const YAML::Node& n);
+bool isQuoted(const YamlNode& n);
 Value plainScalar(const std::string& s);
 
 class YamlReader {
@@ -50,9 +40,9 @@ class YamlReader {
       : document_(std::move(document)), maxDepth_(maxDepth), maxNodes_(maxNodes) {}
   virtual ~YamlReader() = default;
 
-  [[noreturn]] void fail(const YAML::Node& n, std::string message) const { throw LoadFailure{n.Mark(), std::move(message)}; }
+  [[noreturn]] void fail(const YamlNode& n, std::string message) const { throw LoadFailure{n.Mark(), std::move(message)}; }
 
-  void visit(const YAML::Node& n, int depth) {
+  void visit(const YamlNode& n, int depth) {
     if (depth > maxDepth_) fail(n, document_ + " nested deeper than " + std::to_string(maxDepth_) + " levels");
     if (++nodes_ > maxNodes_) {
       fail(n, document_ + " too large: more than " + std::to_string(maxNodes_) + " YAML nodes (are aliases expanding it?)");
@@ -61,10 +51,10 @@ class YamlReader {
 
   // A mapping's entries, checked for scalar keys, duplicates and allowed names.
   struct Fields {
-    YAML::Node self;
-    std::vector<std::pair<std::string, YAML::Node>> entries;
-    std::vector<YAML::Node> keys;
-    const YAML::Node* find(std::string_view key) const {
+    YamlNode self;
+    std::vector<std::pair<std::string, YamlNode>> entries;
+    std::vector<YamlNode> keys;
+    const YamlNode* find(std::string_view key) const {
       for (const auto& [k, v] : entries) {
         if (k == key) return &v;
       }
@@ -73,8 +63,8 @@ class YamlReader {
   };
 
   template <typename Allowed>
-  Fields fields(const YAML::Node& n, int depth, std::string_view what, const Allowed& allowed) {
-    return entries(n, depth, what, [&](const YAML::Node& key) {
+  Fields fields(const YamlNode& n, int depth, std::string_view what, const Allowed& allowed) {
+    return entries(n, depth, what, [&](const YamlNode& key) {
       for (std::string_view a : allowed) {
         if (a == key.Scalar()) return;
       }
@@ -83,36 +73,36 @@ class YamlReader {
   }
 
   // A mapping whose keys are names chosen by the author (rule ids, group names).
-  Fields anyFields(const YAML::Node& n, int depth, std::string_view what) {
-    return entries(n, depth, what, [](const YAML::Node&) {});
+  Fields anyFields(const YamlNode& n, int depth, std::string_view what) {
+    return entries(n, depth, what, [](const YamlNode&) {});
   }
 
-  const YAML::Node& require(const Fields& f, std::string_view key, std::string_view what) const {
-    const YAML::Node* n = f.find(key);
+  const YamlNode& require(const Fields& f, std::string_view key, std::string_view what) const {
+    const YamlNode* n = f.find(key);
     if (!n) fail(f.self, std::string(what) + " needs '" + std::string(key) + "'");
     return *n;
   }
 
-  std::string string(const YAML::Node& n, int depth, std::string_view what) {
+  std::string string(const YamlNode& n, int depth, std::string_view what) {
     visit(n, depth);
     if (!n.IsScalar()) fail(n, std::string(what) + " must be a string, not " + std::string(typeOf(n)));
     return n.Scalar();
   }
 
-  std::string nonEmpty(const YAML::Node& n, int depth, std::string_view what) {
+  std::string nonEmpty(const YamlNode& n, int depth, std::string_view what) {
     std::string s = string(n, depth, what);
     if (s.find_first_not_of(" \t\r\n") == std::string::npos) fail(n, std::string(what) + " must not be empty");
     return s;
   }
 
-  bool boolean(const YAML::Node& n, int depth, std::string_view what) {
+  bool boolean(const YamlNode& n, int depth, std::string_view what) {
     visit(n, depth);
     Value v = n.IsScalar() && !isQuoted(n) ? plainScalar(n.Scalar()) : Value(nullptr);
     if (!v.isBool()) fail(n, std::string(what) + " must be true or false");
     return v.asBool();
   }
 
-  std::vector<std::string> strings(const YAML::Node& n, int depth, std::string_view what, bool allowScalar) {
+  std::vector<std::string> strings(const YamlNode& n, int depth, std::string_view what, bool allowScalar) {
     visit(n, depth);
     std::vector<std::string> out;
     if (allowScalar && n.IsScalar()) {
@@ -120,13 +110,13 @@ class YamlReader {
       return out;
     }
     if (!n.IsSequence()) fail(n, std::string(what) + " must be a list of strings, not " + std::string(typeOf(n)));
-    for (const YAML::Node& e : n) out.push_back(string(e, depth + 1, std::string(what) + " entries"));
+    for (const YamlNode& e : n.elements()) out.push_back(string(e, depth + 1, std::string(what) + " entries"));
     return out;
   }
 
   // Any YAML value as a Value (parameters, operands). With `substitute`, scalars holding
   // "{{...}}" go through substituted().
-  Value toValue(const YAML::Node& n, int depth, bool substitute = false) {
+  Value toValue(const YamlNode& n, int depth, bool substitute = false) {
     visit(n, depth);
     switch (n.Type()) {
       case YAML::NodeType::Scalar: {
@@ -136,15 +126,15 @@ class YamlReader {
       }
       case YAML::NodeType::Sequence: {
         Array a;
-        for (const YAML::Node& e : n) a.push_back(toValue(e, depth + 1, substitute));
+        for (const YamlNode& e : n.elements()) a.push_back(toValue(e, depth + 1, substitute));
         return Value(std::move(a));
       }
       case YAML::NodeType::Map: {
         Value o = Value::object();
-        for (auto it = n.begin(); it != n.end(); ++it) {
-          visit(it->first, depth + 1);
-          if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
-          o.set(it->first.Scalar(), toValue(it->second, depth + 1, substitute));
+        for (const auto& [key, value] : n.entries()) {
+          visit(key, depth + 1);
+          if (!key.IsScalar()) fail(key, "keys must be strings");
+          o.set(key.Scalar(), toValue(value, depth + 1, substitute));
         }
         return o;
       }
@@ -154,26 +144,26 @@ class YamlReader {
 
  protected:
   template <typename CheckKey>
-  Fields entries(const YAML::Node& n, int depth, std::string_view what, CheckKey checkKey) {
+  Fields entries(const YamlNode& n, int depth, std::string_view what, CheckKey checkKey) {
     visit(n, depth);
     if (!n.IsMap()) fail(n, std::string(what) + " must be a mapping, not " + std::string(typeOf(n)));
     Fields f;
     f.self = n;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      visit(it->first, depth + 1);
-      if (!it->first.IsScalar()) fail(it->first, "keys must be strings");
-      std::string key = it->first.Scalar();
-      if (f.find(key)) fail(it->first, "duplicate key '" + key + "'");
-      checkKey(it->first);
-      f.entries.emplace_back(key, it->second);
-      f.keys.push_back(it->first);
+    for (const auto& [keyNode, value] : n.entries()) {
+      visit(keyNode, depth + 1);
+      if (!keyNode.IsScalar()) fail(keyNode, "keys must be strings");
+      std::string key = keyNode.Scalar();
+      if (f.find(key)) fail(keyNode, "duplicate key '" + key + "'");
+      checkKey(keyNode);
+      f.entries.emplace_back(key, value);
+      f.keys.push_back(keyNode);
     }
     return f;
   }
 
   // Scalars with "{{...}}" when toValue() is asked to substitute; readers that allow
   // templates override it.
-  virtual Value substituted(const YAML::Node& n) { fail(n, "templates ({{...}}) are not allowed here"); }
+  virtual Value substituted(const YamlNode& n) { fail(n, "templates ({{...}}) are not allowed here"); }
 
  private:
   std::string document_;

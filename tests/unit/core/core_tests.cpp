@@ -106,3 +106,30 @@ TEST_CASE("Value::containsUnknown looks inside arrays and objects") {
   v.set("a", Value(Array{Value(1), Value::unknown("count.index")}));
   CHECK(v.containsUnknown());
 }
+
+TEST_CASE("SourceStore keys a file through its directory's key exactly as canonicalKey does, links included") {
+  fs::path dir = fs::temp_directory_path() / "edgeguard-core-tests" / "keys";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "real");
+  std::ofstream(dir / "real" / "a.tf") << "x = 1\n";
+  std::ofstream(dir / "real" / "b.tf") << "x = 2\n";
+  std::error_code ec;
+  fs::create_directory_symlink(dir / "real", dir / "linked", ec);
+  fs::create_symlink(dir / "real" / "b.tf", dir / "real" / "c.tf", ec);
+  SourceStore store;
+  for (const fs::path& p : {dir / "real" / "a.tf", dir / "linked" / "a.tf", dir / "linked" / "b.tf", dir / "real" / "c.tf",
+                            dir / "linked" / "c.tf", dir / "real" / ".." / "real" / "a.tf", dir / "real" / "missing.tf",
+                            dir / "real" / "", dir / "real" / "."}) {
+    CAPTURE(p);
+    CHECK(store.keyOf(p) == canonicalKey(p));
+  }
+  CHECK(store.keyOf(dir / "linked" / "a.tf") == (fs::canonical(dir) / "real" / "a.tf").generic_string());
+  CHECK(store.keyOf(dir / "real" / "c.tf") == (fs::canonical(dir) / "real" / "b.tf").generic_string());
+  // One stat for kind, size and stamp: a directory and a missing file still say what they are.
+  LoadError err;
+  CHECK(store.load(dir / "real", &err) == nullptr);
+  CHECK(err.message == "is a directory");
+  CHECK(store.load(dir / "real" / "missing.tf", &err) == nullptr);
+  CHECK(err.message == "cannot read file: No such file or directory");
+  fs::remove_all(dir);
+}
