@@ -18,6 +18,7 @@
 #include <set>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "editor/lsp/Analysis.h"
 #include "editor/lsp/DocumentStore.h"
@@ -148,6 +149,48 @@ class AnalysisWorker {
   std::optional<Snapshot> job_;
   bool stop_ = false;
   std::unique_ptr<Workspace> workspace_;  // the engine; used by the worker thread only
+  std::thread thread_;
+};
+
+// Frees what it is given on its own thread. The analysis a new one replaces is the last owner
+// of its graph, findings and the units only it held (milliseconds in a large workspace): freed
+// here, the dispatcher reads the next edit meanwhile.
+class Reaper {
+ public:
+  Reaper() : thread_([this] { loop(); }) {}
+  ~Reaper() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  void drop(std::shared_ptr<const void> p) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pending_.push_back(std::move(p));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void loop() {
+    for (;;) {
+      std::vector<std::shared_ptr<const void>> batch;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || !pending_.empty(); });
+        if (pending_.empty()) return;  // stopping
+        batch.swap(pending_);
+      }
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::shared_ptr<const void>> pending_;
+  bool stop_ = false;
   std::thread thread_;
 };
 
@@ -572,7 +615,9 @@ class Dispatcher {
         published_[uri] = std::move(diagnostics);
         unpublished_.erase(uri);
       }
-      results_.docs[uri] = std::move(dr);
+      DocResult& kept = results_.docs[uri];
+      if (kept.state) reaper_.drop(std::move(kept.state));
+      kept = std::move(dr);
     }
   }
 
@@ -710,6 +755,7 @@ class Dispatcher {
   std::set<std::string> unpublished_;           // uris whose new version has not been published
   std::set<std::string> reportedProblems_;
   AnalysisResult results_;
+  Reaper reaper_;  // frees the analyses results_ no longer holds
   std::unique_ptr<Session> catalog_;
   AnalysisWorker worker_;
 };

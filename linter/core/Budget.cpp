@@ -2,9 +2,13 @@
 
 #include <pthread.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <exception>
+#include <latch>
+#include <mutex>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace eg {
@@ -112,6 +116,7 @@ struct StackJob {
   const std::function<void(unsigned)>* fn;
   unsigned index;
   std::exception_ptr error;
+  std::latch* done = nullptr;  // counted down when fn returned (pooled threads)
 };
 void* runStackJob(void* arg) {
   auto* job = static_cast<StackJob*>(arg);
@@ -122,23 +127,97 @@ void* runStackJob(void* arg) {
   }
   return nullptr;
 }
+
+// Threads with large stacks, kept between calls. Creating one and unmapping its stack (larger
+// than glibc's cache of stacks) on every call was ~2 ms of each language-server analysis, which
+// runs five or six of them. A thread leaves the pool when more than kMaxIdle are idle. The pool
+// is never destroyed (its threads may still wait on it while the process exits).
+class StackPool {
+ public:
+  static StackPool& instance() {
+    static StackPool* pool = new StackPool();
+    return *pool;
+  }
+  // Runs `job` on an idle thread of the pool or a new one; false when no thread can be had.
+  bool start(StackJob* job) {
+    Worker* w = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        w = idle_.back();
+        idle_.pop_back();
+      }
+    }
+    if (!w) {
+      w = new Worker();
+      w->pool = this;
+      pthread_attr_t attr;
+      bool created = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kEvalStackBytes) == 0 &&
+                     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0;
+      pthread_t id;
+      created = created && pthread_create(&id, &attr, &Worker::main, w) == 0;
+      pthread_attr_destroy(&attr);
+      if (!created) {
+        delete w;
+        return false;
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(w->mu);
+      w->job = job;
+    }
+    w->cv.notify_one();
+    return true;
+  }
+
+ private:
+  static constexpr size_t kMaxIdle = 64;
+  struct Worker {
+    StackPool* pool = nullptr;
+    std::mutex mu;
+    std::condition_variable cv;
+    StackJob* job = nullptr;
+    static void* main(void* arg) {
+      auto* w = static_cast<Worker*>(arg);
+      for (;;) {
+        StackJob* job;
+        {
+          std::unique_lock<std::mutex> lock(w->mu);
+          w->cv.wait(lock, [&] { return w->job != nullptr; });
+          job = std::exchange(w->job, nullptr);
+        }
+        tDepthHit.reset();  // as on a new thread (the other thread state is scoped)
+        std::latch* done = job->done;
+        runStackJob(job);
+        done->count_down();  // the caller may return now: `job` is not touched again
+        if (!w->pool->release(w)) break;
+      }
+      delete w;
+      return nullptr;
+    }
+  };
+  bool release(Worker* w) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_.size() >= kMaxIdle) return false;
+    idle_.push_back(w);
+    return true;
+  }
+  std::mutex mu_;
+  std::vector<Worker*> idle_;
+};
 }  // namespace
 
 void runWithLargeStacks(unsigned threads, const std::function<void(unsigned)>& fn) {
   std::vector<StackJob> jobs(threads);
-  std::vector<pthread_t> ids(threads);
-  std::vector<bool> started(threads, false);
-  pthread_attr_t attr;
-  bool haveAttr = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kEvalStackBytes) == 0;
+  std::latch done(threads);
   for (unsigned i = 0; i < threads; ++i) {
-    jobs[i] = StackJob{&fn, i, nullptr};
-    started[i] = haveAttr && pthread_create(&ids[i], &attr, runStackJob, &jobs[i]) == 0;
+    jobs[i] = StackJob{&fn, i, nullptr, &done};
+    if (!StackPool::instance().start(&jobs[i])) {
+      runStackJob(&jobs[i]);  // no thread to be had: this one's stack (the depth limit still applies)
+      done.count_down();
+    }
   }
-  pthread_attr_destroy(&attr);
-  for (unsigned i = 0; i < threads; ++i) {
-    if (started[i]) pthread_join(ids[i], nullptr);
-    else runStackJob(&jobs[i]);  // no thread to be had: this one's stack (the depth limit still applies)
-  }
+  done.wait();
   for (const StackJob& j : jobs) {
     if (j.error) std::rethrow_exception(j.error);
   }

@@ -137,9 +137,11 @@ std::optional<DepthHit> takeTooDeep() noexcept;
 // The message of the EG908 error for a hit.
 std::string tooDeepMessage();
 
-// Runs fn(0) .. fn(threads - 1) on `threads` new threads whose stacks are kEvalStackBytes
+// Runs fn(0) .. fn(threads - 1) on `threads` threads whose stacks are kEvalStackBytes
 // (reserved, touched only as used) and waits for all; the first exception thrown by an fn is
-// rethrown here. When no thread can be created, runs them one after the other on this thread.
+// rethrown here. The threads are kept in a pool for the next call (idle ones wait; each fn
+// starts with the thread's evaluation state as a new thread has it). When no thread can be
+// had, runs fn on this thread.
 void runWithLargeStacks(unsigned threads, const std::function<void(unsigned)>& fn);
 
 }  // namespace eg

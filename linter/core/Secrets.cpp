@@ -1,7 +1,9 @@
 #include "linter/core/Secrets.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <iterator>
 #include <string>
 
 namespace eg {
@@ -97,6 +99,12 @@ bool isSecretName(std::string_view name) {
     if (c != '_' && c != '-') k[n++] = lowerAscii(c);
   }
   std::string_view key(k, n);
+  // Every name below contains one of these: most keys (every key of every resource is asked)
+  // contain none, and are answered with 7 searches instead of 16.
+  static const std::string_view anyOf[] = {"key", "pass", "secret", "connectionstring", "token", "signature", "sas"};
+  if (std::none_of(std::begin(anyOf), std::end(anyOf), [&](std::string_view p) { return key.find(p) != std::string_view::npos; })) {
+    return false;
+  }
   // The names EG302 treats as secrets (tokens and SAS included), and keys and signatures.
   static const std::string_view parts[] = {"password", "passwd", "secret", "connectionstring", "sastoken", "sharedaccesskey",
                                            "accesskey", "accountkey", "primarykey", "secondarykey", "symmetrickey",
@@ -109,6 +117,9 @@ bool isSecretName(std::string_view name) {
 
 bool holdsSecretText(std::string_view s) {
   s = s.substr(0, 1 << 16);
+  // Each marker has a '=' or a ' ' (which case does not change): most values (every string of
+  // every resource is asked) have neither.
+  if (s.find('=') == std::string_view::npos && s.find(' ') == std::string_view::npos) return false;
   for (std::string_view m : {"sharedaccesskey=", "accountkey=", "sharedaccesssignature ", "sig=", "password="}) {
     if (containsLower(s, m)) return true;
   }

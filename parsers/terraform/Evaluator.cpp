@@ -146,6 +146,74 @@ std::string unescapeQuoted(std::string_view raw) {
   return out;
 }
 
+namespace {
+
+// A `literal_value` node (Evaluator::primary, literalExpression).
+Value literalValue(const ExprSource& s, TSNode n) {
+  TSNode c = ts_node_named_child(n, 0);
+  std::string_view ct = nodeType(c);
+  std::string_view text = s.slice(c);
+  if (ct == "numeric_lit") {
+    std::string tmp(text);
+    double d = (tmp.size() > 2 && tmp[0] == '0' && (tmp[1] == 'x' || tmp[1] == 'X'))
+                   ? static_cast<double>(std::strtoll(tmp.c_str() + 2, nullptr, 16))
+                   : std::strtod(tmp.c_str(), nullptr);
+    return Value(d);
+  }
+  if (ct == "bool_lit") return Value(text == "true");
+  if (ct == "null_lit") return Value(nullptr);
+  if (ct == "string_lit") {
+    uint32_t cnt = ts_node_child_count(c);
+    if (cnt < 2) return Value(std::string());
+    uint32_t b = ts_node_end_byte(ts_node_child(c, 0)), e = ts_node_start_byte(ts_node_child(c, cnt - 1));
+    return Value(unescapeQuoted(s.text.substr(b, e - b)));
+  }
+  return unknownAt("unsupported literal", s, n);
+}
+
+}  // namespace
+
+// The path Evaluator::node takes for such an expression: term() over its one child, without
+// postfix steps; primary() of a literal_value, or templ() of a quoted template whose pieces
+// are all literal text (one unescaped string); node()'s size limit and provenance.
+std::optional<Value> literalExpression(const ExprSource& s, TSNode expression) {
+  if (ts_node_is_null(expression) || nodeType(expression) != "expression") return std::nullopt;
+  TSNode only{};
+  int count = 0;
+  for (TSNode c : childrenOf(expression)) {
+    if (isComment(c)) continue;
+    only = c;
+    ++count;
+  }
+  if (count != 1) return std::nullopt;
+  std::string_view t = nodeType(only);
+  Value v;
+  if (t == "literal_value") {
+    v = literalValue(s, only);
+  } else if (t == "template_expr") {
+    TSNode q = ts_node_named_child(only, 0);
+    if (nodeType(q) != "quoted_template") return std::nullopt;
+    std::vector<TSNode> kids = childrenOf(q);
+    std::string out;
+    if (kids.size() >= 2) {
+      for (size_t i = 1; i + 1 < kids.size(); ++i) {
+        if (nodeType(kids[i]) != "template_literal") return std::nullopt;
+      }
+      uint32_t b = ts_node_end_byte(kids.front()), e = ts_node_start_byte(kids.back());
+      if (e > b) out = unescapeQuoted(s.text.substr(b, e - b));
+    }
+    v = Value(std::move(out));
+  } else {
+    return std::nullopt;
+  }
+  if (v.isString() && oversizedString(v.asString().size())) v = Value::unknown(oversizedReason(v.asString().size()));
+  if (!v.prov.valid()) {
+    v.prov.file = s.file;
+    v.prov.value = s.range(expression);
+  }
+  return v;
+}
+
 Value Evaluator::eval(const Expr& e) {
   if (!e.valid()) return Value::unknown("missing expression");
   Value v = e.json ? json(*e.json, *e.src) : node(*e.src, e.node);
@@ -263,27 +331,7 @@ Value Evaluator::term(const ExprSource& s, const std::vector<TSNode>& kids, size
 
 Value Evaluator::primary(const ExprSource& s, TSNode n) {
   std::string_view t = nodeType(n);
-  if (t == "literal_value") {
-    TSNode c = ts_node_named_child(n, 0);
-    std::string_view ct = nodeType(c);
-    std::string_view text = s.slice(c);
-    if (ct == "numeric_lit") {
-      std::string tmp(text);
-      double d = (tmp.size() > 2 && tmp[0] == '0' && (tmp[1] == 'x' || tmp[1] == 'X'))
-                     ? static_cast<double>(std::strtoll(tmp.c_str() + 2, nullptr, 16))
-                     : std::strtod(tmp.c_str(), nullptr);
-      return Value(d);
-    }
-    if (ct == "bool_lit") return Value(text == "true");
-    if (ct == "null_lit") return Value(nullptr);
-    if (ct == "string_lit") {
-      uint32_t cnt = ts_node_child_count(c);
-      if (cnt < 2) return Value(std::string());
-      uint32_t b = ts_node_end_byte(ts_node_child(c, 0)), e = ts_node_start_byte(ts_node_child(c, cnt - 1));
-      return Value(unescapeQuoted(s.text.substr(b, e - b)));
-    }
-    return unknownAt("unsupported literal", s, n);
-  }
+  if (t == "literal_value") return literalValue(s, n);
   if (t == "template_expr") {
     TSNode c = ts_node_named_child(n, 0);
     return templ(s, c, nodeType(c) == "heredoc_template");
@@ -843,9 +891,14 @@ void Evaluator::addBody(const Block& b, Value& out, int depth) {
   if (depth > kMaxBlockDepth) return;
   for (const Attribute& a : b.attributes) {
     if (depth == 0 && isMetaArgument(a.name)) continue;
-    Value v = eval(a.expr);
-    v.prov.file = a.expr.src ? a.expr.src->file : b.file;
-    v.prov.value = a.expr.range();
+    Value v;
+    if (a.literal && evalDepth() < kMaxEvalDepth) {
+      v = *a.literal;  // as eval gives it (its node would not be past the depth limit here), its range the expression's
+    } else {
+      v = eval(a.expr);
+      v.prov.file = a.expr.src ? a.expr.src->file : b.file;
+      v.prov.value = a.expr.range();
+    }
     v.prov.key = a.nameRange;
     out.set(a.name, std::move(v));
   }

@@ -486,6 +486,7 @@ struct HclConverter {
     a.name = std::string(slice(id));
     a.nameRange = range(id);
     a.expr = Expr{src, ex, nullptr};
+    a.literal = literalExpression(*src, ex);
     // A duplicate attribute is an error in Terraform; keep the last one (what a reader expects).
     auto [at, inserted] = byName.emplace(a.name, out.attributes.size());
     if (!inserted) { out.attributes[at->second] = std::move(a); return; }
@@ -572,7 +573,7 @@ struct JsonConverter {
     for (const Member& top : root.asObject()) {
       const Value& v = top.value;
       if (tfvars) {
-        Attribute a{top.key, v.prov.key, Expr{pf.sources_.front().get(), TSNode{}, &v}};
+        Attribute a{top.key, v.prov.key, Expr{pf.sources_.front().get(), TSNode{}, &v}, std::nullopt};
         pf.body.attributes.push_back(std::move(a));
         continue;
       }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,9 @@ struct Attribute {
   std::string name;
   ByteRange nameRange;
   Expr expr;
+  // The value of `expr` when it is a single literal (literalExpression): set when the file is
+  // converted, so evaluating a kept file again does not walk its syntax tree for it.
+  std::optional<Value> literal;
 };
 
 struct Block {
@@ -102,6 +106,10 @@ std::string_view nodeType(TSNode n);
 // The children of `n` in order (named ones only when `namedOnly`), read with a tree cursor:
 // ts_node_child(n, i) walks from the first child, so index loops over it are quadratic.
 std::vector<TSNode> childrenOf(TSNode n, bool namedOnly = false);
+// The value Evaluator::eval gives an `expression` node that is one literal (a number, bool,
+// null, or a quoted string without interpolation), with the expression's range as provenance;
+// nothing for any other expression. Defined with the evaluator (Evaluator.cpp).
+std::optional<Value> literalExpression(const ExprSource& s, TSNode expression);
 // The HCL language (tree-sitter entry point).
 const TSLanguage* hclLanguage();
 

@@ -176,3 +176,37 @@ TEST_CASE("eval: replace with a regular expression on hostile input") {
   CHECK(eval("replace(\"abab\", \"/(a)\\\\1/\", \"x\")").isUnknown());
   CHECK(json("replace(\"a1b22\", \"/[0-9]+/\", \"#\")") == "\"a#b#\"");
 }
+
+// A literal attribute's value is taken when its file is converted (Attribute::literal, kept
+// with the file across edits); it must be what the evaluator's own path gives, which the same
+// literal in parentheses (no literal then) still takes.
+TEST_CASE("eval: a literal attribute kept from conversion equals the evaluator's value") {
+  const std::vector<std::string> literals = {
+      "42", "0x1F", "1.5e3", "true", "false", "null", "\"\"", "\"plain\"", "\"  spaced  \"",
+      "\"a\\nb\\t\\\"q\\\" \\u00e9 \\U0001F600\"", "\"$${not} %%{x}\"", "\"\\\\ backslash\"",
+      "\"text\" # trailing comment", "/* before */ \"x\""};
+  auto name = [](char prefix, size_t i) { return std::string(1, prefix).append(std::to_string(i)); };
+  std::string body;
+  for (size_t i = 0; i < literals.size(); ++i) {
+    body.append("  ").append(name('a', i)).append(" = ").append(literals[i]).append("\n");
+    body.append("  ").append(name('b', i)).append(" = (").append(literals[i]).append("\n)\n");
+  }
+  tftest::Result res;
+  tftest::runMemory(res, {{"mem/main.tf", "resource \"test_probe\" \"p\" {\n" + body + "}\n"}});
+  INFO(res.errorText());
+  const eg::Resource* r = res.find("test_probe.p");
+  REQUIRE(r);
+  for (size_t i = 0; i < literals.size(); ++i) {
+    CAPTURE(literals[i]);
+    const Value* a = r->attributes.at("_terraform." + name('a', i));
+    const Value* b = r->attributes.at("_terraform." + name('b', i));
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a->toJson() == b->toJson());
+    CHECK(a->type() == b->type());
+    if (literals[i].find('#') == std::string::npos && literals[i].find("/*") == std::string::npos) {
+      CHECK(res.text(a->prov) == literals[i]);
+    }
+    CHECK(res.text(a->prov, true) == name('a', i));
+  }
+}
