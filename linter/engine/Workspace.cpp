@@ -188,10 +188,33 @@ std::string directoryListing(const std::vector<fs::path>& dirs) {
   return out;
 }
 
-// Whether a resource comes from a Terraform plan: it names its declaration's address.
+// A resource from a Terraform plan names its declaration's address in this attribute.
+constexpr std::string_view kSourceAddress = "_source_address";
 const Value* sourceAddress(const Resource& r) {
-  const Value* src = r.attributes.get("_source_address");
+  const Value* src = r.attributes.get(kSourceAddress);
   return src && src->isString() ? src : nullptr;
+}
+
+// The resource-local policies (`local`, by catalog index) over one unit's resources: findings
+// by catalog index, and why a policy failed (`failed` sized on the first failure). They read
+// no other resource, so `graph` may be any (the one being built, or none).
+void evaluateLocal(const std::vector<std::shared_ptr<policy::Policy>>& policies, const std::vector<bool>& local,
+                   const std::vector<Resource>& resources, const ResourceGraph& graph, policy::EvalOptions options,
+                   std::vector<std::vector<Finding>>& byPolicy, std::vector<std::string>& failed) {
+  std::vector<const Resource*> subjects;
+  subjects.reserve(resources.size());
+  for (const Resource& r : resources) subjects.push_back(&r);
+  if (subjects.empty()) return;
+  options.subjects = &subjects;
+  for (size_t i = 0; i < policies.size(); ++i) {
+    if (!local[i]) continue;
+    try {
+      byPolicy[i] = policy::evaluate(*policies[i], graph, options);
+    } catch (const std::exception& e) {
+      failed.resize(policies.size());
+      failed[i] = e.what();
+    }
+  }
 }
 
 // A resource from a Terraform plan names its declaration's address (`_source_address`); when
@@ -819,7 +842,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   policy::AttributeUses uses;
   if (trim) {
     for (std::string_view key : linkAttributes()) uses.keepEverywhere(key);
-    uses.keepEverywhere("_source_address");  // linkDeclarations
+    uses.keepEverywhere(kSourceAddress);  // linkDeclarations
     std::vector<const policy::Policy*> wholeGraph;
     for (size_t i = 0; i < policies.size(); ++i) {
       if (!local[i]) wholeGraph.push_back(policies[i].get());
@@ -843,19 +866,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     if (!cachedLocal[i] && !s.resources.empty()) {
       UnitEntry::Local found;
       found.byPolicy.resize(policies.size());
-      std::vector<const Resource*> subjects;
-      for (const Resource& r : s.resources) subjects.push_back(&r);
-      policy::EvalOptions unitOptions = evalOptions;
-      unitOptions.subjects = &subjects;
-      for (size_t p = 0; p < policies.size(); ++p) {
-        if (!local[p]) continue;
-        try {
-          found.byPolicy[p] = policy::evaluate(*policies[p], noGraph, unitOptions);
-        } catch (const std::exception& e) {
-          found.failed.resize(policies.size());
-          found.failed[p] = e.what();
-        }
-      }
+      evaluateLocal(policies, local, s.resources, noGraph, evalOptions, found.byPolicy, found.failed);
       cachedLocal[i] = std::move(found);
     }
     for (Resource& r : s.resources) uses.trim(r.kind, r.attributes);
@@ -1127,20 +1138,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   }
   parallelFor(toEvaluate.size(), options_.jobs, [&](size_t t) {
     LocalFindings& lf = *toEvaluate[t];
-    std::vector<const Resource*> subjects;
-    for (const Resource& r : lf.state->resources) subjects.push_back(&r);
-    if (subjects.empty()) return;
-    policy::EvalOptions unitOptions = evalOptions;
-    unitOptions.subjects = &subjects;
-    for (size_t i = 0; i < policies.size(); ++i) {
-      if (!local[i]) continue;
-      try {
-        lf.byPolicy[i] = policy::evaluate(*policies[i], a.graph_, unitOptions);
-      } catch (const std::exception& e) {
-        lf.failed.resize(policies.size());
-        lf.failed[i] = e.what();
-      }
-    }
+    evaluateLocal(policies, local, lf.state->resources, a.graph_, evalOptions, lf.byPolicy, lf.failed);
   });
   local_ = std::move(nextLocal);
   units_ = std::move(nextUnits);
