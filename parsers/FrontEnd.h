@@ -94,12 +94,14 @@ struct LoadContext {
   }
   // Paths a front-end looked for (a module.json, a module file, a modules manifest) whether or
   // not they were there: a file that appears there later changes the unit's result too (the
-  // engine's on-disk cache checks them). Ask through isFile().
-  std::vector<std::string> probed;
+  // engine's on-disk cache and its kept units check them), each with the answer it was given.
+  // Ask through isFile().
+  std::vector<std::pair<std::string, bool>> probed;
   bool isFile(const std::filesystem::path& path) {
-    probed.push_back(path.generic_string());
     std::error_code ec;
-    return std::filesystem::is_regular_file(path, ec);
+    bool file = std::filesystem::is_regular_file(path, ec);
+    probed.emplace_back(path.generic_string(), file);
+    return file;
   }
 };
 

@@ -356,7 +356,7 @@ Listings listingsOf(const std::vector<const SourceFile*>& files) {
 std::optional<FrontPart> encodeFront(const Hash128& key, const Listings& before,
                                      const std::vector<const SourceFile*>& own,
                                      const std::vector<const SourceFile*>& extras,
-                                     const std::vector<std::string>& probed,
+                                     const std::vector<std::pair<std::string, bool>>& probed,
                                      const std::vector<std::pair<FileId, ByteRange>>& marks,
                                      const std::vector<Resource>& resources, const std::vector<Error>& errors) {
   FrontPart part;
@@ -388,14 +388,18 @@ std::optional<FrontPart> encodeFront(const Hash128& key, const Listings& before,
     if (std::optional<FileStamp> st = fileStamp(d); st && isRacy(*st, now)) return std::nullopt;
     writeHash(w, listingDigest(d));
   }
-  std::vector<std::string> probes = probed;
+  // Each path with the answer the front-end was given (one that changed while the unit loaded
+  // was given two: nothing is written).
+  std::vector<std::pair<std::string, bool>> probes = probed;
   std::sort(probes.begin(), probes.end());
   probes.erase(std::unique(probes.begin(), probes.end()), probes.end());
+  for (size_t i = 1; i < probes.size(); ++i) {
+    if (probes[i].first == probes[i - 1].first) return std::nullopt;
+  }
   w.varint(probes.size());
-  for (const std::string& p : probes) {
+  for (const auto& [p, file] : probes) {
     w.str(p);
-    std::error_code ec;
-    w.u8(fs::is_regular_file(p, ec) ? 1 : 0);
+    w.u8(file ? 1 : 0);
   }
   w.varint(marks.size());
   for (const auto& [file, range] : marks) codec::writeLocation(w, index, file, range);
@@ -600,6 +604,8 @@ bool UnitCache::restore(size_t index, const Hash128& key, const std::vector<cons
   if (!decodeUnitBody(body, files, policies, decoded)) return false;
   for (const auto& [file, range] : decoded.marks) store.markSecret(file, range);
   out.extras.assign(files.begin() + static_cast<std::ptrdiff_t>(own.size()), files.end());
+  out.listings = std::move(head.listings);
+  out.probes = std::move(head.probes);
   out.resources = std::move(decoded.resources);
   out.errors = std::move(decoded.errors);
   if (decoded.hasLocal) out.local = std::move(decoded.local);
@@ -609,7 +615,7 @@ bool UnitCache::restore(size_t index, const Hash128& key, const std::vector<cons
 }
 
 void UnitCache::capture(size_t index, const Hash128& key, const std::vector<const SourceFile*>& own,
-                        const std::vector<const SourceFile*>& extras, const std::vector<std::string>& probed,
+                        const std::vector<const SourceFile*>& extras, const std::vector<std::pair<std::string, bool>>& probed,
                         const std::vector<std::vector<ByteRange>>& marksBefore, const SourceStore& store,
                         const std::vector<Resource>& resources, const std::vector<Error>& errors) {
   if (index >= impl_->pending.size() || !impl_->writable) return;

@@ -194,6 +194,8 @@ class UnitCache {
 
   struct Restored {
     std::vector<const SourceFile*> extras;  // the other files it read, loaded into the store again
+    std::vector<UnitEntry::Listing> listings;  // the directories of its files, as they were checked
+    std::vector<std::pair<std::string, bool>> probes;  // the paths it looked for, and whether each was a file
     std::vector<Resource> resources;
     std::vector<Error> errors;
     std::optional<UnitEntry::Local> local;
@@ -207,7 +209,7 @@ class UnitCache {
   // made them, before the engine adds to them). `marksBefore`: the secrets of its own files
   // before it loaded (what it marked is the difference).
   void capture(size_t index, const Hash128& key, const std::vector<const SourceFile*>& own,
-               const std::vector<const SourceFile*>& extras, const std::vector<std::string>& probed,
+               const std::vector<const SourceFile*>& extras, const std::vector<std::pair<std::string, bool>>& probed,
                const std::vector<std::vector<ByteRange>>& marksBefore, const SourceStore& store,
                const std::vector<Resource>& resources, const std::vector<Error>& errors);
   bool captured(size_t index) const;

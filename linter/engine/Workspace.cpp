@@ -5,6 +5,9 @@
 #include <bitset>
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -49,6 +52,13 @@ struct UnitState {
     FileId id = kNoFile;
   };
   std::vector<Dep> deps;  // every file it read: its own and those it reached by reference
+  // What else decides its result, as the on-disk cache checks it: the listing of each directory
+  // of a file it read beyond its own files' directories (a file added to a module it calls
+  // joins that module; its own directories are discovery's), none when the directory changed
+  // too recently to trust its listing (loaded again next time); and the paths it looked for,
+  // with whether each was a file.
+  std::vector<std::pair<std::string, std::optional<Hash128>>> listings;
+  std::vector<std::pair<std::string, bool>> probes;
   bool reusable = false;  // loaded completely (no budget exceeded, no file unreadable)
   bool planned = false;   // has resources from a Terraform plan (linkDeclarations)
   UnitLinks links;        // what it contributes to the graph's edges (ids final)
@@ -59,6 +69,32 @@ namespace {
 bool skippedDirectory(const fs::path& p) {
   std::string name = p.filename().string();
   return name == ".git" || name == ".terraform" || name == "node_modules";
+}
+
+std::string directoryOf(const std::string& path) {
+  std::string dir = fs::path(path).parent_path().generic_string();
+  return dir.empty() ? "." : dir;
+}
+
+// Records in `s` the directories of the files it read beyond `own`'s, with their listings now
+// (UnitState::listings), from `known` when a listing was just checked there.
+void recordListings(UnitState& s, const std::vector<const SourceFile*>& own,
+                    const std::vector<UnitEntry::Listing>& known = {}) {
+  std::set<std::string> dirs;
+  for (const SourceFile* f : own) dirs.insert(directoryOf(f->path()));
+  int64_t now = wallClockNs();
+  for (const UnitState::Dep& d : s.deps) {
+    std::string dir = directoryOf(d.path);
+    if (!dirs.insert(dir).second) continue;
+    auto it = std::find_if(known.begin(), known.end(), [&](const UnitEntry::Listing& l) { return l.dir == dir; });
+    if (it != known.end()) {
+      s.listings.emplace_back(dir, it->names);
+      continue;
+    }
+    std::optional<FileStamp> stamp = fileStamp(dir);
+    if (stamp && !isRacy(*stamp, now)) s.listings.emplace_back(dir, listingDigest(dir));
+    else s.listings.emplace_back(dir, std::nullopt);
+  }
 }
 
 std::string readFileHead(const fs::path& p) {
@@ -873,6 +909,30 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   };
   // Each unit: the one of the last analysis when every file it read is the same version, else
   // loaded again.
+  // Listings taken in this analysis, by directory (units calling one module share it).
+  std::mutex listingsMutex;
+  std::map<std::string, Hash128> listingsNow;
+  auto lookedAtAsBefore = [&](const UnitState& s) {
+    for (const auto& [dir, names] : s.listings) {
+      if (!names) return false;
+      std::optional<Hash128> now;
+      {
+        std::lock_guard<std::mutex> lock(listingsMutex);
+        if (auto it = listingsNow.find(dir); it != listingsNow.end()) now = it->second;
+      }
+      if (!now) {
+        now = listingDigest(dir);
+        std::lock_guard<std::mutex> lock(listingsMutex);
+        listingsNow.emplace(dir, *now);
+      }
+      if (!(*now == *names)) return false;
+    }
+    for (const auto& [path, file] : s.probes) {
+      std::error_code ec;
+      if (fs::is_regular_file(path, ec) != file) return false;
+    }
+    return true;
+  };
   std::vector<std::shared_ptr<const UnitState>> states(units.size());
   std::vector<std::shared_ptr<UnitState>> loaded(units.size());
   size_t totalFiles = 0;
@@ -897,6 +957,9 @@ std::shared_ptr<Analysis> Workspace::analyse() {
           break;
         }
       }
+      // Which files exist may have changed (trusted events say it has not): the directories
+      // and paths it looked at beyond its own files' are looked at again.
+      if (current && !trusted) current = lookedAtAsBefore(*it->second);
       if (current) {
         states[i] = it->second;
         return;
@@ -935,6 +998,8 @@ std::shared_ptr<Analysis> Workspace::analyse() {
       if (diskCache->restore(i, *cacheKey, sources, store, catalog_->policies().size(), hit)) {
         for (const SourceFile* f : sources) out->deps.push_back(UnitState::Dep{f->path(), store.keyOf(f->path()), f->id()});
         for (const SourceFile* f : hit.extras) out->deps.push_back(UnitState::Dep{f->path(), store.keyOf(f->path()), f->id()});
+        recordListings(*out, sources, hit.listings);
+        out->probes = std::move(hit.probes);
         out->resources = std::move(hit.resources);
         out->errors = std::move(hit.errors);
         out->reusable = true;
@@ -986,6 +1051,10 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     };
     for (const SourceFile* f : sources) addDep(f);
     for (const SourceFile* f : ctx.read) addDep(f);
+    recordListings(*out, sources);
+    out->probes = ctx.probed;
+    std::sort(out->probes.begin(), out->probes.end());
+    out->probes.erase(std::unique(out->probes.begin(), out->probes.end()), out->probes.end());
     out->reusable = complete && readable;
     out->resources = std::move(ctx.resources);
     for (Error& e : ctx.errors) out->errors.push_back(std::move(e));

@@ -185,6 +185,26 @@ resource "azurerm_iothub" "hub" {
   auto added = next(w, paths, overlays);
   CHECK(render(*added).find("edge/second.json") != std::string::npos);
   CHECK(render(*added) == fresh(paths, overlays));
+
+  // A file appears in the module's directory (outside the scanned paths: no walk sees it): the
+  // module has a second resource now, so the unit that calls it is loaded again.
+  dir.write("mod/more.tf", R"(resource "azurerm_iothub" "third" {
+  name                = "hub-three"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  min_tls_version     = "1.0"
+}
+)");
+  // (Its directory's listing is taken once it is old enough to be trusted: a test cannot wait
+  // for that, so it may be loaded again more than once; what matters is that it is.)
+  auto grown = next(w, paths, overlays);
+  CHECK(render(*grown).find("hub-three") != std::string::npos);
+  CHECK(render(*grown) == fresh(paths, overlays));
+  // And it goes away again.
+  fs::remove(dir.root / "mod/more.tf");
+  auto shrunk = next(w, paths, overlays);
+  CHECK(render(*shrunk).find("hub-three") == std::string::npos);
+  CHECK(render(*shrunk) == fresh(paths, overlays));
 }
 
 TEST_CASE("edges across units follow the units that come and go: a name two units declare links nothing") {
@@ -265,7 +285,7 @@ std::string readAll(const fs::path& p) {
 TEST_CASE("random edit sequences over the e2e trees: every incremental analysis equals a fresh scan") {
   std::vector<std::string> trees = {"fixtures/e2e/mixed", "fixtures/e2e/secrets", "fixtures/e2e/iotedge-solution",
                                     "fixtures/e2e/registry-modules", "fixtures/e2e/suppression-placeholder",
-                                    "fixtures/e2e/unknown", "fixtures/demo"};
+                                    "fixtures/e2e/unknown", "fixtures/demo", "fixtures/plan"};
   // Text that moves verdicts: values policies look at, secrets, suppressions, broken syntax.
   const std::vector<std::string> snippets = {
       "\"1.0\"", "\"1.2\"", "\"Allow\"", "\"Deny\"", "true", "false", "\"0.0.0.0/0\"",
