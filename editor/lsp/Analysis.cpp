@@ -119,6 +119,9 @@ ScanOptions scanOptions(const Snapshot& snap) {
   options.defaultPreset = std::string(policy::kDefaultPreset);  // as `edgeguard scan`
   options.keepLastValidConfig = true;
   options.trustFileEvents = snap.trustFileEvents;
+  // Diagnostics are published for open documents only: the rest is judged, not reported.
+  options.reportOnly.emplace();
+  for (const Snapshot::Doc& d : snap.docs) options.reportOnly->insert(d.key);
   fs::path base = !snap.roots.empty() ? fs::path(snap.roots.front())
                   : !snap.docs.empty() ? fs::path(snap.docs.front().path).parent_path()
                                        : fs::current_path();

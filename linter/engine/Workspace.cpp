@@ -1136,6 +1136,23 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   a.unitsReused = units.size() - fresh.size();
 
   phase("secrets");
+  // What is reported (ScanOptions::reportOnly): files by id; an error without a file id by its
+  // path's key, looked up only when its name is one of theirs.
+  std::optional<std::unordered_set<FileId>> reportIds;
+  std::set<std::string> reportNames;
+  if (options_.reportOnly) {
+    reportIds.emplace();
+    for (const std::string& key : *options_.reportOnly) {
+      if (FileId id = store.idOfKey(key); id != kNoFile) reportIds->insert(id);
+      reportNames.insert(fs::path(key).filename().string());
+    }
+  }
+  auto reported = [&](FileId file) { return !reportIds || reportIds->count(file) > 0; };
+  auto reportedError = [&](const Error& e) {
+    if (!reportIds) return true;
+    if (e.file != kNoFile) return reportIds->count(e.file) > 0;
+    return reportNames.count(fs::path(e.path).filename().string()) > 0 && options_.reportOnly->count(store.keyOf(e.path)) > 0;
+  };
   // The graph: every unit's resources, shared; edges from what each unit contributes (Linker.h).
   std::set<FileId> context;
   std::map<std::string, std::shared_ptr<const UnitState>> nextUnits;
@@ -1150,7 +1167,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     std::vector<Error>* movable = !options_.keepUnits && loaded[u] ? &loaded[u]->errors : nullptr;
     for (size_t i = 0; i < s.errors.size(); ++i) {
       const Error& e = s.errors[i];
-      if (e.file == kNoFile || !std::count(s.contextFiles.begin(), s.contextFiles.end(), e.file)) {
+      if ((e.file == kNoFile || !std::count(s.contextFiles.begin(), s.contextFiles.end(), e.file)) && reportedError(e)) {
         result.errors.push_back(movable ? std::move((*movable)[i]) : e);
       }
     }
@@ -1252,6 +1269,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     subjectOptions.subjects = &globalSubjects[g];
     try {
       perPolicy[i] = policy::evaluate(*policies[i], a.graph_, subjectOptions);
+      if (reportIds) std::erase_if(perPolicy[i], [&](const Finding& f) { return !reported(f.location.file); });
     } catch (const std::exception& e) {
       failed[i] = e.what();
     }
@@ -1261,7 +1279,11 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     for (LocalFindings* lf : localByUnit) {
       if (failed[i].empty() && i < lf->failed.size() && !lf->failed[i].empty()) failed[i] = lf->failed[i];
       std::vector<Finding>& found = lf->byPolicy[i];
-      if (options_.keepUnits) perPolicy[i].insert(perPolicy[i].end(), found.begin(), found.end());
+      if (reportIds) {
+        for (const Finding& f : found) {
+          if (reported(f.location.file)) perPolicy[i].push_back(f);
+        }
+      } else if (options_.keepUnits) perPolicy[i].insert(perPolicy[i].end(), found.begin(), found.end());
       else perPolicy[i].insert(perPolicy[i].end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
   }
@@ -1317,15 +1339,23 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     for (const UnitState::Dep& d : s->deps) live.insert(d.id);
   }
   for (const Finding& f : findings) live.insert(f.location.file);
+  // Reporting some files only: their comments, and those where their findings are anchored.
+  std::set<FileId> reportedFiles;
+  if (reportIds) {
+    reportedFiles.insert(reportIds->begin(), reportIds->end());
+    for (const Finding& f : findings) reportedFiles.insert({f.location.file, f.anchor.file});
+  }
   std::vector<Finding> extra;
-  for (FileId id : live) {
+  for (FileId id : reportIds ? reportedFiles : live) {
     const SourceFile* file = store.get(id);
     if (!file) continue;
     auto [it, fresh] = fileCaches_->suppressions.try_emplace(id);
     if (fresh) it->second = findSuppressions(*file);
     applySuppressions(*file, it->second, findings, extra);
   }
-  for (Finding& f : extra) findings.push_back(std::move(f));
+  for (Finding& f : extra) {
+    if (reported(f.location.file)) findings.push_back(std::move(f));
+  }
   a.files_.assign(live.begin(), live.end());
 
   phase("suppressions");
@@ -1358,9 +1388,14 @@ std::shared_ptr<Analysis> Workspace::analyse() {
                                                                                    : static_cast<uint32_t>(i);
     }
   }
+  // (Then by resource address, shortest first, and fingerprint: of the same finding judged twice,
+  // the one kept below is the module's own judgement rather than a caller's, and does not depend
+  // on the order the findings came in, which differs when only some files are reported.)
   std::sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
-    return std::tie(rank.find(a.location.file)->second, a.location.range.begin, a.rule, a.message) <
-           std::tie(rank.find(b.location.file)->second, b.location.range.begin, b.rule, b.message);
+    return std::make_tuple(rank.find(a.location.file)->second, a.location.range.begin, std::cref(a.rule), std::cref(a.message),
+                           a.resource.size(), std::cref(a.resource), std::cref(a.fingerprint)) <
+           std::make_tuple(rank.find(b.location.file)->second, b.location.range.begin, std::cref(b.rule), std::cref(b.message),
+                           b.resource.size(), std::cref(b.resource), std::cref(b.fingerprint));
   });
   // The same text judged twice says one thing once: a module directory scanned on its own and
   // through a module call of its parent gives identical findings at identical places.

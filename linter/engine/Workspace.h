@@ -103,6 +103,12 @@ struct ScanOptions {
   // policies and linking read (AttributeUse.h). A batch scan then holds about one unit's whole
   // trees per job instead of every unit's.
   bool trimResources = false;
+  // When set, the analysis reports only the findings and errors located in these files (the
+  // store's keys; an editor shows its open documents'). Every unit is still loaded, linked and
+  // judged (a verdict may depend on any file), but what other files get is neither copied into
+  // the result nor fingerprinted, sorted or redacted; a finding suppressed by a comment in
+  // another file is still suppressed. Unset: every file's.
+  std::optional<std::set<std::string>> reportOnly;
 };
 
 // A change on disk an editor's file watcher reported.

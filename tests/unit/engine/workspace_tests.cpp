@@ -478,3 +478,82 @@ TEST_CASE("a batch scan that trims resources to what whole-graph policies read f
   }
   CHECK(trimmedSomething > 20);
 }
+
+namespace {
+
+// The findings and errors of an analysis located in `files` (paths), as sorted lines.
+std::string reportedIn(const Analysis& analysis, const std::set<std::string>& files) {
+  const SourceStore& store = analysis.sources();
+  auto pathOf = [&](FileId id) { return store.get(id) ? store.get(id)->path() : std::string("-"); };
+  std::vector<std::string> lines;
+  for (const Finding& f : analysis.result.findings) {
+    if (!files.count(pathOf(f.location.file))) continue;
+    lines.push_back(std::string("finding ") + pathOf(f.location.file) + " " + std::to_string(f.location.range.begin) + " " +
+                    f.rule + " " + f.fingerprint + " " + f.message + (f.suppressed ? " (suppressed)" : "") +
+                    (f.unknown ? " (unknown)" : "") + " related " + std::to_string(f.related.size()));
+  }
+  for (const Error& e : analysis.result.errors) {
+    std::string path = e.file != kNoFile ? pathOf(e.file) : e.path;
+    if (!files.count(path)) continue;
+    lines.push_back("error " + path + " " + std::to_string(e.range.begin) + " " + e.code + " " + e.message);
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const std::string& l : lines) out += l + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("an analysis that reports some files only gives exactly what a full one gives in those files") {
+  std::vector<fs::path> trees = {"fixtures/demo", "fixtures/plan", "fixtures/config/groups"};
+  for (const auto& e : fs::directory_iterator("fixtures/e2e")) {
+    if (e.is_directory()) trees.push_back(e.path());
+  }
+  std::sort(trees.begin(), trees.end());
+  REQUIRE(trees.size() > 20);
+  size_t compared = 0;
+  for (const fs::path& tree : trees) {
+    CAPTURE(tree);
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(tree); it != fs::recursive_directory_iterator(); ++it) {
+      if (it->is_regular_file()) files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    ScanOptions options = optionsFor({tree}, nullptr);
+    options.configSearchFrom = tree;
+    Workspace full(options);
+    std::vector<Error> errors;
+    full.preparePolicies(errors);
+    auto all = full.analyse();
+    // Each file alone, and every other file together; in a kept Workspace (as an editor's,
+    // whose open documents change) and a fresh one.
+    Workspace kept(options);
+    kept.preparePolicies(errors);
+    std::vector<std::vector<fs::path>> subsets;
+    for (const fs::path& f : files) subsets.push_back({f});
+    subsets.emplace_back();
+    for (size_t i = 0; i < files.size(); i += 2) subsets.back().push_back(files[i]);
+    for (const auto& subset : subsets) {
+      std::set<std::string> keys, paths;
+      for (const fs::path& f : subset) {
+        keys.insert(canonicalKey(f));
+        paths.insert(f.generic_string());
+      }
+      ScanOptions some = options;
+      some.reportOnly = keys;
+      kept.setOptions(some);
+      auto fromKept = kept.analyse();
+      Workspace once(some);
+      once.preparePolicies(errors);
+      auto fromFresh = once.analyse();
+      std::string expected = reportedIn(*all, paths);
+      CHECK(reportedIn(*fromKept, paths) == expected);
+      CHECK(reportedIn(*fromFresh, paths) == expected);
+      // Nothing from the other files.
+      for (const Finding& f : fromKept->result.findings) CHECK(paths.count(fromKept->sources().get(f.location.file)->path()));
+      if (!expected.empty()) ++compared;
+    }
+  }
+  CHECK(compared > 40);
+}
