@@ -23,19 +23,49 @@ namespace eg::terraform {
 
 const TSLanguage* hclLanguage() { return tree_sitter_hcl(); }
 
-std::string_view nodeType(TSNode n) { return ts_node_type(n); }
+namespace {
+
+// Every symbol's name, with its length: nodeType is asked for each node an evaluation visits.
+const std::vector<std::string_view>& symbolNames() {
+  static const std::vector<std::string_view> names = [] {
+    const TSLanguage* language = hclLanguage();
+    std::vector<std::string_view> out(ts_language_symbol_count(language));
+    for (size_t i = 0; i < out.size(); ++i) {
+      const char* name = ts_language_symbol_name(language, static_cast<TSSymbol>(i));
+      out[i] = name ? std::string_view(name) : std::string_view();
+    }
+    return out;
+  }();
+  return names;
+}
+
+}  // namespace
+
+std::string_view nodeType(TSNode n) {
+  const std::vector<std::string_view>& names = symbolNames();
+  TSSymbol symbol = ts_node_symbol(n);
+  return symbol < names.size() ? names[symbol] : std::string_view(ts_node_type(n));
+}
 
 std::vector<TSNode> childrenOf(TSNode n, bool namedOnly) {
   std::vector<TSNode> out;
   if (ts_node_is_null(n)) return out;
-  TSTreeCursor c = ts_tree_cursor_new(n);
+  // One cursor per thread, reset to each node (a new one allocates its stack each time).
+  struct Cursor {
+    TSTreeCursor c;
+    explicit Cursor(TSNode at) : c(ts_tree_cursor_new(at)) {}
+    ~Cursor() { ts_tree_cursor_delete(&c); }
+  };
+  thread_local Cursor cursor(n);
+  TSTreeCursor& c = cursor.c;
+  ts_tree_cursor_reset(&c, n);
   if (ts_tree_cursor_goto_first_child(&c)) {
+    out.reserve(4);
     do {
       TSNode k = ts_tree_cursor_current_node(&c);
       if (!namedOnly || ts_node_is_named(k)) out.push_back(k);
     } while (ts_tree_cursor_goto_next_sibling(&c));
   }
-  ts_tree_cursor_delete(&c);
   return out;
 }
 
