@@ -935,6 +935,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   };
   std::vector<std::shared_ptr<const UnitState>> states(units.size());
   std::vector<std::shared_ptr<UnitState>> loaded(units.size());
+  const bool reloading = options_.keepUnits && !units_.empty();  // an edit in an editor's Workspace
   size_t totalFiles = 0;
   for (const Unit& u : units) totalFiles += u.paths.size();
   std::atomic<size_t> filesDone{0};
@@ -1063,7 +1064,9 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     }
     finishUnit(i, *out);
     // Kept for the whole analysis (and between analyses): without the room builders left
-    // spare. After trimming, which leaves less to visit. (Trees from the cache are exact.)
+    // spare. After trimming, which leaves less to visit. (Trees from the cache are exact.) Not
+    // a unit loaded again while editing: it is likely to be replaced at the next keystroke.
+    if (reloading) return;
     out->resources.shrink_to_fit();
     for (Resource& r : out->resources) shrinkToFit(r.attributes);
   });
@@ -1118,12 +1121,19 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   for (size_t u = 0; u < units.size(); ++u) {
     if (loaded[u]) fresh.push_back(u);
   }
-  parallelFor(fresh.size(), options_.jobs, [&](size_t i) {
-    UnitState& s = *loaded[fresh[i]];
+  // Each loaded unit's secrets are marked and its links made: as two tasks when there are fewer
+  // units than jobs (an editor's edit loads one).
+  const bool splitUnits = options_.keepUnits && !trim && fresh.size() < options_.jobs;
+  parallelFor(fresh.size() * (splitUnits ? 2 : 1), options_.jobs, [&](size_t t) {
+    UnitState& s = *loaded[fresh[splitUnits ? t / 2 : t]];
+    bool marks = !splitUnits || t % 2 == 0, links = !splitUnits || t % 2 == 1;
+    if (marks && !trim) {
+      for (const Resource& r : s.resources) markSecretValues(store, r.attributes, false);  // (trimmed: marked before)
+    }
+    if (!links) return;
     std::vector<const Resource*> resources;
     resources.reserve(s.resources.size());
     for (const Resource& r : s.resources) {
-      if (!trim) markSecretValues(store, r.attributes, false);  // else marked before it was trimmed
       resources.push_back(&r);
       if (!s.planned && sourceAddress(r)) s.planned = true;
     }
@@ -1222,9 +1232,16 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     }
     localByUnit.push_back(&lf);
   }
-  parallelFor(toEvaluate.size(), options_.jobs, [&](size_t t) {
-    LocalFindings& lf = *toEvaluate[t];
-    evaluateLocal(policies, local, lf.state->resources, a.graph_, evalOptions, lf.byPolicy, lf.failed);
+  // Fewer units than jobs (an editor's edit): each unit's policies are shared out among them.
+  const size_t shares = toEvaluate.empty() ? 1 : std::max<size_t>(1, options_.jobs / toEvaluate.size());
+  if (shares > 1) {
+    for (LocalFindings* lf : toEvaluate) lf->failed.resize(policies.size());  // written by index only
+  }
+  parallelFor(toEvaluate.size() * shares, options_.jobs, [&](size_t t) {
+    LocalFindings& lf = *toEvaluate[t / shares];
+    std::vector<bool> mine = local;
+    for (size_t i = 0; shares > 1 && i < mine.size(); ++i) mine[i] = mine[i] && i % shares == t % shares;
+    evaluateLocal(policies, mine, lf.state->resources, a.graph_, evalOptions, lf.byPolicy, lf.failed);
   });
   local_ = std::move(nextLocal);
   units_ = std::move(nextUnits);
