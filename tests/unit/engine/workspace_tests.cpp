@@ -106,6 +106,16 @@ struct TempDir {
   }
 };
 
+// `trees` and every tree of fixtures/e2e, sorted.
+std::vector<fs::path> withE2eTrees(std::vector<fs::path> trees) {
+  for (const auto& e : fs::directory_iterator("fixtures/e2e")) {
+    if (e.is_directory()) trees.push_back(e.path());
+  }
+  std::sort(trees.begin(), trees.end());
+  REQUIRE(trees.size() > 20);
+  return trees;
+}
+
 }  // namespace
 
 TEST_CASE("analyses of a kept Workspace equal fresh scans, and take unchanged units as they were") {
@@ -441,12 +451,7 @@ TEST_CASE("a long editing session does not grow the resource ids: a unit loaded 
 TEST_CASE("a batch scan that trims resources to what whole-graph policies read finds exactly what one that keeps them finds") {
   // Every e2e tree (with its configuration: user policies, security groups), the demo, the plan
   // fixtures and every policy's good/bad fixtures; with and without unknown verdicts.
-  std::vector<fs::path> trees = {"fixtures/demo", "fixtures/plan", "fixtures/policies", "fixtures/config/groups"};
-  for (const auto& e : fs::directory_iterator("fixtures/e2e")) {
-    if (e.is_directory()) trees.push_back(e.path());
-  }
-  std::sort(trees.begin(), trees.end());
-  REQUIRE(trees.size() > 20);
+  std::vector<fs::path> trees = withE2eTrees({"fixtures/demo", "fixtures/plan", "fixtures/policies", "fixtures/config/groups"});
   size_t trimmedSomething = 0;
   for (const fs::path& tree : trees) {
     for (bool unknown : {false, true}) {
@@ -506,12 +511,7 @@ std::string reportedIn(const Analysis& analysis, const std::set<std::string>& fi
 }  // namespace
 
 TEST_CASE("an analysis that reports some files only gives exactly what a full one gives in those files") {
-  std::vector<fs::path> trees = {"fixtures/demo", "fixtures/plan", "fixtures/config/groups"};
-  for (const auto& e : fs::directory_iterator("fixtures/e2e")) {
-    if (e.is_directory()) trees.push_back(e.path());
-  }
-  std::sort(trees.begin(), trees.end());
-  REQUIRE(trees.size() > 20);
+  std::vector<fs::path> trees = withE2eTrees({"fixtures/demo", "fixtures/plan", "fixtures/config/groups"});
   size_t compared = 0;
   for (const fs::path& tree : trees) {
     CAPTURE(tree);
