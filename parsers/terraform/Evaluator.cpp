@@ -889,6 +889,7 @@ Value Evaluator::evalBody(const Block& b) {
 
 void Evaluator::addBody(const Block& b, Value& out, int depth) {
   if (depth > kMaxBlockDepth) return;
+  if (out.isObject()) out.asObject().reserve(out.asObject().size() + b.attributes.size() + b.blocks.size());
   for (const Attribute& a : b.attributes) {
     if (depth == 0 && isMetaArgument(a.name)) continue;
     Value v;
