@@ -907,8 +907,6 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     }
     for (Resource& r : s.resources) uses.trim(r.kind, r.attributes);
   };
-  // Each unit: the one of the last analysis when every file it read is the same version, else
-  // loaded again.
   // Listings taken in this analysis, by directory (units calling one module share it).
   std::mutex listingsMutex;
   std::map<std::string, Hash128> listingsNow;
@@ -933,6 +931,8 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     }
     return true;
   };
+  // Each unit: the one of the last analysis when every file it read is the same version (and
+  // what else it looked at is as it was), else loaded again.
   std::vector<std::shared_ptr<const UnitState>> states(units.size());
   std::vector<std::shared_ptr<UnitState>> loaded(units.size());
   const bool reloading = options_.keepUnits && !units_.empty();  // an edit in an editor's Workspace
@@ -999,8 +999,10 @@ std::shared_ptr<Analysis> Workspace::analyse() {
       if (diskCache->restore(i, *cacheKey, sources, store, catalog_->policies().size(), hit)) {
         for (const SourceFile* f : sources) out->deps.push_back(UnitState::Dep{f->path(), store.keyOf(f->path()), f->id()});
         for (const SourceFile* f : hit.extras) out->deps.push_back(UnitState::Dep{f->path(), store.keyOf(f->path()), f->id()});
-        recordListings(*out, sources, hit.listings);
-        out->probes = std::move(hit.probes);
+        if (options_.keepUnits) {  // (a unit analysed once is never looked at again)
+          recordListings(*out, sources, hit.listings);
+          out->probes = std::move(hit.probes);
+        }
         out->resources = std::move(hit.resources);
         out->errors = std::move(hit.errors);
         out->reusable = true;
@@ -1052,10 +1054,12 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     };
     for (const SourceFile* f : sources) addDep(f);
     for (const SourceFile* f : ctx.read) addDep(f);
-    recordListings(*out, sources);
-    out->probes = ctx.probed;
-    std::sort(out->probes.begin(), out->probes.end());
-    out->probes.erase(std::unique(out->probes.begin(), out->probes.end()), out->probes.end());
+    if (options_.keepUnits) {
+      recordListings(*out, sources);
+      out->probes = ctx.probed;
+      std::sort(out->probes.begin(), out->probes.end());
+      out->probes.erase(std::unique(out->probes.begin(), out->probes.end()), out->probes.end());
+    }
     out->reusable = complete && readable;
     out->resources = std::move(ctx.resources);
     for (Error& e : ctx.errors) out->errors.push_back(std::move(e));
