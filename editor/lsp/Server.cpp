@@ -1,5 +1,6 @@
 #include "editor/lsp/Server.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -176,6 +177,9 @@ class Reaper {
 
  private:
   void loop() {
+    // Freeing can wait: at a lower priority it does not take a core from the next analysis
+    // (it runs while the analysis loads the edited unit). Best effort.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
     for (;;) {
       std::vector<std::shared_ptr<const void>> batch;
       {
