@@ -111,12 +111,25 @@ bool readError(Reader& r, const std::vector<codec::DecodeFile>& files, Error& e)
   return true;
 }
 
-std::string dirOf(const std::string& path) {
+}  // namespace
+
+std::string directoryOf(const std::string& path) {
   std::string dir = fs::path(path).parent_path().generic_string();
   return dir.empty() ? "." : dir;
 }
 
-}  // namespace
+std::optional<Hash128> settledListing(const std::string& dir, int64_t now) {
+  if (std::optional<FileStamp> st = fileStamp(dir); st && isRacy(*st, now)) return std::nullopt;
+  return listingDigest(dir);
+}
+
+bool probesHold(const std::vector<std::pair<std::string, bool>>& probes) {
+  for (const auto& [path, isFile] : probes) {
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec) != isFile) return false;
+  }
+  return true;
+}
 
 fs::path defaultCacheDir() {
   if (const char* d = std::getenv("EDGEGUARD_CACHE_DIR"); d && *d) return fs::path(d);
@@ -343,7 +356,7 @@ using Listings = std::map<std::string, Hash128>;
 Listings listingsOf(const std::vector<const SourceFile*>& files) {
   Listings out;
   for (const SourceFile* f : files) {
-    std::string d = dirOf(f->path());
+    std::string d = directoryOf(f->path());
     if (!out.count(d)) out.emplace(d, listingDigest(d));
   }
   return out;
@@ -374,7 +387,7 @@ std::optional<FrontPart> encodeFront(const Hash128& key, const Listings& before,
     writeHash(w, hashText(part.files[i]->text()));
   }
   std::vector<std::string> dirs;
-  for (const SourceFile* f : part.files) dirs.push_back(dirOf(f->path()));
+  for (const SourceFile* f : part.files) dirs.push_back(directoryOf(f->path()));
   std::sort(dirs.begin(), dirs.end());
   dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
   w.varint(dirs.size());
@@ -385,8 +398,9 @@ std::optional<FrontPart> encodeFront(const Hash128& key, const Listings& before,
       writeHash(w, it->second);
       continue;
     }
-    if (std::optional<FileStamp> st = fileStamp(d); st && isRacy(*st, now)) return std::nullopt;
-    writeHash(w, listingDigest(d));
+    std::optional<Hash128> names = settledListing(d, now);
+    if (!names) return std::nullopt;
+    writeHash(w, *names);
   }
   // Each path with the answer the front-end was given (one that changed while the unit loaded
   // was given two: nothing is written).
@@ -586,10 +600,7 @@ bool UnitCache::restore(size_t index, const Hash128& key, const std::vector<cons
     Hash128 now = ownListings && it != ownListings->end() ? it->second : listingDigest(l.dir);
     if (!(now == l.names)) return false;
   }
-  for (const auto& [path, isFile] : head.probes) {
-    std::error_code ec;
-    if (fs::is_regular_file(path, ec) != isFile) return false;
-  }
+  if (!probesHold(head.probes)) return false;
   std::vector<const SourceFile*> files = own;
   for (const UnitEntry::Extra& e : head.extras) {
     // As LoadContext::load reads it: inside the project roots (which are part of the key),

@@ -141,6 +141,13 @@ struct UnitEntry {
 
 // The listing of a directory (names and kinds of its entries, sorted), hashed.
 Hash128 listingDigest(const std::string& dir);
+// The directory of a file's path ("." for a bare name), as listings name it.
+std::string directoryOf(const std::string& path);
+// listingDigest(dir), or nothing when the directory changed too recently (at `now`, wall clock
+// ns) for a listing to prove anything (the racily clean rule of SourceFile.h's isRacy).
+std::optional<Hash128> settledListing(const std::string& dir, int64_t now);
+// Whether every path a front-end looked for is still (or still not) a regular file.
+bool probesHold(const std::vector<std::pair<std::string, bool>>& probes);
 
 // Encodes a unit's result. `files`: every file the entry may refer to (own, then extras).
 // Nothing when something in it cannot be written (a value or finding in a file outside

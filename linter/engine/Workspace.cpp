@@ -71,11 +71,6 @@ bool skippedDirectory(const fs::path& p) {
   return name == ".git" || name == ".terraform" || name == "node_modules";
 }
 
-std::string directoryOf(const std::string& path) {
-  std::string dir = fs::path(path).parent_path().generic_string();
-  return dir.empty() ? "." : dir;
-}
-
 // Records in `s` the directories of the files it read beyond `own`'s, with their listings now
 // (UnitState::listings), from `known` when a listing was just checked there.
 void recordListings(UnitState& s, const std::vector<const SourceFile*>& own,
@@ -91,9 +86,7 @@ void recordListings(UnitState& s, const std::vector<const SourceFile*>& own,
       s.listings.emplace_back(dir, it->names);
       continue;
     }
-    std::optional<FileStamp> stamp = fileStamp(dir);
-    if (stamp && !isRacy(*stamp, now)) s.listings.emplace_back(dir, listingDigest(dir));
-    else s.listings.emplace_back(dir, std::nullopt);
+    s.listings.emplace_back(dir, settledListing(dir, now));
   }
 }
 
@@ -925,11 +918,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
       }
       if (!(*now == *names)) return false;
     }
-    for (const auto& [path, file] : s.probes) {
-      std::error_code ec;
-      if (fs::is_regular_file(path, ec) != file) return false;
-    }
-    return true;
+    return probesHold(s.probes);
   };
   // Each unit: the one of the last analysis when every file it read is the same version (and
   // what else it looked at is as it was), else loaded again.
