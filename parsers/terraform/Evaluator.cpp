@@ -32,12 +32,14 @@ Value tooDeep(FileId file, ByteRange at) {
   return v;
 }
 
-Value unknownAt(std::string reason, const ExprSource& s, TSNode n) {
+Value unknownIn(std::string reason, FileId file, ByteRange at) {
   Value v = Value::unknown(std::move(reason));
-  v.prov.file = s.file;
-  v.prov.value = s.range(n);
+  v.prov.file = file;
+  v.prov.value = at;
   return v;
 }
+
+Value unknownAt(std::string reason, const ExprSource& s, TSNode n) { return unknownIn(std::move(reason), s.file, s.range(n)); }
 
 bool toNumber(const Value& v, double& out) {
   if (v.isNumber()) { out = v.asNumber(); return true; }
@@ -50,6 +52,33 @@ bool toNumber(const Value& v, double& out) {
   }
   return false;
 }
+
+// The key of a legacy index step (`.0`).
+Value legacyIndex(std::string_view text) { return Value(std::strtod(std::string(text.substr(1)).c_str(), nullptr)); }
+
+// The children [begin, end) of a template as TemplateItems.
+std::vector<TemplateItem> templateItems(const std::vector<TSNode>& kids, size_t begin, size_t end) {
+  std::vector<TemplateItem> items;
+  items.reserve(end > begin ? end - begin : 0);
+  for (size_t i = begin; i < end; ++i) {
+    TSNode c = kids[i];
+    std::string_view t = nodeType(c);
+    TemplateItem it;
+    it.start = ts_node_start_byte(c);
+    it.end = ts_node_end_byte(c);
+    if (t == "template_interpolation") {
+      it.kind = TemplateItem::Kind::Interpolation;
+      for (TSNode e : childrenOf(c, true))
+        if (nodeType(e) == "expression") it.node = e;
+    } else if (t == "template_directive") {
+      it.kind = TemplateItem::Kind::Directive;
+      it.node = ts_node_named_child(c, 0);
+    }
+    items.push_back(it);
+  }
+  return items;
+}
+
 
 bool toBool(const Value& v, bool& out) {
   if (v.isBool()) { out = v.asBool(); return true; }
@@ -214,9 +243,83 @@ std::optional<Value> literalExpression(const ExprSource& s, TSNode expression) {
   return v;
 }
 
+namespace {
+
+constexpr int kMaxCompiledNesting = 8;  // templates inside templates compiled; deeper ones take the tree
+
+bool compileInto(const ExprSource& s, TSNode expression, CompiledExpr& out, int nesting) {
+  if (ts_node_is_null(expression) || nodeType(expression) != "expression" || ts_node_has_error(expression)) return false;
+  std::vector<TSNode> kids = childrenOf(expression);
+  if (kids.empty()) return false;
+  for (TSNode k : kids)
+    if (isComment(k)) return false;
+  out.node = expression;
+  out.range = s.range(expression);
+  std::string_view first = nodeType(kids[0]);
+  if (first == "variable_expr") {
+    out.kind = CompiledExpr::Kind::Traversal;
+    out.root = std::string(s.slice(kids[0]));
+    for (size_t j = 1; j < kids.size(); ++j) {
+      TSNode c = kids[j];
+      std::string_view t = nodeType(c);
+      TraversalStep step;
+      step.range = s.range(c);
+      if (t == "get_attr") {
+        TSNode id = ts_node_named_child(c, 0);
+        if (ts_node_is_null(id)) return false;
+        step.name = std::string(s.slice(id));
+        out.names.push_back(step.name);
+      } else if (t == "index") {
+        TSNode idx = ts_node_named_child(c, 0);
+        if (ts_node_is_null(idx)) return false;
+        if (nodeType(idx) == "legacy_index") {
+          step.key = legacyIndex(s.slice(idx));
+        } else {
+          std::optional<Value> key = literalExpression(s, ts_node_named_child(idx, 0));
+          if (!key || key->isUnknown()) return false;
+          step.key = std::move(*key);
+        }
+        step.index = true;
+        out.names.emplace_back("[]");
+      } else {
+        return false;  // a splat or anything else: the tree
+      }
+      out.steps.push_back(std::move(step));
+    }
+    out.at = ByteRange{static_cast<uint32_t>(ts_node_start_byte(kids[0]) + s.delta),
+                       static_cast<uint32_t>(ts_node_end_byte(kids.back()) + s.delta)};
+    return true;
+  }
+  if (first != "template_expr" || kids.size() != 1) return false;
+  TSNode q = ts_node_named_child(kids[0], 0);
+  if (ts_node_is_null(q) || nodeType(q) != "quoted_template") return false;
+  std::vector<TSNode> parts = childrenOf(q);
+  if (parts.size() < 2) return false;
+  out.kind = CompiledExpr::Kind::Template;
+  out.litBegin = ts_node_end_byte(parts.front());
+  out.litEnd = ts_node_start_byte(parts.back());
+  out.items = templateItems(parts, 1, parts.size() - 1);
+  for (TemplateItem& item : out.items) {
+    if (item.kind != TemplateItem::Kind::Interpolation || ts_node_is_null(item.node) || nesting >= kMaxCompiledNesting) continue;
+    CompiledExpr inner;
+    if (!compileInto(s, item.node, inner, nesting + 1)) continue;
+    item.compiled = static_cast<int>(out.inner.size());
+    out.inner.push_back(std::move(inner));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<CompiledExpr> compileExpression(const ExprSource& s, TSNode expression) {
+  CompiledExpr c;
+  if (!compileInto(s, expression, c, 0)) return std::nullopt;
+  return c;
+}
+
 Value Evaluator::eval(const Expr& e) {
   if (!e.valid()) return Value::unknown("missing expression");
-  Value v = e.json ? json(*e.json, *e.src) : node(*e.src, e.node);
+  Value v = e.json ? json(*e.json, *e.src) : e.compiled ? compiled(*e.src, *e.compiled) : node(*e.src, e.node);
   if (!v.prov.valid()) {
     v.prov.file = e.src->file;
     v.prov.value = e.range();
@@ -285,12 +388,37 @@ Value Evaluator::node(const ExprSource& s, TSNode n) {
   } else {
     v = primary(s, n);
   }
+  return finished(std::move(v), s.file, s.range(n));
+}
+
+// What node() does last: the size limit of strings, and the node's range as provenance.
+Value Evaluator::finished(Value v, FileId file, ByteRange at) {
   if (v.isString() && oversizedString(v.asString().size())) v = Value::unknown(oversizedReason(v.asString().size()));
   if (!v.prov.valid()) {
-    v.prov.file = s.file;
-    v.prov.value = s.range(n);
+    v.prov.file = file;
+    v.prov.value = at;
   }
   return v;
+}
+
+// node() of the expression `c` was compiled from, without walking its syntax tree. Close to
+// the depth limit (where a step's own node could be the one past it) it takes the tree.
+Value Evaluator::compiled(const ExprSource& s, const CompiledExpr& c) {
+  if (evalDepth() + 4 > kMaxEvalDepth) return node(s, c.node);
+  checkBudget();
+  EvalDepth depth;
+  if (c.kind == CompiledExpr::Kind::Template)
+    return finished(templText(s, c.items, c.litBegin, c.litEnd, false, false, &c.inner), s.file, c.range);
+  // term() of a variable_expr and its steps: traversal(), then the steps it did not consume.
+  size_t consumed = 0;
+  Value v = resolveRoot(c.root, c.names, c.at, consumed);
+  if (v.isUnknown() && !v.prov.valid()) { v.prov.file = s.file; v.prov.value = c.at; }
+  for (size_t k = consumed; k < c.steps.size(); ++k) {
+    const TraversalStep& step = c.steps[k];
+    v = step.index ? indexed(std::move(v), step.key, s.file, step.range) : attribute(std::move(v), step.name, s.file, step.range);
+  }
+  if (consumed < c.steps.size() && v.isUnknown() && !v.prov.valid()) { v.prov.file = s.file; v.prov.value = c.at; }
+  return finished(std::move(v), s.file, c.range);
 }
 
 // Evaluates children [begin, end) of `parent` as one term: a primary plus postfix operators.
@@ -464,36 +592,12 @@ Value Evaluator::resolveRoot(std::string_view root, const std::vector<std::strin
 Value Evaluator::applyPostfix(const ExprSource& s, Value v, TSNode post) {
   std::string_view t = nodeType(post);
   if (v.isUnknown()) return v;
-  if (t == "get_attr") {
-    std::string_view name = s.slice(ts_node_named_child(post, 0));
-    if (v.isObject()) {
-      if (const Value* m = v.get(name)) return *m;
-      return unknownAt("object has no attribute '" + std::string(name) + "'", s, post);
-    }
-    return unknownAt("cannot read attribute '" + std::string(name) + "' of a " + std::string(Value::typeName(v.type())), s, post);
-  }
+  if (t == "get_attr") return attribute(std::move(v), s.slice(ts_node_named_child(post, 0)), s.file, s.range(post));
   if (t == "index") {
     TSNode idx = ts_node_named_child(post, 0);
-    Value key;
-    if (nodeType(idx) == "legacy_index") {
-      std::string_view txt = s.slice(idx);
-      key = Value(std::strtod(std::string(txt.substr(1)).c_str(), nullptr));
-    } else {
-      key = node(s, ts_node_named_child(idx, 0));
-    }
+    Value key = nodeType(idx) == "legacy_index" ? legacyIndex(s.slice(idx)) : node(s, ts_node_named_child(idx, 0));
     if (key.isUnknown()) return key;
-    double d;
-    if (v.isArray() && toNumber(key, d)) {
-      if (d < 0 || d >= static_cast<double>(v.asArray().size()) || d != std::floor(d))
-        return unknownAt("index out of range", s, post);
-      return v.asArray()[static_cast<size_t>(d)];
-    }
-    std::string k;
-    if (v.isObject() && toTfString(key, k)) {
-      if (const Value* m = v.get(k)) return *m;
-      return unknownAt("object has no key '" + k + "'", s, post);
-    }
-    return unknownAt("cannot index a " + std::string(Value::typeName(v.type())), s, post);
+    return indexed(std::move(v), key, s.file, s.range(post));
   }
   if (t == "splat") {
     TSNode sp = ts_node_named_child(post, 0);
@@ -515,7 +619,34 @@ Value Evaluator::applyPostfix(const ExprSource& s, Value v, TSNode post) {
   return unknownAt("unsupported operator", s, post);
 }
 
-void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids, size_t childBegin, size_t childEnd,
+// `.name` of a known value (applyPostfix, compiled traversals); `at` is the step's range.
+Value Evaluator::attribute(Value v, std::string_view name, FileId file, ByteRange at) {
+  if (v.isUnknown()) return v;
+  if (v.isObject()) {
+    if (const Value* m = v.get(name)) return *m;
+    return unknownIn("object has no attribute '" + std::string(name) + "'", file, at);
+  }
+  return unknownIn("cannot read attribute '" + std::string(name) + "' of a " + std::string(Value::typeName(v.type())), file, at);
+}
+
+// `[key]` of a value, the key known (applyPostfix, compiled traversals).
+Value Evaluator::indexed(Value v, const Value& key, FileId file, ByteRange at) {
+  if (v.isUnknown()) return v;
+  double d;
+  if (v.isArray() && toNumber(key, d)) {
+    if (d < 0 || d >= static_cast<double>(v.asArray().size()) || d != std::floor(d)) return unknownIn("index out of range", file, at);
+    return v.asArray()[static_cast<size_t>(d)];
+  }
+  std::string k;
+  if (v.isObject() && toTfString(key, k)) {
+    if (const Value* m = v.get(k)) return *m;
+    return unknownIn("object has no key '" + k + "'", file, at);
+  }
+  return unknownIn("cannot index a " + std::string(Value::typeName(v.type())), file, at);
+}
+
+
+void Evaluator::templParts(const ExprSource& s, const std::vector<TemplateItem>& items, const std::vector<CompiledExpr>* inner,
                            uint32_t litBegin, uint32_t litEnd, bool heredoc, std::string& out, Value& single,
                            int& pieces, std::optional<Value>& unknown, std::vector<StringPart>* holes) {
   // `holes` (top level of a template only): an unknown interpolated value becomes a hole in a
@@ -529,23 +660,17 @@ void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids,
     out += heredoc ? unescapeHeredoc(raw) : unescapeQuoted(raw);
     ++pieces;
   };
-  for (size_t i = childBegin; i < childEnd; ++i) {
+  for (const TemplateItem& item : items) {
     if (oversizedString(out.size())) {
       if (!unknown) unknown = Value::unknown(oversizedReason(out.size()));
       return;
     }
-    TSNode c = kids[i];
-    std::string_view t = nodeType(c);
-    if (t != "template_interpolation" && t != "template_directive") continue;
-    literal(cursor, ts_node_start_byte(c));
-    cursor = ts_node_end_byte(c);
-    if (t == "template_interpolation") {
-      TSNode ex{};
-      bool have = false;
-      for (TSNode e : childrenOf(c, true))
-        if (nodeType(e) == "expression") { ex = e; have = true; }
-      if (!have) continue;
-      Value v = node(s, ex);
+    if (item.kind == TemplateItem::Kind::Text) continue;
+    literal(cursor, item.start);
+    cursor = item.end;
+    if (item.kind == TemplateItem::Kind::Interpolation) {
+      if (ts_node_is_null(item.node)) continue;
+      Value v = inner && item.compiled >= 0 ? compiled(s, (*inner)[static_cast<size_t>(item.compiled)]) : node(s, item.node);
       ++pieces;
       if (v.containsUnknown()) {
         if (!unknown) unknown = v.isUnknown() ? v : Value::unknown("template uses an unknown value");
@@ -573,7 +698,7 @@ void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids,
     // unknown, it is unknown as a whole.
     if (holes) holes->push_back(StringPart{false, "opaque"});
     holes = nullptr;
-    TSNode d = ts_node_named_child(c, 0);
+    TSNode d = item.node;
     ++pieces;
     std::vector<TSNode> dk = childrenOf(d);
     size_t dc = dk.size();
@@ -591,8 +716,8 @@ void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids,
       size_t endIdx = dc - 1;
       int dummy = 0;
       Value ignore;
-      if (b) templParts(s, dk, 1, elseIdx, ts_node_end_byte(intro), ts_node_start_byte(dk[elseIdx]), heredoc, out, ignore, dummy, unknown);
-      else if (elseIdx != endIdx) templParts(s, dk, elseIdx + 1, endIdx, ts_node_end_byte(dk[elseIdx]), ts_node_start_byte(dk[endIdx]), heredoc, out, ignore, dummy, unknown);
+      if (b) templParts(s, templateItems(dk, 1, elseIdx), nullptr, ts_node_end_byte(intro), ts_node_start_byte(dk[elseIdx]), heredoc, out, ignore, dummy, unknown);
+      else if (elseIdx != endIdx) templParts(s, templateItems(dk, elseIdx + 1, endIdx), nullptr, ts_node_end_byte(dk[elseIdx]), ts_node_start_byte(dk[endIdx]), heredoc, out, ignore, dummy, unknown);
     } else {
       TSNode start = dk[0];
       std::vector<std::string> ids;
@@ -604,6 +729,7 @@ void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids,
       Value cv = node(s, coll);
       if (cv.isUnknown() || !(cv.isArray() || cv.isObject()) || ids.empty()) { if (!unknown) unknown = Value::unknown("template loop is over an unknown value"); if (holes) holes->push_back(StringPart{false, "opaque"}); holes = nullptr; continue; }
       size_t endIdx = dc - 1;
+      const std::vector<TemplateItem> loopItems = templateItems(dk, 1, endIdx);
       auto body = [&](Value k, Value v) {
         if (oversizedString(out.size())) return;  // reported by the loop in templParts
         size_t mark = bindings.size();
@@ -611,7 +737,7 @@ void Evaluator::templParts(const ExprSource& s, const std::vector<TSNode>& kids,
         else bindings.push_back({ids[0], std::move(v)});
         int dummy = 0;
         Value ignore;
-        templParts(s, dk, 1, endIdx, ts_node_end_byte(start), ts_node_start_byte(dk[endIdx]), heredoc, out, ignore, dummy, unknown);
+        templParts(s, loopItems, nullptr, ts_node_end_byte(start), ts_node_start_byte(dk[endIdx]), heredoc, out, ignore, dummy, unknown);
         bindings.resize(mark);
       };
       if (cv.isArray()) { double i2 = 0; for (const Value& e : cv.asArray()) body(Value(i2++), e); }
@@ -643,12 +769,19 @@ Value Evaluator::templ(const ExprSource& s, TSNode n, bool heredoc) {
     litBegin = ts_node_end_byte(kids[0]);
     litEnd = ts_node_start_byte(kids[cnt - 1]);
   }
+  return templText(s, templateItems(kids, childBegin, childEnd), litBegin, litEnd, heredoc, strip, nullptr);
+}
+
+// A template's value from its children (items) and the text between its delimiters; `strip`
+// for <<- heredocs; `inner`: the compiled interpolations of a compiled template.
+Value Evaluator::templText(const ExprSource& s, const std::vector<TemplateItem>& items, uint32_t litBegin, uint32_t litEnd,
+                           bool heredoc, bool strip, const std::vector<CompiledExpr>* inner) {
   std::string out;
   Value single;
   int pieces = 0;
   std::optional<Value> unknown;
   std::vector<StringPart> holes;
-  templParts(s, kids, childBegin, childEnd, litBegin, litEnd, heredoc, out, single, pieces, unknown, &holes);
+  templParts(s, items, inner, litBegin, litEnd, heredoc, out, single, pieces, unknown, &holes);
   if (unknown) {
     Value u = *unknown;
     // A partially known string, unless a directive, a non-string value or a heredoc's

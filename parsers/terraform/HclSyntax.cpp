@@ -517,6 +517,12 @@ struct HclConverter {
     a.nameRange = range(id);
     a.expr = Expr{src, ex, nullptr};
     a.literal = literalExpression(*src, ex);
+    if (!a.literal) {
+      if (std::optional<CompiledExpr> c = compileExpression(*src, ex)) {
+        pf.compiled_.push_back(std::make_unique<CompiledExpr>(std::move(*c)));
+        a.expr.compiled = pf.compiled_.back().get();
+      }
+    }
     // A duplicate attribute is an error in Terraform; keep the last one (what a reader expects).
     auto [at, inserted] = byName.emplace(a.name, out.attributes.size());
     if (!inserted) { out.attributes[at->second] = std::move(a); return; }

@@ -34,12 +34,51 @@ struct ExprSource {
   }
 };
 
+struct CompiledExpr;
+
 struct Expr {
   const ExprSource* src = nullptr;
   TSNode node{};              // an HCL `expression` node (when json == nullptr)
   const Value* json = nullptr; // a .tf.json value
+  // `node` read once when its file was converted (a traversal or a quoted template; null for
+  // other forms): evaluating a kept file again does not walk the syntax tree for it.
+  const CompiledExpr* compiled = nullptr;
   bool valid() const { return src != nullptr; }
   ByteRange range() const;
+};
+
+// The common expression forms, read once from the syntax tree (compileExpression, in
+// Evaluator.cpp, which evaluates them exactly as it evaluates the nodes they came from):
+// - a traversal `root.name[literal].name`: the root, then attribute names and literal indexes;
+// - a quoted template "text ${expression} text": its children in order, each interpolation's
+//   expression compiled in turn when it is one of these forms.
+struct TraversalStep {
+  bool index = false;  // `[key]` with a literal key; else `.name`
+  std::string name;    // `.name`
+  Value key;           // `[key]`
+  ByteRange range;     // the step (file offsets), for the reasons of unknown values
+};
+struct TemplateItem {
+  enum class Kind : uint8_t { Text, Interpolation, Directive };
+  Kind kind = Kind::Text;
+  uint32_t start = 0, end = 0;  // the child's offsets in its ExprSource's text
+  TSNode node{};                // Interpolation: its expression (null when it has none); Directive: the directive
+  int compiled = -1;            // Interpolation: its expression in CompiledExpr::inner, when compiled
+};
+struct CompiledExpr {
+  enum class Kind : uint8_t { Traversal, Template };
+  Kind kind = Kind::Traversal;
+  TSNode node{};    // the `expression` node
+  ByteRange range;  // of `node` (file offsets)
+  // Traversal
+  std::string root;
+  ByteRange at;                    // root and steps (file offsets)
+  std::vector<std::string> names;  // as Evaluator::resolveRoot takes them ("[]" for an index)
+  std::vector<TraversalStep> steps;
+  // Template
+  uint32_t litBegin = 0, litEnd = 0;  // text offsets between the quotes
+  std::vector<TemplateItem> items;
+  std::vector<CompiledExpr> inner;
 };
 
 struct Attribute {
@@ -96,6 +135,7 @@ class ParsedFile {
   std::vector<TSTree*> trees_;
   std::vector<std::unique_ptr<std::string>> texts_;
   std::vector<std::unique_ptr<ExprSource>> sources_;
+  std::vector<std::unique_ptr<CompiledExpr>> compiled_;
   std::unique_ptr<Value> jsonRoot_;
   friend struct HclConverter;
   friend struct JsonConverter;
@@ -110,6 +150,9 @@ std::vector<TSNode> childrenOf(TSNode n, bool namedOnly = false);
 // null, or a quoted string without interpolation), with the expression's range as provenance;
 // nothing for any other expression. Defined with the evaluator (Evaluator.cpp).
 std::optional<Value> literalExpression(const ExprSource& s, TSNode expression);
+// `expression` as a CompiledExpr when it is a traversal or a quoted template (see above);
+// nothing for any other form. Defined with the evaluator (Evaluator.cpp).
+std::optional<CompiledExpr> compileExpression(const ExprSource& s, TSNode expression);
 // The HCL language (tree-sitter entry point).
 const TSLanguage* hclLanguage();
 

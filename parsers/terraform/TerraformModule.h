@@ -88,16 +88,22 @@ class Evaluator {
   Value term(const ExprSource& s, const std::vector<TSNode>& kids, size_t begin, size_t end);
   Value primary(const ExprSource& s, TSNode n);
   Value traversal(const ExprSource& s, const std::vector<TSNode>& kids, size_t& i, size_t end);
+  Value compiled(const ExprSource& s, const CompiledExpr& c);
+  Value finished(Value v, FileId file, ByteRange at);
   Value templ(const ExprSource& s, TSNode n, bool heredoc);
-  void templParts(const ExprSource& s, const std::vector<TSNode>& kids, size_t childBegin, size_t childEnd, uint32_t litBegin,
-                  uint32_t litEnd, bool heredoc, std::string& out, Value& single, int& pieces, std::optional<Value>& unknown,
-                  std::vector<StringPart>* holes = nullptr);
+  Value templText(const ExprSource& s, const std::vector<TemplateItem>& items, uint32_t litBegin, uint32_t litEnd, bool heredoc,
+                  bool strip, const std::vector<CompiledExpr>* inner);
+  void templParts(const ExprSource& s, const std::vector<TemplateItem>& items, const std::vector<CompiledExpr>* inner,
+                  uint32_t litBegin, uint32_t litEnd, bool heredoc, std::string& out, Value& single, int& pieces,
+                  std::optional<Value>& unknown, std::vector<StringPart>* holes = nullptr);
   Value collection(const ExprSource& s, TSNode n);
   Value forExpr(const ExprSource& s, TSNode n);
   Value call(const ExprSource& s, TSNode n);
   Value operation(const ExprSource& s, TSNode n);
   Value conditional(const ExprSource& s, TSNode n);
   Value applyPostfix(const ExprSource& s, Value v, TSNode post);
+  Value attribute(Value v, std::string_view name, FileId file, ByteRange at);
+  Value indexed(Value v, const Value& key, FileId file, ByteRange at);
   const Value* binding(std::string_view name) const;
   Value resolveRoot(std::string_view root, const std::vector<std::string>& names, ByteRange at, size_t& consumed);
   void addBody(const Block& b, Value& out, int depth);

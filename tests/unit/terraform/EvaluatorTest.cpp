@@ -1,6 +1,7 @@
 // HCL conversion and the static evaluator: literals, templates, heredocs, operators,
 // conditionals, for expressions, functions and unknowns.
 #include "TfTestUtil.h"
+#include "parsers/terraform/HclSyntax.h"
 
 using eg::Value;
 using tftest::eval;
@@ -209,4 +210,106 @@ TEST_CASE("eval: a literal attribute kept from conversion equals the evaluator's
     }
     CHECK(res.text(a->prov, true) == name('a', i));
   }
+}
+
+namespace {
+// Every value under `a` and `b` alike: type, JSON, unknown reasons and the parts of partially
+// known strings, and provenance (the top level's value range aside, which the caller sets).
+void requireSameTree(const Value& a, const Value& b, bool top = true) {
+  REQUIRE(a.type() == b.type());
+  REQUIRE(a.toJson() == b.toJson());
+  CHECK(a.prov.file == b.prov.file);
+  if (!top) {  // the top level's key is each attribute's own name
+    CHECK(a.prov.key.begin == b.prov.key.begin);
+    CHECK(a.prov.key.end == b.prov.key.end);
+    CHECK(a.prov.value.begin == b.prov.value.begin);
+    CHECK(a.prov.value.end == b.prov.value.end);
+  }
+  if (a.isUnknown()) {
+    CHECK(a.unknownReason() == b.unknownReason());
+    REQUIRE(a.unknownParts().size() == b.unknownParts().size());
+    for (size_t i = 0; i < a.unknownParts().size(); ++i) {
+      CHECK(a.unknownParts()[i].known == b.unknownParts()[i].known);
+      CHECK(a.unknownParts()[i].text == b.unknownParts()[i].text);
+    }
+  }
+  if (a.isArray()) {
+    for (size_t i = 0; i < a.asArray().size(); ++i) requireSameTree(a.asArray()[i], b.asArray()[i], false);
+  }
+  if (a.isObject()) {
+    for (size_t i = 0; i < a.asObject().size(); ++i) {
+      CHECK(a.asObject()[i].key == b.asObject()[i].key);
+      requireSameTree(a.asObject()[i].value, b.asObject()[i].value, false);
+    }
+  }
+}
+}  // namespace
+
+// Traversals and quoted templates are compiled when their file is converted (CompiledExpr,
+// kept with the file across edits) and evaluated without the syntax tree; the same expression
+// in parentheses is not compiled and takes the tree. Both must give the same value, down to the
+// provenance of every part and the reason of every unknown.
+TEST_CASE("eval: a compiled traversal or template equals the syntax tree's value") {
+  const std::vector<std::string> exprs = {
+      "var.obj", "var.obj.a", "var.obj.missing", "var.obj.nested.deep", "var.obj.nested.deep.more", "var.list[1]",
+      "var.list[5]", "var.list[-1]", "var.list[0.5]", "var.list.0", "var.list[\"1\"]", "var.obj[\"a\"]", "var.obj[\"zz\"]",
+      "var.obj[true]", "var.env.x", "var.list[\"x\"]", "var.env[0]", "var.nodefault", "var.nodefault.x[0]", "var.undeclared",
+      "var", "local.tags", "local.tags.team", "local.prefix", "local.missing", "local.self_ref", "local",
+      "test_thing.one.name", "test_thing.one[0].name", "test_thing.one.tags.team", "test_thing.one.nothere",
+      "test_thing.one", "test_thing.many[1].name", "test_thing.undeclared.name", "data.azurerm_client_config.c.tenant_id",
+      "path.module", "path.root", "path", "terraform.workspace", "terraform.other", "count.index", "each.value",
+      "self.x", "module.m.out", "module.m", "nosuchroot.x", "nosuchroot", "var.obj.nested[\"deep\"]",
+      "\"${var.env}\"", "\"a-${var.env}-b\"", "\"${var.num}\"", "\"${var.obj}\"", "\"${var.list}\"", "\"x${var.nodefault}y\"",
+      "\"${var.nodefault}\"", "\"${var.nodefault}-${var.env}\"", "\"${local.prefix}-${var.env}\"",
+      "\"%{if var.flag}yes%{else}no%{endif}\"", "\"%{for x in var.list}${x},%{endfor}\"", "\"${\"${var.env}\"}\"",
+      "\"a\\n${var.env}\\t\\u00e9\"", "\"${var.env /* c */}\"", "\"${upper(var.env)}\"", "\"$${literal} ${var.env}\"",
+      "\"%%{x} ${var.num + 1}\"", "\"${var.flag}\"", "\"${null}\"", "\"${var.list[0]}${var.list.1}\"",
+      "\"${test_thing.one.name}/sub\"", "\"${data.x.y.z}:${var.env}\"", "\"${var.obj.missing}\"",
+      "\"${\"${\"${\"${\"${\"${\"${\"${\"${\"${var.env}\"}\"}\"}\"}\"}\"}\"}\"}\"}\""};
+  auto name = [](char prefix, size_t i) { return std::string(1, prefix).append(std::to_string(i)); };
+  std::string body;
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    body.append("  ").append(name('a', i)).append(" = ").append(exprs[i]).append("\n");
+    body.append("  ").append(name('b', i)).append(" = (").append(exprs[i]).append(")\n");
+  }
+  const std::string decls =
+      "variable \"obj\" {\n  default = { a = \"x\", n = 1, nested = { deep = \"d\" } }\n}\n"
+      "variable \"list\" {\n  default = [\"p\", \"q\", \"r\"]\n}\n"
+      "variable \"env\" {\n  default = \"dev\"\n}\n"
+      "variable \"num\" {\n  default = 7\n}\n"
+      "variable \"flag\" {\n  default = true\n}\n"
+      "variable \"nodefault\" {}\n"
+      "locals {\n  prefix = \"p-${var.env}\"\n  tags = { team = \"t\" }\n  self_ref = local.self_ref\n}\n"
+      "resource \"test_thing\" \"one\" {\n  name = \"n-${local.prefix}\"\n  tags = local.tags\n}\n"
+      "resource \"test_thing\" \"many\" {\n  count = 2\n  name = \"m-${count.index}\"\n}\n";
+  const std::string text = decls + "resource \"test_probe\" \"p\" {\n" + body + "}\n";
+  // Every `a` is compiled (but an index that is not a literal: -1 is an operation), no `b` is.
+  eg::SourceFile file(0, "mem/main.tf", text);
+  std::vector<eg::Error> errors;
+  auto parsed = eg::terraform::ParsedFile::parse(file, errors);
+  REQUIRE(errors.empty());
+  const eg::terraform::Block& probe = parsed->body.blocks.back();
+  REQUIRE(probe.attributes.size() == 2 * exprs.size());
+  for (const eg::terraform::Attribute& at : probe.attributes) {
+    CAPTURE(at.name);
+    bool treeOnly = exprs[std::stoul(at.name.substr(1))] == "var.list[-1]";
+    CHECK((at.expr.compiled != nullptr) == (at.name[0] == 'a' && !treeOnly));
+  }
+  tftest::Result res;
+  tftest::runMemory(res, {{"mem/main.tf", text}});
+  const eg::Resource* r = res.find("test_probe.p");
+  REQUIRE(r);
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    CAPTURE(exprs[i]);
+    const Value* a = r->attributes.at("_terraform." + name('a', i));
+    const Value* b = r->attributes.at("_terraform." + name('b', i));
+    REQUIRE(a);
+    REQUIRE(b);
+    requireSameTree(*a, *b);
+    CHECK(res.text(a->prov) == exprs[i]);
+  }
+  // The references a compiled traversal records are the tree's: each `a` and its `b` add one
+  // (the references of an unmapped resource are kept as recorded).
+  CHECK(std::count(r->references.begin(), r->references.end(), "test_thing.one") == 12);
+  CHECK(std::count(r->references.begin(), r->references.end(), "test_thing.many") == 2);
 }
