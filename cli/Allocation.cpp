@@ -3,10 +3,18 @@
 // scan (Budget.h, --parse-memory) is measured with it. Sizes come from malloc_usable_size,
 // so sized and unsized deletes count alike. Only the executable links this file; tests and
 // fuzzers keep the standard allocator (and only the time budget).
+// With jemalloc (EG_JEMALLOC) the size of a plain allocation is its size class, computed from
+// the requested size (nallocx) instead of looked up from the pointer, and a sized delete frees
+// with that size (sdallocx): both skip jemalloc's page-map lookup (3 M instructions, a
+// thirteenth of a language server edit's Terraform load, in callgrind).
 #include <malloc.h>
 
 #include <cstdlib>
 #include <new>
+
+#ifdef EG_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
 
 #include "linter/core/Budget.h"
 
@@ -14,11 +22,22 @@ namespace {
 
 void release(void* p) noexcept;
 
+// The bytes malloc(size) takes.
+std::size_t sizeClass(std::size_t size, void* p) noexcept {
+#ifdef EG_JEMALLOC
+  (void)p;
+  return nallocx(size, 0);
+#else
+  (void)size;
+  return malloc_usable_size(p);
+#endif
+}
+
 void* allocate(std::size_t size) {
   if (size == 0) size = 1;
   for (;;) {
     if (void* p = std::malloc(size)) {
-      eg::countAllocation(static_cast<int64_t>(malloc_usable_size(p)));
+      eg::countAllocation(static_cast<int64_t>(sizeClass(size, p)));
       try {
         eg::checkMemoryOnAllocation();
       } catch (...) {
@@ -55,6 +74,19 @@ void release(void* p) noexcept {
   std::free(p);
 }
 
+// A delete that knows the size it was allocated with (by allocate()).
+void releaseSized(void* p, std::size_t size) noexcept {
+  if (!p) return;
+  if (size == 0) size = 1;
+#ifdef EG_JEMALLOC
+  eg::countAllocation(-static_cast<int64_t>(nallocx(size, 0)));
+  sdallocx(p, size, 0);
+#else
+  eg::countAllocation(-static_cast<int64_t>(malloc_usable_size(p)));
+  std::free(p);
+#endif
+}
+
 }  // namespace
 
 void* operator new(std::size_t size) { return allocate(size); }
@@ -78,8 +110,8 @@ void* operator new[](std::size_t size, std::align_val_t align) { return allocate
 
 void operator delete(void* p) noexcept { release(p); }
 void operator delete[](void* p) noexcept { release(p); }
-void operator delete(void* p, std::size_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t) noexcept { release(p); }
+void operator delete(void* p, std::size_t size) noexcept { releaseSized(p, size); }
+void operator delete[](void* p, std::size_t size) noexcept { releaseSized(p, size); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }
 void operator delete(void* p, std::align_val_t) noexcept { release(p); }

@@ -72,6 +72,7 @@ std::vector<TSNode> childrenOf(TSNode n, bool namedOnly) {
 ByteRange Expr::range() const {
   if (json) return json->prov.value;
   if (!src) return {};
+  if (span.end != 0) return span;  // an expression is never empty
   return src->range(node);
 }
 
@@ -516,6 +517,7 @@ struct HclConverter {
     a.name = std::string(slice(id));
     a.nameRange = range(id);
     a.expr = Expr{src, ex, nullptr};
+    a.expr.span = range(ex);
     a.literal = literalExpression(*src, ex);
     if (!a.literal) {
       if (std::optional<CompiledExpr> c = compileExpression(*src, ex)) {
