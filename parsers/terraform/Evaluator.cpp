@@ -245,9 +245,33 @@ std::optional<Value> literalExpression(const ExprSource& s, TSNode expression) {
 
 namespace {
 
-constexpr int kMaxCompiledNesting = 8;  // templates inside templates compiled; deeper ones take the tree
+constexpr int kMaxCompiledNesting = 8;  // compiled forms inside compiled forms; deeper ones take the tree
+// Parts one expression may compile to: a larger one (a list of a thousand addresses, evaluated
+// once anyway) stays with the tree rather than hold a CompiledExpr per element.
+constexpr int kMaxCompiledParts = 256;
 
-bool compileInto(const ExprSource& s, TSNode expression, CompiledExpr& out, int nesting) {
+bool compileInto(const ExprSource& s, TSNode expression, CompiledExpr& out, int nesting, int& budget);
+
+// A part of a compiled form: a literal, compiled, or the node itself (Tree); its index in `inner`.
+int compilePart(const ExprSource& s, TSNode expression, std::vector<CompiledExpr>& inner, int nesting, int& budget) {
+  --budget;
+  CompiledExpr c;
+  if (budget < 0) {
+    c.kind = CompiledExpr::Kind::Tree;  // the whole expression is given up (compileExpression)
+  } else if (std::optional<Value> literal = literalExpression(s, expression)) {
+    c.kind = CompiledExpr::Kind::Literal;
+    c.literal = std::move(*literal);
+  } else if (nesting >= kMaxCompiledNesting || !compileInto(s, expression, c, nesting + 1, budget)) {
+    c = CompiledExpr{};
+    c.kind = CompiledExpr::Kind::Tree;
+  }
+  c.node = expression;
+  inner.push_back(std::move(c));
+  return static_cast<int>(inner.size() - 1);
+}
+
+bool compileInto(const ExprSource& s, TSNode expression, CompiledExpr& out, int nesting, int& budget) {
+  checkBudget();
   if (ts_node_is_null(expression) || nodeType(expression) != "expression" || ts_node_has_error(expression)) return false;
   std::vector<TSNode> kids = childrenOf(expression);
   if (kids.empty()) return false;
@@ -256,7 +280,7 @@ bool compileInto(const ExprSource& s, TSNode expression, CompiledExpr& out, int 
   out.node = expression;
   out.range = s.range(expression);
   std::string_view first = nodeType(kids[0]);
-  if (first == "variable_expr") {
+  if (first == "variable_expr") {  // term() -> traversal()
     out.kind = CompiledExpr::Kind::Traversal;
     out.root = std::string(s.slice(kids[0]));
     for (size_t j = 1; j < kids.size(); ++j) {
@@ -290,30 +314,80 @@ bool compileInto(const ExprSource& s, TSNode expression, CompiledExpr& out, int 
                        static_cast<uint32_t>(ts_node_end_byte(kids.back()) + s.delta)};
     return true;
   }
-  if (first != "template_expr" || kids.size() != 1) return false;
-  TSNode q = ts_node_named_child(kids[0], 0);
-  if (ts_node_is_null(q) || nodeType(q) != "quoted_template") return false;
-  std::vector<TSNode> parts = childrenOf(q);
-  if (parts.size() < 2) return false;
-  out.kind = CompiledExpr::Kind::Template;
-  out.litBegin = ts_node_end_byte(parts.front());
-  out.litEnd = ts_node_start_byte(parts.back());
-  out.items = templateItems(parts, 1, parts.size() - 1);
-  for (TemplateItem& item : out.items) {
-    if (item.kind != TemplateItem::Kind::Interpolation || ts_node_is_null(item.node) || nesting >= kMaxCompiledNesting) continue;
-    CompiledExpr inner;
-    if (!compileInto(s, item.node, inner, nesting + 1)) continue;
-    item.compiled = static_cast<int>(out.inner.size());
-    out.inner.push_back(std::move(inner));
+  if (kids.size() != 1) return false;  // postfix steps after anything else: the tree
+  TSNode primary = kids[0];
+  if (first == "template_expr") {  // primary() -> templ()
+    TSNode q = ts_node_named_child(primary, 0);
+    if (ts_node_is_null(q) || nodeType(q) != "quoted_template") return false;
+    std::vector<TSNode> parts = childrenOf(q);
+    if (parts.size() < 2) return false;
+    out.kind = CompiledExpr::Kind::Template;
+    out.litBegin = ts_node_end_byte(parts.front());
+    out.litEnd = ts_node_start_byte(parts.back());
+    out.items = templateItems(parts, 1, parts.size() - 1);
+    for (TemplateItem& item : out.items) {
+      if (item.kind == TemplateItem::Kind::Interpolation && !ts_node_is_null(item.node))
+        item.compiled = compilePart(s, item.node, out.inner, nesting, budget);
+    }
+    return budget >= 0;
   }
-  return true;
+  if (first == "collection_value") {  // primary() -> collection()
+    TSNode n = ts_node_named_child(primary, 0);
+    if (ts_node_is_null(n)) return false;
+    if (nodeType(n) == "tuple") {
+      out.kind = CompiledExpr::Kind::Tuple;
+      for (TSNode c : childrenOf(n, true)) {
+        if (nodeType(c) != "expression") continue;
+        compilePart(s, c, out.inner, nesting, budget);
+        if (budget < 0) return false;
+      }
+      return true;
+    }
+    out.kind = CompiledExpr::Kind::Object;
+    for (TSNode el : childrenOf(n, true)) {
+      if (nodeType(el) != "object_elem") continue;
+      TSNode k = ts_node_child_by_field_name(el, "key", 3);
+      TSNode v = ts_node_child_by_field_name(el, "val", 3);
+      if (ts_node_is_null(k) || ts_node_is_null(v)) continue;
+      ObjectMember m;
+      // A bare identifier key is literal; anything else (parenthesized, templates) is evaluated.
+      if (ts_node_named_child_count(k) == 1 && nodeType(ts_node_named_child(k, 0)) == "variable_expr" &&
+          ts_node_child_count(k) == 1) {
+        m.key = std::string(s.slice(ts_node_named_child(k, 0)));
+      } else {
+        m.keyExpr = compilePart(s, k, out.inner, nesting, budget);
+      }
+      m.value = compilePart(s, v, out.inner, nesting, budget);
+      if (budget < 0) return false;
+      m.keyRange = s.range(k);
+      out.members.push_back(std::move(m));
+    }
+    return true;
+  }
+  if (first == "function_call") {  // primary() -> call()
+    out.kind = CompiledExpr::Kind::Call;
+    out.function = std::string(s.slice(ts_node_named_child(primary, 0)));
+    out.callRange = s.range(primary);
+    std::vector<TSNode> fc = childrenOf(primary, true);
+    if (fc.size() > 1) {
+      for (TSNode a : childrenOf(fc[1], true)) {
+        if (nodeType(a) == "ellipsis") out.expand = true;
+        if (nodeType(a) != "expression") continue;
+        compilePart(s, a, out.inner, nesting, budget);
+        if (budget < 0) return false;
+      }
+    }
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
 
 std::optional<CompiledExpr> compileExpression(const ExprSource& s, TSNode expression) {
   CompiledExpr c;
-  if (!compileInto(s, expression, c, 0)) return std::nullopt;
+  int budget = kMaxCompiledParts;
+  if (!compileInto(s, expression, c, 0, budget) || budget < 0) return std::nullopt;
   return c;
 }
 
@@ -404,11 +478,39 @@ Value Evaluator::finished(Value v, FileId file, ByteRange at) {
 // node() of the expression `c` was compiled from, without walking its syntax tree. Close to
 // the depth limit (where a step's own node could be the one past it) it takes the tree.
 Value Evaluator::compiled(const ExprSource& s, const CompiledExpr& c) {
-  if (evalDepth() + 4 > kMaxEvalDepth) return node(s, c.node);
+  if (c.kind == CompiledExpr::Kind::Tree || evalDepth() + 4 > kMaxEvalDepth) return node(s, c.node);
   checkBudget();
   EvalDepth depth;
-  if (c.kind == CompiledExpr::Kind::Template)
-    return finished(templText(s, c.items, c.litBegin, c.litEnd, false, false, &c.inner), s.file, c.range);
+  auto part = [&](int i) { return compiled(s, c.inner[static_cast<size_t>(i)]); };
+  switch (c.kind) {
+    case CompiledExpr::Kind::Literal:
+      return c.literal;
+    case CompiledExpr::Kind::Template:
+      return finished(templText(s, c.items, c.litBegin, c.litEnd, false, false, &c.inner), s.file, c.range);
+    case CompiledExpr::Kind::Tuple: {  // collection()
+      Value out = Value::array();
+      out.asArray().reserve(c.inner.size());
+      for (const CompiledExpr& e : c.inner) out.asArray().push_back(compiled(s, e));
+      return finished(std::move(out), s.file, c.range);
+    }
+    case CompiledExpr::Kind::Object: {  // collection()
+      Value out = Value::object();
+      for (const ObjectMember& m : c.members) {
+        std::string key = m.key;
+        if (m.keyExpr >= 0 && !toTfString(part(m.keyExpr), key)) continue;  // unknown key: the member cannot be placed
+        Value val = part(m.value);
+        val.prov.file = s.file;
+        val.prov.key = m.keyRange;
+        out.set(key, std::move(val));
+      }
+      return finished(std::move(out), s.file, c.range);
+    }
+    case CompiledExpr::Kind::Call:
+      return finished(invoke(c.function, c.inner.size(), c.expand, [&](size_t i) { return compiled(s, c.inner[i]); }, s.file, c.callRange),
+                      s.file, c.range);
+    default:
+      break;
+  }
   // term() of a variable_expr and its steps: traversal(), then the steps it did not consume.
   size_t consumed = 0;
   Value v = resolveRoot(c.root, c.names, c.at, consumed);
@@ -904,32 +1006,38 @@ Value Evaluator::call(const ExprSource& s, TSNode n) {
       else if (nodeType(a) == "ellipsis") expand = true;
     }
   }
+  return invoke(name, argNodes.size(), expand, [&](size_t i) { return node(s, argNodes[i]); }, s.file, s.range(n));
+}
+
+// A call of `name` over `count` arguments, `arg(i)` evaluating the i-th (try and can evaluate
+// only those they need); `at` is the call's range.
+template <class Arg>
+Value Evaluator::invoke(std::string_view name, size_t count, bool expand, Arg&& arg, FileId file, ByteRange at) {
   // Provider-namespaced functions (provider::x::f) are not evaluated.
-  if (name.find("::") != std::string_view::npos) return unknownAt(std::string(name) + "() is a provider function", s, n);
+  if (name.find("::") != std::string_view::npos) return unknownIn(std::string(name) + "() is a provider function", file, at);
   if (name == "try") {
-    for (TSNode a : argNodes) {
-      Value v = node(s, a);
+    for (size_t i = 0; i < count; ++i) {
+      Value v = arg(i);
       if (!v.containsUnknown()) return v;
     }
-    return unknownAt("try(): no argument is known statically", s, n);
+    return unknownIn("try(): no argument is known statically", file, at);
   }
   if (name == "can") {
-    if (argNodes.empty()) return Value(false);
-    Value v = node(s, argNodes[0]);
-    if (v.containsUnknown()) return unknownAt("can(): argument is unknown", s, n);
+    if (count == 0) return Value(false);
+    Value v = arg(0);
+    if (v.containsUnknown()) return unknownIn("can(): argument is unknown", file, at);
     return Value(true);
   }
   std::vector<Value> args;
-  args.reserve(argNodes.size());
-  for (TSNode a : argNodes) args.push_back(node(s, a));
+  args.reserve(count);
+  for (size_t i = 0; i < count; ++i) args.push_back(arg(i));
   if (expand && !args.empty()) {
     Value last = std::move(args.back());
     args.pop_back();
-    if (last.isUnknown()) return unknownAt("expanded argument is unknown", s, n);
+    if (last.isUnknown()) return unknownIn("expanded argument is unknown", file, at);
     if (last.isArray()) for (Value& e : last.asArray()) args.push_back(std::move(e));
   }
-  Value r = callFunction(name, args);
-  return r;
+  return callFunction(name, args);
 }
 
 Value Evaluator::conditional(const ExprSource& s, TSNode n) {

@@ -53,8 +53,10 @@ struct Expr {
 // The common expression forms, read once from the syntax tree (compileExpression, in
 // Evaluator.cpp, which evaluates them exactly as it evaluates the nodes they came from):
 // - a traversal `root.name[literal].name`: the root, then attribute names and literal indexes;
-// - a quoted template "text ${expression} text": its children in order, each interpolation's
-//   expression compiled in turn when it is one of these forms.
+// - a quoted template "text ${expression} text": its children in order;
+// - a tuple `[a, b]`, an object `{k = v}` and a function call `f(a, b...)`;
+// their parts compiled in turn: one of these forms, a literal, or (any other form, or nested
+// deeper than a few levels) the syntax node itself, which the evaluator walks.
 struct TraversalStep {
   bool index = false;  // `[key]` with a literal key; else `.name`
   std::string name;    // `.name`
@@ -68,9 +70,15 @@ struct TemplateItem {
   TSNode node{};                // Interpolation: its expression (null when it has none); Directive: the directive
   int compiled = -1;            // Interpolation: its expression in CompiledExpr::inner, when compiled
 };
+struct ObjectMember {
+  std::string key;     // a bare identifier key
+  int keyExpr = -1;    // else the key expression, in CompiledExpr::inner
+  int value = -1;      // in CompiledExpr::inner
+  ByteRange keyRange;  // the key expression (file offsets)
+};
 struct CompiledExpr {
-  enum class Kind : uint8_t { Traversal, Template };
-  Kind kind = Kind::Traversal;
+  enum class Kind : uint8_t { Traversal, Template, Tuple, Object, Call, Literal, Tree };
+  Kind kind = Kind::Tree;
   TSNode node{};    // the `expression` node
   ByteRange range;  // of `node` (file offsets)
   // Traversal
@@ -81,6 +89,15 @@ struct CompiledExpr {
   // Template
   uint32_t litBegin = 0, litEnd = 0;  // text offsets between the quotes
   std::vector<TemplateItem> items;
+  // Object
+  std::vector<ObjectMember> members;
+  // Call
+  std::string function;
+  bool expand = false;  // the last argument is followed by `...`
+  ByteRange callRange;  // the function_call node (file offsets)
+  // Literal
+  Value literal;
+  // Template interpolations, tuple elements, object keys and values, call arguments.
   std::vector<CompiledExpr> inner;
 };
 
@@ -153,8 +170,8 @@ std::vector<TSNode> childrenOf(TSNode n, bool namedOnly = false);
 // null, or a quoted string without interpolation), with the expression's range as provenance;
 // nothing for any other expression. Defined with the evaluator (Evaluator.cpp).
 std::optional<Value> literalExpression(const ExprSource& s, TSNode expression);
-// `expression` as a CompiledExpr when it is a traversal or a quoted template (see above);
-// nothing for any other form. Defined with the evaluator (Evaluator.cpp).
+// `expression` as a CompiledExpr when it is a traversal, a quoted template, a tuple, an object
+// or a function call (see above); nothing for any other form (literals included). Defined with the evaluator (Evaluator.cpp).
 std::optional<CompiledExpr> compileExpression(const ExprSource& s, TSNode expression);
 // The HCL language (tree-sitter entry point).
 const TSLanguage* hclLanguage();

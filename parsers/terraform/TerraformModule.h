@@ -99,6 +99,8 @@ class Evaluator {
   Value collection(const ExprSource& s, TSNode n);
   Value forExpr(const ExprSource& s, TSNode n);
   Value call(const ExprSource& s, TSNode n);
+  template <class Arg>
+  Value invoke(std::string_view name, size_t count, bool expand, Arg&& arg, FileId file, ByteRange at);
   Value operation(const ExprSource& s, TSNode n);
   Value conditional(const ExprSource& s, TSNode n);
   Value applyPostfix(const ExprSource& s, Value v, TSNode post);

@@ -214,35 +214,43 @@ TEST_CASE("eval: a literal attribute kept from conversion equals the evaluator's
 
 namespace {
 // Every value under `a` and `b` alike: type, JSON, unknown reasons and the parts of partially
-// known strings, and provenance (the top level's value range aside, which the caller sets).
-void requireSameTree(const Value& a, const Value& b, bool top = true) {
-  REQUIRE(a.type() == b.type());
-  REQUIRE(a.toJson() == b.toJson());
-  CHECK(a.prov.file == b.prov.file);
-  if (!top) {  // the top level's key is each attribute's own name
-    CHECK(a.prov.key.begin == b.prov.key.begin);
-    CHECK(a.prov.key.end == b.prov.key.end);
-    CHECK(a.prov.value.begin == b.prov.value.begin);
-    CHECK(a.prov.value.end == b.prov.value.end);
+// known strings, and provenance (the top level's ranges aside, which the caller sets). `b` is
+// the same text as `a` at another place: ranges inside `inA` are `delta` further in `b`.
+struct SameTree {
+  eg::ByteRange inA;
+  int64_t delta = 0;
+  void range(eg::ByteRange a, eg::ByteRange b) const {
+    bool inside = a.begin >= inA.begin && a.end <= inA.end && a.end > a.begin;
+    CHECK(int64_t{b.begin} == int64_t{a.begin} + (inside ? delta : 0));
+    CHECK(int64_t{b.end} == int64_t{a.end} + (inside ? delta : 0));
   }
-  if (a.isUnknown()) {
-    CHECK(a.unknownReason() == b.unknownReason());
-    REQUIRE(a.unknownParts().size() == b.unknownParts().size());
-    for (size_t i = 0; i < a.unknownParts().size(); ++i) {
-      CHECK(a.unknownParts()[i].known == b.unknownParts()[i].known);
-      CHECK(a.unknownParts()[i].text == b.unknownParts()[i].text);
+  void require(const Value& a, const Value& b, bool top = true) const {
+    REQUIRE(a.type() == b.type());
+    REQUIRE(a.toJson() == b.toJson());
+    CHECK(a.prov.file == b.prov.file);
+    if (!top) {  // the top level's key is each attribute's own name
+      range(a.prov.key, b.prov.key);
+      range(a.prov.value, b.prov.value);
+    }
+    if (a.isUnknown()) {
+      CHECK(a.unknownReason() == b.unknownReason());
+      REQUIRE(a.unknownParts().size() == b.unknownParts().size());
+      for (size_t i = 0; i < a.unknownParts().size(); ++i) {
+        CHECK(a.unknownParts()[i].known == b.unknownParts()[i].known);
+        CHECK(a.unknownParts()[i].text == b.unknownParts()[i].text);
+      }
+    }
+    if (a.isArray()) {
+      for (size_t i = 0; i < a.asArray().size(); ++i) require(a.asArray()[i], b.asArray()[i], false);
+    }
+    if (a.isObject()) {
+      for (size_t i = 0; i < a.asObject().size(); ++i) {
+        CHECK(a.asObject()[i].key == b.asObject()[i].key);
+        require(a.asObject()[i].value, b.asObject()[i].value, false);
+      }
     }
   }
-  if (a.isArray()) {
-    for (size_t i = 0; i < a.asArray().size(); ++i) requireSameTree(a.asArray()[i], b.asArray()[i], false);
-  }
-  if (a.isObject()) {
-    for (size_t i = 0; i < a.asObject().size(); ++i) {
-      CHECK(a.asObject()[i].key == b.asObject()[i].key);
-      requireSameTree(a.asObject()[i].value, b.asObject()[i].value, false);
-    }
-  }
-}
+};
 }  // namespace
 
 // Traversals and quoted templates are compiled when their file is converted (CompiledExpr,
@@ -265,7 +273,18 @@ TEST_CASE("eval: a compiled traversal or template equals the syntax tree's value
       "\"a\\n${var.env}\\t\\u00e9\"", "\"${var.env /* c */}\"", "\"${upper(var.env)}\"", "\"$${literal} ${var.env}\"",
       "\"%%{x} ${var.num + 1}\"", "\"${var.flag}\"", "\"${null}\"", "\"${var.list[0]}${var.list.1}\"",
       "\"${test_thing.one.name}/sub\"", "\"${data.x.y.z}:${var.env}\"", "\"${var.obj.missing}\"",
-      "\"${\"${\"${\"${\"${\"${\"${\"${\"${\"${var.env}\"}\"}\"}\"}\"}\"}\"}\"}\"}\""};
+      "\"${\"${\"${\"${\"${\"${\"${\"${\"${\"${var.env}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"",
+      "[]", "{}", "[var.env, \"x\", 1, [local.tags], null]", "[var.nodefault, var.obj.missing]",
+      "[var.env, # comment\n \"x\"]", "[[for x in var.list : upper(x)]]", "[var.list[*]]",
+      "{ a = var.env, \"b\" = 1, (var.env) = 2, \"${var.env}-k\" = 3, c = { d = var.list[0] } }",
+      "{ a = 1, A = 2 }", "{ (var.nodefault) = 1, b = 2 }", "{ (var.obj) = 1 }", "{ k = var.nodefault }",
+      "{ for k, v in var.obj : k => v }", "{ a = [{ b = { c = [{ d = { e = [{ f = { g = [var.env] } }] } }] } }] }",
+      "merge(local.tags, { x = var.env })", "try(var.nodefault, \"fallback\")", "try(var.nodefault)", "can(var.nodefault)",
+      "can(var.env)", "can()", "concat(var.list, [\"z\"])", "max([1, 3, 2]...)", "max(var.nodefault...)",
+      "format(\"%s-%d\", var.env, var.num)", "upper(var.nodefault)", "provider::x::f(1)", "lookup(var.obj, \"a\", \"d\")",
+      "length(var.list)", "cidrsubnet(\"10.0.0.0/16\", 8, 1)", "jsonencode({ a = var.env })", "timestamp()",
+      "nosuchfunction(var.env)", "merge({ a = 1 }, { a = var.obj })", "tolist(var.list)[1]", "{ a = 1 }.a",
+      "[var.env, (var.num + 1), -1, !var.flag, var.flag ? 1 : 2]"};
   auto name = [](char prefix, size_t i) { return std::string(1, prefix).append(std::to_string(i)); };
   std::string body;
   for (size_t i = 0; i < exprs.size(); ++i) {
@@ -292,7 +311,9 @@ TEST_CASE("eval: a compiled traversal or template equals the syntax tree's value
   REQUIRE(probe.attributes.size() == 2 * exprs.size());
   for (const eg::terraform::Attribute& at : probe.attributes) {
     CAPTURE(at.name);
-    bool treeOnly = exprs[std::stoul(at.name.substr(1))] == "var.list[-1]";
+    // Postfix steps after a call or a collection, and an index that is not a literal, take the tree.
+    const std::string& e = exprs[std::stoul(at.name.substr(1))];
+    bool treeOnly = e == "var.list[-1]" || e == "tolist(var.list)[1]" || e == "{ a = 1 }.a" || e.rfind("{ for", 0) == 0;
     CHECK((at.expr.compiled != nullptr) == (at.name[0] == 'a' && !treeOnly));
   }
   tftest::Result res;
@@ -305,11 +326,41 @@ TEST_CASE("eval: a compiled traversal or template equals the syntax tree's value
     const Value* b = r->attributes.at("_terraform." + name('b', i));
     REQUIRE(a);
     REQUIRE(b);
-    requireSameTree(*a, *b);
+    // `b` is `(` + the same text + `)`.
+    SameTree{a->prov.value, int64_t{b->prov.value.begin} + 1 - int64_t{a->prov.value.begin}}.require(*a, *b);
     CHECK(res.text(a->prov) == exprs[i]);
   }
   // The references a compiled traversal records are the tree's: each `a` and its `b` add one
   // (the references of an unmapped resource are kept as recorded).
   CHECK(std::count(r->references.begin(), r->references.end(), "test_thing.one") == 12);
   CHECK(std::count(r->references.begin(), r->references.end(), "test_thing.many") == 2);
+}
+
+// A large expression (a long list) is not compiled: it would hold a compiled part per element.
+TEST_CASE("eval: an expression of more than 256 parts stays with the syntax tree") {
+  auto list = [](int n) {
+    std::string t = "[";
+    for (int i = 0; i < n; ++i) t += "\"10.0." + std::to_string(i) + ".0/24\", ";
+    return t + "var.x]";
+  };
+  const std::string text = "locals {\n  small = " + list(200) + "\n  large = " + list(300) +
+                           "\n  nested = { a = " + list(200) + ", b = " + list(200) + " }\n}\n";
+  eg::SourceFile file(0, "mem/main.tf", text);
+  std::vector<eg::Error> errors;
+  auto parsed = eg::terraform::ParsedFile::parse(file, errors);
+  REQUIRE(errors.empty());
+  const eg::terraform::Block& locals = parsed->body.blocks.front();
+  REQUIRE(locals.attr("small"));
+  CHECK(locals.attr("small")->expr.compiled != nullptr);
+  CHECK(locals.attr("large")->expr.compiled == nullptr);
+  CHECK(locals.attr("nested")->expr.compiled == nullptr);
+  // Either way the value is the same.
+  tftest::Result res;
+  tftest::runMemory(res, {{"mem/main.tf", "variable \"x\" {\n  default = \"y\"\n}\n" + text +
+                                              "resource \"test_probe\" \"p\" {\n  a = local.small\n  b = local.large\n}\n"}});
+  const eg::Resource* r = res.find("test_probe.p");
+  REQUIRE(r);
+  CHECK(r->attributes.at("_terraform.a")->asArray().size() == 201);
+  CHECK(r->attributes.at("_terraform.b")->asArray().size() == 301);
+  CHECK(r->attributes.at("_terraform.b")->asArray().back().asString() == "y");
 }
