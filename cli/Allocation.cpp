@@ -76,14 +76,14 @@ void release(void* p) noexcept {
 
 // A delete that knows the size it was allocated with (by allocate()).
 void releaseSized(void* p, std::size_t size) noexcept {
-  if (!p) return;
-  if (size == 0) size = 1;
 #ifdef EG_JEMALLOC
+  if (!p) return;
+  if (size == 0) size = 1;  // as allocate() asked for
   eg::countAllocation(-static_cast<int64_t>(nallocx(size, 0)));
   sdallocx(p, size, 0);
 #else
-  eg::countAllocation(-static_cast<int64_t>(malloc_usable_size(p)));
-  std::free(p);
+  (void)size;
+  release(p);
 #endif
 }
 

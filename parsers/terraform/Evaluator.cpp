@@ -79,6 +79,47 @@ std::vector<TemplateItem> templateItems(const std::vector<TSNode>& kids, size_t 
   return items;
 }
 
+// A tuple's elements (its `expression` children).
+std::vector<TSNode> tupleElements(TSNode tuple) {
+  std::vector<TSNode> out;
+  for (TSNode c : childrenOf(tuple, true))
+    if (nodeType(c) == "expression") out.push_back(c);
+  return out;
+}
+
+// An object's members with both a key and a value expression; `bare` is the key as written when
+// it is a bare identifier (literal: any other key, parenthesized or a template, is evaluated).
+struct ObjectElement {
+  TSNode key, value;
+  std::optional<std::string_view> bare;
+};
+std::vector<ObjectElement> objectElements(const ExprSource& s, TSNode object) {
+  std::vector<ObjectElement> out;
+  for (TSNode el : childrenOf(object, true)) {
+    if (nodeType(el) != "object_elem") continue;
+    ObjectElement e{ts_node_child_by_field_name(el, "key", 3), ts_node_child_by_field_name(el, "val", 3), std::nullopt};
+    if (ts_node_is_null(e.key) || ts_node_is_null(e.value)) continue;
+    if (ts_node_named_child_count(e.key) == 1 && nodeType(ts_node_named_child(e.key, 0)) == "variable_expr" &&
+        ts_node_child_count(e.key) == 1)
+      e.bare = s.slice(ts_node_named_child(e.key, 0));
+    out.push_back(e);
+  }
+  return out;
+}
+
+// A function_call's argument expressions; `expand` when the last is followed by `...`.
+std::vector<TSNode> callArguments(TSNode call, bool& expand) {
+  std::vector<TSNode> out;
+  expand = false;
+  std::vector<TSNode> fc = childrenOf(call, true);
+  if (fc.size() < 2) return out;
+  for (TSNode a : childrenOf(fc[1], true)) {
+    if (nodeType(a) == "expression") out.push_back(a);
+    else if (nodeType(a) == "ellipsis") expand = true;
+  }
+  return out;
+}
+
 
 bool toBool(const Value& v, bool& out) {
   if (v.isBool()) { out = v.asBool(); return true; }
@@ -336,30 +377,20 @@ bool compileInto(const ExprSource& s, TSNode expression, CompiledExpr& out, int 
     if (ts_node_is_null(n)) return false;
     if (nodeType(n) == "tuple") {
       out.kind = CompiledExpr::Kind::Tuple;
-      for (TSNode c : childrenOf(n, true)) {
-        if (nodeType(c) != "expression") continue;
+      for (TSNode c : tupleElements(n)) {
         compilePart(s, c, out.inner, nesting, budget);
         if (budget < 0) return false;
       }
       return true;
     }
     out.kind = CompiledExpr::Kind::Object;
-    for (TSNode el : childrenOf(n, true)) {
-      if (nodeType(el) != "object_elem") continue;
-      TSNode k = ts_node_child_by_field_name(el, "key", 3);
-      TSNode v = ts_node_child_by_field_name(el, "val", 3);
-      if (ts_node_is_null(k) || ts_node_is_null(v)) continue;
+    for (const ObjectElement& e : objectElements(s, n)) {
       ObjectMember m;
-      // A bare identifier key is literal; anything else (parenthesized, templates) is evaluated.
-      if (ts_node_named_child_count(k) == 1 && nodeType(ts_node_named_child(k, 0)) == "variable_expr" &&
-          ts_node_child_count(k) == 1) {
-        m.key = std::string(s.slice(ts_node_named_child(k, 0)));
-      } else {
-        m.keyExpr = compilePart(s, k, out.inner, nesting, budget);
-      }
-      m.value = compilePart(s, v, out.inner, nesting, budget);
+      if (e.bare) m.key = std::string(*e.bare);
+      else m.keyExpr = compilePart(s, e.key, out.inner, nesting, budget);
+      m.value = compilePart(s, e.value, out.inner, nesting, budget);
       if (budget < 0) return false;
-      m.keyRange = s.range(k);
+      m.keyRange = s.range(e.key);
       out.members.push_back(std::move(m));
     }
     return true;
@@ -368,14 +399,9 @@ bool compileInto(const ExprSource& s, TSNode expression, CompiledExpr& out, int 
     out.kind = CompiledExpr::Kind::Call;
     out.function = std::string(s.slice(ts_node_named_child(primary, 0)));
     out.callRange = s.range(primary);
-    std::vector<TSNode> fc = childrenOf(primary, true);
-    if (fc.size() > 1) {
-      for (TSNode a : childrenOf(fc[1], true)) {
-        if (nodeType(a) == "ellipsis") out.expand = true;
-        if (nodeType(a) != "expression") continue;
-        compilePart(s, a, out.inner, nesting, budget);
-        if (budget < 0) return false;
-      }
+    for (TSNode a : callArguments(primary, out.expand)) {
+      compilePart(s, a, out.inner, nesting, budget);
+      if (budget < 0) return false;
     }
     return true;
   }
@@ -747,7 +773,6 @@ Value Evaluator::indexed(Value v, const Value& key, FileId file, ByteRange at) {
   return unknownIn("cannot index a " + std::string(Value::typeName(v.type())), file, at);
 }
 
-
 void Evaluator::templParts(const ExprSource& s, const std::vector<TemplateItem>& items, const std::vector<CompiledExpr>* inner,
                            uint32_t litBegin, uint32_t litEnd, bool heredoc, std::string& out, Value& single,
                            int& pieces, std::optional<Value>& unknown, std::vector<StringPart>* holes) {
@@ -905,28 +930,17 @@ Value Evaluator::collection(const ExprSource& s, TSNode n) {
   std::string_view t = nodeType(n);
   if (t == "tuple") {
     Value out = Value::array();
-    for (TSNode c : childrenOf(n, true))
-      if (nodeType(c) == "expression") out.asArray().push_back(node(s, c));
+    for (TSNode c : tupleElements(n)) out.asArray().push_back(node(s, c));
     return out;
   }
   Value out = Value::object();
-  for (TSNode el : childrenOf(n, true)) {
-    if (nodeType(el) != "object_elem") continue;
-    TSNode k = ts_node_child_by_field_name(el, "key", 3);
-    TSNode v = ts_node_child_by_field_name(el, "val", 3);
-    if (ts_node_is_null(k) || ts_node_is_null(v)) continue;
+  for (const ObjectElement& e : objectElements(s, n)) {
     std::string key;
-    // A bare identifier key is literal; anything else (parenthesized, templates) is evaluated.
-    if (ts_node_named_child_count(k) == 1 && nodeType(ts_node_named_child(k, 0)) == "variable_expr" &&
-        ts_node_child_count(k) == 1) {
-      key = std::string(s.slice(ts_node_named_child(k, 0)));
-    } else {
-      Value kv = node(s, k);
-      if (!toTfString(kv, key)) continue;  // unknown key: the member cannot be placed
-    }
-    Value val = node(s, v);
+    if (e.bare) key = std::string(*e.bare);
+    else if (!toTfString(node(s, e.key), key)) continue;  // unknown key: the member cannot be placed
+    Value val = node(s, e.value);
     val.prov.file = s.file;
-    val.prov.key = s.range(k);
+    val.prov.key = s.range(e.key);
     out.set(key, std::move(val));
   }
   return out;
@@ -997,15 +1011,8 @@ Value Evaluator::forExpr(const ExprSource& s, TSNode n) {
 
 Value Evaluator::call(const ExprSource& s, TSNode n) {
   std::string_view name = s.slice(ts_node_named_child(n, 0));
-  std::vector<TSNode> argNodes;
   bool expand = false;
-  std::vector<TSNode> fc = childrenOf(n, true);
-  if (fc.size() > 1) {
-    for (TSNode a : childrenOf(fc[1], true)) {
-      if (nodeType(a) == "expression") argNodes.push_back(a);
-      else if (nodeType(a) == "ellipsis") expand = true;
-    }
-  }
+  std::vector<TSNode> argNodes = callArguments(n, expand);
   return invoke(name, argNodes.size(), expand, [&](size_t i) { return node(s, argNodes[i]); }, s.file, s.range(n));
 }
 

@@ -40,8 +40,8 @@ struct Expr {
   const ExprSource* src = nullptr;
   TSNode node{};              // an HCL `expression` node (when json == nullptr)
   const Value* json = nullptr; // a .tf.json value
-  // `node` read once when its file was converted (a traversal or a quoted template; null for
-  // other forms): evaluating a kept file again does not walk the syntax tree for it.
+  // `node` read once when its file was converted (see CompiledExpr; null for other forms):
+  // evaluating a kept file again does not walk the syntax tree for it.
   const CompiledExpr* compiled = nullptr;
   // `node`'s range, when taken at conversion: reading it from the node touches the kept tree's
   // memory (cache misses that were a tenth of a kept module's evaluation).

@@ -8,6 +8,26 @@ using tftest::eval;
 
 namespace {
 std::string json(const std::string& expr, const std::string& extra = "") { return eval(expr, extra).toJson(); }
+
+std::string pairName(char prefix, size_t i) { return std::string(1, prefix).append(std::to_string(i)); }
+// `aN = expr` and `bN = (expr\n)` for each expression: its text as it is, and in parentheses
+// (which the evaluator takes through the syntax tree: neither a literal nor compiled).
+std::string pairedAttributes(const std::vector<std::string>& exprs) {
+  std::string body;
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    body.append("  ").append(pairName('a', i)).append(" = ").append(exprs[i]).append("\n");
+    body.append("  ").append(pairName('b', i)).append(" = (").append(exprs[i]).append("\n)\n");
+  }
+  return body;
+}
+// The raw values of `aN` and `bN` in `r`.
+std::pair<const Value*, const Value*> pairedValues(const eg::Resource& r, size_t i) {
+  const Value* a = r.attributes.at("_terraform." + pairName('a', i));
+  const Value* b = r.attributes.at("_terraform." + pairName('b', i));
+  REQUIRE(a);
+  REQUIRE(b);
+  return {a, b};
+}
 }  // namespace
 
 TEST_CASE("eval: literals and collections") {
@@ -186,29 +206,20 @@ TEST_CASE("eval: a literal attribute kept from conversion equals the evaluator's
       "42", "0x1F", "1.5e3", "true", "false", "null", "\"\"", "\"plain\"", "\"  spaced  \"",
       "\"a\\nb\\t\\\"q\\\" \\u00e9 \\U0001F600\"", "\"$${not} %%{x}\"", "\"\\\\ backslash\"",
       "\"text\" # trailing comment", "/* before */ \"x\""};
-  auto name = [](char prefix, size_t i) { return std::string(1, prefix).append(std::to_string(i)); };
-  std::string body;
-  for (size_t i = 0; i < literals.size(); ++i) {
-    body.append("  ").append(name('a', i)).append(" = ").append(literals[i]).append("\n");
-    body.append("  ").append(name('b', i)).append(" = (").append(literals[i]).append("\n)\n");
-  }
   tftest::Result res;
-  tftest::runMemory(res, {{"mem/main.tf", "resource \"test_probe\" \"p\" {\n" + body + "}\n"}});
+  tftest::runMemory(res, {{"mem/main.tf", "resource \"test_probe\" \"p\" {\n" + pairedAttributes(literals) + "}\n"}});
   INFO(res.errorText());
   const eg::Resource* r = res.find("test_probe.p");
   REQUIRE(r);
   for (size_t i = 0; i < literals.size(); ++i) {
     CAPTURE(literals[i]);
-    const Value* a = r->attributes.at("_terraform." + name('a', i));
-    const Value* b = r->attributes.at("_terraform." + name('b', i));
-    REQUIRE(a);
-    REQUIRE(b);
+    auto [a, b] = pairedValues(*r, i);
     CHECK(a->toJson() == b->toJson());
     CHECK(a->type() == b->type());
     if (literals[i].find('#') == std::string::npos && literals[i].find("/*") == std::string::npos) {
       CHECK(res.text(a->prov) == literals[i]);
     }
-    CHECK(res.text(a->prov, true) == name('a', i));
+    CHECK(res.text(a->prov, true) == pairName('a', i));
   }
 }
 
@@ -285,12 +296,6 @@ TEST_CASE("eval: a compiled traversal or template equals the syntax tree's value
       "length(var.list)", "cidrsubnet(\"10.0.0.0/16\", 8, 1)", "jsonencode({ a = var.env })", "timestamp()",
       "nosuchfunction(var.env)", "merge({ a = 1 }, { a = var.obj })", "tolist(var.list)[1]", "{ a = 1 }.a",
       "[var.env, (var.num + 1), -1, !var.flag, var.flag ? 1 : 2]"};
-  auto name = [](char prefix, size_t i) { return std::string(1, prefix).append(std::to_string(i)); };
-  std::string body;
-  for (size_t i = 0; i < exprs.size(); ++i) {
-    body.append("  ").append(name('a', i)).append(" = ").append(exprs[i]).append("\n");
-    body.append("  ").append(name('b', i)).append(" = (").append(exprs[i]).append(")\n");
-  }
   const std::string decls =
       "variable \"obj\" {\n  default = { a = \"x\", n = 1, nested = { deep = \"d\" } }\n}\n"
       "variable \"list\" {\n  default = [\"p\", \"q\", \"r\"]\n}\n"
@@ -301,7 +306,7 @@ TEST_CASE("eval: a compiled traversal or template equals the syntax tree's value
       "locals {\n  prefix = \"p-${var.env}\"\n  tags = { team = \"t\" }\n  self_ref = local.self_ref\n}\n"
       "resource \"test_thing\" \"one\" {\n  name = \"n-${local.prefix}\"\n  tags = local.tags\n}\n"
       "resource \"test_thing\" \"many\" {\n  count = 2\n  name = \"m-${count.index}\"\n}\n";
-  const std::string text = decls + "resource \"test_probe\" \"p\" {\n" + body + "}\n";
+  const std::string text = decls + "resource \"test_probe\" \"p\" {\n" + pairedAttributes(exprs) + "}\n";
   // Every `a` is compiled (but an index that is not a literal: -1 is an operation), no `b` is.
   eg::SourceFile file(0, "mem/main.tf", text);
   std::vector<eg::Error> errors;
@@ -322,11 +327,8 @@ TEST_CASE("eval: a compiled traversal or template equals the syntax tree's value
   REQUIRE(r);
   for (size_t i = 0; i < exprs.size(); ++i) {
     CAPTURE(exprs[i]);
-    const Value* a = r->attributes.at("_terraform." + name('a', i));
-    const Value* b = r->attributes.at("_terraform." + name('b', i));
-    REQUIRE(a);
-    REQUIRE(b);
-    // `b` is `(` + the same text + `)`.
+    auto [a, b] = pairedValues(*r, i);
+    // `b` is `(` + the same text + `\n)`.
     SameTree{a->prov.value, int64_t{b->prov.value.begin} + 1 - int64_t{a->prov.value.begin}}.require(*a, *b);
     CHECK(res.text(a->prov) == exprs[i]);
   }
