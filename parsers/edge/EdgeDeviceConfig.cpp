@@ -1,17 +1,14 @@
 // IoT Edge device configurations -> IoTEdge/deviceConfig resources (format "aziot"):
 // aziot config.toml (toml++, compiled header-only here) and legacy 1.1 config.yaml (yaml-cpp).
 // Both are first converted to a Value with provenance, then normalized by one function.
-#define TOML_HEADER_ONLY 1
-#define TOML_ENABLE_FORMATTERS 0
-#include <toml++/toml.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
-#include <optional>
 
 #include "linter/graph/ResourceKinds.h"
 #include "parsers/edge/EdgeCommon.h"
 #include "parsers/edge/EdgeFrontEnd.h"
+#include "parsers/edge/Toml.h"
 
 namespace eg::edge {
 
@@ -246,58 +243,7 @@ void normalize(const SourceFile& f, const Value& root, bool legacy, LoadContext&
   ctx.resources.push_back(std::move(r));
 }
 
-// toml++ 3.3.0 (Debian 12) reaches __builtin_unreachable (undefined behaviour) when it asks
-// whether some non-ASCII characters are whitespace: it does so for a non-ASCII character outside
-// strings and comments, and after a backslash in a basic string (found by fuzz_toml; `a = 1é`
-// is enough). Both are invalid TOML, so they are found here first and reported with their
-// position; toml++ never sees such a file. Returns the offset of the first one.
-std::optional<size_t> nonAsciiOutsideStrings(std::string_view t) {
-  const size_t n = t.size();
-  auto at = [&](size_t i, std::string_view s) { return t.substr(i, s.size()) == s; };
-  size_t i = 0;
-  while (i < n) {
-    const char c = t[i];
-    if (c == '#') {
-      while (i < n && t[i] != '\n') ++i;
-      continue;
-    }
-    if (c == '"' || c == '\'') {
-      const std::string_view triple = c == '"' ? "\"\"\"" : "'''";
-      const bool multi = at(i, triple);
-      i += multi ? 3 : 1;
-      while (i < n) {
-        if (!multi && t[i] == '\n') break;  // unterminated: toml++ reports it
-        if (c == '"' && t[i] == '\\') {
-          size_t j = i + 1;
-          while (j < n && (t[j] == ' ' || t[j] == '\t')) ++j;
-          if (j < n && static_cast<unsigned char>(t[j]) >= 0x80) return j;
-          i = j == i + 1 ? j + 1 : j;  // skip the escaped character
-          continue;
-        }
-        if (multi ? at(i, triple) : t[i] == c) {
-          i += multi ? 3 : 1;
-          for (int k = 0; multi && k < 2 && i < n && t[i] == c; ++k) ++i;  // """a"""" ends in a quote
-          break;
-        }
-        ++i;
-      }
-      continue;
-    }
-    if (static_cast<unsigned char>(c) >= 0x80) return i;
-    ++i;
-  }
-  return std::nullopt;
-}
-
 bool parseToml(const SourceFile& f, Value& out, std::vector<Error>& errors) {
-  if (std::optional<size_t> bad = nonAsciiOutsideStrings(f.text())) {
-    uint32_t b = static_cast<uint32_t>(*bad);
-    uint32_t e = b + 1;
-    while (e < f.text().size() && (static_cast<unsigned char>(f.text()[e]) & 0xC0) == 0x80) ++e;
-    errors.push_back(Error{f.path(), f.id(), ByteRange{b, e}, 0, 0,
-                           "invalid TOML: a non-ASCII character is allowed only in strings and comments", kInputErrorCode});
-    return false;
-  }
   try {
     toml::table t = toml::parse(std::string_view(f.text()), std::string_view(f.path()));
     out = tomlToValue(f, t);
@@ -306,7 +252,9 @@ bool parseToml(const SourceFile& f, Value& out, std::vector<Error>& errors) {
     uint32_t b = offsetOf(f, e.source().begin);
     uint32_t size = static_cast<uint32_t>(f.text().size());
     if (b > size) b = size;
-    errors.push_back(Error{f.path(), f.id(), ByteRange{b, std::min(b + 1, size)}, 0, 0,
+    uint32_t end = std::min(b + 1, size);  // the whole character toml++ stopped at
+    while (end < size && (static_cast<unsigned char>(f.text()[end]) & 0xC0) == 0x80) ++end;
+    errors.push_back(Error{f.path(), f.id(), ByteRange{b, end}, 0, 0,
                            std::string("invalid TOML: ").append(e.description()), kInputErrorCode});
     return false;
   }
