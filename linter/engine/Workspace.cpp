@@ -1261,6 +1261,21 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   }
   // Each one judges the resources of its kinds, in graph order (applies() still decides): one
   // lookup per resource, instead of each policy comparing every resource's kind with its own.
+  // When only some files are reported (an editor's open documents), a policy that judges each
+  // resource on its own (no aggregate) judges only the resources of units that read one of
+  // them: a finding's location is its subject's header or one of the subject's values, and
+  // those come from the files its unit read. The others' findings would be dropped below.
+  std::unordered_set<uint32_t> reportedUnits;
+  if (reportIds) {
+    for (const auto& [key, s] : ordered) {
+      if (std::any_of(s->deps.begin(), s->deps.end(), [&](const UnitState::Dep& d) { return reportIds->count(d.id) > 0; })) {
+        reportedUnits.insert(s->serial);
+      }
+    }
+  }
+  auto judged = [&](size_t g, const Resource& r) {
+    return !reportIds || policy::isAggregate(*policies[global[g]]) || reportedUnits.count(r.unit) > 0;
+  };
   std::vector<std::vector<const Resource*>> globalSubjects(global.size());
   std::unordered_map<std::string_view, std::vector<size_t>> globalByKind;  // a kind as written -> indices into global
   for (const Resource& r : a.graph_.resources()) {
@@ -1271,7 +1286,9 @@ std::shared_ptr<Analysis> Workspace::analyse() {
         it->second.push_back(g);
       }
     }
-    for (size_t g : it->second) globalSubjects[g].push_back(&r);
+    for (size_t g : it->second) {
+      if (judged(g, r)) globalSubjects[g].push_back(&r);
+    }
   }
   parallelFor(global.size(), options_.jobs, [&](size_t g) {
     size_t i = global[g];

@@ -918,6 +918,8 @@ bool isResourceLocal(const Policy& policy) {
   return true;
 }
 
+bool isAggregate(const Policy& policy) { return policy.check && policy.check->aggregate; }
+
 std::vector<Finding> evaluate(const Policy& policy, const ResourceGraph& graph, const EvalOptions& options) {
   if (!policy.check) throw EvaluationError(policy.id + ": policy has no compiled check");
   try {

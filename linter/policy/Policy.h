@@ -153,5 +153,9 @@ std::vector<Finding> evaluate(const Policy& policy, const ResourceGraph& graph, 
 // and no `related:` condition (edges may join units; unit- and scan-wide conditions see other
 // resources). The engine evaluates such policies again only on the units that changed.
 bool isResourceLocal(const Policy& policy);
+// True when the policy judges resources as a group (`aggregate:`): a finding on one resource
+// depends on every other resource of its kinds. Otherwise each finding is about one subject,
+// located at the subject or at one of its values.
+bool isAggregate(const Policy& policy);
 
 }  // namespace eg::policy
