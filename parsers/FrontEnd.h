@@ -72,6 +72,14 @@ struct LoadContext {
   SourceStore& store;
   const FrontEndOptions& options;
   KeptState* kept = nullptr;  // this front-end's makeKeptState(), or null (a one-off scan)
+  // A thread of the engine's is idle while this unit loads (an editor's edit loads one unit):
+  // the front-end may hand part of the unit to it (runBeside), as long as the result is what
+  // one thread would give.
+  bool spareThread = false;
+  // The least work worth handing over, in the front-end's terms (Terraform: the resources of
+  // a root module); tests lower it. And how many parts were handed over (and kept).
+  size_t spareThreadMinimum = 64;
+  unsigned handedOver = 0;
   std::vector<Resource> resources;  // appended by loadUnit; ids are assigned when merged
   std::vector<Error> errors;
   // Files a front-end reads beyond the unit's own (module sources, variable files, .env,

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <exception>
@@ -35,6 +36,18 @@ ParseBudget::ParseBudget(double seconds, uint64_t memoryBytes)
       seconds_(seconds),
       memoryBytes_(memoryBytes),
       baseBytes_(tAllocated) {}
+
+ParseBudget::ParseBudget(const Share& share)
+    : deadline_(share.deadline), seconds_(share.seconds), memoryBytes_(share.memoryBytes), baseBytes_(tAllocated) {}
+
+ParseBudget::Share ParseBudget::share() const noexcept {
+  Share s{deadline_, seconds_, 0};
+  if (memoryBytes_) {
+    int64_t used = std::max<int64_t>(0, tAllocated - baseBytes_);
+    s.memoryBytes = used >= static_cast<int64_t>(memoryBytes_) ? 1 : memoryBytes_ - static_cast<uint64_t>(used);
+  }
+  return s;
+}
 
 bool ParseBudget::exceeded() noexcept {
   if (over_ != Over::No) return true;
@@ -221,6 +234,23 @@ void runWithLargeStacks(unsigned threads, const std::function<void(unsigned)>& f
   for (const StackJob& j : jobs) {
     if (j.error) std::rethrow_exception(j.error);
   }
+}
+
+void runBeside(const std::function<void()>& beside, const std::function<void()>& here) {
+  const std::function<void(unsigned)> fn = [&](unsigned) { beside(); };
+  std::latch done(1);
+  StackJob job{&fn, 0, nullptr, &done};
+  const bool started = StackPool::instance().start(&job);
+  std::exception_ptr mine;
+  try {
+    here();
+  } catch (...) {
+    mine = std::current_exception();
+  }
+  if (started) done.wait();  // `beside` uses what the caller owns: never unwind before it ends
+  else runStackJob(&job);
+  if (mine) std::rethrow_exception(mine);
+  if (job.error) std::rethrow_exception(job.error);
 }
 
 }  // namespace eg

@@ -49,6 +49,16 @@ class ParseBudget {
   std::string message() const;
   // Over the memory budget, the first time it is asked (for the allocator).
   bool overMemoryOnce() noexcept;
+  // What another thread that takes over part of this budget's work gets: the same deadline and
+  // message, and the memory left. share() runs on this budget's thread, the constructor on
+  // the other one (memory is counted per thread).
+  struct Share {
+    std::chrono::steady_clock::time_point deadline;
+    double seconds = 0;
+    uint64_t memoryBytes = 0;  // 0: no limit
+  };
+  Share share() const noexcept;
+  explicit ParseBudget(const Share& share);
 
  private:
   std::chrono::steady_clock::time_point deadline_;
@@ -143,5 +153,10 @@ std::string tooDeepMessage();
 // starts with the thread's evaluation state as a new thread has it). When no thread can be
 // had, runs fn on this thread.
 void runWithLargeStacks(unsigned threads, const std::function<void(unsigned)>& fn);
+// Runs `beside` on a thread of the same pool and `here` on this thread, and waits for both
+// (`beside` runs here after `here` when no thread can be had); then rethrows an exception of
+// `here`, else one of `beside`. `beside` starts with a new thread's evaluation state and no
+// budget: it sets its own (ParseBudget::share).
+void runBeside(const std::function<void()>& beside, const std::function<void()>& here);
 
 }  // namespace eg

@@ -928,6 +928,7 @@ std::shared_ptr<Analysis> Workspace::analyse() {
   size_t totalFiles = 0;
   for (const Unit& u : units) totalFiles += u.paths.size();
   std::atomic<size_t> filesDone{0};
+  std::atomic<unsigned> unitsLoading{0};  // loaded right now: fewer than jobs leaves a thread to spare
   parallelFor(units.size(), options_.jobs, [&](size_t i) {
     Unit& unit = units[i];
     struct ProgressOnExit {  // reports the unit as done, however it ends
@@ -1011,6 +1012,12 @@ std::shared_ptr<Analysis> Workspace::analyse() {
     size_t shares = std::clamp<size_t>((unitBytes + (256u << 10) - 1) / (256u << 10), 1, sources.size());
     ParseBudget budget(limits.parseSeconds * static_cast<double>(shares), limits.parseMemoryBytes);
     bool complete = false;  // loaded without running out of budget or failing: may be reused
+    struct Loading {
+      std::atomic<unsigned>& n;
+      unsigned now = ++n;
+      ~Loading() { --n; }
+    } loading{unitsLoading};
+    ctx.spareThread = loading.now < options_.jobs;
     try {
       BudgetScope scope(budget);
       takeTooDeep();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "linter/core/Budget.h"
 #include "linter/graph/ResourceKinds.h"
 #include "parsers/json/JsonReader.h"
 #include "parsers/terraform/HclSyntax.h"
@@ -168,7 +169,9 @@ void TerraformUnit::emitDeclarations(ModuleInstance& m, std::string_view blockTy
 }
 
 void TerraformUnit::emit(ModuleInstance& m) {
-  for (const Block* b : m.def->resourceOrder) emitResource(m, *b);
+  if (!emitSplit(m)) {
+    for (const Block* b : m.def->resourceOrder) emitResource(m, *b);
+  }
   for (const Block* call : m.def->moduleOrder) {
     Evaluator ev(*this, m);
     bool skip = false;
@@ -187,6 +190,77 @@ void TerraformUnit::emit(ModuleInstance& m) {
     if (ModuleInstance* c = child(m, call->labels[0])) emit(*c);
     else emitUnresolvedModule(m, *call);
   }
+}
+
+// A root module of many resources, while the engine has a thread to spare (an editor's edit):
+// its resources in two halves, the second on the spare thread with caches of its own (locals
+// and referenced attributes are evaluated again there: pure, and cheap next to the resources).
+// The halves' resources and merges, in order, are what one pass gives, unless the order of
+// evaluation could matter: a child module would be loaded twice (not split), or a cycle guard
+// or the depth limit answered in either half (a value the first half cached would have been
+// read, not computed, by the second). Then everything the halves did is dropped and false is
+// returned, as when the module is not split, and the caller emits in one pass.
+bool TerraformUnit::emitSplit(ModuleInstance& m) {
+  const std::vector<const Block*>& order = m.def->resourceOrder;
+  if (!ctx_.spareThread || &m != root_.get() || !m.def->moduleCalls.empty() || order.size() < std::max<size_t>(2, ctx_.spareThreadMinimum)) return false;
+  const size_t half = order.size() / 2;
+  // The state the halves change, to start again from.
+  auto localCache = m.localCache;
+  auto localRefs = m.localRefs;
+  const size_t merges = merges_.size();
+  const bool orderDependent = orderDependent_;
+  std::optional<DepthHit> before = takeTooDeep();
+
+  std::vector<Resource> first, second;
+  TerraformUnit other(ctx_);
+  other.sink_ = &second;
+  ModuleInstance copy;
+  copy.def = m.def;
+  copy.prefix = m.prefix;
+  copy.callName = m.callName;
+  copy.vars = m.vars;
+  copy.varRefs = m.varRefs;
+  copy.localCache = m.localCache;
+  copy.localRefs = m.localRefs;
+  copy.azurermLowerBound = m.azurermLowerBound;
+  copy.depth = m.depth;
+  ParseBudget* budget = currentBudget();
+  std::optional<ParseBudget::Share> share;
+  if (budget) share = budget->share();
+  std::optional<DepthHit> besideHit;
+  sink_ = &first;
+  try {
+    runBeside(
+        [&] {
+          std::optional<ParseBudget> own;
+          std::optional<BudgetScope> scope;
+          if (share) scope.emplace(own.emplace(*share));
+          for (size_t i = half; i < order.size(); ++i) other.emitResource(copy, *order[i]);
+          besideHit = takeTooDeep();
+        },
+        [&] {
+          for (size_t i = 0; i < half; ++i) emitResource(m, *order[i]);
+        });
+  } catch (...) {
+    sink_ = nullptr;
+    throw;
+  }
+  sink_ = nullptr;
+  std::optional<DepthHit> hereHit = takeTooDeep();
+  if (before) noteTooDeep(before->file, before->at);
+  if (hereHit || besideHit || orderDependent_ != orderDependent || other.orderDependent_) {
+    m.localCache = std::move(localCache);
+    m.localRefs = std::move(localRefs);
+    m.busy.clear();
+    merges_.resize(merges);
+    orderDependent_ = orderDependent;
+    return false;
+  }
+  for (Resource& r : first) ctx_.resources.push_back(std::move(r));
+  for (Resource& r : second) ctx_.resources.push_back(std::move(r));
+  for (PendingMerge& pm : other.merges_) merges_.push_back(std::move(pm));
+  ++ctx_.handedOver;
+  return true;
 }
 
 // A module call whose source is not loaded (registry, git, or a directory that failed to
@@ -298,7 +372,7 @@ void TerraformUnit::emitResource(ModuleInstance& m, const Block& b) {
     if (const Value* n = attrs.get("name"); n && n->isString()) r.aliases.push_back(n->asString());
     r.attributes = std::move(attrs);
     r.references = std::move(refs);
-    ctx_.resources.push_back(std::move(r));
+    sink().push_back(std::move(r));
     return;
   }
 
@@ -315,7 +389,7 @@ void TerraformUnit::emitResource(ModuleInstance& m, const Block& b) {
     }
     r.attributes.set("_terraform", std::move(raw));
     r.references = std::move(refs);
-    ctx_.resources.push_back(std::move(r));
+    sink().push_back(std::move(r));
     return;
   }
   r.kind = tm->kind;
@@ -346,7 +420,7 @@ void TerraformUnit::emitResource(ModuleInstance& m, const Block& b) {
       return;
     }
   }
-  ctx_.resources.push_back(std::move(r));
+  sink().push_back(std::move(r));
 }
 
 void TerraformUnit::applyMerges() {

@@ -163,9 +163,16 @@ class TerraformUnit {
   };
   std::vector<PendingMerge> merges_;
   size_t firstResource_ = 0;
+  // Where emitResource puts resources: ctx_.resources, or a half's own list (emitSplit).
+  std::vector<Resource>* sink_ = nullptr;
+  std::vector<Resource>& sink() { return sink_ ? *sink_ : ctx_.resources; }
+  // A cycle guard answered "refers to itself": what was cached first decided a value, so
+  // evaluating in another order could give another one.
+  bool orderDependent_ = false;
 
   void computePin(ModuleInstance& m);
   void emitResource(ModuleInstance& m, const Block& b);
+  bool emitSplit(ModuleInstance& m);
   void applyMerges();
 
   const ParsedFile* parse(const SourceFile& f);

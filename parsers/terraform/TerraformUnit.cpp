@@ -195,7 +195,10 @@ Value TerraformUnit::local(ModuleInstance& m, const std::string& name, ByteRange
   auto def = m.def->locals.find(name);
   if (def == m.def->locals.end()) return Value::unknown("local." + name + " is not declared");
   std::string busyKey = "local." + name;
-  if (!m.busy.insert(busyKey).second) return Value::unknown("local." + name + " refers to itself");
+  if (!m.busy.insert(busyKey).second) {
+    orderDependent_ = true;
+    return Value::unknown("local." + name + " refers to itself");
+  }
   Evaluator ev(*this, m);
   std::vector<std::string> refs;
   ev.references = &refs;
@@ -215,7 +218,10 @@ Value TerraformUnit::output(ModuleInstance& m, std::string_view name, ByteRange 
   if (it == m.def->outputs.end()) return Value::unknown(m.prefix + "output " + std::string(name) + " is not declared");
   const Attribute* a = it->second->attr("value");
   if (!a) return Value::unknown("output " + std::string(name) + " has no value");
-  if (!m.busy.insert(key).second) return Value::unknown("output " + std::string(name) + " refers to itself");
+  if (!m.busy.insert(key).second) {
+    orderDependent_ = true;
+    return Value::unknown("output " + std::string(name) + " refers to itself");
+  }
   Evaluator ev(*this, m);
   Value v = ev.eval(a->expr);
   if (v.hasMoreNodesThan(kMaxReferencedValueNodes)) v = Value::unknown(tooManyNodesReason());
@@ -229,7 +235,10 @@ Value TerraformUnit::resourceAttribute(ModuleInstance& m, const Block& res, std:
   std::string key = "res." + addr + "." + std::string(attr);
   auto cached = m.localCache.find(key);
   if (cached != m.localCache.end()) return cached->second;
-  if (!m.busy.insert(key).second) return Value::unknown(addr + "." + std::string(attr) + " refers to itself");
+  if (!m.busy.insert(key).second) {
+    orderDependent_ = true;
+    return Value::unknown(addr + "." + std::string(attr) + " refers to itself");
+  }
   Evaluator ev(*this, m);
   bool skip = false;
   ev.bindings = representative(ev, res, skip);
