@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <utility>
 
 #include "linter/core/Budget.h"
 #include "linter/graph/ResourceKinds.h"
@@ -202,13 +203,16 @@ void TerraformUnit::emit(ModuleInstance& m) {
 // returned, as when the module is not split, and the caller emits in one pass.
 bool TerraformUnit::emitSplit(ModuleInstance& m) {
   const std::vector<const Block*>& order = m.def->resourceOrder;
-  if (!ctx_.spareThread || &m != root_.get() || !m.def->moduleCalls.empty() || order.size() < std::max<size_t>(2, ctx_.spareThreadMinimum)) return false;
+  if (!ctx_.spareThread || &m != root_.get() || !m.def->moduleCalls.empty() ||
+      order.size() < std::max<size_t>(2, ctx_.spareThreadMinimum)) {
+    return false;
+  }
   const size_t half = order.size() / 2;
   // The state the halves change, to start again from.
   auto localCache = m.localCache;
   auto localRefs = m.localRefs;
   const size_t merges = merges_.size();
-  const bool orderDependent = orderDependent_;
+  const bool orderDependent = std::exchange(orderDependent_, false);
   std::optional<DepthHit> before = takeTooDeep();
 
   std::vector<Resource> first, second;
@@ -248,12 +252,13 @@ bool TerraformUnit::emitSplit(ModuleInstance& m) {
   sink_ = nullptr;
   std::optional<DepthHit> hereHit = takeTooDeep();
   if (before) noteTooDeep(before->file, before->at);
-  if (hereHit || besideHit || orderDependent_ != orderDependent || other.orderDependent_) {
+  const bool differs = hereHit || besideHit || orderDependent_ || other.orderDependent_;
+  orderDependent_ = orderDependent;
+  if (differs) {
     m.localCache = std::move(localCache);
     m.localRefs = std::move(localRefs);
     m.busy.clear();
     merges_.resize(merges);
-    orderDependent_ = orderDependent;
     return false;
   }
   for (Resource& r : first) ctx_.resources.push_back(std::move(r));
