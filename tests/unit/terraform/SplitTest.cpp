@@ -100,18 +100,22 @@ std::string hubs(int n, const std::string& nameExpr, const std::string& label = 
   return out;
 }
 
-}  // namespace
-
-TEST_CASE("split evaluation: the repository's Terraform fixtures give what one pass gives") {
-  fs::path fixtures = fs::path(EG_SOURCE_DIR) / "fixtures";
+// Every directory under `root` with a .tf file, both ways; returns how many were split.
+size_t compareTree(const fs::path& root) {
   std::set<fs::path> dirs;
-  for (const auto& e : fs::recursive_directory_iterator(fixtures)) {
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
     if (e.is_regular_file() && e.path().extension() == ".tf") dirs.insert(e.path().parent_path());
   }
   size_t split = 0;
   for (const fs::path& d : dirs) split += compareDir(d) ? 1 : 0;
-  MESSAGE(dirs.size() << " fixture directories, " << split << " split");
-  CHECK(split > 60);
+  MESSAGE(root.string() << ": " << dirs.size() << " directories, " << split << " split");
+  return split;
+}
+
+}  // namespace
+
+TEST_CASE("split evaluation: the repository's Terraform fixtures give what one pass gives") {
+  CHECK(compareTree(fs::path(EG_SOURCE_DIR) / "fixtures") > 60);
 }
 
 TEST_CASE("split evaluation: the shared corpus's Terraform modules give what one pass gives") {
@@ -120,14 +124,7 @@ TEST_CASE("split evaluation: the shared corpus's Terraform modules give what one
     MESSAGE("corpus not found at " << corpus.string() << ": split-evaluation conformance skipped");
     return;
   }
-  std::set<fs::path> dirs;
-  for (const auto& e : fs::recursive_directory_iterator(corpus)) {
-    if (e.is_regular_file() && e.path().extension() == ".tf") dirs.insert(e.path().parent_path());
-  }
-  size_t split = 0;
-  for (const fs::path& d : dirs) split += compareDir(d) ? 1 : 0;
-  MESSAGE(dirs.size() << " corpus directories, " << split << " split");
-  CHECK(split > 250);
+  CHECK(compareTree(corpus) > 250);
 }
 
 TEST_CASE("split evaluation: shared locals, references across the halves, merges, count and dynamic blocks") {
