@@ -211,45 +211,30 @@ bool TerraformUnit::emitSplit(ModuleInstance& m) {
   // The state the halves change, to start again from.
   auto localCache = m.localCache;
   auto localRefs = m.localRefs;
+  const size_t emitted = ctx_.resources.size();
   const size_t merges = merges_.size();
   const bool orderDependent = std::exchange(orderDependent_, false);
   std::optional<DepthHit> before = takeTooDeep();
 
-  std::vector<Resource> first, second;
+  // The second half: another unit over a copy of the instance, into its own list.
+  std::vector<Resource> second;
   TerraformUnit other(ctx_);
   other.sink_ = &second;
-  ModuleInstance copy;
-  copy.def = m.def;
-  copy.prefix = m.prefix;
-  copy.callName = m.callName;
-  copy.vars = m.vars;
-  copy.varRefs = m.varRefs;
-  copy.localCache = m.localCache;
-  copy.localRefs = m.localRefs;
-  copy.azurermLowerBound = m.azurermLowerBound;
-  copy.depth = m.depth;
-  ParseBudget* budget = currentBudget();
+  ModuleInstance copy = m.evaluationCopy();
   std::optional<ParseBudget::Share> share;
-  if (budget) share = budget->share();
+  if (ParseBudget* budget = currentBudget()) share = budget->share();
   std::optional<DepthHit> besideHit;
-  sink_ = &first;
-  try {
-    runBeside(
-        [&] {
-          std::optional<ParseBudget> own;
-          std::optional<BudgetScope> scope;
-          if (share) scope.emplace(own.emplace(*share));
-          for (size_t i = half; i < order.size(); ++i) other.emitResource(copy, *order[i]);
-          besideHit = takeTooDeep();
-        },
-        [&] {
-          for (size_t i = 0; i < half; ++i) emitResource(m, *order[i]);
-        });
-  } catch (...) {
-    sink_ = nullptr;
-    throw;
-  }
-  sink_ = nullptr;
+  runBeside(
+      [&] {
+        std::optional<ParseBudget> own;
+        std::optional<BudgetScope> scope;
+        if (share) scope.emplace(own.emplace(*share));
+        for (size_t i = half; i < order.size(); ++i) other.emitResource(copy, *order[i]);
+        besideHit = takeTooDeep();
+      },
+      [&] {
+        for (size_t i = 0; i < half; ++i) emitResource(m, *order[i]);
+      });
   std::optional<DepthHit> hereHit = takeTooDeep();
   if (before) noteTooDeep(before->file, before->at);
   const bool differs = hereHit || besideHit || orderDependent_ || other.orderDependent_;
@@ -258,10 +243,10 @@ bool TerraformUnit::emitSplit(ModuleInstance& m) {
     m.localCache = std::move(localCache);
     m.localRefs = std::move(localRefs);
     m.busy.clear();
+    ctx_.resources.erase(ctx_.resources.begin() + static_cast<std::ptrdiff_t>(emitted), ctx_.resources.end());
     merges_.resize(merges);
     return false;
   }
-  for (Resource& r : first) ctx_.resources.push_back(std::move(r));
   for (Resource& r : second) ctx_.resources.push_back(std::move(r));
   for (PendingMerge& pm : other.merges_) merges_.push_back(std::move(pm));
   ++ctx_.handedOver;

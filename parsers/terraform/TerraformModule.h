@@ -58,6 +58,25 @@ struct ModuleInstance {
   std::set<std::string> unresolvedChildren;  // module calls that are not local or failed to load
   std::optional<Version> azurermLowerBound;   // effective: own pin or any ancestor's
   int depth = 0;
+
+  // This instance with what it has evaluated so far, for evaluation on another thread
+  // (TerraformUnit::emitSplit): everything but its children (only a module that calls none is
+  // split) and the cycle guard's current state.
+  ModuleInstance evaluationCopy() const {
+    ModuleInstance c;
+    c.def = def;
+    c.parent = parent;
+    c.prefix = prefix;
+    c.callName = callName;
+    c.vars = vars;
+    c.localCache = localCache;
+    c.varRefs = varRefs;
+    c.localRefs = localRefs;
+    c.unresolvedChildren = unresolvedChildren;
+    c.azurermLowerBound = azurermLowerBound;
+    c.depth = depth;
+    return c;
+  }
 };
 
 struct Binding {
